@@ -1,0 +1,1 @@
+"""Login identities (the custom user model)."""

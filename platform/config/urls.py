@@ -1,0 +1,22 @@
+"""Top-level URL map: storefront pages, the REST API, the admin and health checks."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from core.views import health, public_media
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
+    path("api/catalog/", include("catalog.api.urls")),
+    path("api/shoppers/", include("shoppers.api.urls")),
+    path("account/", include("shoppers.urls")),
+    path("", include("catalog.urls")),
+]
+
+if getattr(settings, "SERVE_MEDIA", False):
+    # Public catalogue images only; private blobs live in another storage and are never served.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", public_media, name="media"),
+    ]

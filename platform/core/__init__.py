@@ -1,0 +1,1 @@
+"""Shared foundations: errors, base models, image intake, health checks, the launcher."""

@@ -1,0 +1,203 @@
+"""The one entrance for every uploaded image (garment shots, shopper photos).
+
+An upload is decoded under a pixel limit checked from the header, before any pixel is
+decompressed; anything truncated or not an image is refused with a message a person can act
+on. What comes out holds pixels only (EXIF, GPS, XMP, ICC and comments are dropped after the
+orientation and colour profile have been applied) in one canonical format, plus thumbnails.
+"""
+
+import hashlib
+import io
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+
+from core.exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+# Never decode a partial file into a half-grey picture.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+CANONICAL_FORMAT = "WEBP"
+CANONICAL_CONTENT_TYPE = "image/webp"
+CANONICAL_EXTENSION = "webp"
+THUMBNAIL_SIDES = {"small": 256, "medium": 768}
+
+
+class ImageRejected(ApplicationError):
+    """An upload that is not a usable image; ``code`` says why, ``message`` says it plainly."""
+
+    code = "image_rejected"
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """Bounds on what is decoded and what is kept."""
+
+    max_pixels: int = 40_000_000
+    max_bytes: int = 25 * 1024 * 1024
+    min_side: int = 64
+    # Canonical images are downscaled to this longest side; nothing we render needs more.
+    max_side: int = 4096
+
+
+@dataclass(frozen=True)
+class IntakeImage:
+    """A cleaned image: canonical bytes, their size, and thumbnails in the same format."""
+
+    content: bytes
+    width: int
+    height: int
+    has_alpha: bool
+    source_sha256: str
+    thumbnails: dict[str, bytes] = field(default_factory=dict)
+    content_type: str = CANONICAL_CONTENT_TYPE
+    extension: str = CANONICAL_EXTENSION
+
+
+def image_intake(
+    source: bytes | BinaryIO, *, limits: IntakeLimits | None = None, label: str = "The file"
+) -> IntakeImage:
+    """Decode, check and clean an uploaded image.
+
+    ``label`` names the upload in error messages (e.g. "Image 'front.jpg'").
+    Raises ImageRejected with codes: empty, too_many_bytes, not_an_image, unsupported_format,
+    too_many_pixels, too_small, truncated.
+    """
+    limits = limits or IntakeLimits()
+    data = _read_bounded(source, limits.max_bytes, label)
+    image = _open_checked(data, limits, label)
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageRejected(
+            f"{label} is damaged or incomplete (cut off during upload?) and cannot be read.",
+            code="truncated",
+            extra={"detail": str(exc)},
+        ) from exc
+
+    image = _to_canonical_pixels(image, limits)
+    has_alpha = image.mode == "RGBA"
+    content = _encode(image)
+    thumbnails = {}
+    for name, side in THUMBNAIL_SIDES.items():
+        thumb = image.copy()
+        thumb.thumbnail((side, side), Image.Resampling.LANCZOS)
+        thumbnails[name] = _encode(thumb)
+    return IntakeImage(
+        content=content,
+        width=image.width,
+        height=image.height,
+        has_alpha=has_alpha,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        thumbnails=thumbnails,
+    )
+
+
+def _read_bounded(source: bytes | BinaryIO, max_bytes: int, label: str) -> bytes:
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
+    else:
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(max_bytes + 1)
+    if not data:
+        raise ImageRejected(f"{label} is empty.", code="empty")
+    if len(data) > max_bytes:
+        raise ImageRejected(
+            f"{label} is larger than the {max_bytes // (1024 * 1024)} MB limit.",
+            code="too_many_bytes",
+        )
+    return data
+
+
+def _open_checked(data: bytes, limits: IntakeLimits, label: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb guard only warns below 2x its limit; make it a refusal.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow's own guard fired on the header; its message carries the pixel count.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise _too_many_pixels(label, limits, None, int(found.group(1)) if found else None) from exc
+    except UnidentifiedImageError as exc:
+        raise ImageRejected(
+            f"{label} is not an image we can read. Please upload a JPEG, PNG or WebP photo.",
+            code="not_an_image",
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageRejected(
+            f"{label} is damaged and cannot be read.", code="truncated", extra={"detail": str(exc)}
+        ) from exc
+    width, height = image.size
+    if width * height > limits.max_pixels:
+        raise _too_many_pixels(label, limits, (width, height))
+    if min(width, height) < limits.min_side:
+        raise ImageRejected(
+            f"{label} is only {width}x{height} pixels; it must be at least "
+            f"{limits.min_side} pixels on each side.",
+            code="too_small",
+        )
+    return image
+
+
+def _too_many_pixels(
+    label: str, limits: IntakeLimits, size: tuple[int, int] | None, pixels: int | None = None
+) -> ImageRejected:
+    megapixels = limits.max_pixels / 1_000_000
+    if size:
+        dims = f" ({size[0]}x{size[1]}, {size[0] * size[1] / 1_000_000:.0f} megapixels)"
+    else:
+        dims = f" ({pixels / 1_000_000:.0f} megapixels)" if pixels else ""
+    return ImageRejected(
+        f"{label} is too large{dims}; images may have at most {megapixels:.0f} megapixels.",
+        code="too_many_pixels",
+    )
+
+
+def _to_canonical_pixels(image: Image.Image, limits: IntakeLimits) -> Image.Image:
+    """Apply orientation and colour profile, then keep plain sRGB(A) pixels and nothing else."""
+    image = ImageOps.exif_transpose(image)
+    icc = image.info.get("icc_profile")
+    if image.mode in {"P", "LA", "PA", "L", "1", "I", "I;16", "F", "CMYK", "YCbCr", "LAB", "HSV"}:
+        has_transparency = image.mode in {"LA", "PA"} or "transparency" in image.info
+        image = image.convert("RGBA" if has_transparency else "RGB")
+    if icc and image.mode in {"RGB", "RGBA"}:
+        image = _to_srgb(image, icc)
+    if image.mode == "RGBA" and image.getchannel("A").getextrema()[0] == 255:
+        image = image.convert("RGB")  # an alpha channel that hides nothing is dropped
+    if max(image.size) > limits.max_side:
+        image.thumbnail((limits.max_side, limits.max_side), Image.Resampling.LANCZOS)
+    # A fresh image from raw pixels carries no info dict: no EXIF, XMP, ICC or comments.
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
+    try:
+        source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        srgb = ImageCms.createProfile("sRGB")
+        converted = ImageCms.profileToProfile(image, source_profile, srgb, outputMode=image.mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        logger.info("ignoring an unreadable ICC profile")
+        return image
+    return converted or image
+
+
+def _encode(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=CANONICAL_FORMAT, quality=90, method=4)
+    return buffer.getvalue()
+
+
+def intake_limits_from_settings() -> IntakeLimits:
+    """The limits configured for this deployment."""
+    from django.conf import settings
+
+    return IntakeLimits(max_pixels=settings.IMAGE_MAX_PIXELS, max_bytes=settings.IMAGE_MAX_BYTES)

@@ -1,0 +1,20 @@
+"""Operational endpoints and local media serving."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+from django.views.static import serve
+
+from core.health import health_report
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Readiness probe; ``?worker=1`` also sends a task through the broker to a worker."""
+    report = health_report(check_worker=request.GET.get("worker") == "1")
+    return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve public catalogue media from local storage (laptop mode only)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

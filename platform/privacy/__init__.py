@@ -1,0 +1,1 @@
+"""Privacy by construction: envelope encryption, key rotation, pseudonyms, erasure."""

@@ -1,0 +1,1 @@
+"""Suggested garments for shoppers, served from the recommender worker over Celery."""

@@ -1,0 +1,1 @@
+"""Shoppers: sign-up, profile, measurements and photos, all personal data encrypted."""

@@ -1,0 +1,45 @@
+"""The logged-in shopper's own profile."""
+
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shoppers.models import Shopper
+from shoppers.selectors import shopper_for_user
+from shoppers.services import shopper_profile_update
+
+
+class ShopperMeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        display_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        contact_email = serializers.EmailField(required=False, allow_blank=True)
+        email_notifications = serializers.BooleanField(required=False)
+        measurements = serializers.DictField(required=False)
+
+    class OutputSerializer(serializers.Serializer):
+        username = serializers.CharField(source="user.username")
+        display_name = serializers.CharField()
+        contact_email = serializers.CharField()
+        email_notifications = serializers.BooleanField()
+        measurements = serializers.DictField()
+        photo_count = serializers.IntegerField(source="photos.count")
+
+    def _shopper(self, request: Request) -> Shopper:
+        shopper = shopper_for_user(user=request.user)
+        if shopper is None:
+            raise Http404("This account has no shopper profile.")
+        return shopper
+
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(self._shopper(request)).data)
+
+    def patch(self, request: Request) -> Response:
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        shopper = shopper_profile_update(shopper=self._shopper(request), **payload.validated_data)
+        return Response(self.OutputSerializer(shopper).data)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ShoppersConfig(AppConfig):
+    name = "shoppers"
+    verbose_name = "Shoppers"

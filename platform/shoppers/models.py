@@ -1,0 +1,55 @@
+"""Shoppers and their photos. Everything personal is encrypted at rest."""
+
+from django.conf import settings
+from django.db import models
+
+from core.models import TimeStampedModel
+from privacy.fields import EncryptedJSONField, EncryptedTextField
+
+MEASUREMENT_RANGES_CM: dict[str, tuple[float, float]] = {
+    "height_cm": (100, 230),
+    "chest_cm": (60, 170),
+    "waist_cm": (45, 170),
+    "hips_cm": (60, 180),
+    "inseam_cm": (50, 110),
+}
+
+
+class Shopper(TimeStampedModel):
+    """A shopper's profile. Name, contact e-mail and body measurements are ciphertext in the DB."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shopper"
+    )
+    display_name = EncryptedTextField(blank=True, default="")
+    contact_email = EncryptedTextField(blank=True, default="")
+    measurements = EncryptedJSONField(default=dict, blank=True)
+    email_notifications = models.BooleanField(
+        default=False, help_text="E-mail me when a try-on picture is ready."
+    )
+
+    def __str__(self) -> str:
+        return f"Shopper #{self.pk}"
+
+
+class ShopperPhoto(TimeStampedModel):
+    """A photo of the shopper: canonical image and thumbnail, both encrypted in private storage."""
+
+    shopper = models.ForeignKey(Shopper, on_delete=models.CASCADE, related_name="photos")
+    blob_name = models.CharField(max_length=255, unique=True)
+    thumbnail_blob_name = models.CharField(max_length=255, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    key_id = models.CharField(max_length=255, help_text="Master key wrapping the data key.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(width__gt=0) & models.Q(height__gt=0),
+                name="shopperphoto_positive_size",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Photo #{self.pk} of shopper #{self.shopper_id}"

@@ -1,0 +1,123 @@
+"""Shopper pages: sign-up, profile, photos. Thin: parse, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError
+from core.image_intake import CANONICAL_CONTENT_TYPE
+from shoppers.forms import MeasurementsForm, PhotoUploadForm, ProfileForm, SignUpForm
+from shoppers.models import Shopper, ShopperPhoto
+from shoppers.selectors import shopper_for_user, shopper_photo_list
+from shoppers.services import (
+    shopper_photo_add,
+    shopper_photo_delete,
+    shopper_photo_read,
+    shopper_profile_update,
+    shopper_sign_up,
+)
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shopper = shopper_sign_up(**form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            login(request, shopper.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Add a photo of yourself to try garments on.")
+            return redirect("shoppers:profile")
+    return render(request, "shoppers/sign_up.html", {"form": form})
+
+
+def _shopper_or_404(request: HttpRequest) -> Shopper:
+    shopper = shopper_for_user(user=request.user)
+    if shopper is None:
+        raise Http404("This account has no shopper profile.")
+    return shopper
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    shopper = _shopper_or_404(request)
+    profile_form = ProfileForm(
+        request.POST if request.POST.get("form") == "profile" else None,
+        initial={
+            "display_name": shopper.display_name,
+            "contact_email": shopper.contact_email,
+            "email_notifications": shopper.email_notifications,
+        },
+    )
+    measurements_form = MeasurementsForm(
+        request.POST if request.POST.get("form") == "measurements" else None,
+        initial=shopper.measurements,
+    )
+    if request.method == "POST":
+        form = profile_form if request.POST.get("form") == "profile" else measurements_form
+        if form.is_valid():
+            try:
+                if form is profile_form:
+                    shopper_profile_update(shopper=shopper, **form.cleaned_data)
+                else:
+                    shopper_profile_update(shopper=shopper, measurements=form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("shoppers:profile")
+    return render(
+        request,
+        "shoppers/profile.html",
+        {
+            "shopper": shopper,
+            "profile_form": profile_form,
+            "measurements_form": measurements_form,
+            "photo_form": PhotoUploadForm(),
+            "photos": shopper_photo_list(shopper=shopper),
+        },
+    )
+
+
+@login_required
+@require_POST
+def photo_upload(request: HttpRequest) -> HttpResponse:
+    shopper = _shopper_or_404(request)
+    form = PhotoUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a photo to upload.")
+    else:
+        try:
+            shopper_photo_add(shopper=shopper, upload=form.cleaned_data["photo"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Photo added.")
+    return redirect("shoppers:profile")
+
+
+@login_required
+@never_cache
+def photo_image(request: HttpRequest, photo_id: int, variant: str) -> HttpResponse:
+    """The decrypted photo, to its owner only, never cached by browsers or proxies."""
+    if variant not in {"full", "thumbnail"}:
+        raise Http404("No such image variant.")
+    photo = get_object_or_404(ShopperPhoto, pk=photo_id, shopper=_shopper_or_404(request))
+    content = shopper_photo_read(photo=photo, thumbnail=variant == "thumbnail")
+    response = HttpResponse(content, content_type=CANONICAL_CONTENT_TYPE)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def photo_delete(request: HttpRequest, photo_id: int) -> HttpResponse:
+    photo = get_object_or_404(ShopperPhoto, pk=photo_id, shopper=_shopper_or_404(request))
+    shopper_photo_delete(photo=photo)
+    messages.success(request, "Photo deleted.")
+    return redirect("shoppers:profile")

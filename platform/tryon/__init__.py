@@ -1,0 +1,1 @@
+"""Try-on jobs: requests from shoppers, their states and results (queued to tryon_worker)."""
