@@ -90,9 +90,11 @@ FROM base AS worker
 
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cu128
 
-# opencv-contrib-python (pulled in by mediapipe) needs libGL and glib at import time.
+# opencv-contrib-python (pulled in by mediapipe) links its bundled Qt5 at import time, which
+# needs these system libraries (libGL, glib/gthread, X11/xcb, SM/ICE, Xext).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 \
+    && apt-get install -y --no-install-recommends \
+        libgl1 libglib2.0-0 libx11-6 libxcb1 libxext6 libsm6 libice6 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN python deploy/pyproject_deps.py worker > /tmp/requirements-worker.txt \
@@ -102,8 +104,10 @@ RUN python deploy/pyproject_deps.py worker > /tmp/requirements-worker.txt \
         -c /tmp/constraints-worker.txt -r /tmp/requirements-worker.txt \
     && rm /tmp/requirements-worker.txt /tmp/constraints-worker.txt
 
-ENV NVIDIA_VISIBLE_DEVICES=all \
-    NVIDIA_DRIVER_CAPABILITIES=compute,utility
+# Which GPU a container sees is decided by its device reservation (compose `deploy.resources`
+# / `docker run --gpus`), so NVIDIA_VISIBLE_DEVICES is deliberately NOT set here: `all` in the
+# image would hand every GPU to any container on hosts whose default runtime is nvidia.
+ENV NVIDIA_DRIVER_CAPABILITIES=compute,utility
 
 COPY . .
 RUN python -m compileall -q /app

@@ -36,7 +36,7 @@ def _redis_server() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _media_storage(settings, tmp_path: Path) -> None:  # noqa: ANN001 - pytest-django fixture
+def _media_storage(settings, tmp_path: Path) -> None:
     """Every test writes media and private blobs under its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -69,11 +69,14 @@ def _test_database_url() -> str:
     user = params.get("USER") or ""
     password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
     auth = f"{user}{password}@" if user else ""
-    return f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
+    host = f"{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}"
+    return f"postgres://{auth}{host}/{params['NAME']}"
 
 
 @pytest.fixture
-def storefront_worker(transactional_db, tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:  # noqa: ANN001
+def storefront_worker(
+    transactional_db, tmp_path: Path
+) -> Iterator[Callable[..., subprocess.Popen]]:
     """Start real `celery worker` processes of the storefront app on the test database and Redis.
 
     Returns a function that starts one (and waits until it answers); all are stopped afterwards.
@@ -87,16 +90,30 @@ def storefront_worker(transactional_db, tmp_path: Path) -> Iterator[Callable[...
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": _test_database_url(),
-            "REDIS_URL": settings.REDIS_URL,
             "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "PYTHONPATH": os.pathsep.join([str(REPO / "platform"), str(REPO)]),
             "DJANGO_READ_DOT_ENV_FILE": "false",
         }
         log = (tmp_path / f"worker-{name}.log").open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", "--queues", queues,
-             "--concurrency", "1", "--hostname", f"{name}@%h", "--loglevel", "INFO", "--without-gossip",
-             "--without-mingle"],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config.celery_app",
+                "worker",
+                "--queues",
+                queues,
+                "--concurrency",
+                "1",
+                "--hostname",
+                f"{name}@%h",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
             env=env,
             cwd=REPO,
             stdout=log,

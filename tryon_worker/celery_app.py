@@ -7,7 +7,9 @@ from celery import Celery
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
-app = Celery("tryon_worker", broker=REDIS_URL, backend=REDIS_URL)
+# fixups=[]: Celery would otherwise load Django whenever DJANGO_SETTINGS_MODULE is set
+# (it is, in the shared production environment); this process must never import it.
+app = Celery("tryon_worker", broker=REDIS_URL, backend=REDIS_URL, fixups=[])
 app.conf.update(
     task_serializer="json",
     accept_content=["json"],

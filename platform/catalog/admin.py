@@ -11,7 +11,14 @@ from django.utils.html import format_html
 
 from catalog.forms import CatalogImportForm, GarmentAdminForm
 from catalog.import_rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from catalog.models import CatalogImport, Garment, GarmentImage, GarmentSize, Merchant, MerchantStaff
+from catalog.models import (
+    CatalogImport,
+    Garment,
+    GarmentImage,
+    GarmentSize,
+    Merchant,
+    MerchantStaff,
+)
 from catalog.selectors import garment_list_for_staff, merchant_for_staff
 from catalog.services import catalog_import_run, garment_image_add
 from core.exceptions import ApplicationError
@@ -35,7 +42,7 @@ class MerchantScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{self.merchant_path + "__in": _merchants_for(request)})
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN201
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "merchant":
             kwargs["queryset"] = _merchants_for(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -71,7 +78,16 @@ class GarmentImageInline(admin.TabularInline):
 
 @admin.register(Garment)
 class GarmentAdmin(MerchantScopedAdmin):
-    list_display = ("thumbnail", "name", "sku", "merchant", "category", "price", "stock", "is_active")
+    list_display = (
+        "thumbnail",
+        "name",
+        "sku",
+        "merchant",
+        "category",
+        "price",
+        "stock",
+        "is_active",
+    )
     list_display_links = ("name",)
     list_filter = ("category", "is_active", "is_synthetic")
     search_fields = ("name", "sku", "colour", "material")
@@ -107,22 +123,29 @@ class GarmentAdmin(MerchantScopedAdmin):
     def stock(self, obj: Garment) -> int:
         return obj.total_stock
 
-    def save_related(self, request, form, formsets, change) -> None:  # noqa: ANN001
+    def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         garment = form.instance
         position = garment.images.count()
         for upload in form.cleaned_data.get("add_images", []):
             try:
                 garment_image_add(
-                    garment=garment, upload=upload, position=position, label=f"Image {upload.name!r}"
+                    garment=garment,
+                    upload=upload,
+                    position=position,
+                    label=f"Image {upload.name!r}",
                 )
                 position += 1
             except ApplicationError as exc:
                 messages.error(request, exc.message)
 
-    def get_urls(self):  # noqa: ANN201
+    def get_urls(self):
         return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="catalog_garment_import"),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="catalog_garment_import",
+            ),
             *super().get_urls(),
         ]
 
@@ -167,7 +190,16 @@ class GarmentAdmin(MerchantScopedAdmin):
 
 @admin.register(CatalogImport)
 class CatalogImportAdmin(MerchantScopedAdmin):
-    list_display = ("created_at", "merchant", "csv_name", "rows_total", "created_count", "updated_count", "unchanged_count", "error_count")
+    list_display = (
+        "created_at",
+        "merchant",
+        "csv_name",
+        "rows_total",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+    )
     readonly_fields = [f.name for f in CatalogImport._meta.fields]
 
     @admin.display(description="Problems")
@@ -198,4 +230,3 @@ class MerchantStaffAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
-

@@ -23,24 +23,108 @@ COLOURS: dict[str, tuple[int, int, int]] = {
     "burgundy": (112, 28, 44),
     "mustard": (214, 164, 46),
 }
-ACCENTS = {"stripes": (245, 245, 240), "checks": (40, 40, 46), "dots": (250, 250, 250), "floral": (240, 190, 200)}
+ACCENTS = {
+    "stripes": (245, 245, 240),
+    "checks": (40, 40, 46),
+    "dots": (250, 250, 250),
+    "floral": (240, 190, 200),
+}
 
 # (category, kind, material, style tags, base price, size chart column -> base cm at size M)
 PRODUCTS = [
-    ("top", "t-shirt", "100% organic cotton jersey", "casual,basic,relaxed", 24, {"chest_cm": 96, "length_cm": 68}),
-    ("top", "long-sleeve", "cotton-modal jersey", "casual,layering", 32, {"chest_cm": 94, "length_cm": 66}),
-    ("top", "tank-top", "ribbed cotton", "sporty,summer,fitted", 19, {"chest_cm": 88, "length_cm": 60}),
-    ("top", "shirt", "linen", "smart-casual,summer,breathable", 59, {"chest_cm": 102, "length_cm": 74}),
-    ("bottom", "trousers", "cotton twill", "smart-casual,straight-leg", 69, {"waist_cm": 80, "hips_cm": 100, "length_cm": 104}),
-    ("bottom", "shorts", "linen-cotton", "summer,casual", 39, {"waist_cm": 80, "hips_cm": 100, "length_cm": 48}),
-    ("bottom", "skirt", "viscose", "feminine,a-line,midi", 49, {"waist_cm": 72, "hips_cm": 98, "length_cm": 70}),
-    ("dress", "shift-dress", "crepe", "minimal,work,straight", 89, {"chest_cm": 92, "waist_cm": 80, "hips_cm": 100, "length_cm": 95}),
-    ("dress", "a-line-dress", "cotton poplin", "feminine,fit-and-flare,wrap-waist", 79, {"chest_cm": 90, "waist_cm": 74, "hips_cm": 104, "length_cm": 100}),
-    ("dress", "maxi-dress", "viscose", "boho,summer,flowing", 99, {"chest_cm": 90, "waist_cm": 76, "hips_cm": 106, "length_cm": 135}),
+    (
+        "top",
+        "t-shirt",
+        "100% organic cotton jersey",
+        "casual,basic,relaxed",
+        24,
+        {"chest_cm": 96, "length_cm": 68},
+    ),
+    (
+        "top",
+        "long-sleeve",
+        "cotton-modal jersey",
+        "casual,layering",
+        32,
+        {"chest_cm": 94, "length_cm": 66},
+    ),
+    (
+        "top",
+        "tank-top",
+        "ribbed cotton",
+        "sporty,summer,fitted",
+        19,
+        {"chest_cm": 88, "length_cm": 60},
+    ),
+    (
+        "top",
+        "shirt",
+        "linen",
+        "smart-casual,summer,breathable",
+        59,
+        {"chest_cm": 102, "length_cm": 74},
+    ),
+    (
+        "bottom",
+        "trousers",
+        "cotton twill",
+        "smart-casual,straight-leg",
+        69,
+        {"waist_cm": 80, "hips_cm": 100, "length_cm": 104},
+    ),
+    (
+        "bottom",
+        "shorts",
+        "linen-cotton",
+        "summer,casual",
+        39,
+        {"waist_cm": 80, "hips_cm": 100, "length_cm": 48},
+    ),
+    (
+        "bottom",
+        "skirt",
+        "viscose",
+        "feminine,a-line,midi",
+        49,
+        {"waist_cm": 72, "hips_cm": 98, "length_cm": 70},
+    ),
+    (
+        "dress",
+        "shift-dress",
+        "crepe",
+        "minimal,work,straight",
+        89,
+        {"chest_cm": 92, "waist_cm": 80, "hips_cm": 100, "length_cm": 95},
+    ),
+    (
+        "dress",
+        "a-line-dress",
+        "cotton poplin",
+        "feminine,fit-and-flare,wrap-waist",
+        79,
+        {"chest_cm": 90, "waist_cm": 74, "hips_cm": 104, "length_cm": 100},
+    ),
+    (
+        "dress",
+        "maxi-dress",
+        "viscose",
+        "boho,summer,flowing",
+        99,
+        {"chest_cm": 90, "waist_cm": 76, "hips_cm": 106, "length_cm": 135},
+    ),
     ("outerwear", "jacket", "denim", "casual,structured", 119, {"chest_cm": 106, "length_cm": 64}),
-    ("outerwear", "coat", "wool blend", "classic,tailored,winter", 189, {"chest_cm": 108, "length_cm": 100}),
+    (
+        "outerwear",
+        "coat",
+        "wool blend",
+        "classic,tailored,winter",
+        189,
+        {"chest_cm": 108, "length_cm": 100},
+    ),
 ]
 SIZES = ("XS", "S", "M", "L", "XL")
+MEASUREMENTS = ("chest_cm", "waist_cm", "hips_cm", "length_cm")
+SYNTHETIC_NOTE = "Synthetic demo product: the image is drawn by the platform."
 SIZE_STEP_CM = 4  # each size up adds this much to every girth
 
 
@@ -51,10 +135,12 @@ class DemoFiles:
     garment_count: int
 
 
-def demo_catalogue_files(*, garments_per_product: int = 2, image_size: tuple[int, int] = (600, 800)) -> DemoFiles:
+def demo_catalogue_files(
+    *, garments_per_product: int = 2, image_size: tuple[int, int] = (600, 800)
+) -> DemoFiles:
     """Build the demo CSV (one row per size) and the ZIP of procedural product images."""
-    columns = ["sku", "name", "category", "price", "currency", "size", "stock", "colour", "material",
-               "style_tags", "description", "images", "chest_cm", "waist_cm", "hips_cm", "length_cm"]  # fmt: skip
+    columns = ["sku", "name", "category", "price", "currency", "size", "stock", "colour"]
+    columns += ["material", "style_tags", "description", "images", *MEASUREMENTS]
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=columns)
     writer.writeheader()
@@ -69,8 +155,14 @@ def demo_catalogue_files(*, garments_per_product: int = 2, image_size: tuple[int
                 pattern = next(patterns)
                 sku = f"DEMO-{kind.upper()}-{variant + 1:02d}"
                 image_name = f"{sku.lower()}.png"
-                spec = GarmentArtSpec(category=category, kind=kind, colour=rgb, pattern=pattern,
-                                      accent=ACCENTS.get(pattern), seed=index * 10 + variant)  # fmt: skip
+                spec = GarmentArtSpec(
+                    category=category,
+                    kind=kind,
+                    colour=rgb,
+                    pattern=pattern,
+                    accent=ACCENTS.get(pattern),
+                    seed=index * 10 + variant,
+                )
                 image = render_garment(spec, width=image_size[0], height=image_size[1])
                 png = io.BytesIO()
                 image.save(png, format="PNG")
@@ -91,7 +183,7 @@ def demo_catalogue_files(*, garments_per_product: int = 2, image_size: tuple[int
                         "colour": colour_name,
                         "material": material,
                         "style_tags": tags,
-                        "description": f"{name} in {material}. Synthetic demo product: the image is drawn by the platform.",
+                        "description": f"{name} in {material}. {SYNTHETIC_NOTE}",
                         "images": image_name,
                     }
                     for column, base in chart.items():
@@ -99,4 +191,6 @@ def demo_catalogue_files(*, garments_per_product: int = 2, image_size: tuple[int
                         row[column] = str(base + (offset if girth else offset // 2))
                     writer.writerow(row)
                 count += 1
-    return DemoFiles(csv_bytes=text.getvalue().encode(), zip_bytes=archive_buffer.getvalue(), garment_count=count)
+    return DemoFiles(
+        csv_bytes=text.getvalue().encode(), zip_bytes=archive_buffer.getvalue(), garment_count=count
+    )

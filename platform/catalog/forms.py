@@ -19,7 +19,7 @@ class GarmentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Garment
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - GarmentAdmin.fields picks and orders them
 
     def clean_add_images(self) -> list:
         return self.files.getlist(self.add_prefix("add_images")) if self.files else []

@@ -20,10 +20,16 @@ class ImageArchive:
         try:
             self._zip = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ApplicationError("The images file is not a readable ZIP archive.", code="bad_zip") from exc
+            raise ApplicationError(
+                "The images file is not a readable ZIP archive.", code="bad_zip"
+            ) from exc
         for info in self._zip.infolist():
             path = info.filename.replace("\\", "/")
-            if info.is_dir() or path.startswith("__MACOSX/") or posixpath.basename(path).startswith("."):
+            if (
+                info.is_dir()
+                or path.startswith("__MACOSX/")
+                or posixpath.basename(path).startswith(".")
+            ):
                 continue
             self._by_path[path.lower()] = info
             self._by_name.setdefault(posixpath.basename(path).lower(), []).append(info)
@@ -37,7 +43,9 @@ class ImageArchive:
         if info is None:
             candidates = self._by_name.get(posixpath.basename(key), [])
             if len(candidates) > 1:
-                raise LookupError(f"Image {name!r} matches several files in the ZIP; give its folder.")
+                raise LookupError(
+                    f"Image {name!r} matches several files in the ZIP; give its folder."
+                )
             info = candidates[0] if candidates else None
         if info is None:
             raise LookupError(f"Image {name!r} is not in the ZIP.")

@@ -114,7 +114,9 @@ def rows_parse(csv_bytes: bytes) -> tuple[list[ImportRow], list[ImportIssue], in
             continue  # blank lines are not rows
         total += 1
         if total > MAX_ROWS:
-            issues.append(ImportIssue(reader.line_num, "", f"More than {MAX_ROWS} rows; split the file."))
+            issues.append(
+                ImportIssue(reader.line_num, "", f"More than {MAX_ROWS} rows; split the file.")
+            )
             break
         row_number = reader.line_num
         if len(cells) != len(header):
@@ -157,7 +159,9 @@ def _row_parse(row: int, values: dict[str, str]) -> tuple[ImportRow | None, list
         problem("name", "Name is empty.")
     category = values.get("category", "").lower()
     if category not in Category.values:
-        problem("category", f"Unknown category {category!r}; use one of {', '.join(Category.values)}.")
+        problem(
+            "category", f"Unknown category {category!r}; use one of {', '.join(Category.values)}."
+        )
     price = _decimal(values.get("price", ""))
     if price is None or price < 0 or price.as_tuple().exponent < -2 or price >= Decimal("1e8"):
         problem("price", f"Price {values.get('price', '')!r} is not an amount like 29.90.")
@@ -166,7 +170,9 @@ def _row_parse(row: int, values: dict[str, str]) -> tuple[ImportRow | None, list
         problem("currency", f"Currency {currency!r} is not a 3-letter code like EUR.")
     label = values.get("size", "").upper()
     if label not in SIZE_LABELS:
-        problem("size", f"Unknown size {values.get('size', '')!r}; use one of {', '.join(SIZE_LABELS)}.")
+        problem(
+            "size", f"Unknown size {values.get('size', '')!r}; use one of {', '.join(SIZE_LABELS)}."
+        )
     stock_text = values.get("stock", "") or "0"
     stock = int(stock_text) if stock_text.isdigit() else None
     if stock is None:
@@ -185,7 +191,15 @@ def _row_parse(row: int, values: dict[str, str]) -> tuple[ImportRow | None, list
     images = tuple(part.strip() for part in values.get("images", "").split(";") if part.strip())
     if issues:
         return None, issues
-    tags = tuple(sorted({t.strip().lower() for t in values.get("style_tags", "").replace(";", ",").split(",") if t.strip()}))
+    tags = tuple(
+        sorted(
+            {
+                t.strip().lower()
+                for t in values.get("style_tags", "").replace(";", ",").split(",")
+                if t.strip()
+            }
+        )
+    )
     garment = GarmentFields(
         name=name[:200],
         category=category,
@@ -215,7 +229,9 @@ def _conflicts(row: ImportRow, earlier: ImportRow) -> list[ImportIssue]:
             )
     if row.images and earlier.images and row.images != earlier.images:
         issues.append(
-            ImportIssue(row.row, "images", f"images differ from row {earlier.row} of the same SKU.", row.sku)
+            ImportIssue(
+                row.row, "images", f"images differ from row {earlier.row} of the same SKU.", row.sku
+            )
         )
     return issues
 

@@ -67,8 +67,12 @@ class Garment(TimeStampedModel):
     class Meta:
         ordering = ["merchant", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["merchant", "sku"], name="garment_sku_unique_per_merchant"),
-            models.CheckConstraint(condition=models.Q(price__gte=Decimal("0")), name="garment_price_non_negative"),
+            models.UniqueConstraint(
+                fields=["merchant", "sku"], name="garment_sku_unique_per_merchant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=Decimal("0")), name="garment_price_non_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(category__in=[c.value for c in Category]),
                 name="garment_category_known",

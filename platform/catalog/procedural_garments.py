@@ -25,8 +25,10 @@ Only stdlib, numpy and Pillow are used so the module can run outside Django
 from __future__ import annotations
 
 import colorsys
+import itertools
 import logging
 import math
+import numbers
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -94,8 +96,7 @@ class GarmentArtSpec:
         """Raise ``ValueError`` (naming the valid choices) if the spec is unusable."""
         if self.category not in KINDS:
             raise ValueError(
-                f"unknown garment category {self.category!r}; valid categories: "
-                f"{', '.join(KINDS)}"
+                f"unknown garment category {self.category!r}; valid categories: {', '.join(KINDS)}"
             )
         kinds = KINDS[self.category]
         if self.kind not in kinds:
@@ -114,9 +115,13 @@ class GarmentArtSpec:
 
 def _check_rgb(name: str, value: object) -> None:
     ok = (
-        isinstance(value, tuple)
+        isinstance(value, Sequence)
+        and not isinstance(value, str)
         and len(value) == 3
-        and all(isinstance(c, int) and 0 <= c <= 255 for c in value)
+        and all(
+            isinstance(c, numbers.Integral) and not isinstance(c, bool) and 0 <= c <= 255
+            for c in value
+        )
     )
     if not ok:
         raise ValueError(f"{name} must be an (r, g, b) tuple of ints in 0..255, got {value!r}")
@@ -233,6 +238,8 @@ class _Piece:
     # Strength of the soft contact shadow this piece casts on pieces below it;
     # this is what makes collars, lapels and flaps read as separate layers.
     casts: float = 0.0
+    # Plain pieces ignore the pattern: linings are a different, solid cloth.
+    plain: bool = False
 
 
 @dataclass
@@ -293,6 +300,27 @@ class _Layout:
         )
 
 
+def _stretch_x(lay: _Layout, sx: float) -> _Layout:
+    """Scale a layout horizontally (outlines were sketched on a shared grid; this
+    tunes a garment's width-to-length proportion without redrawing it)."""
+
+    def pts(points: Sequence[Point]) -> list[Point]:
+        return [(x * sx, y) for x, y in points]
+
+    for piece in lay.pieces:
+        piece.outline = pts(piece.outline)
+        piece.pivot = (piece.pivot[0] * sx, piece.pivot[1])
+        g = math.radians(piece.grain)
+        piece.grain = math.degrees(math.atan2(math.sin(g), math.cos(g) * sx))
+    lay.seams = [pts(line) for line in lay.seams]
+    lay.stitches = [pts(line) for line in lay.stitches]
+    for fold in lay.folds:
+        fold.start, fold.end = pts([fold.start, fold.end])
+    lay.buttons = [((x * sx, y), r) for (x, y), r in lay.buttons]
+    lay.labels = pts(lay.labels)
+    return lay
+
+
 def _grain_of(top: Point, bottom: Point) -> float:
     return math.degrees(math.atan2(bottom[1] - top[1], bottom[0] - top[0]))
 
@@ -348,9 +376,7 @@ def _layout_tee(long_sleeves: bool) -> _Layout:
             [cuff_in, underarm, (0.22, 0.2)],
         )
     hem_mid = _lerp(cuff_out, cuff_in, 0.5)
-    lay.add_pair(
-        _Piece(sleeve, grain=_grain_of((0.29, 0.1), hem_mid), pivot=shoulder, tone=0.97)
-    )
+    lay.add_pair(_Piece(sleeve, grain=_grain_of((0.29, 0.1), hem_mid), pivot=shoulder, tone=0.97))
     armhole = _qbez(shoulder, (0.255, 0.17), underarm)
     body = _path(
         back_neck,
@@ -359,9 +385,7 @@ def _layout_tee(long_sleeves: bool) -> _Layout:
         _qbez((0.305, 0.985), (0.15, 1.0), (0.0, 1.0)),
     )
     lay.pieces.append(_Piece(_symmetric(body), casts=0.2))
-    _neck_opening(
-        lay, back_neck, _qbez(neck, (0.1, 0.085), (0.0, 0.085)), rib=0.022, label_y=0.042
-    )
+    _neck_opening(lay, back_neck, _qbez(neck, (0.1, 0.085), (0.0, 0.085)), rib=0.022, label_y=0.042)
     lay.seam_pair(armhole)
     if long_sleeves:
         lay.seam_pair(_inset(cuff_out, cuff_in, shoulder, 0.06, shrink=0.02))
@@ -434,7 +458,9 @@ def _layout_shirt() -> _Layout:
     )
     lay.pieces.append(_Piece(stand, tone=0.8))
     # Collar wings folded down over the yoke.
-    wing_edge = _path([(0.118, -0.006), (0.142, 0.02)], _qbez((0.142, 0.02), (0.13, 0.08), (0.1, 0.14)))
+    wing_edge = _path(
+        [(0.118, -0.006), (0.142, 0.02)], _qbez((0.142, 0.02), (0.13, 0.08), (0.1, 0.14))
+    )
     wing = _path(
         [(0.004, 0.05)],
         wing_edge,
@@ -446,7 +472,8 @@ def _layout_shirt() -> _Layout:
     # Button placket and buttons.
     for x in (-0.03, 0.03):
         lay.seams.append([(x, 0.07), (x, 1.0)])
-        lay.stitches.append([(x - 0.007 if x > 0 else x + 0.007, 0.08), (x * 0.78, 0.995)])
+        inner_x = x - 0.007 if x > 0 else x + 0.007
+        lay.stitches.append([(inner_x, 0.08), (inner_x, 0.995)])
     for y in (0.1, 0.245, 0.39, 0.535, 0.68, 0.825):
         lay.buttons.append(((0.0, y), 0.011))
     # Chest pocket on the wearer's left (viewer's right).
@@ -475,10 +502,14 @@ def _bottom_waist_details(lay: _Layout, waist_half: float, band: float, fly_len:
     lay.stitches.append([(-waist_half, band * 0.22), (waist_half, band * 0.22)])
     lay.stitches.append([(-waist_half, band * 0.82), (waist_half, band * 0.82)])
     for x in (waist_half * 0.36, waist_half * 0.86):
-        lay.add_pair(_Piece(_rect(x - 0.009, -0.006, x + 0.009, band + 0.012), tone=1.03, casts=0.3))
+        lay.add_pair(
+            _Piece(_rect(x - 0.009, -0.006, x + 0.009, band + 0.012), tone=1.03, casts=0.3)
+        )
     lay.buttons.append(((0.012, band * 0.5), 0.012))
     lay.seams.append([(0.0, band), (0.0, fly_len + 0.04)])
-    fly = _path([(0.038, band)], _qbez((0.038, fly_len - 0.03), (0.038, fly_len), (0.0, fly_len + 0.03)))
+    fly = _path(
+        [(0.038, band)], _qbez((0.038, fly_len - 0.03), (0.038, fly_len), (0.0, fly_len + 0.03))
+    )
     lay.stitches.append(fly)
 
 
@@ -669,12 +700,14 @@ def _layout_jacket() -> _Layout:
     body = _path(right, _qbez((-0.03, 0.93), (-0.05, 0.99), (-0.11, 1.0)), left)
     lay.pieces.append(_Piece(body, casts=0.22))
     # Lining visible between the lapels.
-    lay.pieces.append(_Piece([(-0.09, -0.005), (0.09, -0.005), (0.0, 0.4)], tone=0.6))
+    lay.pieces.append(_Piece([(-0.09, -0.005), (0.09, -0.005), (0.0, 0.4)], tone=0.55, plain=True))
     lay.labels.append((0.0, 0.035))
     lapel_edge = [(0.125, 0.0), (0.2, 0.13), (0.175, 0.15), (0.215, 0.175), (0.012, 0.415)]
     lay.add_pair(_Piece(_path([(0.088, -0.005)], lapel_edge, [(0.0, 0.4)]), tone=1.03, casts=0.35))
     lay.seam_pair([(0.175, 0.15), (0.125, 0.07)])
-    lay.stitch_pair(_offset(lapel_edge[1:], 0.009)[1:-1])
+    lay.seam_pair(lapel_edge)
+    lay.stitch_pair(_offset(lapel_edge[-2:], 0.009))
+    lay.stitch_pair(_offset(lapel_edge[:2], 0.009))
     lay.seams.append(_path(_qbez((0.0, 0.4), (-0.03, 0.415), (-0.03, 0.46)), [(-0.03, 0.93)]))
     lay.buttons.extend((((0.0, 0.48), 0.017), ((0.0, 0.63), 0.017)))
     # Flap pockets and a breast welt.
@@ -722,7 +755,9 @@ def _layout_coat() -> _Layout:
         _qbez((0.32, 0.985), (0.16, 1.0), (0.0, 1.0)),
     )
     lay.pieces.append(_Piece(_symmetric(body), casts=0.22))
-    lay.pieces.append(_Piece([(-0.085, -0.005), (0.085, -0.005), (-0.09, 0.33)], tone=0.6))
+    lay.pieces.append(
+        _Piece([(-0.085, -0.005), (0.085, -0.005), (-0.09, 0.33)], tone=0.55, plain=True)
+    )
     lay.labels.append((-0.005, 0.03))
     # Double-breasted: the wearer's left front overlaps well past the centre.
     right_edge = [(0.12, 0.0), (0.21, 0.12), (0.185, 0.145), (0.235, 0.165), (-0.07, 0.345)]
@@ -733,6 +768,7 @@ def _layout_coat() -> _Layout:
     lay.pieces.append(
         _Piece(_path([(-0.085, -0.005)], left_edge, [(-0.09, 0.33)]), tone=1.03, casts=0.35)
     )
+    lay.seams.extend((right_edge, left_edge))
     lay.seams.append([(0.185, 0.145), (0.13, 0.07)])
     lay.seams.append([(-0.185, 0.145), (-0.13, 0.07)])
     lay.seams.append([(-0.09, 0.33), (-0.09, 1.0)])
@@ -749,16 +785,16 @@ def _layout_coat() -> _Layout:
 
 
 _BUILDERS: dict[tuple[str, str], Callable[[], _Layout]] = {
-    ("top", "t-shirt"): lambda: _layout_tee(long_sleeves=False),
-    ("top", "long-sleeve"): lambda: _layout_tee(long_sleeves=True),
-    ("top", "tank-top"): _layout_tank,
-    ("top", "shirt"): _layout_shirt,
+    ("top", "t-shirt"): lambda: _stretch_x(_layout_tee(long_sleeves=False), 1.05),
+    ("top", "long-sleeve"): lambda: _stretch_x(_layout_tee(long_sleeves=True), 1.05),
+    ("top", "tank-top"): lambda: _stretch_x(_layout_tank(), 1.08),
+    ("top", "shirt"): lambda: _stretch_x(_layout_shirt(), 1.05),
     ("bottom", "trousers"): _layout_trousers,
     ("bottom", "shorts"): _layout_shorts,
     ("bottom", "skirt"): _layout_skirt,
     ("dress", "shift-dress"): _layout_shift_dress,
     ("dress", "a-line-dress"): _layout_a_line_dress,
-    ("dress", "maxi-dress"): _layout_maxi_dress,
+    ("dress", "maxi-dress"): lambda: _stretch_x(_layout_maxi_dress(), 0.8),
     ("outerwear", "jacket"): _layout_jacket,
     ("outerwear", "coat"): _layout_coat,
 }
@@ -812,9 +848,9 @@ def _make_frame(layout: _Layout, width: int, height: int) -> _Frame:
         min(width, math.ceil(ox + scale * bx1) + _WINDOW_PAD),
         min(height, math.ceil(oy + scale * by1) + _WINDOW_PAD),
     )
-    # 4x keeps thumbnails crisp; large renders use 3x (or 2x) to bound memory.
-    pixels = width * height
-    ss = 4 if pixels <= 200_000 else 3 if pixels <= 1_000_000 else 2
+    # 3x is visually indistinguishable from 4x after LANCZOS; very large renders
+    # drop to 2x to bound memory (the working planes are float32).
+    ss = 3 if width * height <= 1_000_000 else 2
     return _Frame(ss=ss, scale=scale, origin=(ox, oy), window=window)
 
 
@@ -866,24 +902,25 @@ def _luma(c: Sequence[float]) -> float:
 
 
 def _mix(a: Sequence[float], b: Sequence[float], t: float) -> RGB:
-    return tuple(int(round(a[i] + (b[i] - a[i]) * t)) for i in range(3))  # type: ignore[return-value]
+    return tuple(round(a[i] + (b[i] - a[i]) * t) for i in range(3))  # type: ignore[return-value]
 
 
 def _default_accent(colour: RGB, pattern: str) -> RGB:
     """A secondary colour that reads well against ``colour`` when none is given."""
-    h, s, v = colorsys.rgb_to_hsv(*(c / 255 for c in colour))
+    h, s, _ = colorsys.rgb_to_hsv(*(c / 255 for c in colour))
     dark = _luma(colour) < 140
+    reddish = s > 0.25 and (h < 0.06 or h > 0.85)
     if pattern == "floral":
-        # Florals look best in a contrasting hue rather than a shade of the base.
-        h2 = (h + 0.45) % 1.0
-        s2, v2 = (0.45, 0.95) if dark else (0.6, 0.62)
-    elif dark:
+        # Blooms in rose (or blue/cream on red grounds): a hue rotation of the base
+        # tends to land on murky teals that merge with the leaves.
+        if dark:
+            return (246, 232, 196) if reddish else (244, 184, 196)
+        return (58, 86, 150) if reddish else (196, 64, 96)
+    if dark:
         return (242, 239, 230)
-    elif s < 0.12:
+    if s < 0.12:
         return (34, 46, 82)  # navy on whites/greys, the classic Breton/gingham pairing
-    else:
-        h2, s2, v2 = h, min(1.0, s + 0.25), 0.3
-    r, g, b = colorsys.hsv_to_rgb(h2, s2, v2)
+    r, g, b = colorsys.hsv_to_rgb(h, min(1.0, s + 0.25), 0.3)
     return (int(r * 255), int(g * 255), int(b * 255))
 
 
@@ -899,9 +936,7 @@ def _band(coord: np.ndarray, period: float, duty: float, phase: float, px: float
     return np.clip((duty * period / 2 - dist) / px + 0.5, 0.0, 1.0)
 
 
-def _grain_coords(
-    u: np.ndarray, v: np.ndarray, piece: _Piece
-) -> tuple[np.ndarray, np.ndarray]:
+def _grain_coords(u: np.ndarray, v: np.ndarray, piece: _Piece) -> tuple[np.ndarray, np.ndarray]:
     """Rotate unit coordinates so the piece's grain maps to +v (pattern 'down')."""
     if abs(piece.grain - 90.0) < 1e-6:
         return u, v
@@ -961,7 +996,7 @@ def _floral_layers(
             # Two leaves peeking out from behind the bloom.
             for k in range(2):
                 ang = rot + 0.6 + k * rng.uniform(2.2, 3.2)
-                length, w = radius * 1.75, radius * 0.42
+                length, w = radius * 1.45, radius * 0.34
                 t = np.linspace(0.0, 1.0, 16)
                 side = np.concatenate([np.sin(np.pi * t), -np.sin(np.pi * t[::-1])]) * w
                 along = np.concatenate([t, t[::-1]]) * length
@@ -975,7 +1010,7 @@ def _floral_layers(
                 [(cx - radius * 0.27, cy - radius * 0.27), (cx + radius * 0.27, cy + radius * 0.27)]
             )
             d_centre.ellipse((px0, py0, px1, py1), fill=255)
-    leaf_colour = _mix((74, 112, 78), base, 0.3)
+    leaf_colour = _mix((96, 128, 92), base, 0.35)
     centre_colour = (236, 196, 92) if _luma(accent) < 170 else _mix(accent, (90, 60, 40), 0.6)
     return [
         (np.asarray(leaves_img, dtype=np.float32) / 255.0, leaf_colour),
@@ -1081,7 +1116,7 @@ def _dashes(points: Sequence[Point], dash: float, gap: float) -> list[list[Point
     """Split a pixel-space polyline into dash segments (for topstitching)."""
     out: list[list[Point]] = []
     pos, on, current = 0.0, True, [points[0]]
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         seg = math.dist(a, b)
         t0 = 0.0
         while seg > 0:
@@ -1104,9 +1139,7 @@ def _dashes(points: Sequence[Point], dash: float, gap: float) -> list[list[Point
     return out
 
 
-def _detail_masks(
-    frame: _Frame, layout: _Layout
-) -> tuple[Image.Image, Image.Image, Image.Image]:
+def _detail_masks(frame: _Frame, layout: _Layout) -> tuple[Image.Image, Image.Image, Image.Image]:
     """Rasterise seams (dark line + offset highlight) and dashed topstitching."""
     size = frame.size
     seam_img, hi_img, stitch_img = (Image.new("L", size, 0) for _ in range(3))
@@ -1132,13 +1165,15 @@ def _button_colours(style: str, fabric: RGB) -> tuple[RGB, RGB]:
     elif style == "horn":
         face = (62, 47, 38) if _luma(fabric) > 80 else (150, 138, 120)
     else:
-        face = _mix(fabric, (30, 28, 26), 0.45) if _luma(fabric) > 60 else _mix(fabric, (255,) * 3, 0.3)
+        face = (
+            _mix(fabric, (30, 28, 26), 0.45)
+            if _luma(fabric) > 60
+            else _mix(fabric, (255,) * 3, 0.3)
+        )
     return face, _mix(face, (0, 0, 0), 0.3)
 
 
-def _draw_overlays(
-    rgb: np.ndarray, frame: _Frame, layout: _Layout, fabric: RGB
-) -> np.ndarray:
+def _draw_overlays(rgb: np.ndarray, frame: _Frame, layout: _Layout, fabric: RGB) -> np.ndarray:
     """Buttons (with a small cast shadow) and neck labels, composited onto ``rgb``."""
     if not layout.buttons and not layout.labels:
         return rgb
@@ -1149,22 +1184,22 @@ def _draw_overlays(
     d_shadow, d_over = ImageDraw.Draw(shadow_img), ImageDraw.Draw(over)
     face, rim = _button_colours(layout.button_style, fabric)
     for (cx, cy), r in layout.buttons:
-        (px, py), = frame.to_px([(cx, cy)])
+        ((px, py),) = frame.to_px([(cx, cy)])
         rp = r * k
         d_shadow.ellipse(
             (px - rp + rp * 0.15, py - rp + rp * 0.3, px + rp * 1.15, py + rp * 1.3), fill=255
         )
-        d_over.ellipse((px - rp, py - rp, px + rp, py + rp), fill=face + (255,))
+        d_over.ellipse((px - rp, py - rp, px + rp, py + rp), fill=(*face, 255))
         ring = max(1, round(rp * 0.12))
         d_over.ellipse(
             (px - rp * 0.8, py - rp * 0.8, px + rp * 0.8, py + rp * 0.8),
-            outline=rim + (255,),
+            outline=(*rim, 255),
             width=ring,
         )
         hole = rp * 0.13
         for hx, hy in ((-1, -1), (1, -1), (-1, 1), (1, 1)):
             qx, qy = px + hx * rp * 0.27, py + hy * rp * 0.27
-            d_over.ellipse((qx - hole, qy - hole, qx + hole, qy + hole), fill=rim + (255,))
+            d_over.ellipse((qx - hole, qy - hole, qx + hole, qy + hole), fill=(*rim, 255))
     for cx, cy in layout.labels:
         (x0, y0), (x1, y1) = frame.to_px([(cx - 0.026, cy - 0.011), (cx + 0.026, cy + 0.011)])
         d_shadow.rectangle((x0 + 1, y0 + 2, x1 + 1, y1 + 2), fill=200)
@@ -1187,7 +1222,7 @@ def _rng(spec: GarmentArtSpec, stream: str) -> np.random.Generator:
     # zlib.crc32 (unlike hash()) is stable across processes, keeping renders
     # byte-identical between runs and machines.
     salt = zlib.crc32(f"{spec.category}/{spec.kind}/{stream}".encode())
-    return np.random.default_rng([spec.seed & 0xFFFFFFFF, salt])
+    return np.random.default_rng([salt, int(spec.seed) % (1 << 64)])
 
 
 def _check_size(width: int, height: int) -> None:
@@ -1222,7 +1257,9 @@ def _to_full(window_arr: np.ndarray, frame: _Frame, width: int, height: int) -> 
     return out
 
 
-def render_garment_mask(spec: GarmentArtSpec, *, width: int = 600, height: int = 800) -> Image.Image:
+def render_garment_mask(
+    spec: GarmentArtSpec, *, width: int = 600, height: int = 800
+) -> Image.Image:
     """Binary garment silhouette (mode "L": 255 on fabric, 0 elsewhere, no shadow).
 
     Pixel-aligned with :func:`render_garment` for the same spec and size: it is
@@ -1242,8 +1279,13 @@ def render_garment(spec: GarmentArtSpec, *, width: int = 600, height: int = 800)
     """
     layout, frame = _prepare(spec, width, height)
     logger.debug(
-        "rendering %s/%s (%s) at %dx%d, ss=%d", spec.category, spec.kind, spec.pattern,
-        width, height, frame.ss,
+        "rendering %s/%s (%s) at %dx%d, ss=%d",
+        spec.category,
+        spec.kind,
+        spec.pattern,
+        width,
+        height,
+        frame.ss,
     )
     base = spec.colour
     accent = spec.accent if spec.accent is not None else _default_accent(base, spec.pattern)
@@ -1266,28 +1308,35 @@ def render_garment(spec: GarmentArtSpec, *, width: int = 600, height: int = 800)
         bbox = mask_img.getbbox()
         if bbox is None:
             continue
-        l, t, r, b = bbox
+        left, top, right, bottom = bbox
         if piece.casts > 0:
             # Soft contact shadow on whatever lies beneath this piece, computed
             # only around the piece since small pieces (loops, flaps) are common.
             radius = 0.007 * frame.unit_px
             off = max(1, round(0.004 * frame.unit_px))
             grow = int(3 * radius) + off + 1
-            box = (max(0, l - grow), max(0, t - grow), min(w, r + grow), min(h, b + grow))
+            box = (
+                max(0, left - grow),
+                max(0, top - grow),
+                min(w, right + grow),
+                min(h, bottom + grow),
+            )
             cast = _blur(mask_img.crop(box), radius, reduce=frame.ss)
             cast = _shift(cast, off // 2, off)
             fabric[box[1] : box[3], box[0] : box[2]] *= 1.0 - piece.casts * cast[..., None]
         m = np.asarray(mask_img.crop(bbox), dtype=np.float32)[..., None] / 255.0
-        colour = np.broadcast_to(base_arr, (b - t, r - l, 3)).copy()
-        if spec.pattern in ("stripes", "checks", "dots"):
-            gu, gv = _grain_coords(u[t:b, l:r], v[t:b, l:r], piece)
+        colour = np.broadcast_to(base_arr, (bottom - top, right - left, 3)).copy()
+        if piece.plain:
+            pass
+        elif spec.pattern in ("stripes", "checks", "dots"):
+            gu, gv = _grain_coords(u[top:bottom, left:right], v[top:bottom, left:right], piece)
             a = _geometric_pattern(spec.pattern, gu, gv, px, phase)[..., None]
             colour += (accent_arr - colour) * a
-        for layer, layer_colour in floral:
-            a = layer[t:b, l:r, None]
+        for layer, layer_colour in [] if piece.plain else floral:
+            a = layer[top:bottom, left:right, None]
             colour += (np.asarray(layer_colour, dtype=np.float32) - colour) * a
         colour *= piece.tone
-        region = fabric[t:b, l:r]
+        region = fabric[top:bottom, left:right]
         region += (colour - region) * m
 
     shade_rng = _rng(spec, "shade")
@@ -1318,9 +1367,11 @@ def render_garment(spec: GarmentArtSpec, *, width: int = 600, height: int = 800)
 
     backdrop = _backdrop(alpha, width, height)
     out = backdrop * (1.0 - alpha[..., None]) + garment
-    # Faint sensor-like grain on the fabric so flat areas do not look vector-drawn.
-    grain = _rng(spec, "grain").normal(0.0, 1.2, size=(height, width, 1)).astype(np.float32)
-    out += grain * alpha[..., None]
+    # Faint, horizontally correlated grain reads as woven texture and keeps flat
+    # areas from looking vector-drawn; scaled with brightness so whites get some too.
+    noise = _rng(spec, "grain").standard_normal((height, width)).astype(np.float32)
+    weave = (noise + np.roll(noise, 1, axis=1) + np.roll(noise, -1, axis=1)) / math.sqrt(3.0)
+    out += (weave * alpha)[..., None] * (0.6 + 0.009 * out)
     return Image.fromarray(np.clip(np.round(out), 0, 255).astype(np.uint8), mode="RGB")
 
 

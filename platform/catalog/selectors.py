@@ -1,8 +1,8 @@
 """Read paths for the catalogue."""
 
+from accounts.models import User
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
-from accounts.models import User
 from catalog.models import Garment, GarmentImage, Merchant
 
 

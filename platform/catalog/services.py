@@ -5,17 +5,17 @@ import logging
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from accounts.models import User
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from accounts.models import User
 from catalog.image_archive import ImageArchive
 from catalog.import_rows import ImportIssue, ImportRow, rows_parse
 from catalog.models import CatalogImport, Garment, GarmentImage, GarmentSize, Merchant
 from core.exceptions import ApplicationError
-from core.image_intake import IntakeImage, ImageRejected, image_intake, intake_limits_from_settings
+from core.image_intake import ImageRejected, IntakeImage, image_intake, intake_limits_from_settings
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,9 @@ def _garment_import(
     """Upsert one garment from its rows; return (created/updated/unchanged/None, issues)."""
     issues: list[ImportIssue] = []
     garment = Garment.objects.select_for_update().filter(merchant=merchant, sku=sku).first()
-    known_digests = set(garment.images.values_list("source_sha256", flat=True)) if garment else set()
+    known_digests = (
+        set(garment.images.values_list("source_sha256", flat=True)) if garment else set()
+    )
     # Images are garment-level: read and check them for the first row that lists any. If one
     # is missing or unreadable, that row is refused and the garment keeps the images it had.
     images: list[_ArchivedImage] | None = None

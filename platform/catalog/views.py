@@ -16,7 +16,12 @@ def garment_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/garment_list.html",
-        {"garments": garments, "categories": Category.choices, "category": category, "query": query},
+        {
+            "garments": garments,
+            "categories": Category.choices,
+            "category": category,
+            "query": query,
+        },
     )
 
 

@@ -30,7 +30,9 @@ class _EncryptedMixin:
     def get_prep_value(self, value: Any) -> str | None:
         if value is None:
             return None
-        return encrypt_text(self._serialize(value), keyring=active_keyring(), context=self._context())
+        return encrypt_text(
+            self._serialize(value), keyring=active_keyring(), context=self._context()
+        )
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None:
@@ -40,7 +42,9 @@ class _EncryptedMixin:
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name != "isnull":
-            raise FieldError(f"Encrypted field {self.name!r} cannot be filtered by {lookup_name!r}.")  # type: ignore[attr-defined]
+            raise FieldError(
+                f"Encrypted field {self.name!r} cannot be filtered by {lookup_name!r}."
+            )  # type: ignore[attr-defined]
         return super().get_lookup(lookup_name)  # type: ignore[misc]
 
 

@@ -9,7 +9,7 @@ from privacy.crypto import blob_key_id, decrypt_bytes, encrypt_bytes, rewrap
 from privacy.keyring import active_keyring
 
 
-def private_storage():  # noqa: ANN201 - a Django Storage
+def private_storage():
     """The storage that only ever holds ciphertext."""
     return storages["private"]
 

@@ -10,7 +10,12 @@ from django.db import transaction
 
 from core.exceptions import ApplicationError
 from core.image_intake import image_intake, intake_limits_from_settings
-from privacy.sealed_files import sealed_file_delete, sealed_file_key_id, sealed_file_read, sealed_file_save
+from privacy.sealed_files import (
+    sealed_file_delete,
+    sealed_file_key_id,
+    sealed_file_read,
+    sealed_file_save,
+)
 from shoppers.models import MEASUREMENT_RANGES_CM, Shopper, ShopperPhoto
 
 PHOTO_CONTEXT = b"shoppers.photo"

@@ -24,7 +24,8 @@ class GarmentListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         garments = garment_list_public(
-            category=filters.validated_data.get("category"), query=filters.validated_data.get("q", "")
+            category=filters.validated_data.get("category"),
+            query=filters.validated_data.get("q", ""),
         )
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(garments, request, view=self)

@@ -18,7 +18,7 @@ ENCRYPTION_KEYS = [
     "test-2026:" + "dGVzdC1rZXktMjAyNi0zMi1ieXRlcy1sb25nLSEhISE=",
     "test-2025:" + "b2xkLXRlc3Qta2V5LTIwMjUtMzItYnl0ZXMtbG9uZyE=",
 ]
-PSEUDONYM_KEY = "test-pseudonym-key"  # noqa: S105
+PSEUDONYM_KEY = "test-pseudonym-key"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -26,7 +26,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 if os.environ.get("REDIS_URL"):
-    REDIS_URL = redis_url_with_db(os.environ["REDIS_URL"], 1 + int(XDIST_WORKER.removeprefix("gw") or 0))
+    REDIS_URL = redis_url_with_db(
+        os.environ["REDIS_URL"], 1 + int(XDIST_WORKER.removeprefix("gw") or 0)
+    )
     TEST_EMBEDDED_REDIS_SOCKET = None
 else:
     TEST_EMBEDDED_REDIS_SOCKET = VAR_DIR / f"test-redis-{XDIST_WORKER}" / "redis.sock"

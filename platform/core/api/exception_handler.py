@@ -23,5 +23,9 @@ def application_exception_handler(exc: Exception, context: dict[str, Any]) -> Re
     if isinstance(detail, dict) and "detail" in detail:
         response.data = {"message": str(detail["detail"]), "code": "error", "extra": {}}
     else:
-        response.data = {"message": "Invalid input.", "code": "invalid", "extra": {"fields": detail}}
+        response.data = {
+            "message": "Invalid input.",
+            "code": "invalid",
+            "extra": {"fields": detail},
+        }
     return response

@@ -11,7 +11,18 @@ from PIL import Image
 from catalog.models import CatalogImport, Garment, GarmentImage, Merchant
 from catalog.services import catalog_import_run
 
-HEADER = ["sku", "name", "category", "price", "size", "stock", "colour", "style_tags", "images", "chest_cm"]
+HEADER = [
+    "sku",
+    "name",
+    "category",
+    "price",
+    "size",
+    "stock",
+    "colour",
+    "style_tags",
+    "images",
+    "chest_cm",
+]
 
 
 def _png(colour: tuple[int, int, int]) -> bytes:
@@ -41,7 +52,18 @@ def _zip(files: dict[str, bytes]) -> io.BytesIO:
 
 
 GOOD_ROWS = [
-    ["TEE-1", "Linen tee", "top", "29.90", "S", "4", "ecru", "casual, summer", "tee-front.png;tee-back.png", "92"],
+    [
+        "TEE-1",
+        "Linen tee",
+        "top",
+        "29.90",
+        "S",
+        "4",
+        "ecru",
+        "casual, summer",
+        "tee-front.png;tee-back.png",
+        "92",
+    ],
     ["TEE-1", "Linen tee", "top", "29.90", "M", "0", "ecru", "casual, summer", "", "96"],
     ["JEAN-1", "Straight jeans", "bottom", "79", "L", "2", "blue", "denim", "jeans.png", ""],
 ]
@@ -63,18 +85,23 @@ IMAGES = {
 
 
 @pytest.fixture
-def merchant(db) -> Merchant:  # noqa: ANN001
+def merchant(db) -> Merchant:
     return Merchant.objects.create(name="North Loom", slug="north-loom")
 
 
 def test_valid_rows_import_and_broken_rows_are_reported(merchant: Merchant) -> None:
-    result = catalog_import_run(merchant=merchant, csv_file=_csv(GOOD_ROWS + BROKEN_ROWS), zip_file=_zip(IMAGES))
+    result = catalog_import_run(
+        merchant=merchant, csv_file=_csv(GOOD_ROWS + BROKEN_ROWS), zip_file=_zip(IMAGES)
+    )
     assert result.rows_total == 10
     assert result.created_count == 2
     assert set(Garment.objects.values_list("sku", flat=True)) == {"TEE-1", "JEAN-1"}
     tee = Garment.objects.get(sku="TEE-1")
     assert tee.price == Decimal("29.90") and tee.style_tags == ["casual", "summer"]
-    assert [(s.label, s.stock, s.chest_cm) for s in tee.sizes.all()] == [("S", 4, Decimal("92.0")), ("M", 0, Decimal("96.0"))]
+    assert [(s.label, s.stock, s.chest_cm) for s in tee.sizes.all()] == [
+        ("S", 4, Decimal("92.0")),
+        ("M", 0, Decimal("96.0")),
+    ]
     assert tee.images.count() == 2
     errors = {(e["row"], e["column"]): e["message"] for e in result.errors}
     assert "'twelve' is not an amount" in errors[(5, "price")]
@@ -117,9 +144,16 @@ def test_sku_is_unique_per_merchant_not_globally(merchant: Merchant) -> None:
 def test_missing_required_column_is_reported_once(merchant: Merchant) -> None:
     header = [c for c in HEADER if c != "price"]
     rows = [[v for c, v in zip(HEADER, row, strict=True) if c != "price"] for row in GOOD_ROWS]
-    result = catalog_import_run(merchant=merchant, csv_file=_csv(rows, header), zip_file=_zip(IMAGES))
+    result = catalog_import_run(
+        merchant=merchant, csv_file=_csv(rows, header), zip_file=_zip(IMAGES)
+    )
     assert result.errors == [
-        {"row": 1, "column": "price", "message": "Required column missing from the header: price.", "sku": ""}
+        {
+            "row": 1,
+            "column": "price",
+            "message": "Required column missing from the header: price.",
+            "sku": "",
+        }
     ]
     assert not Garment.objects.exists()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.image_intake import IntakeLimits, ImageRejected, image_intake
+from core.image_intake import ImageRejected, IntakeLimits, image_intake
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -35,10 +35,14 @@ def _bomb_png(width: int, height: int) -> bytes:
     body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
 
 
 def test_metadata_is_stripped_and_orientation_applied() -> None:
@@ -73,7 +77,9 @@ def test_real_photos_pass(shared_images: Path) -> None:
 
 
 def test_transparent_png_keeps_alpha_and_opaque_alpha_is_dropped(shared_images: Path) -> None:
-    rgba = image_intake((shared_images / "people" / "p23_man_laughing_waist_up_rgba.png").read_bytes())
+    rgba = image_intake(
+        (shared_images / "people" / "p23_man_laughing_waist_up_rgba.png").read_bytes()
+    )
     assert Image.open(io.BytesIO(rgba.content)).mode in {"RGB", "RGBA"}
     transparent = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
     transparent.paste((255, 0, 0, 255), (25, 25, 75, 75))
@@ -143,7 +149,9 @@ def test_decompression_bomb_is_refused_without_memory_blow_up(tmp_path: Path) ->
             print(exc.code, exc.message)
         """
     )
-    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("too_many_pixels")
     assert "400 megapixels" in completed.stdout

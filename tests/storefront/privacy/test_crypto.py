@@ -16,7 +16,10 @@ from privacy.crypto import (
 )
 
 OLD = KeyRing.from_specs([KeyRing.generate_spec("2025")])
-NEW_AND_OLD = KeyRing(keys={"2026": KeyRing.from_specs([KeyRing.generate_spec("x")]).keys["x"], **OLD.keys}, primary_id="2026")
+NEW_AND_OLD = KeyRing(
+    keys={"2026": KeyRing.from_specs([KeyRing.generate_spec("x")]).keys["x"], **OLD.keys},
+    primary_id="2026",
+)
 
 
 def test_round_trip_and_key_id() -> None:

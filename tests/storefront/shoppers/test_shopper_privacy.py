@@ -23,7 +23,7 @@ PHOTO = "p11_woman_head_to_thigh_jeans_studio.jpg"
 
 
 @pytest.fixture
-def shopper(db) -> Shopper:  # noqa: ANN001
+def shopper(db) -> Shopper:
     return shopper_sign_up(
         username="ada",
         password="correct horse battery",
@@ -73,8 +73,12 @@ def test_photo_is_encrypted_in_the_raw_stored_file(shopper: Shopper, shared_imag
     assert decrypted.size == (photo.width, photo.height) == (768, 1024)
 
 
-def test_photo_delete_removes_the_blobs(shopper: Shopper, shared_images: Path, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
-    photo = shopper_photo_add(shopper=shopper, upload=(shared_images / "people" / PHOTO).read_bytes())
+def test_photo_delete_removes_the_blobs(
+    shopper: Shopper, shared_images: Path, django_capture_on_commit_callbacks
+) -> None:
+    photo = shopper_photo_add(
+        shopper=shopper, upload=(shared_images / "people" / PHOTO).read_bytes()
+    )
     storage = private_storage()
     names = [photo.blob_name, photo.thumbnail_blob_name]
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,7 +106,7 @@ def test_profile_validation_messages(shopper: Shopper) -> None:
         shopper_sign_up(username="ADA", password="another good passphrase")
 
 
-def test_sign_up_log_out_log_in_pages(client, db) -> None:  # noqa: ANN001
+def test_sign_up_log_out_log_in_pages(client, db) -> None:
     response = client.post(
         reverse("shoppers:sign_up"),
         {"username": "grace", "password": "a long enough passphrase", "display_name": "Grace"},
@@ -111,9 +115,7 @@ def test_sign_up_log_out_log_in_pages(client, db) -> None:  # noqa: ANN001
     assert client.get(reverse("shoppers:profile")).status_code == 200
     client.post(reverse("shoppers:logout"))
     assert client.get(reverse("shoppers:profile")).status_code == 302
-    response = client.post(
-        reverse("shoppers:login"), {"username": "grace", "password": "wrong"}
-    )
+    response = client.post(reverse("shoppers:login"), {"username": "grace", "password": "wrong"})
     assert response.status_code == 200 and b"correct username and password" in response.content
     response = client.post(
         reverse("shoppers:login"), {"username": "grace", "password": "a long enough passphrase"}
@@ -123,7 +125,9 @@ def test_sign_up_log_out_log_in_pages(client, db) -> None:  # noqa: ANN001
     assert me["username"] == "grace" and me["display_name"] == "Grace"
 
 
-def test_photo_pages_serve_only_the_owner(client, shopper: Shopper, shared_images: Path, db) -> None:  # noqa: ANN001
+def test_photo_pages_serve_only_the_owner(
+    client, shopper: Shopper, shared_images: Path, db
+) -> None:
     client.force_login(shopper.user)
     with (shared_images / "people" / PHOTO).open("rb") as handle:
         response = client.post(reverse("shoppers:photo_upload"), {"photo": handle})

@@ -14,6 +14,7 @@ from catalog.services import catalog_import_run, merchant_staff_group_ensure
 from shoppers.models import Shopper
 from shoppers.services import shopper_sign_up
 
+
 class Command(BaseCommand):
     help = "Create the demo merchant, catalogue (synthetic images) and logins."
 
@@ -21,11 +22,15 @@ class Command(BaseCommand):
         password = os.environ.get("FITTINGROOM_DEMO_PASSWORD")
         if not password:
             raise CommandError("Set FITTINGROOM_DEMO_PASSWORD (bin/up writes one to .env).")
-        merchant, _ = Merchant.objects.get_or_create(slug="demo-atelier", defaults={"name": "Demo Atelier"})
+        merchant, _ = Merchant.objects.get_or_create(
+            slug="demo-atelier", defaults={"name": "Demo Atelier"}
+        )
         staff_group = merchant_staff_group_ensure()
         user_model = get_user_model()
         with transaction.atomic():
-            staff, _ = user_model.objects.get_or_create(username="demo-merchant", defaults={"is_staff": True})
+            staff, _ = user_model.objects.get_or_create(
+                username="demo-merchant", defaults={"is_staff": True}
+            )
             staff.set_password(password)
             staff.save()
             staff.groups.add(staff_group)

@@ -42,7 +42,10 @@ class Command(BaseCommand):
         for sig in STOP_SIGNALS:
             signal.signal(sig, request_stop)
         try:
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(settings.PLATFORM_DIR), str(settings.BASE_DIR)])}
+            env = {
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join([str(settings.PLATFORM_DIR), str(settings.BASE_DIR)]),
+            }
             if "REDIS_URL" not in os.environ:
                 self.stdout.write("Starting the embedded Redis ...")
                 redis_server = EmbeddedRedis(settings.EMBEDDED_REDIS_SOCKET).start()
@@ -63,7 +66,12 @@ class Command(BaseCommand):
             for name, command in (("worker", worker_cmd), ("web", web_cmd)):
                 # Own session: a terminal's Ctrl-C reaches only us, and we stop them in order.
                 children.append(
-                    (name, subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, start_new_session=True))
+                    (
+                        name,
+                        subprocess.Popen(
+                            command, env=env, cwd=settings.BASE_DIR, start_new_session=True
+                        ),
+                    )
                 )
             _wait_for_port(host, port, children)
             self._print_banner(host, port)
@@ -90,7 +98,8 @@ class Command(BaseCommand):
                         "",
                         f"Fitting Room is running at {url}",
                         f"  Merchant admin: {url}admin/  user: demo-merchant  password: {password}",
-                        f"  Demo shopper:   {url}account/login/  user: demo-shopper  password: {password}",
+                        f"  Demo shopper:   {url}account/login/  "
+                        f"user: demo-shopper  password: {password}",
                         "Press Ctrl-C to stop everything.",
                         "",
                     ]
@@ -104,7 +113,9 @@ def _port_free(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) != 0
 
 
-def _wait_for_port(host: str, port: int, children: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
+def _wait_for_port(
+    host: str, port: int, children: list[tuple[str, subprocess.Popen[bytes]]]
+) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         for name, process in children:

@@ -1,0 +1,84 @@
+"""Settings come from the environment; production refuses to start unsafely."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_READ_DOT_ENV_FILE": "false",
+    "DJANGO_SECRET_KEY": "k" * 50,
+    "FITTINGROOM_ENCRYPTION_KEYS": "prod-1:" + "cHJvZC1rZXktdGhpcnR5LXR3by1ieXRlcy1sb25nISE=",
+    "FITTINGROOM_PSEUDONYM_KEY": "p" * 40,
+    "DATABASE_URL": "postgres://app:secret@db.internal:5432/shop",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "DJANGO_AWS_STORAGE_BUCKET_NAME": "fitting-room",
+    "DJANGO_AWS_S3_ENDPOINT_URL": "http://minio:9000",
+    "EMAIL_URL": "smtp+tls://mailer:pw@smtp.internal:587",
+}
+PROBE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'db': s.DATABASES['default']['HOST'], 'broker': s.CELERY_BROKER_URL, "
+    "'cache': s.CACHES['default']['LOCATION'], 'storage': s.STORAGES['default']['BACKEND'], "
+    "'private': s.STORAGES['private']['OPTIONS']['location'], 'email': s.EMAIL_HOST, "
+    "'debug': s.DEBUG}))"
+)
+
+
+def _run(env_changes: dict[str, str | None]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FITTINGROOM_"))}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.update(GOOD)
+    for key, value in env_changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    env["PYTHONPATH"] = str(REPO / "platform")
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_takes_everything_from_the_environment() -> None:
+    completed = _run({})
+    assert completed.returncode == 0, completed.stderr
+    assert '"db": "db.internal"' in completed.stdout
+    assert '"broker": "redis://cache.internal:6379/0"' in completed.stdout
+    assert '"storage": "storages.backends.s3.S3Storage"' in completed.stdout
+    assert '"private": "private"' in completed.stdout
+    assert '"email": "smtp.internal"' in completed.stdout and '"debug": false' in completed.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
+        ({"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_SECRET_KEY": "django-insecure-" + "x" * 40}, "DJANGO_SECRET_KEY must be set"),
+        ({"FITTINGROOM_ENCRYPTION_KEYS": None}, "FITTINGROOM_ENCRYPTION_KEYS must be set"),
+        ({"FITTINGROOM_PSEUDONYM_KEY": "short"}, "FITTINGROOM_PSEUDONYM_KEY"),
+        ({"REDIS_URL": None}, "REDIS_URL must point"),
+        ({"DATABASE_URL": None}, "DATABASE_URL must point"),
+    ],
+)
+def test_production_refuses_unsafe_configuration(change: dict, complaint: str) -> None:
+    completed = _run(change)
+    assert completed.returncode != 0
+    assert "ImproperlyConfigured" in completed.stderr and complaint in completed.stderr
+
+
+def test_local_settings_refuse_to_run_without_secrets() -> None:
+    completed = _run(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DJANGO_SECRET_KEY": None,
+            "FITTINGROOM_ENCRYPTION_KEYS": None,
+        }
+    )
+    assert completed.returncode != 0 and "run bin/up once" in completed.stderr
