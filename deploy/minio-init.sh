@@ -41,6 +41,9 @@ done
 
 mc mb --ignore-existing "fr/$BUCKET"
 mc anonymous set none "fr/$BUCKET"
+# Catalogue images (the public/ prefix) are meant to be seen by every visitor; the private/
+# prefix (ciphertext of shopper photos and results) stays closed.
+mc anonymous set download "fr/$BUCKET/public"
 
 policy_file="$(mktemp)"
 trap 'rm -f "$policy_file"' EXIT

@@ -176,7 +176,14 @@ def _symmetric(half: Sequence[Point]) -> list[Point]:
 
 
 def _across(half: Sequence[Point]) -> list[Point]:
-    """Turn a right-half open curve (centre -> side) into a full left-to-right curve."""
+    """Turn a right-half open curve into a full left-to-right curve.
+
+    The half may run either way (centre -> side or side -> centre); it is
+    normalised so callers can reuse whichever outline segment they already have.
+    """
+    half = list(half)
+    if abs(half[0][0]) > abs(half[-1][0]):
+        half.reverse()
     return _path(_mirror(list(reversed(half))), half)
 
 
@@ -340,9 +347,9 @@ def _neck_opening(
     front_curve = _across(front_half)
     lay.seams.append(front_curve)
     if rib:
-        rib_line = _offset(front_curve, -rib)
-        lay.seams.append(rib_line)
-        lay.stitches.append(_offset(front_curve, -rib * 0.55))
+        # The rib band sits on the body side of the opening (below the curve).
+        lay.seams.append(_offset(front_curve, rib))
+        lay.stitches.append(_offset(front_curve, rib * 0.55))
     if label_y is not None:
         lay.labels.append((0.0, label_y))
 
@@ -415,7 +422,7 @@ def _layout_tank() -> _Layout:
     lay.pieces.append(_Piece(_symmetric(body)))
     front_half = _cbez(neck_in, (0.105, 0.14), (0.06, 0.19), (0.0, 0.19))
     _neck_opening(lay, back_neck, front_half, rib=0.014, label_y=0.078)
-    lay.stitch_pair(_offset(armhole, -0.012))
+    lay.stitch_pair(_offset(armhole, 0.012))
     lay.stitches.append(_across(_qbez((0.0, 0.975), (0.15, 0.975), (0.3, 0.96))))
     lay.fold_pair((0.24, 0.36), (0.14, 0.5), 0.03)
     lay.fold_pair((0.1, 0.62), (0.12, 0.93), 0.04, 0.6)
@@ -468,7 +475,7 @@ def _layout_shirt() -> _Layout:
         _qbez((0.088, 0.145), (0.04, 0.1), (0.004, 0.068)),
     )
     lay.add_pair(_Piece(wing, tone=1.02, casts=0.35))
-    lay.stitch_pair(_offset(wing_edge, -0.01)[1:])
+    lay.stitch_pair(_offset(wing_edge, 0.01)[1:])
     # Button placket and buttons.
     for x in (-0.03, 0.03):
         lay.seams.append([(x, 0.07), (x, 1.0)])
@@ -573,7 +580,7 @@ def _layout_skirt() -> _Layout:
     lay.stitches.append([(-0.245, band * 0.82), (0.245, band * 0.82)])
     lay.buttons.append(((0.0, band * 0.5), 0.013))
     lay.seam_pair(_qbez((0.12, band), (0.15, 0.5), (0.22, 1.0)))
-    lay.stitches.append(_across(list(reversed(_offset(hem, -0.03)))))
+    lay.stitches.append(_across(list(reversed(_offset(hem, 0.03)))))
     # Soft radiating folds give the A-line its drape.
     lay.fold_pair((0.06, 0.2), (0.09, 0.96), 0.03, 0.9)
     lay.fold_pair((0.2, 0.25), (0.32, 0.95), 0.035, -0.8)
@@ -633,10 +640,10 @@ def _layout_a_line_dress() -> _Layout:
     )
     lay.pieces.append(_Piece(_symmetric(body)))
     _neck_opening(lay, back_neck, _qbez(neck, (0.08, 0.12), (0.0, 0.12)), rib=0.01, label_y=0.052)
-    lay.stitch_pair(_offset(armhole, -0.01))
+    lay.stitch_pair(_offset(armhole, 0.01))
     lay.seams.append(_across(_qbez((0.0, 0.368), (0.1, 0.366), (0.17, 0.358))))
     lay.seam_pair([(0.196, 0.23), (0.12, 0.25)])
-    lay.stitches.append(_across(list(reversed(_offset(hem, -0.025)))))
+    lay.stitches.append(_across(list(reversed(_offset(hem, 0.025)))))
     for t, s in ((0.3, 0.9), (0.65, -0.9), (0.95, 0.8)):
         lay.fold_pair((t * 0.15, 0.38), (t * 0.38, 0.97), 0.028, s)
     return lay
@@ -663,7 +670,7 @@ def _layout_maxi_dress() -> _Layout:
     lay.labels.append((0.0, 0.1))
     lay.seams.append(_across(_qbez((0.0, 0.3), (0.1, 0.298), (0.17, 0.288))))
     lay.seam_pair(_qbez((0.168, 0.2), (0.12, 0.215), (0.09, 0.25)))
-    lay.stitches.append(_across(list(reversed(_offset(hem, -0.02)))))
+    lay.stitches.append(_across(list(reversed(_offset(hem, 0.02)))))
     for t, s in ((0.15, 0.9), (0.45, -0.8), (0.75, 0.9), (0.97, -0.6)):
         lay.fold_pair((t * 0.16, 0.31), (t * 0.31, 0.98), 0.022, s)
     return lay

@@ -153,7 +153,13 @@ if AWS_STORAGE_BUCKET_NAME:
     }
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_s3_options, "location": "public", "querystring_auth": False},
+        "OPTIONS": {
+            **_s3_options,
+            "location": "public",
+            "querystring_auth": False,
+            # Browsers fetch catalogue images from here (a CDN or a proxy in front of MinIO).
+            "custom_domain": env("DJANGO_AWS_S3_CUSTOM_DOMAIN", default=None) or None,
+        },
     }
     _private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
