@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from catalog.models import Category
 from catalog.selectors import garment_list_public
+from shoppers.selectors import shopper_for_user, shopper_photo_list
 
 
 def garment_list(request: HttpRequest) -> HttpResponse:
@@ -27,4 +28,10 @@ def garment_list(request: HttpRequest) -> HttpResponse:
 
 def garment_detail(request: HttpRequest, garment_id: int) -> HttpResponse:
     garment = get_object_or_404(garment_list_public(), pk=garment_id)
-    return render(request, "catalog/garment_detail.html", {"garment": garment})
+    shopper = shopper_for_user(user=request.user) if request.user.is_authenticated else None
+    photos = shopper_photo_list(shopper=shopper) if shopper else []
+    return render(
+        request,
+        "catalog/garment_detail.html",
+        {"garment": garment, "shopper": shopper, "photos": photos},
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/catalog/", include("catalog.api.urls")),
     path("api/shoppers/", include("shoppers.api.urls")),
     path("account/", include("shoppers.urls")),
+    path("tryon/", include("tryon.urls")),
     path("", include("catalog.urls")),
 ]
 

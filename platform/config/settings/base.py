@@ -191,6 +191,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ENCRYPTION_KEYS = env.list("FITTINGROOM_ENCRYPTION_KEYS", default=[])
 # HMAC key for pseudonyms handed to workers and the recommender.
 PSEUDONYM_KEY = env("FITTINGROOM_PSEUDONYM_KEY", default="")
+# base64(32 bytes) shared with the try-on workers only: wraps the one data key per job that
+# lets a worker open that job's photo. Workers never get ENCRYPTION_KEYS.
+WORKER_TRANSPORT_KEY = env("FITTINGROOM_WORKER_KEY", default="")
+
+# --- Try-on jobs --------------------------------------------------------------------------
+# A running job silent for this long lost its worker; a queued one this old lost its message.
+TRYON_RUNNING_STALE_AFTER_S = env.int("TRYON_RUNNING_STALE_AFTER_S", default=10 * 60)
+TRYON_QUEUED_STALE_AFTER_S = env.int("TRYON_QUEUED_STALE_AFTER_S", default=30 * 60)
+# Links in e-mails point here.
+FITTINGROOM_BASE_URL = env("FITTINGROOM_BASE_URL", default="http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE = {
+    "tryon-reaper": {"task": "storefront.tryon.reap", "schedule": 60.0},
+}
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

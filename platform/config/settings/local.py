@@ -6,14 +6,21 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import ENCRYPTION_KEYS, PSEUDONYM_KEY, SECRET_KEY, VAR_DIR, env
+from config.settings.base import (
+    ENCRYPTION_KEYS,
+    PSEUDONYM_KEY,
+    SECRET_KEY,
+    VAR_DIR,
+    WORKER_TRANSPORT_KEY,
+    env,
+)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SERVE_MEDIA = True
-if not (SECRET_KEY and ENCRYPTION_KEYS and PSEUDONYM_KEY):
+if not (SECRET_KEY and ENCRYPTION_KEYS and PSEUDONYM_KEY and WORKER_TRANSPORT_KEY):
     raise ImproperlyConfigured(
         "Local secrets are missing: run bin/up once (it writes .env), or set DJANGO_SECRET_KEY, "
-        "FITTINGROOM_ENCRYPTION_KEYS and FITTINGROOM_PSEUDONYM_KEY."
+        "FITTINGROOM_ENCRYPTION_KEYS, FITTINGROOM_PSEUDONYM_KEY and FITTINGROOM_WORKER_KEY."
     )
 VAR_DIR.mkdir(exist_ok=True)
 # Serve static files straight from the source folders; no collectstatic on a laptop.

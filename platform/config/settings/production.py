@@ -3,7 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DEBUG, ENCRYPTION_KEYS, PSEUDONYM_KEY, SECRET_KEY, env
+from config.settings.base import (
+    DEBUG,
+    ENCRYPTION_KEYS,
+    PSEUDONYM_KEY,
+    SECRET_KEY,
+    WORKER_TRANSPORT_KEY,
+    env,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
@@ -15,6 +22,8 @@ if not ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FITTINGROOM_ENCRYPTION_KEYS must be set (kid:base64key,...).")
 if not PSEUDONYM_KEY or len(PSEUDONYM_KEY) < 32:
     raise ImproperlyConfigured("FITTINGROOM_PSEUDONYM_KEY must be at least 32 characters.")
+if len(WORKER_TRANSPORT_KEY) != 44:
+    raise ImproperlyConfigured("FITTINGROOM_WORKER_KEY must be base64 of 32 random bytes.")
 if env("REDIS_URL", default="") == "":
     raise ImproperlyConfigured("REDIS_URL must point at the production Redis.")
 if env("DATABASE_URL", default="") == "":

@@ -19,7 +19,9 @@ ENCRYPTION_KEYS = [
     "test-2025:" + "b2xkLXRlc3Qta2V5LTIwMjUtMzItYnl0ZXMtbG9uZyE=",
 ]
 PSEUDONYM_KEY = "test-pseudonym-key"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WORKER_TRANSPORT_KEY = "dGVzdC13b3JrZXIta2V5LTMyLWJ5dGVzLWxvbmchISE="
+if not os.environ.get("EMAIL_URL"):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -1,4 +1,4 @@
-"""Run the whole platform on a laptop: embedded Redis, one Celery worker, the ASGI web server.
+"""Run the whole platform on a laptop: embedded Redis, the workers, the ASGI web server.
 
 Ctrl-C (or SIGTERM) stops every process this command started.
 """
@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.embedded_redis import EmbeddedRedis
+from tryon.worker_env import tryon_worker_env
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -58,21 +59,29 @@ class Command(BaseCommand):
                 sys.executable, "-m", "celery", "-A", "config.celery_app", "worker",
                 "--queues", "default,storefront_events", "--concurrency", "1",
                 "--loglevel", "INFO", "--hostname", "storefront@%h",
+                # The periodic reaper of stuck try-on jobs runs in this worker on a laptop.
+                "--beat", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"),
+            ]  # fmt: skip
+            tryon_cmd = [
+                sys.executable, "-m", "celery", "-A", "tryon_worker.celery_app", "worker",
+                "--queues", "tryon", "--concurrency", "1", "--prefetch-multiplier", "1",
+                "--loglevel", "INFO", "--hostname", "tryon@%h",
             ]  # fmt: skip
             web_cmd = [
                 sys.executable, "-m", "uvicorn", "config.asgi:application",
                 "--app-dir", str(settings.PLATFORM_DIR), "--host", host, "--port", str(port),
             ]  # fmt: skip
-            for name, command in (("worker", worker_cmd), ("web", web_cmd)):
+            commands = [
+                ("storefront worker", worker_cmd, env),
+                ("try-on worker", tryon_cmd, tryon_worker_env(env)),
+                ("web", web_cmd, env),
+            ]
+            for name, command, command_env in commands:
                 # Own session: a terminal's Ctrl-C reaches only us, and we stop them in order.
-                children.append(
-                    (
-                        name,
-                        subprocess.Popen(
-                            command, env=env, cwd=settings.BASE_DIR, start_new_session=True
-                        ),
-                    )
+                process = subprocess.Popen(
+                    command, env=command_env, cwd=settings.BASE_DIR, start_new_session=True
                 )
+                children.append((name, process))
             _wait_for_port(host, port, children)
             self._print_banner(host, port)
             while not stopping:

@@ -1,0 +1,77 @@
+"""Telling shoppers: live events on their open pages (Redis pub/sub) and e-mail."""
+
+import json
+import logging
+
+import redis
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from config.redis_url import redis_cache_location
+from notifications.models import EmailNotification
+
+logger = logging.getLogger(__name__)
+
+
+def live_channel(*, shopper_id: int) -> str:
+    """The pub/sub channel of one shopper's open pages."""
+    return f"live:shopper:{shopper_id}"
+
+
+def live_publish(*, shopper_id: int, payload: dict[str, object]) -> None:
+    """Push an update to the shopper's open pages (best effort; pages also resync on connect)."""
+    try:
+        client = redis.Redis.from_url(redis_cache_location(settings.REDIS_URL))
+        client.publish(live_channel(shopper_id=shopper_id), json.dumps(payload))
+    except redis.RedisError:
+        logger.warning("live update for shopper %s not published", shopper_id, exc_info=True)
+
+
+def tryon_ready_email_queue(*, job) -> EmailNotification | None:
+    """Owe the shopper one "your picture is ready" e-mail, if they asked for it."""
+    shopper = job.shopper
+    if not (shopper.email_notifications and shopper.contact_email):
+        return None
+    notification, created = EmailNotification.objects.get_or_create(job=job, kind="tryon_ready")
+    if created:
+        from notifications.tasks import email_notification_send
+
+        notification_id = notification.pk
+        transaction.on_commit(lambda: email_notification_send.delay(notification_id))
+    return notification
+
+
+def email_notification_deliver(*, notification_id: int) -> None:
+    """Send a pending e-mail; a sent one is never sent again."""
+    with transaction.atomic():
+        notification = (
+            EmailNotification.objects.select_for_update()
+            .select_related("job__shopper", "job__garment")
+            .get(pk=notification_id)
+        )
+        if notification.status == EmailNotification.Status.SENT:
+            return
+        notification.attempts += 1
+        notification.save(update_fields=["attempts", "updated_at"])
+    job = notification.job
+    link = settings.FITTINGROOM_BASE_URL.rstrip("/") + reverse(
+        "tryon:job_detail", args=[job.public_id]
+    )
+    context = {"garment": job.garment.name, "link": link, "name": job.shopper.display_name}
+    message = EmailMessage(
+        subject=f"Your try-on of {job.garment.name} is ready",
+        body=render_to_string("notifications/tryon_ready.txt", context),
+        to=[job.shopper.contact_email],
+    )
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:
+        EmailNotification.objects.filter(pk=notification_id).update(last_error=str(exc)[:1000])
+        raise
+    EmailNotification.objects.filter(pk=notification_id).update(
+        status=EmailNotification.Status.SENT, sent_at=timezone.now(), last_error=""
+    )

@@ -1,0 +1,25 @@
+"""Read paths for try-on jobs."""
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shoppers.models import Shopper
+from tryon.models import TryOnJob
+
+
+def tryon_job_list(*, shopper: Shopper) -> QuerySet[TryOnJob]:
+    """A shopper's jobs, newest first."""
+    return (
+        TryOnJob.objects.filter(shopper=shopper).select_related("garment").order_by("-created_at")
+    )
+
+
+def tryon_job_payloads_recent(*, shopper: Shopper, hours: int = 24) -> list[dict[str, object]]:
+    """The live-page payloads of the shopper's jobs from the last hours (for SSE resync)."""
+    from tryon.services import tryon_job_payload
+
+    since = timezone.now() - timedelta(hours=hours)
+    jobs = tryon_job_list(shopper=shopper).filter(created_at__gte=since)[:20]
+    return [tryon_job_payload(job) for job in jobs]

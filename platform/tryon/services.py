@@ -1,0 +1,244 @@
+"""Write paths for try-on jobs: request, dispatch to the worker, apply its events, reap."""
+
+import logging
+from datetime import timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Garment, GarmentImage
+from core.exceptions import ApplicationError
+from notifications.services import live_publish, tryon_ready_email_queue
+from privacy.crypto import blob_data_key
+from privacy.keyring import active_keyring
+from privacy.pseudonyms import pseudonym_for
+from privacy.sealed_files import private_storage, sealed_file_delete, sealed_file_save
+from shoppers.models import Shopper, ShopperPhoto
+from tryon.models import TryOnAttempt, TryOnJob
+from tryon_worker.messages import RENDER_QUEUE, RENDER_TASK, RenderRequest, TryOnEvent
+from tryon_worker.sealing import (
+    data_key_unwrap,
+    data_key_wrap,
+    result_open,
+    transport_key_load,
+)
+
+logger = logging.getLogger(__name__)
+MAX_ACTIVE_JOBS_PER_SHOPPER = 3
+MAX_DISPATCHES = 3
+RESULT_STORAGE_CONTEXT = b"tryon.result"
+
+
+def tryon_job_request(*, shopper: Shopper, garment: Garment, photo: ShopperPhoto) -> TryOnJob:
+    """Create a job and queue it for a worker once the transaction commits."""
+    if photo.shopper_id != shopper.pk:
+        raise ApplicationError("That photo is not yours.", code="photo_not_found")
+    if not garment.is_active:
+        raise ApplicationError("This garment is no longer available.", code="garment_unavailable")
+    if _garment_image(garment) is None:
+        raise ApplicationError(
+            "This garment has no product image to try on.", code="no_garment_image"
+        )
+    active = TryOnJob.objects.filter(
+        shopper=shopper, state__in=[TryOnJob.State.QUEUED, TryOnJob.State.RUNNING]
+    ).count()
+    if active >= MAX_ACTIVE_JOBS_PER_SHOPPER:
+        raise ApplicationError(
+            f"You already have {active} pictures in progress; wait for one to finish.",
+            code="too_many_jobs",
+        )
+    job = TryOnJob.objects.create(shopper=shopper, garment=garment, photo=photo)
+    job_id = job.pk
+    transaction.on_commit(lambda: tryon_job_dispatch(job=TryOnJob.objects.get(pk=job_id)))
+    return job
+
+
+def tryon_job_dispatch(*, job: TryOnJob) -> None:
+    """Send the job's render message to the `tryon` queue (pseudonymous, keys wrapped)."""
+    if job.photo is None:
+        _job_fail(job, "photo_deleted", "The photo for this picture was deleted.")
+        return
+    image = _garment_image(job.garment)
+    with private_storage().open(job.photo.blob_name, "rb") as handle:
+        photo_key = blob_data_key(handle.read(), keyring=active_keyring())
+    job_id = str(job.public_id)
+    message = RenderRequest(
+        job_id=job_id,
+        attempt=job.dispatches + 1,
+        subject=pseudonym_for(subject=f"shopper:{job.shopper_id}"),
+        person_blob=job.photo.blob_name,
+        person_key=data_key_wrap(photo_key, transport_key=_transport_key(), job_id=job_id),
+        garment_image=image.image.name,
+        garment_category=job.garment.category,
+        renderer=job.renderer,
+    )
+    TryOnJob.objects.filter(pk=job.pk).update(
+        dispatches=job.dispatches + 1, queued_at=timezone.now(), last_event_at=timezone.now()
+    )
+    current_app.send_task(RENDER_TASK, kwargs=message.to_dict(), queue=RENDER_QUEUE)
+    logger.info("dispatched try-on %s (attempt %d)", job_id, message.attempt)
+
+
+@transaction.atomic
+def tryon_event_apply(*, event: TryOnEvent) -> None:
+    """Apply a worker event. Idempotent: redelivered or duplicate events change nothing."""
+    job = TryOnJob.objects.select_for_update().filter(public_id=event.job_id).first()
+    if job is None:
+        logger.warning("event for unknown job %s", event.job_id)
+        _worker_result_discard(event)
+        return
+    now = timezone.now()
+    attempt, created = TryOnAttempt.objects.get_or_create(
+        run_id=event.run_id, defaults={"job": job, "worker": event.worker}
+    )
+    if created:
+        job.attempts += 1
+    if job.is_final:
+        # A late duplicate (e.g. a redelivered message that ran again): the first finish won.
+        if event.kind != "stage" and not attempt.outcome:
+            attempt.outcome, attempt.finished_at = "superseded", now
+            attempt.save()
+        _worker_result_discard(event)
+        job.save(update_fields=["attempts", "updated_at"])
+        return
+    job.last_event_at = now
+    if event.kind == "stage":
+        job.state = TryOnJob.State.RUNNING
+        job.started_at = job.started_at or now
+        job.stage = event.stage
+    elif event.kind == "succeeded":
+        job.result_blob_name = _result_store(event)
+        job.result_width, job.result_height = event.width, event.height
+        job.state, job.stage, job.finished_at = TryOnJob.State.SUCCEEDED, "done", now
+        job.timings = event.timings
+        job.error_code = job.error_message = ""
+    elif event.retryable and job.dispatches < MAX_DISPATCHES:
+        job.state, job.stage = TryOnJob.State.QUEUED, "queued"
+        transaction.on_commit(lambda: tryon_job_dispatch(job=TryOnJob.objects.get(pk=job.pk)))
+    else:
+        job.state, job.stage, job.finished_at = TryOnJob.State.FAILED, "failed", now
+        job.error_code, job.error_message = event.error_code, event.error_message
+    if event.kind != "stage":
+        attempt.outcome, attempt.finished_at = event.kind, now
+        attempt.save()
+    job.full_clean(exclude=["shopper", "photo", "garment"])
+    job.save()
+    _on_commit_announce(job)
+
+
+def tryon_job_cancel(*, job: TryOnJob) -> TryOnJob:
+    """Cancel a job that has not finished; its late result will be discarded."""
+    with transaction.atomic():
+        job = TryOnJob.objects.select_for_update().get(pk=job.pk)
+        if job.is_final:
+            return job
+        job.state, job.stage, job.finished_at = (
+            TryOnJob.State.CANCELLED,
+            "cancelled",
+            timezone.now(),
+        )
+        job.save()
+        _on_commit_announce(job)
+    return job
+
+
+def tryon_jobs_reap(*, now: timezone.datetime | None = None) -> dict[str, int]:
+    """Re-queue jobs whose worker went silent (or whose message was lost); fail them at last."""
+    now = now or timezone.now()
+    running_cutoff = now - timedelta(seconds=settings.TRYON_RUNNING_STALE_AFTER_S)
+    queued_cutoff = now - timedelta(seconds=settings.TRYON_QUEUED_STALE_AFTER_S)
+    stale = TryOnJob.objects.filter(
+        state=TryOnJob.State.RUNNING, last_event_at__lt=running_cutoff
+    ) | TryOnJob.objects.filter(state=TryOnJob.State.QUEUED, last_event_at__lt=queued_cutoff)
+    counts = {"requeued": 0, "failed": 0}
+    for job_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = TryOnJob.objects.select_for_update().get(pk=job_id)
+            if job.is_final:
+                continue
+            if job.dispatches >= MAX_DISPATCHES:
+                _job_fail(
+                    job,
+                    "worker_lost",
+                    "We could not finish this picture after several tries. Please try again.",
+                )
+                counts["failed"] += 1
+            else:
+                job.state, job.stage = TryOnJob.State.QUEUED, "queued"
+                job.save()
+                transaction.on_commit(lambda job=job: tryon_job_dispatch(job=job))
+                counts["requeued"] += 1
+    return counts
+
+
+def tryon_result_read(*, job: TryOnJob) -> bytes:
+    """The decrypted result picture of a succeeded job."""
+    from privacy.sealed_files import sealed_file_read
+
+    return sealed_file_read(job.result_blob_name, context=RESULT_STORAGE_CONTEXT)
+
+
+def _job_fail(job: TryOnJob, code: str, message: str) -> None:
+    job.state, job.stage, job.finished_at = TryOnJob.State.FAILED, "failed", timezone.now()
+    job.error_code, job.error_message = code, message
+    job.save()
+    _on_commit_announce(job)
+
+
+def _on_commit_announce(job: TryOnJob) -> None:
+    payload = tryon_job_payload(job)
+    shopper_id = job.shopper_id
+    transaction.on_commit(lambda: live_publish(shopper_id=shopper_id, payload=payload))
+    if job.state == TryOnJob.State.SUCCEEDED:
+        tryon_ready_email_queue(job=job)
+
+
+def tryon_job_payload(job: TryOnJob) -> dict[str, object]:
+    """What a shopper's page needs to show a job's progress (no personal data)."""
+    from django.urls import reverse
+
+    return {
+        "type": "tryon",
+        "job": str(job.public_id),
+        "state": job.state,
+        "stage": job.stage,
+        "error_code": job.error_code,
+        "error_message": job.error_message,
+        "result_url": reverse("tryon:result_image", args=[job.public_id])
+        if job.result_blob_name
+        else "",
+        "updated": job.updated_at.isoformat() if job.updated_at else "",
+    }
+
+
+def _result_store(event: TryOnEvent) -> str:
+    """Move the worker's sealed result into the storefront's own encrypted storage."""
+    storage = private_storage()
+    with storage.open(event.result_blob, "rb") as handle:
+        sealed = handle.read()
+    data_key = data_key_unwrap(
+        event.result_key, transport_key=_transport_key(), job_id=event.job_id
+    )
+    picture = result_open(sealed, data_key=data_key)
+    name = sealed_file_save(content=picture, folder="results", context=RESULT_STORAGE_CONTEXT)
+    blob = event.result_blob
+    transaction.on_commit(lambda: sealed_file_delete(blob))
+    return name
+
+
+def _worker_result_discard(event: TryOnEvent) -> None:
+    if event.result_blob:
+        blob = event.result_blob
+        transaction.on_commit(lambda: sealed_file_delete(blob))
+
+
+def _garment_image(garment: Garment) -> GarmentImage | None:
+    images = garment.images.all()
+    product = [i for i in images if i.role == GarmentImage.Role.PRODUCT]
+    return (product or list(images) or [None])[0]
+
+
+def _transport_key() -> bytes:
+    return transport_key_load(settings.WORKER_TRANSPORT_KEY)

@@ -1,0 +1,75 @@
+"""Try-on pages: request a job, watch its progress live, see the result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from catalog.selectors import garment_list_public
+from core.exceptions import ApplicationError
+from core.image_intake import CANONICAL_CONTENT_TYPE
+from shoppers.models import Shopper, ShopperPhoto
+from shoppers.selectors import shopper_for_user
+from tryon.models import TryOnJob
+from tryon.selectors import tryon_job_list
+from tryon.services import tryon_job_cancel, tryon_job_payload, tryon_job_request, tryon_result_read
+
+
+def _shopper(request: HttpRequest) -> Shopper:
+    shopper = shopper_for_user(user=request.user)
+    if shopper is None:
+        raise Http404("This account has no shopper profile.")
+    return shopper
+
+
+@login_required
+@require_POST
+def job_create(request: HttpRequest) -> HttpResponse:
+    shopper = _shopper(request)
+    garment = get_object_or_404(garment_list_public(), pk=request.POST.get("garment"))
+    photo = ShopperPhoto.objects.filter(shopper=shopper, pk=request.POST.get("photo")).first()
+    if photo is None:
+        messages.error(request, "Choose one of your photos first (add one in your profile).")
+        return redirect("catalog:garment_detail", garment_id=garment.pk)
+    try:
+        job = tryon_job_request(shopper=shopper, garment=garment, photo=photo)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("catalog:garment_detail", garment_id=garment.pk)
+    return redirect("tryon:job_detail", job_id=job.public_id)
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = tryon_job_list(shopper=_shopper(request))[:50]
+    return render(request, "tryon/job_list.html", {"jobs": jobs})
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = get_object_or_404(
+        TryOnJob.objects.select_related("garment"), public_id=job_id, shopper=_shopper(request)
+    )
+    return render(request, "tryon/job_detail.html", {"job": job, "payload": tryon_job_payload(job)})
+
+
+@login_required
+@require_POST
+def job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = get_object_or_404(TryOnJob, public_id=job_id, shopper=_shopper(request))
+    tryon_job_cancel(job=job)
+    return redirect("tryon:job_detail", job_id=job.public_id)
+
+
+@login_required
+@never_cache
+def result_image(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The decrypted result, to its owner only."""
+    job = get_object_or_404(
+        TryOnJob, public_id=job_id, shopper=_shopper(request), state=TryOnJob.State.SUCCEEDED
+    )
+    response = HttpResponse(tryon_result_read(job=job), content_type=CANONICAL_CONTENT_TYPE)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,41 @@
+"""The storefront/worker contract: versioned messages and the shared envelope layout."""
+
+import pytest
+
+from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes
+from tryon_worker.messages import MessageError, RenderRequest, TryOnEvent
+from tryon_worker.sealing import PHOTO_CONTEXT, SealingError, photo_open
+
+REQUEST_V1 = {
+    "job_id": "5b0e6b6e-3f1c-4c55-9a55-8f1f3c1d2e4a", "attempt": 1, "subject": "psn_0123",
+    "person_blob": "photos/abc.bin", "person_key": "a2V5", "garment_image": "garments/x.webp",
+    "garment_category": "top", "renderer": "geometric", "schema_version": 1,
+}  # fmt: skip
+
+
+def test_render_request_v1_round_trips() -> None:
+    assert RenderRequest.from_dict(REQUEST_V1).to_dict() == REQUEST_V1
+
+
+def test_unknown_version_and_missing_fields_are_refused() -> None:
+    with pytest.raises(MessageError, match="unsupported schema_version 2"):
+        RenderRequest.from_dict({**REQUEST_V1, "schema_version": 2})
+    with pytest.raises(MessageError, match="missing fields \\['person_key'\\]"):
+        RenderRequest.from_dict({k: v for k, v in REQUEST_V1.items() if k != "person_key"})
+    with pytest.raises(MessageError, match="missing fields"):
+        TryOnEvent.from_dict({"schema_version": 1, "job_id": "x"})
+
+
+def test_newer_fields_are_ignored_by_older_readers() -> None:
+    assert (
+        RenderRequest.from_dict({**REQUEST_V1, "added_later": True}).job_id == REQUEST_V1["job_id"]
+    )
+
+
+def test_worker_opens_storefront_photo_envelopes_with_the_data_key_only() -> None:
+    keyring = KeyRing.from_specs([KeyRing.generate_spec("k1")])
+    blob = encrypt_bytes(b"photo bytes", keyring=keyring, context=PHOTO_CONTEXT)
+    assert photo_open(blob, data_key=blob_data_key(blob, keyring=keyring)) == b"photo bytes"
+    other = encrypt_bytes(b"other photo", keyring=keyring, context=PHOTO_CONTEXT)
+    with pytest.raises(SealingError):
+        photo_open(other, data_key=blob_data_key(blob, keyring=keyring))

@@ -1,0 +1,86 @@
+"""The contract between the storefront and the try-on worker: versioned, JSON-safe messages.
+
+Standard library only, so the storefront may import it. Messages carry an opaque job id, a
+pseudonym and storage keys: never a user id, a name, an e-mail address or image bytes.
+"""
+
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+RENDER_TASK = "tryon.render"
+EVENT_TASK = "storefront.events.tryon"
+EVENT_QUEUE = "storefront_events"
+RENDER_QUEUE = "tryon"
+
+# Stages a shopper sees, in order.
+STAGES = ("queued", "finding_pose", "fitting_garment", "rendering", "done")
+
+
+class MessageError(ValueError):
+    """A message that does not follow the contract (unknown version, missing field)."""
+
+
+def _checked(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise MessageError(f"{cls.__name__}: unsupported schema_version {version!r}")
+    known = {f.name for f in fields(cls)}
+    missing = [
+        f.name
+        for f in fields(cls)
+        if f.name not in data and f.default is MISSING and f.default_factory is MISSING
+    ]
+    if missing:
+        raise MessageError(f"{cls.__name__}: missing fields {missing}")
+    return {key: value for key, value in data.items() if key in known}
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """Render one try-on: the job, whose photo (by pseudonym) and which garment."""
+
+    job_id: str
+    attempt: int
+    subject: str  # pseudonym of the shopper, for logs and metrics only
+    person_blob: str  # key in the private store (ciphertext)
+    person_key: str  # the photo's data key, wrapped with the worker transport key
+    garment_image: str  # key in the public store
+    garment_category: str
+    renderer: str = "geometric"
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RenderRequest":
+        return cls(**_checked(cls, data))
+
+
+@dataclass(frozen=True)
+class TryOnEvent:
+    """What the worker tells the storefront: a stage reached, a result, or a failure."""
+
+    job_id: str
+    attempt: int
+    run_id: str  # one execution of the task (a redelivery gets a new one)
+    kind: Literal["stage", "succeeded", "failed"]
+    stage: str = ""
+    result_blob: str = ""  # key in the private store of the worker's sealed result
+    result_key: str = ""  # the result's data key, wrapped with the worker transport key
+    width: int = 0
+    height: int = 0
+    error_code: str = ""
+    error_message: str = ""
+    retryable: bool = False
+    worker: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TryOnEvent":
+        return cls(**_checked(cls, data))

@@ -1,0 +1,143 @@
+"""The `tryon.render` task: thin. Validate the message, fetch, render, store, tell the storefront.
+
+Input errors (no person, unreadable photo, ...) end the job with their code at once; transient
+faults (storage or broker hiccups) are retried with backoff; a killed worker's job is
+redelivered and the storefront applies whichever finish arrives first, exactly once.
+"""
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import asdict
+from functools import lru_cache
+
+from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
+from tryon_worker.celery_app import app
+from tryon_worker.errors import TryOnInputError
+from tryon_worker.messages import EVENT_QUEUE, EVENT_TASK, RENDER_TASK, RenderRequest, TryOnEvent
+from tryon_worker.pipeline import run_tryon
+from tryon_worker.renderers.registry import renderer_create
+from tryon_worker.sealing import (
+    SealingError,
+    data_key_unwrap,
+    data_key_wrap,
+    photo_open,
+    result_seal,
+    transport_key_load,
+)
+
+logger = logging.getLogger(__name__)
+TRANSIENT_ERRORS = (ConnectionError, TimeoutError, OSError)
+
+
+@lru_cache(maxsize=1)
+def _stores() -> tuple[BlobStore, BlobStore]:
+    return (
+        blob_store_from_url(os.environ["TRYON_PUBLIC_STORE_URL"]),
+        blob_store_from_url(os.environ["TRYON_PRIVATE_STORE_URL"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def _transport_key() -> bytes:
+    return transport_key_load(os.environ["FITTINGROOM_WORKER_KEY"])
+
+
+def _emit(event: TryOnEvent) -> None:
+    app.send_task(EVENT_TASK, kwargs=event.to_dict(), queue=EVENT_QUEUE)
+
+
+@app.task(
+    name=RENDER_TASK,
+    bind=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=3,
+)
+def render(self: Task, **message: object) -> None:
+    """Render one try-on job and emit its stage, result or failure events."""
+    request = RenderRequest.from_dict(message)
+    run_id = uuid.uuid4().hex
+    worker = socket.gethostname()
+    base = {
+        "job_id": request.job_id,
+        "attempt": request.attempt,
+        "run_id": run_id,
+        "worker": worker,
+    }
+    logger.info(
+        "job %s attempt %s run %s for %s", request.job_id, request.attempt, run_id, request.subject
+    )
+    public_store, private_store = _stores()
+    try:
+        garment_bytes = public_store.read(request.garment_image)
+        data_key = data_key_unwrap(
+            request.person_key, transport_key=_transport_key(), job_id=request.job_id
+        )
+        person_bytes = photo_open(private_store.read(request.person_blob), data_key=data_key)
+        result = run_tryon(
+            person_bytes,
+            garment_bytes,
+            category=request.garment_category,
+            renderer=renderer_create(request.renderer),
+            on_stage=lambda stage: _emit(TryOnEvent(kind="stage", stage=stage, **base)),
+        )
+    except TryOnInputError as exc:
+        _emit(TryOnEvent(kind="failed", error_code=exc.code, error_message=exc.message, **base))
+        return
+    except BlobNotFound as exc:
+        _emit(
+            TryOnEvent(
+                kind="failed",
+                error_code="input_missing",
+                error_message="The photo or garment image is no longer available.",
+                **base,
+            )
+        )
+        logger.warning("job %s: missing blob %s", request.job_id, exc)
+        return
+    except SealingError:
+        # A key that does not open is our fault, not the shopper's; no retry can fix it.
+        logger.exception("job %s: keys do not open its blobs", request.job_id)
+        _emit(
+            TryOnEvent(
+                kind="failed",
+                error_code="internal_error",
+                error_message="Something went wrong on our side. Please try again later.",
+                **base,
+            )
+        )
+        return
+    except SoftTimeLimitExceeded:
+        _emit(
+            TryOnEvent(
+                kind="failed",
+                error_code="timeout",
+                error_message="Rendering took too long. Please try again.",
+                retryable=True,
+                **base,
+            )
+        )
+        return
+    sealed, result_key = result_seal(result.image_bytes)
+    blob_key = f"results/{request.job_id}-{run_id}.bin"
+    private_store.write(blob_key, sealed)
+    _emit(
+        TryOnEvent(
+            kind="succeeded",
+            result_blob=blob_key,
+            result_key=data_key_wrap(
+                result_key, transport_key=_transport_key(), job_id=request.job_id
+            ),
+            width=result.width,
+            height=result.height,
+            timings=asdict(result.timings),
+            **base,
+        )
+    )
