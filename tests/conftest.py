@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -73,74 +74,144 @@ def _test_database_url() -> str:
     return f"postgres://{auth}{host}/{params['NAME']}"
 
 
-@pytest.fixture
-def storefront_worker(
-    transactional_db, tmp_path: Path
-) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Start real `celery worker` processes of the storefront app on the test database and Redis.
+@dataclass
+class WorkerProcesses:
+    """Real `celery worker` processes started by a test; all are stopped when it ends."""
 
-    Returns a function that starts one (and waits until it answers); all are stopped afterwards.
-    """
-    from django.conf import settings
+    log_dir: Path
+    started: list[subprocess.Popen] = field(default_factory=list)
 
-    started: list[subprocess.Popen] = []
-
-    def start(queues: str = "default,storefront_events", name: str = "w1") -> subprocess.Popen:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": _test_database_url(),
-            "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "PYTHONPATH": os.pathsep.join([str(REPO / "platform"), str(REPO)]),
-            "DJANGO_READ_DOT_ENV_FILE": "false",
-        }
-        log = (tmp_path / f"worker-{name}.log").open("wb")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config.celery_app",
-                "worker",
-                "--queues",
-                queues,
-                "--concurrency",
-                "1",
-                "--hostname",
-                f"{name}@%h",
-                "--loglevel",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        started.append(process)
-        _wait_for_worker(process, tmp_path / f"worker-{name}.log")
+    def start(self, app: str, queues: str, name: str, env: dict[str, str]) -> subprocess.Popen:
+        """Start a worker and wait until it is ready to consume."""
+        log_path = self.log_dir / f"worker-{name}.log"
+        offset = log_path.stat().st_size if log_path.exists() else 0
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", app, "worker", "--queues", queues,
+                 "--concurrency", "1", "--prefetch-multiplier", "1", "--hostname", f"{name}@%h",
+                 "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
+                env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        self.started.append(process)
+        _wait_for_worker(process, log_path, start_offset=offset)
         return process
 
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL the worker and its pool at once, as a lost machine would."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+    def log(self, name: str) -> str:
+        return (self.log_dir / f"worker-{name}.log").read_text(errors="replace")
 
 
-def _wait_for_worker(process: subprocess.Popen, log_path: Path, timeout_s: float = 60.0) -> None:
+@pytest.fixture
+def worker_processes(transactional_db, tmp_path: Path) -> Iterator[WorkerProcesses]:
+    """Start real worker processes on the test database and Redis (data must be committed)."""
+    processes = WorkerProcesses(log_dir=tmp_path)
+    yield processes
+    processes.stop_all()
+
+
+def storefront_worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment of a storefront (Django) worker process on the test database and storage."""
+    from django.conf import settings
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _test_database_url(),
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PYTHONPATH": os.pathsep.join([str(REPO / "platform"), str(REPO)]),
+        "DJANGO_READ_DOT_ENV_FILE": "false",
+        **(extra or {}),
+    }
+
+
+@pytest.fixture
+def storefront_worker(worker_processes: WorkerProcesses) -> Callable[..., subprocess.Popen]:
+    """Start a storefront Celery worker process (default + storefront_events queues)."""
+
+    def start(name: str = "storefront", env: dict[str, str] | None = None) -> subprocess.Popen:
+        return worker_processes.start(
+            "config.celery_app", "default,storefront_events", name, storefront_worker_env(env)
+        )
+
+    return start
+
+
+@pytest.fixture
+def tryon_worker(worker_processes: WorkerProcesses) -> Callable[..., subprocess.Popen]:
+    """Start a try-on worker process (no Django; no master keys; pseudonymous messages)."""
+    from tryon.worker_env import tryon_worker_env
+
+    def start(name: str = "tryon", env: dict[str, str] | None = None) -> subprocess.Popen:
+        return worker_processes.start(
+            "tryon_worker.celery_app", "tryon", name, {**tryon_worker_env(), **(env or {})}
+        )
+
+    return start
+
+
+def _wait_for_worker(
+    process: subprocess.Popen, log_path: Path, timeout_s: float = 90.0, start_offset: int = 0
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
+        text = log_path.read_text(errors="replace")[start_offset:]
         if process.poll() is not None:
-            pytest.fail(f"Celery worker exited at start:\n{log_path.read_text()[-3000:]}")
-        if "ready." in log_path.read_text(errors="replace"):
+            pytest.fail(f"Celery worker exited at start:\n{text[-3000:]}")
+        if "ready." in text:
             return
         time.sleep(0.2)
-    pytest.fail(f"Celery worker not ready in {timeout_s}s:\n{log_path.read_text()[-3000:]}")
+    pytest.fail(f"Celery worker not ready in {timeout_s}s:\n{text[-3000:]}")
+
+
+@dataclass
+class SmtpInbox:
+    """A real SMTP server on localhost that keeps every message it accepts."""
+
+    port: int
+    messages: list = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[SmtpInbox]:
+    """aiosmtpd on a free port; EMAIL_URL=inbox.url makes a worker deliver there."""
+    from email import message_from_bytes
+
+    from aiosmtpd.controller import Controller
+
+    inbox = SmtpInbox(port=_free_port())
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope) -> str:
+            inbox.messages.append(message_from_bytes(envelope.content))
+            return "250 Message accepted"
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

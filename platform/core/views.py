@@ -10,8 +10,17 @@ from core.health import health_report
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Readiness probe; ``?worker=1`` also sends a task through the broker to a worker."""
-    report = health_report(check_worker=request.GET.get("worker") == "1")
+    """Readiness probe; ``?worker=1`` also sends a task through the broker to a worker.
+
+    ``?timeout=`` (1-30 s, default 10) bounds the wait for the worker's answer.
+    """
+    try:
+        timeout_s = min(max(float(request.GET.get("timeout", 10)), 1.0), 30.0)
+    except ValueError:
+        timeout_s = 10.0
+    report = health_report(
+        check_worker=request.GET.get("worker") == "1", worker_timeout_s=timeout_s
+    )
     return JsonResponse(report, status=200 if report["ok"] else 503)
 
 

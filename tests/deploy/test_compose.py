@@ -28,14 +28,9 @@ MINIO_INIT = ROOT / "deploy" / "minio-init.sh"
 PYPROJECT_DEPS = ROOT / "deploy" / "pyproject_deps.py"
 
 BACKING_SERVICES = {"postgres", "redis", "minio", "minio-init"}
-APP_SERVICES = {
-    "migrate",
-    "web",
-    "storefront-worker",
-    "tryon-worker",
-    "recommender-worker",
-    "beat",
-}
+STOREFRONT_SERVICES = {"migrate", "web", "storefront-worker", "beat"}
+WORKER_SERVICES = {"tryon-worker", "recommender-worker"}
+APP_SERVICES = STOREFRONT_SERVICES | WORKER_SERVICES
 ONE_SHOT_SERVICES = {"minio-init", "migrate"}
 
 SHARED_ENV_VARS = {
@@ -53,8 +48,26 @@ SHARED_ENV_VARS = {
     "DJANGO_AWS_S3_REGION_NAME",
     "EMAIL_URL",
     "DJANGO_DEFAULT_FROM_EMAIL",
-    "TRYON_CHECKPOINT",
+    "FITTINGROOM_WORKER_KEY",
     "WEB_CONCURRENCY",
+}
+# What a GPU worker gets, and what it must never get (privacy: pseudonymous jobs only).
+WORKER_ENV_VARS = {
+    "REDIS_URL",
+    "FITTINGROOM_WORKER_KEY",
+    "TRYON_PUBLIC_STORE_URL",
+    "TRYON_PRIVATE_STORE_URL",
+    "DJANGO_AWS_ACCESS_KEY_ID",
+    "DJANGO_AWS_SECRET_ACCESS_KEY",
+    "TRYON_CHECKPOINT",
+}
+WITHHELD_FROM_WORKERS = {
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "FITTINGROOM_ENCRYPTION_KEYS",
+    "FITTINGROOM_PSEUDONYM_KEY",
+    "EMAIL_URL",
+    "DJANGO_SETTINGS_MODULE",
 }
 # Variables that must never have a default in the compose file.
 SECRET_VARS = {
@@ -62,6 +75,7 @@ SECRET_VARS = {
     "POSTGRES_PASSWORD",
     "FITTINGROOM_ENCRYPTION_KEYS",
     "FITTINGROOM_PSEUDONYM_KEY",
+    "FITTINGROOM_WORKER_KEY",
     "DJANGO_AWS_ACCESS_KEY_ID",
     "DJANGO_AWS_SECRET_ACCESS_KEY",
     "EMAIL_URL",
@@ -168,14 +182,25 @@ def test_no_version_key_compose_spec():
     assert "version" not in compose()
 
 
-def test_app_services_share_one_env_anchor():
+def test_app_services_share_one_env_anchor_per_side():
     anchor = compose()["x-app-env"]
     assert set(anchor) >= SHARED_ENV_VARS, sorted(SHARED_ENV_VARS - set(anchor))
-    for name in sorted(APP_SERVICES):
+    for name in sorted(STOREFRONT_SERVICES):
         env = services()[name].get("environment")
         # PyYAML resolves an alias to the very same object: identity proves the service
         # uses the anchor itself (`environment: *app-env`), not a copy that can drift.
         assert env is anchor, f"{name}: environment must be `*app-env` (the x-app-env anchor)"
+    worker_anchor = compose()["x-worker-env"]
+    for name in sorted(WORKER_SERVICES):
+        env = services()[name].get("environment")
+        assert env is worker_anchor, f"{name}: environment must be `*worker-env`"
+
+
+def test_workers_get_no_master_keys_database_or_identity_data():
+    worker_env = compose()["x-worker-env"]
+    assert set(worker_env) >= WORKER_ENV_VARS, sorted(WORKER_ENV_VARS - set(worker_env))
+    assert not set(worker_env) & WITHHELD_FROM_WORKERS
+    assert worker_env["FITTINGROOM_WORKER_KEY"] == compose()["x-app-env"]["FITTINGROOM_WORKER_KEY"]
 
 
 def test_shared_env_values():
@@ -447,10 +472,15 @@ def test_compose_resolved_config(compose_cmd, tmp_path):
     assert int(device["count"]) == 1
     assert device["capabilities"] == ["gpu"]
 
-    envs = {name: resolved[name]["environment"] for name in APP_SERVICES}
+    envs = {name: resolved[name]["environment"] for name in STOREFRONT_SERVICES}
     reference = envs["web"]
     for name, service_env in envs.items():
         assert service_env == reference, f"{name} environment differs from web"
+    worker_env = resolved["tryon-worker"]["environment"]
+    assert worker_env == resolved["recommender-worker"]["environment"]
+    assert worker_env["FITTINGROOM_WORKER_KEY"] == reference["FITTINGROOM_WORKER_KEY"]
+    assert worker_env["TRYON_PRIVATE_STORE_URL"] == "s3://fittingroom-media/private"
+    assert not set(worker_env) & WITHHELD_FROM_WORKERS
     assert reference["DJANGO_SECRET_KEY"] == env["DJANGO_SECRET_KEY"]
     assert (
         reference["DATABASE_URL"]

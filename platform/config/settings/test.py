@@ -27,7 +27,11 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-if os.environ.get("REDIS_URL"):
+if os.environ.get("REDIS_URL", "").startswith("redis+socket://"):
+    # A test's own embedded server, handed to a worker process verbatim.
+    REDIS_URL = os.environ["REDIS_URL"]
+    TEST_EMBEDDED_REDIS_SOCKET = None
+elif os.environ.get("REDIS_URL"):
     REDIS_URL = redis_url_with_db(
         os.environ["REDIS_URL"], 1 + int(XDIST_WORKER.removeprefix("gw") or 0)
     )

@@ -10,7 +10,7 @@ def test_health_reports_database_and_cache(client, db) -> None:
 
 @pytest.mark.slow
 def test_health_round_trips_a_task_through_a_real_worker(client, storefront_worker) -> None:
-    response = client.get("/health/?worker=1")
+    response = client.get("/health/?worker=1&timeout=1")
     assert response.status_code == 503  # no worker yet: says so instead of hanging
     assert "no worker answered" in response.json()["worker"]
     storefront_worker()

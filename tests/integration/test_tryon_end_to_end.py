@@ -1,0 +1,140 @@
+"""Try-on end to end with real processes: storefront worker, try-on worker, Redis, SMTP."""
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from core.embedded_redis import EmbeddedRedis
+from tests.broker_switch import broker_swapped
+from tests.job_polling import wait_for_job
+from tryon.models import TryOnJob
+from tryon.services import tryon_job_request, tryon_result_read
+
+pytestmark = pytest.mark.slow
+
+
+def test_job_succeeds_with_one_email_and_workers_see_no_pii(
+    garment,
+    shopper,
+    photo_of,
+    storefront_worker,
+    tryon_worker,
+    worker_processes,
+    smtp_inbox,
+) -> None:
+    storefront_worker(env={"EMAIL_URL": smtp_inbox.url})
+    tryon_worker()
+    photo = photo_of()
+    job = wait_for_job(tryon_job_request(shopper=shopper, garment=garment, photo=photo))
+    assert job.state == "succeeded", (job.error_code, job.error_message)
+    assert (job.attempts, job.stage) == (1, "done")
+    picture = Image.open(io.BytesIO(tryon_result_read(job=job)))
+    assert picture.format == "WEBP" and picture.size == (photo.width, photo.height)
+    assert set(job.timings) >= {"decode", "pose", "segmentation", "warp", "render", "encode"}
+
+    deadline = time.monotonic() + 30
+    while not smtp_inbox.messages and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [email] = smtp_inbox.messages
+    assert email["To"] == "ada@example.org"
+    body = email.get_payload(decode=True).decode()
+    assert f"/tryon/{job.public_id}/" in body and not email.is_multipart()
+
+    log = worker_processes.log("tryon")
+    assert str(job.public_id) in log  # it did log the job, pseudonymously
+    for secret in ("ada", "Ada", "Lovelace", "example.org", "RIFF", "JFIF", "Exif"):
+        assert secret not in log
+
+
+@pytest.mark.parametrize(
+    ("relative", "code", "words"),
+    [
+        ("no_person/n02_coffee_cup.png", "no_person", "couldn't find a person"),
+        ("groups/g05_four_women_standing.jpg", "several_people", "people"),
+    ],
+)
+def test_bad_photo_fails_fast_with_its_code(
+    garment,
+    shopper,
+    photo_of,
+    storefront_worker,
+    tryon_worker,
+    relative,
+    code,
+    words,
+) -> None:
+    storefront_worker()
+    tryon_worker()
+    job = wait_for_job(
+        tryon_job_request(shopper=shopper, garment=garment, photo=photo_of(relative))
+    )
+    assert (job.state, job.error_code) == ("failed", code)
+    assert words in job.error_message
+    assert job.attempts == 1 and job.dispatches == 1
+
+
+def test_worker_killed_mid_job_completes_exactly_once(
+    garment,
+    shopper,
+    photo_of,
+    storefront_worker,
+    tryon_worker,
+    worker_processes,
+    smtp_inbox,
+) -> None:
+    storefront_worker(env={"EMAIL_URL": smtp_inbox.url})
+    # A short visibility timeout so the lost job comes back within the test.
+    fast_redelivery = {"TRYON_VISIBILITY_TIMEOUT_S": "3"}
+    doomed = tryon_worker(name="doomed", env=fast_redelivery)
+    job = tryon_job_request(
+        shopper=shopper,
+        garment=garment,
+        photo=photo_of("people/p09_woman_fullbody_red_skirt_press.jpg"),
+    )
+    wait_for_job(job, states=("running",))
+    worker_processes.kill(doomed)
+    assert job.state == "running"
+
+    tryon_worker(name="rescuer", env=fast_redelivery)
+    job = wait_for_job(job)
+    assert job.state == "succeeded", (job.error_code, job.error_message)
+    time.sleep(3)  # room for any duplicate event or e-mail to show up
+    job.refresh_from_db()
+    outcomes = list(job.attempt_log.values_list("outcome", flat=True))
+    assert outcomes.count("succeeded") == 1
+    assert job.attempts == len(outcomes) >= 2
+    assert len(smtp_inbox.messages) == 1
+    from privacy.sealed_files import private_storage
+
+    assert len(private_storage().listdir("results")[1]) == 1  # one result, no leftovers
+
+
+def test_jobs_queued_across_a_redis_restart_are_not_lost(
+    garment,
+    shopper,
+    photo_of,
+    storefront_worker,
+    tryon_worker,
+    tmp_path,
+) -> None:
+    # Our own append-only Redis (the shared CI one keeps nothing on disk by design).
+    server = EmbeddedRedis(tmp_path / "redis" / "redis.sock", append_only=True).start()
+    try:
+        with broker_swapped(server.url):
+            storefront_worker(env={"REDIS_URL": server.url})
+            photo = photo_of()
+            jobs = [
+                tryon_job_request(shopper=shopper, garment=garment, photo=photo) for _ in range(3)
+            ]
+            assert {j.state for j in jobs} == {"queued"}
+            server.stop()
+            server.start()
+            tryon_worker(env={"REDIS_URL": server.url})
+            finished = [wait_for_job(job) for job in jobs]
+    finally:
+        server.stop()
+    assert [j.state for j in finished] == ["succeeded"] * 3
+    assert all(j.attempts == 1 for j in finished)
+    assert TryOnJob.objects.filter(state="succeeded").count() == 3
