@@ -103,13 +103,7 @@ class WorkerProcesses:
 
     def stop_all(self) -> None:
         for process in self.started:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            _stop_group(process)
 
     def log(self, name: str) -> str:
         return (self.log_dir / f"worker-{name}.log").read_text(errors="replace")
@@ -215,3 +209,64 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class WebServer:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+
+@pytest.fixture
+def web_server(transactional_db, tmp_path: Path) -> Iterator[WebServer]:
+    """The real ASGI app under uvicorn, on the test database, media folders and Redis."""
+    env = storefront_worker_env()
+    # The browser fixture turns Django's async-safety check off for pytest's own process only.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log_path = tmp_path / "web-server.log"
+    for _attempt in range(3):  # another process may take the free port before uvicorn binds it
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "config.asgi:application", "--app-dir",
+                 "platform", "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
+                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        if _wait_for_health(url, process):
+            break
+        _stop_group(process)
+        if "address already in use" not in log_path.read_text(errors="replace"):
+            pytest.fail(f"The web server did not start:\n{log_path.read_text()[-3000:]}")
+    else:
+        pytest.fail(f"The web server could not bind a port:\n{log_path.read_text()[-3000:]}")
+    yield WebServer(url=url, process=process, log_path=log_path)
+    _stop_group(process)
+
+
+def _wait_for_health(url: str, process: subprocess.Popen, timeout_s: float = 60.0) -> bool:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/health/", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def _stop_group(process: subprocess.Popen, timeout_s: float = 20.0) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -40,9 +40,9 @@ class MerchantStaff(models.Model):
 
 
 class Category(models.TextChoices):
-    TOP = "top", "Top"
-    BOTTOM = "bottom", "Bottom"
-    DRESS = "dress", "Dress"
+    TOP = "top", "Tops"
+    BOTTOM = "bottom", "Bottoms"
+    DRESS = "dress", "Dresses"
     OUTERWEAR = "outerwear", "Outerwear"
 
 

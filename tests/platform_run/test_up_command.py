@@ -63,6 +63,7 @@ def test_up_runs_the_platform_and_ctrl_c_stops_everything(tmp_path: Path) -> Non
         DJANGO_SECRET_KEY="up-test-" + "x" * 40,
         FITTINGROOM_ENCRYPTION_KEYS="up-test:" + "dXAtdGVzdC1rZXktdGhpcnR5LXR3by1ieXRlcy0xMjM=",
         FITTINGROOM_PSEUDONYM_KEY="up-test-pseudonym-key-0123456789abcdef",
+        FITTINGROOM_WORKER_KEY="dXAtdGVzdC13b3JrZXIta2V5LXRoaXJ0eS10d28tYnk=",
         FITTINGROOM_DEMO_PASSWORD="demo-pass-123",
         PYTHONUNBUFFERED="1",
     )

@@ -1,0 +1,431 @@
+"""Cut a garment out of its product shot and find its landmarks from the silhouette.
+
+Product shots (ghost-mannequin or flat-lay) show one garment on a plain, light backdrop. The
+backdrop is modelled from the image border as a smooth colour surface (it is often a gently
+lit sweep, not one flat colour); the garment is what differs from it in colour, plus the faint
+outlines where white fabric meets a white backdrop, closed and hole-filled so white stripes and
+white panels stay part of the garment. Landmarks come from the silhouette's geometry:
+concavities of the outline (armpits, neckline, crotch) and row widths.
+
+Left and right are the WEARER's, as for body landmarks: a garment shot from the front has
+its left sleeve on the right of the picture, so ``left_shoulder`` has the larger x. That way
+garment and body landmarks of the same name are matched directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from tryon_worker.errors import TryOnInputError
+
+logger = logging.getLogger(__name__)
+
+CATEGORIES = ("top", "bottom", "dress", "outerwear")
+#: Product shots are analysed at most this big: a torso in a shopper's photo is rarely wider
+#: than that, and the cut-out stays fast.
+WORK_MAX_SIDE = 1024
+#: The garment must cover at least / at most this share of the picture.
+MIN_COVERAGE = 0.02
+MAX_COVERAGE = 0.9
+#: A backdrop noisier than this (Lab units, robust spread of the border) is not a plain one.
+MAX_BACKDROP_NOISE = 6.0
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class GarmentAnalysis:
+    """A garment cut out of its product shot, with its landmarks (pixels of ``rgba``).
+
+    ``parts`` splits ``mask`` into pieces that move differently on a body: "torso" and
+    "left_sleeve"/"right_sleeve" for tops, outerwear and dresses; "left_leg"/"right_leg" for
+    trousers and shorts; a skirt is one "torso" piece.
+    """
+
+    rgba: np.ndarray  # (H, W, 4) uint8, alpha 0 outside the garment
+    mask: np.ndarray  # (H, W) bool
+    landmarks: dict[str, Point]
+    category: str
+    parts: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def has_legs(self) -> bool:
+        """Whether this bottom has two legs (trousers, shorts) rather than one tube (skirt)."""
+        return "crotch" in self.landmarks
+
+
+def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
+    """Separate the garment from its backdrop and estimate its landmarks.
+
+    Landmarks (wearer's left/right): tops and outerwear have neck, left/right_shoulder,
+    left/right_armpit, left/right_hem (hem corners) and left/right_sleeve_end where a sleeve
+    is present; bottoms have left/right_waist, left/right_hem (centre of each leg opening, or
+    the hem corners of a skirt) and crotch for two-legged garments; dresses have the top's
+    points plus left/right_waist (narrowest row) and hem corners.
+    Raises TryOnInputError("garment_not_found") when no garment stands out from the backdrop.
+    """
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown garment category {category!r}; valid: {', '.join(CATEGORIES)}")
+    work = _downscale(image, WORK_MAX_SIDE)
+    mask = garment_mask(work)
+    contour = _main_contour(mask)
+    if category == "bottom":
+        landmarks, parts = _bottom_landmarks(mask, contour)
+    else:
+        landmarks, parts = _upper_landmarks(mask, contour, dress=category == "dress")
+    alpha = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.7)
+    alpha[~cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)] = 0.0
+    rgba = np.dstack([work, np.round(alpha * 255).astype(np.uint8)])
+    return GarmentAnalysis(
+        rgba=rgba, mask=mask, landmarks=landmarks, category=category, parts=parts
+    )
+
+
+def garment_mask(image: np.ndarray) -> np.ndarray:
+    """Boolean mask of the garment in an RGB product shot (any size; best at <= 1024 px).
+
+    Raises TryOnInputError("garment_not_found") if the backdrop is not plain or nothing (or
+    nearly everything) differs from it.
+    """
+    height, width = image.shape[:2]
+    lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    ring_width = max(2, round(0.02 * min(height, width)))
+    ring = np.zeros((height, width), dtype=bool)
+    ring[:ring_width], ring[-ring_width:] = True, True
+    ring[:, :ring_width], ring[:, -ring_width:] = True, True
+    backdrop, noise = _backdrop_model(lab, ring)
+    if noise > MAX_BACKDROP_NOISE:
+        raise _not_found("busy_backdrop")
+    # Lightness counts half: soft shadows on the backdrop change lightness, not hue.
+    distance = np.linalg.norm((lab - backdrop) * np.float32([0.5, 1.0, 1.0]), axis=-1)
+    strong = distance > max(10.0, 8.0 * noise)
+    weak = distance > max(5.0, 4.0 * noise)
+    # Faint outlines: where white fabric meets a white backdrop only a thin grey edge shows.
+    lightness = cv2.GaussianBlur(lab[..., 0], (0, 0), 1.0)
+    gradient = np.hypot(
+        cv2.Sobel(lightness, cv2.CV_32F, 1, 0, ksize=3),
+        cv2.Sobel(lightness, cv2.CV_32F, 0, 1, ksize=3),
+    ) / np.float32(8.0)
+    gradient_noise = 1.4826 * float(np.median(gradient[ring]))
+    candidate = (weak | (gradient > max(1.0, 6.0 * gradient_noise))).astype(np.uint8)
+    # Keep candidate regions anchored by clearly different pixels (drops stray edges).
+    count, labels = cv2.connectedComponents(candidate, connectivity=8)
+    anchored = np.zeros(count, dtype=bool)
+    anchored[np.unique(labels[strong])] = True
+    anchored[0] = False
+    mask = anchored[labels].astype(np.uint8)
+    side = max(height, width)
+    small = max(3, round(0.004 * side)) | 1
+    mask = cv2.morphologyEx(
+        mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (small, small))
+    )
+    # A vertical closing bridges white horizontal stripes that run out to the garment's edge,
+    # without bridging the vertical gaps between legs or between a sleeve and the body.
+    tall = max(3, round(0.03 * height)) | 1
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((tall, 1), np.uint8))
+    mask = _fill_holes(mask > 0).astype(np.uint8)
+    opening = max(3, round(0.008 * side)) | 1
+    mask = cv2.morphologyEx(
+        mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (opening, opening))
+    )
+    mask = _large_components(mask > 0)
+    coverage = float(mask.mean())
+    if coverage < MIN_COVERAGE:
+        raise _not_found("empty")
+    if coverage > MAX_COVERAGE:
+        raise _not_found("whole_image")
+    return mask
+
+
+def _backdrop_model(lab: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, float]:
+    """Fit a quadratic colour surface to the border, ignoring garment pixels that touch it."""
+    height, width = ring.shape
+    ys, xs = np.nonzero(ring)
+    # Subsample: a few thousand border pixels pin down six coefficients per channel.
+    step = max(1, len(xs) // 6000)
+    ys, xs = ys[::step], xs[::step]
+    x, y = xs / width - 0.5, ys / height - 0.5
+    basis = np.stack([np.ones_like(x), x, y, x * x, y * y, x * y], axis=1)
+    values = lab[ys, xs].astype(np.float64)
+    keep = np.ones(len(xs), dtype=bool)
+    weights = np.array([0.5, 1.0, 1.0])
+    spread = 0.0
+    for _ in range(3):
+        coef, *_ = np.linalg.lstsq(basis[keep], values[keep], rcond=None)
+        residual = np.linalg.norm((values - basis @ coef) * weights, axis=1)
+        spread = float(np.median(residual[keep]))
+        keep = residual < max(3.0 * 1.4826 * spread, 2.0)
+        if keep.sum() < 12:
+            return np.zeros_like(lab), np.inf
+    gy, gx = np.mgrid[0:height, 0:width].astype(np.float32)
+    gx, gy = gx / width - 0.5, gy / height - 0.5
+    full_basis = np.stack([np.ones_like(gx), gx, gy, gx * gx, gy * gy, gx * gy], axis=-1)
+    backdrop = (full_basis @ coef.astype(np.float32)).astype(np.float32)
+    return backdrop, 1.4826 * spread
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    background = (~mask).astype(np.uint8)
+    _, labels = cv2.connectedComponents(background, connectivity=4)
+    outside = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    return mask | ((labels > 0) & ~np.isin(labels, outside))
+
+
+def _large_components(mask: np.ndarray) -> np.ndarray:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8))
+    if count <= 2:
+        return mask
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = np.nonzero(areas >= 0.05 * areas.max())[0] + 1
+    return np.isin(labels, keep)
+
+
+def _not_found(reason: str) -> TryOnInputError:
+    return TryOnInputError(
+        "garment_not_found",
+        "We couldn't pick out the garment in its product image (it needs a plain, light "
+        "background). The shop has been told; please try another garment for now.",
+        reason=reason,
+    )
+
+
+def _downscale(image: np.ndarray, max_side: int) -> np.ndarray:
+    height, width = image.shape[:2]
+    scale = max_side / max(height, width)
+    if scale >= 1.0:
+        return np.ascontiguousarray(image)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+
+
+# --- landmarks --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Defect:
+    start: np.ndarray
+    end: np.ndarray
+    far: np.ndarray
+    depth: float
+
+
+def _main_contour(mask: np.ndarray) -> np.ndarray:
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    return max(contours, key=cv2.contourArea)
+
+
+def _defects(contour: np.ndarray) -> list[_Defect]:
+    hull = cv2.convexHull(contour, returnPoints=False)
+    try:
+        raw = cv2.convexityDefects(contour, np.sort(hull, axis=0))
+    except cv2.error:
+        # Self-intersecting hull indices on odd outlines: treat as convex.
+        return []
+    if raw is None:
+        return []
+    points = contour[:, 0, :].astype(np.float64)
+    return [
+        _Defect(points[s], points[e], points[f], d / 256.0) for s, e, f, d in raw[:, 0, :]
+    ]
+
+
+def _bounds(mask: np.ndarray) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(mask)
+    return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
+
+
+def _column_top(mask: np.ndarray, x: float) -> float:
+    column = mask[:, int(np.clip(round(x), 0, mask.shape[1] - 1))]
+    rows = np.nonzero(column)[0]
+    return float(rows[0]) if len(rows) else float(np.nonzero(mask.any(axis=1))[0][0])
+
+
+def _row_extent(mask: np.ndarray, y: float) -> tuple[float, float]:
+    row = mask[int(np.clip(round(y), 0, mask.shape[0] - 1))]
+    xs = np.nonzero(row)[0]
+    return (float(xs[0]), float(xs[-1])) if len(xs) else (np.nan, np.nan)
+
+
+def _run_around(mask: np.ndarray, y: float, x: float) -> tuple[float, float]:
+    """The run of garment pixels in row ``y`` that contains (or is nearest to) column ``x``."""
+    row = mask[int(np.clip(round(y), 0, mask.shape[0] - 1))].astype(np.int8)
+    xs = np.nonzero(row)[0]
+    if not len(xs):
+        return np.nan, np.nan
+    x = int(xs[np.argmin(np.abs(xs - x))])
+    edges = np.diff(np.concatenate([[0], row, [0]]))
+    starts, ends = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0] - 1
+    index = np.nonzero((starts <= x) & (ends >= x))[0][0]
+    return float(starts[index]), float(ends[index])
+
+
+def _upper_landmarks(
+    mask: np.ndarray, contour: np.ndarray, *, dress: bool
+) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
+    x0, y0, x1, y1 = _bounds(mask)
+    width, height = x1 - x0 + 1, y1 - y0 + 1
+    cx = float(np.nonzero(mask)[1].mean())
+    defects = _defects(contour)
+    marks: dict[str, Point] = {}
+
+    # Armpits: the deepest concavity on each side below the shoulders (between sleeve and
+    # body); the end of that concavity nearer the middle is where the body's side ends.
+    armpits: dict[str, _Defect] = {}
+    for side, sign in (("left", 1), ("right", -1)):
+        candidates = [
+            d
+            for d in defects
+            if sign * (d.far[0] - cx) > 0.1 * width
+            and y0 + 0.1 * height < d.far[1] < y0 + 0.75 * height
+            and d.depth > 0.03 * height
+        ]
+        if candidates:
+            armpits[side] = max(candidates, key=lambda d: d.depth)
+
+    # Neck: the concavity at the top centre (front neckline); its ends are the collar corners.
+    necks = [
+        d
+        for d in defects
+        if abs(d.far[0] - cx) < 0.2 * width and d.far[1] < y0 + 0.35 * height
+        and d.depth > 0.01 * height
+    ]
+    if necks:
+        neck = max(necks, key=lambda d: d.depth)
+        marks["neck"] = ((neck.start[0] + neck.end[0]) / 2, (neck.start[1] + neck.end[1]) / 2)
+    else:
+        marks["neck"] = (cx, _column_top(mask, cx))
+
+    hem_y = float(y1)
+    for side, sign in (("left", 1), ("right", -1)):
+        defect = armpits.get(side)
+        if defect is not None:
+            armpit = defect.far
+            inner = min((defect.start, defect.end), key=lambda p: abs(p[0] - cx))
+            hem_corner = (float(inner[0]), float(inner[1]))
+            # The shoulder seam ends a little outside the armpit, on the top outline.
+            sx = armpit[0] + sign * 0.02 * width
+            marks[f"{side}_shoulder"] = (float(sx), _column_top(mask, sx))
+            marks[f"{side}_armpit"] = (float(armpit[0]), float(armpit[1]))
+        else:
+            # Sleeveless, or sleeves lying against the body: fall back on proportions.
+            ay = y0 + 0.3 * height
+            a_left, a_right = _run_around(mask, ay, cx)
+            ax = a_right if sign > 0 else a_left
+            top_rows = mask[y0 : y0 + max(2, int(0.06 * height))]
+            tx = np.nonzero(top_rows.any(axis=0))[0]
+            sx = float(tx.max() if sign > 0 else tx.min())
+            marks[f"{side}_shoulder"] = (sx, _column_top(mask, sx))
+            marks[f"{side}_armpit"] = (float(ax), float(ay))
+            h_left, h_right = _run_around(mask, y1 - 0.03 * height, cx)
+            hem_corner = (float(h_right if sign > 0 else h_left), float(y1 - 0.03 * height))
+        marks[f"{side}_hem"] = hem_corner
+
+    parts = _split_upper(mask, marks, cx)
+    for side in ("left", "right"):
+        sleeve = parts.get(f"{side}_sleeve")
+        if sleeve is None:
+            continue
+        root = np.add(marks[f"{side}_shoulder"], marks[f"{side}_armpit"]) / 2
+        ys, xs = np.nonzero(sleeve)
+        distance = np.hypot(xs - root[0], ys - root[1])
+        far = distance >= 0.9 * distance.max()
+        marks[f"{side}_sleeve_end"] = (float(xs[far].mean()), float(ys[far].mean()))
+    if dress:
+        _dress_points(mask, marks, cx, hem_y)
+    return marks, parts
+
+
+def _split_upper(mask: np.ndarray, marks: dict[str, Point], cx: float) -> dict[str, np.ndarray]:
+    """Torso = inside the polygon shoulder-armpit-hem on both sides; outside it, sleeves."""
+    height, width = mask.shape
+    polygon = np.array(
+        [
+            (marks["right_shoulder"][0], -1),
+            marks["right_shoulder"],
+            marks["right_armpit"],
+            (marks["right_hem"][0], marks["right_hem"][1]),
+            (marks["right_hem"][0], height),
+            (marks["left_hem"][0], height),
+            (marks["left_hem"][0], marks["left_hem"][1]),
+            marks["left_armpit"],
+            marks["left_shoulder"],
+            (marks["left_shoulder"][0], -1),
+        ],
+        dtype=np.float64,
+    )
+    inside = np.zeros((height, width), dtype=np.uint8)
+    cv2.fillPoly(inside, [np.round(polygon).astype(np.int32)], 1)
+    torso = mask & (inside > 0)
+    rest = mask & ~torso
+    columns = np.arange(width)[None, :]
+    parts = {"torso": torso}
+    min_area = 0.015 * mask.sum()
+    for side, on_side in (("left", columns > cx), ("right", columns <= cx)):
+        sleeve = _large_components(rest & on_side)
+        if sleeve.sum() >= min_area:
+            parts[f"{side}_sleeve"] = sleeve
+        else:
+            # Slivers outside the polygon (shoulder seams, a flared hem) belong to the body.
+            parts["torso"] = parts["torso"] | (rest & on_side)
+    return parts
+
+
+def _dress_points(mask: np.ndarray, marks: dict[str, Point], cx: float, hem_y: float) -> None:
+    top = max(marks["left_armpit"][1], marks["right_armpit"][1])
+    y0, y1 = _bounds(mask)[1], _bounds(mask)[3]
+    rows = np.arange(int(top + 0.05 * (y1 - y0)), int(top + 0.4 * (y1 - y0)))
+    rows = rows[(rows > 0) & (rows < mask.shape[0])]
+    if len(rows):
+        widths = [np.subtract(*_run_around(mask, y, cx)[::-1]) for y in rows]
+        waist_y = float(rows[int(np.nanargmin(widths))])
+    else:
+        waist_y = top + 0.2 * (y1 - y0)
+    w_left, w_right = _run_around(mask, waist_y, cx)
+    marks["left_waist"], marks["right_waist"] = (w_right, waist_y), (w_left, waist_y)
+    hy = hem_y - 0.03 * (y1 - y0)
+    h_left, h_right = _row_extent(mask, hy)
+    marks["left_hem"], marks["right_hem"] = (h_right, hy), (h_left, hy)
+
+
+def _bottom_landmarks(
+    mask: np.ndarray, contour: np.ndarray
+) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
+    x0, y0, x1, y1 = _bounds(mask)
+    width, height = x1 - x0 + 1, y1 - y0 + 1
+    cx = float(np.nonzero(mask)[1].mean())
+    marks: dict[str, Point] = {}
+    wy = y0 + 0.02 * height
+    w_left, w_right = _row_extent(mask, wy)
+    marks["left_waist"], marks["right_waist"] = (w_right, wy), (w_left, wy)
+    crotches = [
+        d
+        for d in _defects(contour)
+        if abs(d.far[0] - cx) < 0.15 * width
+        and d.far[1] > y0 + 0.2 * height
+        and y1 - d.far[1] > 0.15 * height
+        and d.depth > 0.1 * height
+    ]
+    columns = np.arange(mask.shape[1])[None, :]
+    if not crotches:
+        # One tube: a skirt. Its hem corners are the outermost points near the bottom.
+        hy = y1 - 0.03 * height
+        h_left, h_right = _row_extent(mask, hy)
+        marks["left_hem"], marks["right_hem"] = (h_right, hy), (h_left, hy)
+        return marks, {"torso": mask}
+    crotch = max(crotches, key=lambda d: d.depth).far
+    marks["crotch"] = (float(crotch[0]), float(crotch[1]))
+    parts = {
+        "left_leg": mask & (columns > crotch[0]),
+        "right_leg": mask & (columns <= crotch[0]),
+    }
+    for side in ("left", "right"):
+        leg = parts[f"{side}_leg"]
+        ys, xs = np.nonzero(leg)
+        bottom = ys.max()
+        near = ys >= bottom - 0.02 * height
+        marks[f"{side}_hem"] = (float(xs[near].mean()), float(bottom - 0.01 * height))
+    return marks, parts
