@@ -15,6 +15,7 @@ from django.utils import timezone
 from config.redis_url import redis_cache_location
 from core.exceptions import ApplicationError
 from privacy.sealed_files import private_storage
+from tests.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import (
     MAX_DISPATCHES,
@@ -27,9 +28,7 @@ from tryon.services import (
 from tryon_worker.messages import RENDER_QUEUE, RenderRequest, TryOnEvent
 from tryon_worker.sealing import (
     data_key_unwrap,
-    data_key_wrap,
     photo_open,
-    result_seal,
     transport_key_load,
 )
 
@@ -116,20 +115,6 @@ def test_request_refuses_someone_elses_photo_and_too_many_jobs(shopper, garment,
         tryon_job_request(shopper=shopper, garment=garment, photo=photo)
 
 
-def _worker_result(job: TryOnJob, run_id: str) -> TryOnEvent:
-    """What a worker writes and sends for a finished render (real sealing, real storage)."""
-    from django.core.files.base import ContentFile
-
-    sealed, data_key = result_seal(b"RIFF\x00\x00\x00\x00WEBPfake-picture")
-    name = private_storage().save(f"results/{job.public_id}-{run_id}.bin", ContentFile(sealed))
-    key = transport_key_load(settings.WORKER_TRANSPORT_KEY)
-    return TryOnEvent(
-        job_id=str(job.public_id), attempt=1, run_id=run_id, kind="succeeded", result_blob=name,
-        result_key=data_key_wrap(data_key, transport_key=key, job_id=str(job.public_id)),
-        width=768, height=1024, worker="w1",
-    )  # fmt: skip
-
-
 def test_events_move_the_job_and_duplicates_change_nothing(
     shopper,
     garment,
@@ -145,7 +130,7 @@ def test_events_move_the_job_and_duplicates_change_nothing(
     job.refresh_from_db()
     assert (job.state, job.stage, job.attempts) == ("running", "finding_pose", 1)
 
-    first = _worker_result(job, "r1")
+    first = worker_result_event(job, "r1")
     with django_capture_on_commit_callbacks(execute=True):
         tryon_event_apply(event=first)
     job.refresh_from_db()
@@ -161,7 +146,7 @@ def test_events_move_the_job_and_duplicates_change_nothing(
     assert not mail.outbox[0].attachments
 
     # A redelivered message ran again on another worker and finished too: nothing changes.
-    duplicate = _worker_result(job, "r2")
+    duplicate = worker_result_event(job, "r2")
     with django_capture_on_commit_callbacks(execute=True):
         tryon_event_apply(event=duplicate)
         tryon_event_apply(event=first)
@@ -238,7 +223,7 @@ def test_cancelled_job_ignores_its_late_result(
 ) -> None:
     job = _request_job(shopper, garment, photo, django_capture_on_commit_callbacks)
     tryon_job_cancel(job=job)
-    late = _worker_result(job, "r1")
+    late = worker_result_event(job, "r1")
     with django_capture_on_commit_callbacks(execute=True):
         tryon_event_apply(event=late)
     job.refresh_from_db()
