@@ -72,17 +72,37 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
         raise ValueError(f"unknown garment category {category!r}; valid: {', '.join(CATEGORIES)}")
     work = _downscale(image, WORK_MAX_SIDE)
     mask = garment_mask(work)
-    contour = _main_contour(mask)
     if category == "bottom":
-        landmarks, parts = _bottom_landmarks(mask, contour)
+        landmarks, parts = _bottom_landmarks(mask)
     else:
-        landmarks, parts = _upper_landmarks(mask, contour, dress=category == "dress")
-    alpha = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.7)
-    alpha[~cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)] = 0.0
-    rgba = np.dstack([work, np.round(alpha * 255).astype(np.uint8)])
+        landmarks, parts = _upper_landmarks(mask, dress=category == "dress")
+    rgba = _cut_out(work, mask)
     return GarmentAnalysis(
         rgba=rgba, mask=mask, landmarks=landmarks, category=category, parts=parts
     )
+
+
+def _cut_out(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """RGBA cut-out whose edge pixels carry the garment's colour, not the backdrop's.
+
+    Pixels at the silhouette mix fabric and backdrop (and the contact shadow); warped onto a
+    body they would draw a pale outline. The alpha edge is pulled in by a pixel or two and
+    the colours there are replaced by those of the fabric just inside.
+    """
+    side = max(mask.shape)
+    shrink = max(2, round(0.004 * side))
+    inner = cv2.erode(mask.astype(np.uint8), np.ones((2 * shrink + 1,) * 2, np.uint8))
+    inner = inner.astype(np.float32)
+    sigma = 2.0 * shrink + 1.0
+    spread = cv2.GaussianBlur(inner, (0, 0), sigma)
+    colour = image.astype(np.float32)
+    bled = cv2.GaussianBlur(colour * inner[..., None], (0, 0), sigma)
+    bled /= np.maximum(spread, 1e-3)[..., None]
+    edge = (inner == 0)[..., None]
+    colour = np.where(edge, bled, colour)
+    alpha = cv2.GaussianBlur(inner, (0, 0), 0.6)
+    alpha[spread < 1e-3] = 0.0
+    return np.dstack([np.clip(colour, 0, 255), alpha * 255.0]).round().astype(np.uint8)
 
 
 def garment_mask(image: np.ndarray) -> np.ndarray:
@@ -184,6 +204,13 @@ def _large_components(mask: np.ndarray) -> np.ndarray:
     return np.isin(labels, keep)
 
 
+def _largest_component(mask: np.ndarray) -> np.ndarray:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8))
+    if count <= 1:
+        return np.zeros(mask.shape, dtype=bool)
+    return labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+
+
 def _not_found(reason: str) -> TryOnInputError:
     return TryOnInputError(
         "garment_not_found",
@@ -205,32 +232,49 @@ def _downscale(image: np.ndarray, max_side: int) -> np.ndarray:
 # --- landmarks --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Defect:
-    start: np.ndarray
-    end: np.ndarray
-    far: np.ndarray
-    depth: float
+def _covered_gaps(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Label the backdrop inside the garment's convex hull that has garment above it.
+
+    These are the pockets under a sleeve (deepest point: the armpit) and between the legs
+    (deepest point: the crotch); necklines and armholes are open to the top and drop out.
+    Returns (labels, mouth): component labels, and the pixels where a pocket opens onto the
+    outside of the hull.
+    """
+    points = cv2.findNonZero(mask.astype(np.uint8))
+    hull = np.zeros(mask.shape, dtype=np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(points), 1)
+    above = np.maximum.accumulate(mask, axis=0)
+    covered = (hull > 0) & ~mask & above
+    _, labels = cv2.connectedComponents(covered.astype(np.uint8))
+    outside = cv2.dilate((hull == 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return labels, covered & outside
 
 
-def _main_contour(mask: np.ndarray) -> np.ndarray:
-    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    return max(contours, key=cv2.contourArea)
+def _gap_deepest(
+    labels: np.ndarray, mouth: np.ndarray, select: np.ndarray, min_area: float
+) -> tuple[np.ndarray | None, float]:
+    """Deepest pixel (x, y) of the largest covered pocket within ``select``, and its depth.
 
-
-def _defects(contour: np.ndarray) -> list[_Defect]:
-    hull = cv2.convexHull(contour, returnPoints=False)
-    try:
-        raw = cv2.convexityDefects(contour, np.sort(hull, axis=0))
-    except cv2.error:
-        # Self-intersecting hull indices on odd outlines: treat as convex.
-        return []
-    if raw is None:
-        return []
-    points = contour[:, 0, :].astype(np.float64)
-    return [
-        _Defect(points[s], points[e], points[f], d / 256.0) for s, e, f, d in raw[:, 0, :]
-    ]
+    Depth is the distance from the straight line the pocket opens along (its mouth on the
+    hull), so a long narrow gap under a hanging sleeve ends at the armpit, and a triangle
+    under a short sleeve at its inner corner.
+    """
+    select = np.broadcast_to(select, labels.shape)
+    inside = labels[select]
+    ids, counts = np.unique(inside[inside > 0], return_counts=True)
+    if not len(ids) or counts.max() < min_area:
+        return None, 0.0
+    pocket = (labels == ids[np.argmax(counts)]) & select
+    my, mx = np.nonzero(pocket & mouth)
+    ys, xs = np.nonzero(pocket)
+    if len(mx) < 2:
+        return None, 0.0
+    vx, vy, px, py = cv2.fitLine(
+        np.column_stack([mx, my]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01
+    ).ravel()
+    depth = np.abs((xs - px) * vy - (ys - py) * vx)
+    deepest = depth >= depth.max() - 1.0
+    return np.array([float(xs[deepest].mean()), float(ys[deepest].mean())]), float(depth.max())
 
 
 def _bounds(mask: np.ndarray) -> tuple[int, int, int, int]:
@@ -264,65 +308,50 @@ def _run_around(mask: np.ndarray, y: float, x: float) -> tuple[float, float]:
 
 
 def _upper_landmarks(
-    mask: np.ndarray, contour: np.ndarray, *, dress: bool
+    mask: np.ndarray, *, dress: bool
 ) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
     x0, y0, x1, y1 = _bounds(mask)
     width, height = x1 - x0 + 1, y1 - y0 + 1
-    cx = float(np.nonzero(mask)[1].mean())
-    defects = _defects(contour)
+    columns = np.arange(mask.shape[1])[None, :]
+    rows = np.arange(mask.shape[0])[:, None]
+    top_rows = np.nonzero(mask[y0 : y0 + max(2, int(0.05 * height))].any(axis=0))[0]
+    cx = float(top_rows.min() + top_rows.max()) / 2  # the collar is the best-centred part
     marks: dict[str, Point] = {}
+    hull_top = np.nonzero(np.maximum.accumulate(mask[:, int(cx)]))[0]
+    marks["neck"] = (cx, float(hull_top[0]) if len(hull_top) else float(y0))
 
-    # Armpits: the deepest concavity on each side below the shoulders (between sleeve and
-    # body); the end of that concavity nearer the middle is where the body's side ends.
-    armpits: dict[str, _Defect] = {}
+    # The body hem: lowest garment row near the middle (sleeves may hang lower).
+    middle = mask[:, int(cx - 0.05 * width) : int(cx + 0.05 * width) + 1].any(axis=1)
+    hem_y = float(np.nonzero(middle)[0].max())
+    labels, mouth = _covered_gaps(mask)
     for side, sign in (("left", 1), ("right", -1)):
-        candidates = [
-            d
-            for d in defects
-            if sign * (d.far[0] - cx) > 0.1 * width
-            and y0 + 0.1 * height < d.far[1] < y0 + 0.75 * height
-            and d.depth > 0.03 * height
-        ]
-        if candidates:
-            armpits[side] = max(candidates, key=lambda d: d.depth)
-
-    # Neck: the concavity at the top centre (front neckline); its ends are the collar corners.
-    necks = [
-        d
-        for d in defects
-        if abs(d.far[0] - cx) < 0.2 * width and d.far[1] < y0 + 0.35 * height
-        and d.depth > 0.01 * height
-    ]
-    if necks:
-        neck = max(necks, key=lambda d: d.depth)
-        marks["neck"] = ((neck.start[0] + neck.end[0]) / 2, (neck.start[1] + neck.end[1]) / 2)
-    else:
-        marks["neck"] = (cx, _column_top(mask, cx))
-
-    hem_y = float(y1)
-    for side, sign in (("left", 1), ("right", -1)):
-        defect = armpits.get(side)
-        if defect is not None:
-            armpit = defect.far
-            inner = min((defect.start, defect.end), key=lambda p: abs(p[0] - cx))
-            hem_corner = (float(inner[0]), float(inner[1]))
+        select = sign * (columns - cx) > 0.05 * width
+        armpit, depth = _gap_deepest(labels, mouth, select, 0.002 * mask.sum())
+        if armpit is not None and depth > 0.03 * height and armpit[1] > y0 + 0.08 * height:
+            # A pocket that only opens low down (sleeves lying against the body, or a boxy
+            # cut) still marks where the body's side is; the armpit itself is not lower
+            # than ~40% of the garment's height on any top we have seen.
+            armpit[1] = min(armpit[1], y0 + 0.4 * height)
             # The shoulder seam ends a little outside the armpit, on the top outline.
             sx = armpit[0] + sign * 0.02 * width
             marks[f"{side}_shoulder"] = (float(sx), _column_top(mask, sx))
-            marks[f"{side}_armpit"] = (float(armpit[0]), float(armpit[1]))
+            body_x = float(armpit[0])  # the pocket's deepest point lies on the body's side
         else:
             # Sleeveless, or sleeves lying against the body: fall back on proportions.
-            ay = y0 + 0.3 * height
-            a_left, a_right = _run_around(mask, ay, cx)
-            ax = a_right if sign > 0 else a_left
-            top_rows = mask[y0 : y0 + max(2, int(0.06 * height))]
-            tx = np.nonzero(top_rows.any(axis=0))[0]
-            sx = float(tx.max() if sign > 0 else tx.min())
+            armpit = np.array([np.nan, y0 + 0.3 * height])
+            sx = float(top_rows.max() if sign > 0 else top_rows.min())
             marks[f"{side}_shoulder"] = (sx, _column_top(mask, sx))
-            marks[f"{side}_armpit"] = (float(ax), float(ay))
-            h_left, h_right = _run_around(mask, y1 - 0.03 * height, cx)
-            hem_corner = (float(h_right if sign > 0 else h_left), float(y1 - 0.03 * height))
-        marks[f"{side}_hem"] = hem_corner
+            body_left, body_right = _run_around(mask, armpit[1], cx)
+            body_x = body_right if sign > 0 else body_left
+            armpit[0] = body_x
+        marks[f"{side}_armpit"] = (float(armpit[0]), float(armpit[1]))
+        hem_left, hem_right = _run_around(mask, hem_y - 0.03 * height, cx)
+        hem_x = hem_right if sign > 0 else hem_left
+        # Where a sleeve hangs against the body at the hem, the run there includes it:
+        # then keep the body's side straight down from the armpit (a dress may flare).
+        if not np.isfinite(hem_x) or (not dress and abs(hem_x - body_x) > 0.15 * width):
+            hem_x = body_x
+        marks[f"{side}_hem"] = (float(hem_x), hem_y - 0.03 * height)
 
     parts = _split_upper(mask, marks, cx)
     for side in ("left", "right"):
@@ -360,17 +389,28 @@ def _split_upper(mask: np.ndarray, marks: dict[str, Point], cx: float) -> dict[s
     inside = np.zeros((height, width), dtype=np.uint8)
     cv2.fillPoly(inside, [np.round(polygon).astype(np.int32)], 1)
     torso = mask & (inside > 0)
-    rest = mask & ~torso
-    columns = np.arange(width)[None, :]
+    rest = (mask & ~torso).astype(np.uint8)
     parts = {"torso": torso}
     min_area = 0.015 * mask.sum()
-    for side, on_side in (("left", columns > cx), ("right", columns <= cx)):
-        sleeve = _large_components(rest & on_side)
+    thickness = max(3, round(0.03 * width))
+    side_px = max(3, round(0.04 * (np.ptp(np.nonzero(mask)[1]) + 1))) | 1
+    opening = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side_px, side_px))
+    for side in ("left", "right"):
+        # A sleeve is what hangs off the armhole (shoulder to armpit); pieces outside the
+        # polygon elsewhere (a flared skirt, a boxy side seam) belong to the body.
+        armhole = np.zeros((height, width), dtype=np.uint8)
+        start = np.round(marks[f"{side}_shoulder"]).astype(int)
+        end = np.round(marks[f"{side}_armpit"]).astype(int)
+        cv2.line(armhole, tuple(start.tolist()), tuple(end.tolist()), 1, thickness)
+        count, labels = cv2.connectedComponents(rest)
+        touching = np.unique(labels[(armhole > 0) & (rest > 0)])
+        sleeve = np.isin(labels, touching[touching > 0]).astype(np.uint8)
+        # Thin slivers left along the body's side by the straight polygon edge are body.
+        sleeve = _largest_component(cv2.morphologyEx(sleeve, cv2.MORPH_OPEN, opening))
         if sleeve.sum() >= min_area:
             parts[f"{side}_sleeve"] = sleeve
-        else:
-            # Slivers outside the polygon (shoulder seams, a flared hem) belong to the body.
-            parts["torso"] = parts["torso"] | (rest & on_side)
+            rest[sleeve] = 0
+    parts["torso"] = torso | (rest > 0)
     return parts
 
 
@@ -391,40 +431,32 @@ def _dress_points(mask: np.ndarray, marks: dict[str, Point], cx: float, hem_y: f
     marks["left_hem"], marks["right_hem"] = (h_right, hy), (h_left, hy)
 
 
-def _bottom_landmarks(
-    mask: np.ndarray, contour: np.ndarray
-) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
+def _bottom_landmarks(mask: np.ndarray) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
     x0, y0, x1, y1 = _bounds(mask)
     width, height = x1 - x0 + 1, y1 - y0 + 1
-    cx = float(np.nonzero(mask)[1].mean())
+    columns = np.arange(mask.shape[1])[None, :]
+    rows = np.arange(mask.shape[0])[:, None]
     marks: dict[str, Point] = {}
     wy = y0 + 0.02 * height
     w_left, w_right = _row_extent(mask, wy)
     marks["left_waist"], marks["right_waist"] = (w_right, wy), (w_left, wy)
-    crotches = [
-        d
-        for d in _defects(contour)
-        if abs(d.far[0] - cx) < 0.15 * width
-        and d.far[1] > y0 + 0.2 * height
-        and y1 - d.far[1] > 0.15 * height
-        and d.depth > 0.1 * height
-    ]
-    columns = np.arange(mask.shape[1])[None, :]
-    if not crotches:
+    cx = (w_left + w_right) / 2
+    labels, mouth = _covered_gaps(mask)
+    select = (np.abs(columns - cx) < 0.15 * width) & (rows > y0 + 0.15 * height)
+    crotch, depth = _gap_deepest(labels, mouth, select, 0.002 * mask.sum())
+    if crotch is None or depth < 0.15 * height:
         # One tube: a skirt. Its hem corners are the outermost points near the bottom.
         hy = y1 - 0.03 * height
         h_left, h_right = _row_extent(mask, hy)
         marks["left_hem"], marks["right_hem"] = (h_right, hy), (h_left, hy)
         return marks, {"torso": mask}
-    crotch = max(crotches, key=lambda d: d.depth).far
     marks["crotch"] = (float(crotch[0]), float(crotch[1]))
     parts = {
         "left_leg": mask & (columns > crotch[0]),
         "right_leg": mask & (columns <= crotch[0]),
     }
     for side in ("left", "right"):
-        leg = parts[f"{side}_leg"]
-        ys, xs = np.nonzero(leg)
+        ys, xs = np.nonzero(parts[f"{side}_leg"])
         bottom = ys.max()
         near = ys >= bottom - 0.02 * height
         marks[f"{side}_hem"] = (float(xs[near].mean()), float(bottom - 0.01 * height))

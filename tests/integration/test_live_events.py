@@ -51,7 +51,7 @@ class SseClient:
         self.connection.close()
 
 
-def _session_cookie(user) -> str:  # noqa: ANN001
+def _session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return f"sessionid={client.cookies['sessionid'].value}"
@@ -61,7 +61,7 @@ def test_page_gets_updates_and_the_final_state_after_reconnecting(
     web_server,
     shopper,
     garment,
-    photo_of,  # noqa: ANN001
+    photo_of,
 ) -> None:
     job = tryon_job_request(shopper=shopper, garment=garment, photo=photo_of())
     cookie = _session_cookie(shopper.user)
@@ -97,6 +97,6 @@ def test_page_gets_updates_and_the_final_state_after_reconnecting(
         assert response.read().startswith(b"RIFF")
 
 
-def test_stream_refuses_anonymous_visitors(web_server) -> None:  # noqa: ANN001
+def test_stream_refuses_anonymous_visitors(web_server) -> None:
     stream = SseClient(web_server.url, "/tryon/events/", cookie="")
     assert stream.response.status == 401

@@ -1,0 +1,17 @@
+"""Renderers by name, so a deployment picks one by configuration."""
+
+from tryon_worker.renderers.base import Renderer
+from tryon_worker.renderers.geometric import GeometricRenderer
+
+RENDERERS: dict[str, type] = {"geometric": GeometricRenderer}
+
+
+def renderer_create(name: str) -> Renderer:
+    """A new renderer of the given name; ValueError (listing the valid names) if unknown."""
+    try:
+        factory = RENDERERS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown renderer {name!r}; valid renderers: {', '.join(sorted(RENDERERS))}"
+        ) from None
+    return factory()
