@@ -1,6 +1,7 @@
 """Shared fixtures: isolated media storage, a real Redis, real Celery worker processes."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,6 +35,7 @@ def _redis_server() -> Iterator[None]:
     server = EmbeddedRedis(Path(socket_path), append_only=False).start()
     yield
     server.stop()
+    shutil.rmtree(Path(socket_path).parent, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

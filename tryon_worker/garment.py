@@ -71,35 +71,40 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
     if category not in CATEGORIES:
         raise ValueError(f"unknown garment category {category!r}; valid: {', '.join(CATEGORIES)}")
     work = _downscale(image, WORK_MAX_SIDE)
-    mask = garment_mask(work)
+    mask, backdrop_like = _segment(work)
     if category == "bottom":
         landmarks, parts = _bottom_landmarks(mask)
     else:
         landmarks, parts = _upper_landmarks(mask, dress=category == "dress")
-    rgba = _cut_out(work, mask)
+    rgba = _cut_out(work, mask, backdrop_like)
     return GarmentAnalysis(
         rgba=rgba, mask=mask, landmarks=landmarks, category=category, parts=parts
     )
 
 
-def _cut_out(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def _cut_out(image: np.ndarray, mask: np.ndarray, backdrop_like: np.ndarray) -> np.ndarray:
     """RGBA cut-out whose edge pixels carry the garment's colour, not the backdrop's.
 
-    Pixels at the silhouette mix fabric and backdrop (and the contact shadow); warped onto a
-    body they would draw a pale outline. The alpha edge is pulled in by a pixel or two and
-    the colours there are replaced by those of the fabric just inside.
+    Pixels at the silhouette mix fabric and backdrop (and the contact shadow), and the
+    closing in the segmentation fills sharp inner corners (armpits) with backdrop; warped
+    onto a body they would draw a pale outline. Backdrop-coloured pixels near the edge are
+    dropped, the alpha edge is pulled in by a pixel or two, and the colours there are
+    replaced by those of the fabric just inside.
     """
     side = max(mask.shape)
-    shrink = max(2, round(0.004 * side))
-    inner = cv2.erode(mask.astype(np.uint8), np.ones((2 * shrink + 1,) * 2, np.uint8))
-    inner = inner.astype(np.float32)
+    band = max(5, round(0.02 * side)) | 1
+    near_edge = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((band, band), np.uint8)).astype(
+        bool
+    )
+    core = (mask & ~(near_edge & backdrop_like)).astype(np.uint8)
+    shrink = max(1, round(0.002 * side))
+    inner = cv2.erode(core, np.ones((2 * shrink + 1,) * 2, np.uint8)).astype(np.float32)
     sigma = 2.0 * shrink + 1.0
     spread = cv2.GaussianBlur(inner, (0, 0), sigma)
     colour = image.astype(np.float32)
     bled = cv2.GaussianBlur(colour * inner[..., None], (0, 0), sigma)
     bled /= np.maximum(spread, 1e-3)[..., None]
-    edge = (inner == 0)[..., None]
-    colour = np.where(edge, bled, colour)
+    colour = np.where((inner == 0)[..., None], bled, colour)
     alpha = cv2.GaussianBlur(inner, (0, 0), 0.6)
     alpha[spread < 1e-3] = 0.0
     return np.dstack([np.clip(colour, 0, 255), alpha * 255.0]).round().astype(np.uint8)
@@ -111,6 +116,11 @@ def garment_mask(image: np.ndarray) -> np.ndarray:
     Raises TryOnInputError("garment_not_found") if the backdrop is not plain or nothing (or
     nearly everything) differs from it.
     """
+    return _segment(image)[0]
+
+
+def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The garment mask, and where pixels look like the backdrop (for cleaning the edge)."""
     height, width = image.shape[:2]
     lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     ring_width = max(2, round(0.02 * min(height, width)))
@@ -158,7 +168,12 @@ def garment_mask(image: np.ndarray) -> np.ndarray:
         raise _not_found("empty")
     if coverage > MAX_COVERAGE:
         raise _not_found("whole_image")
-    return mask
+    # Backdrop or its shadow: the backdrop's hue and no lighter (used to clean the edge).
+    delta = lab - backdrop
+    shadow = (np.hypot(delta[..., 1], delta[..., 2]) < max(5.0, 4.0 * noise)) & (
+        delta[..., 0] < 2.0 + 3.0 * noise
+    )
+    return mask, ~weak | shadow
 
 
 def _backdrop_model(lab: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, float]:
@@ -313,7 +328,6 @@ def _upper_landmarks(
     x0, y0, x1, y1 = _bounds(mask)
     width, height = x1 - x0 + 1, y1 - y0 + 1
     columns = np.arange(mask.shape[1])[None, :]
-    rows = np.arange(mask.shape[0])[:, None]
     top_rows = np.nonzero(mask[y0 : y0 + max(2, int(0.05 * height))].any(axis=0))[0]
     cx = float(top_rows.min() + top_rows.max()) / 2  # the collar is the best-centred part
     marks: dict[str, Point] = {}
@@ -402,7 +416,7 @@ def _split_upper(mask: np.ndarray, marks: dict[str, Point], cx: float) -> dict[s
         start = np.round(marks[f"{side}_shoulder"]).astype(int)
         end = np.round(marks[f"{side}_armpit"]).astype(int)
         cv2.line(armhole, tuple(start.tolist()), tuple(end.tolist()), 1, thickness)
-        count, labels = cv2.connectedComponents(rest)
+        _, labels = cv2.connectedComponents(rest)
         touching = np.unique(labels[(armhole > 0) & (rest > 0)])
         sleeve = np.isin(labels, touching[touching > 0]).astype(np.uint8)
         # Thin slivers left along the body's side by the straight polygon edge are body.

@@ -7,6 +7,7 @@ a cut-off file is an error rather than a half-grey picture.
 
 import io
 import logging
+import re
 import warnings
 from typing import Literal
 
@@ -56,7 +57,9 @@ def _open_header(data: bytes, max_pixels: int, role: Role) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _too_large(role, None, max_pixels) from exc
+        # Pillow's own guard fired on the header; its message carries the pixel count.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise _too_large(role, None, max_pixels, int(found.group(1)) if found else None) from exc
     except UnidentifiedImageError as exc:
         raise _unreadable(role, "not_an_image") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -119,9 +122,14 @@ def _unreadable(role: Role, reason: str) -> TryOnInputError:
     )
 
 
-def _too_large(role: Role, size: tuple[int, int] | None, max_pixels: int) -> TryOnInputError:
+def _too_large(
+    role: Role, size: tuple[int, int] | None, max_pixels: int, pixels: int | None = None
+) -> TryOnInputError:
     whose = "This garment's product image" if role == "garment" else "Your photo"
-    dims = f" ({size[0]}x{size[1]} pixels)" if size else ""
+    if size:
+        dims = f" ({size[0]}x{size[1]} pixels)"
+    else:
+        dims = f" ({pixels / 1_000_000:.0f} megapixels)" if pixels else ""
     return TryOnInputError(
         "image_too_large",
         f"{whose} is too large{dims}. Please use a picture of at most "

@@ -51,8 +51,12 @@ def email_notification_deliver(*, notification_id: int) -> None:
         notification = (
             EmailNotification.objects.select_for_update()
             .select_related("job__shopper", "job__garment")
-            .get(pk=notification_id)
+            .filter(pk=notification_id)
+            .first()
         )
+        if notification is None:  # the job (or the whole shopper) was deleted since
+            logger.info("e-mail %s no longer owed", notification_id)
+            return
         if notification.status == EmailNotification.Status.SENT:
             return
         notification.attempts += 1

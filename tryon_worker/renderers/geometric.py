@@ -18,6 +18,7 @@ This is the reference baseline any learned renderer has to beat. No training, no
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -90,7 +91,7 @@ class GeometricRenderer:
         alpha = cv2.GaussianBlur(alpha, (0, 0), sigma)
         alpha *= body.paint_zone()
         alpha[alpha < 1.0 / 512.0] = 0.0
-        shaded = warped.rgb * _shading(photo, body.sw)[..., None]
+        shaded = warped.rgb * (_shading(photo, body.sw) * _exposure(photo))[..., None]
         out = photo * (1.0 - alpha[..., None]) + shaded * alpha[..., None]
         image = np.clip(np.round(out), 0, 255).astype(np.uint8)
         untouched = alpha <= 0.0
@@ -126,11 +127,17 @@ class _Body:
         self.lat = lat if np.dot(lat, ls - rs) >= 0 else -lat
         self.silhouette = person.segmentation > 0.5
         self.arms, self.hands = self._arm_masks()
-        torso = self.silhouette & (self.arms < 0.5)
+        upper = np.zeros((self.height, self.width), dtype=np.uint8)
+        for side in ("left", "right"):
+            shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
+            # The top of the upper arm is under the garment's shoulder: not an edge.
+            _capsule(upper, shoulder + 0.2 * (elbow - shoulder), elbow, 0.26 * self.sw)
+        torso = self.silhouette & (self.arms < 0.5) & (upper == 0)
         close = max(3, round(0.02 * self.sw)) | 1
         self.torso_mask = cv2.morphologyEx(
             torso.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((close, close), np.uint8)
         ).astype(bool)
+        self.arm_half = {side: self._arm_half(side, sign) for side, sign in SIDES}
 
     def pt(self, name: str) -> np.ndarray:
         return self.landmarks[LM[name], :2].copy()
@@ -143,6 +150,46 @@ class _Body:
 
     def axial_of(self, point: np.ndarray) -> float:
         return float(np.dot(point - self.smid, self.down))
+
+    def _arm_half(self, side: str, sign: float) -> float:
+        """Half the upper arm's width (with any sleeve on it), a third of the way down.
+
+        Measured outwards only, from the arm's line to the silhouette's outer edge: inwards
+        an arm often touches the body and the silhouette runs on into the torso.
+        """
+        shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
+        along = (elbow - shoulder) / max(float(np.linalg.norm(elbow - shoulder)), 1e-6)
+        outward = np.array([-along[1], along[0]])
+        if np.dot(outward, sign * self.lat) < 0:
+            outward = -outward
+        start = shoulder + 0.33 * (elbow - shoulder)
+        reach = self._run_length(start, outward, 0.3 * self.sw, self.silhouette)
+        return float(np.clip(reach, 0.08 * self.sw, 0.25 * self.sw))
+
+    def shoulder_top(self, side: str, sign: float) -> np.ndarray:
+        """Where a shoulder seam ends on this body: on the shoulder's rounded top-outer edge.
+
+        Found by walking up and outwards from the shoulder joint to the silhouette's edge
+        (bounded, for hair on the shoulders or an arm raised against the body).
+        """
+        joint = self.pt(f"{side}_shoulder")
+        up = self._run_length(joint, -self.down, 0.3 * self.sw, self.silhouette)
+        out = self._run_length(joint, sign * self.lat, 0.35 * self.sw, self.silhouette)
+        up = float(np.clip(up, 0.04 * self.sw, 0.25 * self.sw))
+        out = float(np.clip(out, 0.06 * self.sw, 0.3 * self.sw))
+        return joint - 0.75 * up * self.down + sign * 0.5 * out * self.lat
+
+    def _run_length(
+        self, start: np.ndarray, direction: np.ndarray, limit: float, mask: np.ndarray
+    ) -> float:
+        steps = np.arange(0, int(limit) + 1)
+        points = start[None, :] + steps[:, None] * direction[None, :]
+        xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
+        inside = (xs >= 0) & (xs < self.width) & (ys >= 0) & (ys < self.height)
+        on = np.ones(len(steps), dtype=bool)  # beyond the photo's edge counts as body
+        on[inside] = mask[ys[inside], xs[inside]]
+        off = np.nonzero(~on)[0]
+        return float(off[0]) if len(off) else float(limit)
 
     def expected_half(self, axial: float) -> float:
         share = axial / self.torso
@@ -173,30 +220,65 @@ class _Body:
                 continue
             off = np.nonzero(~on[start:])[0]
             edge = float(start + off[0]) if len(off) else float(len(steps))
-            result.append(float(np.clip(edge, 0.8 * expected, 1.25 * expected)))
+            limit = self._arm_limit("left" if sign > 0 else "right", sign, axial, expected)
+            edge = min(edge, limit)
+            result.append(float(np.clip(edge, 0.8 * expected, 1.2 * expected)))
         return result[0], result[1]
 
+    def _arm_limit(self, side: str, sign: float, axial: float, expected: float) -> float:
+        """The torso ends where an arm hanging beside it begins (at this height)."""
+        joints = [self.pt(f"{side}_{j}") for j in ("shoulder", "elbow", "wrist")]
+        for a, b in itertools.pairwise(joints):
+            a_ax, b_ax = self.axial_of(a), self.axial_of(b)
+            if min(a_ax, b_ax) <= axial <= max(a_ax, b_ax) and abs(b_ax - a_ax) > 1e-3:
+                point = a + (b - a) * (axial - a_ax) / (b_ax - a_ax)
+                lateral = sign * float(np.dot(point - self.at(axial), self.lat))
+                if lateral > 0.5 * expected:  # beside the body, not across it
+                    return lateral - 0.6 * self.arm_half[side]
+        return np.inf
+
     def _arm_masks(self) -> tuple[np.ndarray, np.ndarray]:
-        """Soft masks of forearms+hands (+ lower upper arms) and of hands, inside the person."""
+        """Soft masks of forearms+hands and of hands alone, inside the person's silhouette."""
         arms = np.zeros((self.height, self.width), dtype=np.uint8)
         hands = np.zeros((self.height, self.width), dtype=np.uint8)
         sw = self.sw
         for side in ("left", "right"):
-            shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
-            wrist = self.pt(f"{side}_wrist")
+            elbow, wrist = self.pt(f"{side}_elbow"), self.pt(f"{side}_wrist")
             fingers = (self.pt(f"{side}_index") + self.pt(f"{side}_pinky")) / 2
-            tip = wrist + 1.6 * (fingers - wrist)
-            # Skip the top of the upper arm: it is under the garment's shoulder.
-            upper_start = shoulder + 0.35 * (elbow - shoulder)
-            _capsule(arms, upper_start, elbow, 0.26 * sw)
-            _capsule(arms, elbow, wrist, 0.2 * sw)
-            _capsule(arms, wrist, tip, 0.24 * sw)
-            _capsule(hands, wrist + 0.15 * (tip - wrist), tip, 0.24 * sw)
+            tip = wrist + 1.3 * (fingers - wrist)
+            # Forearms cross in front of the body; upper arms hang beside it, and the torso's
+            # width is measured without them (see half_widths), so they need no occluder.
+            _capsule(arms, elbow, wrist, 0.18 * sw)
+            _capsule(hands, wrist, tip, 0.2 * sw)
         inside = self.silhouette
+        # A hand's capsule is generous (fingers spread, a fist): keep only skin in it, when a
+        # face tells us what this person's skin looks like.
+        skin = self._skin_like()
+        hands_m = (hands > 0) & inside & (skin if skin is not None else True)
+        arms_m = ((arms > 0) & inside) | hands_m
         soft = max(1.0, 0.01 * sw)
-        arms_f = cv2.GaussianBlur(((arms > 0) & inside).astype(np.float32), (0, 0), soft)
-        hands_f = cv2.GaussianBlur(((hands > 0) & inside).astype(np.float32), (0, 0), soft)
+        arms_f = cv2.GaussianBlur(arms_m.astype(np.float32), (0, 0), soft)
+        hands_f = cv2.GaussianBlur(hands_m.astype(np.float32), (0, 0), soft)
         return arms_f, hands_f
+
+    def _skin_like(self) -> np.ndarray | None:
+        """Pixels whose colour matches the skin of the largest face, or None without a face."""
+        if not self.person.faces:
+            return None
+        x0, y0, x1, y1, _ = max(self.person.faces, key=lambda f: (f[2] - f[0]) * (f[3] - f[1]))
+        # The middle of a face box is cheeks and nose: skin, not hair or background.
+        cx0, cx1 = int(x0 + 0.3 * (x1 - x0)), int(x0 + 0.7 * (x1 - x0))
+        cy0, cy1 = int(y0 + 0.45 * (y1 - y0)), int(y0 + 0.75 * (y1 - y0))
+        patch = self.person.image[max(cy0, 0) : max(cy1, 0), max(cx0, 0) : max(cx1, 0)]
+        if patch.size < 30:
+            return None
+        lab = cv2.cvtColor(self.person.image, cv2.COLOR_RGB2Lab).astype(np.float32)
+        sample = cv2.cvtColor(patch, cv2.COLOR_RGB2Lab).reshape(-1, 3).astype(np.float32)
+        mean = sample.mean(axis=0)
+        spread = np.maximum(sample.std(axis=0), np.float32([12.0, 4.0, 4.0]))
+        # Lightness varies with shading across a hand; chroma is what identifies skin.
+        distance = np.abs(lab - mean) / (spread * np.float32([2.5, 3.0, 3.0]))
+        return distance.max(axis=-1) < 1.0
 
     def support(self, flare_from: float | None) -> np.ndarray:
         """Where the garment may be painted: the silhouette grown by a few percent of the
@@ -211,9 +293,15 @@ class _Body:
         return cv2.GaussianBlur(support, (0, 0), max(1.0, 0.01 * self.sw))
 
     def paint_zone(self) -> np.ndarray:
-        """1 where painting is allowed, 0 above the neck line and on faces (exactly)."""
+        """1 where painting is allowed; exactly 0 above the neck line and on faces.
+
+        The neck line runs across the neck's column (a little above the shoulder joints,
+        below the chin); beside the neck, garments may rise higher, to the tops of the
+        shoulders (the silhouette limits them there).
+        """
         ys, xs = np.mgrid[0 : self.height, 0 : self.width].astype(np.float32)
         above = -((xs - self.smid[0]) * self.down[0] + (ys - self.smid[1]) * self.down[1])
+        beside = np.abs((xs - self.smid[0]) * self.lat[0] + (ys - self.smid[1]) * self.lat[1])
         neck = 0.1 * self.sw
         if all(self.seen(n) for n in ("mouth_left", "mouth_right", "left_eye", "right_eye")):
             mouth = (self.pt("mouth_left") + self.pt("mouth_right")) / 2
@@ -221,7 +309,10 @@ class _Body:
             chin = mouth + 0.8 * (mouth - eyes)
             neck = min(neck, -self.axial_of(chin) - 0.04 * self.sw)
         ramp = max(1.0, 0.03 * self.sw)
-        zone = np.clip((neck - above) / ramp, 0.0, 1.0)
+        # Beside the neck the line curves up (a round neckline), by 0.25 shoulder spans.
+        share = np.clip((beside - 0.12 * self.sw) / (0.3 * self.sw), 0.0, 1.0)
+        rise = share * share * (3.0 - 2.0 * share) * 0.25 * self.sw
+        zone = np.clip((neck + rise - above) / ramp, 0.0, 1.0)
         for x0, y0, x1, y1, _ in self.person.faces:
             gx, gy = 0.1 * (x1 - x0), 0.1 * (y1 - y0)
             c0, r0 = max(0, int(np.floor(x0 - gx))), max(0, int(np.floor(y0 - gy)))
@@ -246,19 +337,24 @@ def _warp_upper(
 ) -> tuple[list[tuple[str, _Layer]], float | None]:
     g = {k: np.asarray(v, dtype=np.float64) for k, v in garment.landmarks.items()}
     dress = garment.category == "dress"
-    sw = body.sw
-    # Shoulder seams sit on top of the shoulders, a little outside the joints.
-    b_shoulder = {
-        side: body.pt(f"{side}_shoulder") + sign * 0.08 * sw * body.lat - 0.06 * sw * body.down
-        for side, sign in SIDES
-    }
+    b_shoulder = {side: body.shoulder_top(side, sign) for side, sign in SIDES}
     g_mid = (g["left_shoulder"] + g["right_shoulder"]) / 2
     g_span = max(float(np.linalg.norm(g["left_shoulder"] - g["right_shoulder"])), 1.0)
-    scale = float(np.linalg.norm(b_shoulder["left"] - b_shoulder["right"])) / g_span
+    g_chest = max(float(np.linalg.norm(g["left_armpit"] - g["right_armpit"])), 1.0)
+    # Garment pixels to photo pixels. Shoulder spans alone mislead (dropped shoulders, straps),
+    # so do chest widths alone (a flat garment is ~1.2x a body's frontal width, more when
+    # loose): the geometric mean of both is steadier than either.
+    by_shoulders = float(np.linalg.norm(b_shoulder["left"] - b_shoulder["right"])) / g_span
+    by_chest = 1.2 * sum(body.half_widths(0.3 * body.torso)) / g_chest
+    scale = float(np.sqrt(by_shoulders * by_chest))
+    # Lengths follow the person's torso: garments are cut for a torso ~1.4 shoulder spans
+    # long (shoulder joints to hip joints), and someone with a longer torso wears the same
+    # top down to the same place.
+    stretch = scale * float(np.clip(body.torso / (1.4 * body.sw), 0.85, 1.25))
     origin = body.axial_of((b_shoulder["left"] + b_shoulder["right"]) / 2)
 
     def axial(point: np.ndarray) -> float:
-        return origin + scale * float(point[1] - g_mid[1])
+        return origin + stretch * float(point[1] - g_mid[1])
 
     limit = _lowest_axial(body)
     pairs: list[tuple[np.ndarray, np.ndarray]] = [
@@ -274,39 +370,59 @@ def _warp_upper(
     if not dress:
         rows.append(("middle", middle_left, middle_right))
     rows.append(("hem", g["left_hem"], g["right_hem"]))
-    hip_axial = body.torso
+    hip_axial = body.axial_of(body.hmid)
+    hip_half = max(*body.half_widths(hip_axial))
+    fit = 1.0  # how much the fitted body part was narrowed (or widened) against the garment
+    b_armpit: dict[str, np.ndarray] = {}
     for name, g_left, g_right in rows:
         a = min(axial((g_left + g_right) / 2), limit)
         half_left, half_right = body.half_widths(a)
         garment_half = scale * float(g_left[0] - g_right[0]) / 2
-        if dress and name == "hem" or a > hip_axial + 0.1 * body.torso:
-            # Below the hips a garment keeps its own width (a skirt flares), never narrower
-            # than the hips.
-            hip_half = max(*body.half_widths(hip_axial))
-            half_left = half_right = max(garment_half, 1.04 * hip_half)
+        if (dress and name == "hem") or a > hip_axial + 0.1 * body.torso:
+            # Below the hips a garment keeps its own flare, narrowed as much as its fitted
+            # part was, and never narrower than the hips.
+            half_left = half_right = max(fit * garment_half, 1.04 * hip_half)
         else:
+            # Fitted: 4% wider than the body, so the clothes underneath are covered.
             half_left, half_right = 1.04 * half_left, 1.04 * half_right
+            fit = float(np.clip((half_left + half_right) / max(2 * garment_half, 1.0), 0.5, 1.5))
         b_left, b_right = body.at(a, half_left), body.at(a, -half_right)
-        pairs += [(g_left, b_left), (g_right, b_right), ((g_left + g_right) / 2, (b_left + b_right) / 2)]
+        if name == "armpit":
+            b_armpit = {"left": b_left, "right": b_right}
+        g_centre, b_centre = (g_left + g_right) / 2, (b_left + b_right) / 2
+        pairs += [(g_left, b_left), (g_right, b_right), (g_centre, b_centre)]
     if dress and "left_waist" in g:
         # Between the waist and the hem, a point at hip height keeps the hips covered.
         g_waist = (g["left_waist"] + g["right_waist"]) / 2
         g_hem = (g["left_hem"] + g["right_hem"]) / 2
-        share = np.clip((hip_axial - axial(g_waist)) / max(axial(g_hem) - axial(g_waist), 1), 0, 1)
+        span = max(axial(g_hem) - axial(g_waist), 1.0)
+        share = float(np.clip((hip_axial - axial(g_waist)) / span, 0.0, 1.0))
         for side, sign in SIDES:
             g_point = g[f"{side}_waist"] + share * (g[f"{side}_hem"] - g[f"{side}_waist"])
-            half = max(*body.half_widths(hip_axial))
             garment_half = abs(scale * float(g_point[0] - g_mid[0]))
-            pairs.append((g_point, body.at(axial(g_point), sign * max(1.04 * half, garment_half))))
+            lateral = sign * max(1.04 * hip_half, fit * garment_half)
+            pairs.append((g_point, body.at(axial(g_point), lateral)))
 
+    # Pin the armhole seam at a few points in both the torso's and the sleeves' splines, so
+    # the two pieces meet along it without a gap.
+    armholes = {
+        side: [
+            (
+                g[f"{side}_shoulder"] + f * (g[f"{side}_armpit"] - g[f"{side}_shoulder"]),
+                b_shoulder[side] + f * (b_armpit[side] - b_shoulder[side]),
+            )
+            for f in (0.0, 1 / 3, 2 / 3, 1.0)
+        ]
+        for side, _ in SIDES
+    }
+    pairs += armholes["left"][1:3] + armholes["right"][1:3]
     layers = [("body", _warp_tps(source, garment.parts["torso"], pairs, body))]
     for side, sign in SIDES:
         sleeve = garment.parts.get(f"{side}_sleeve")
         end = garment.landmarks.get(f"{side}_sleeve_end")
         if sleeve is not None and end is not None:
-            b_armpit = pairs[3][1] if side == "left" else pairs[4][1]
             layer = _warp_sleeve(
-                source, sleeve, g, side, b_shoulder[side], b_armpit, np.asarray(end), scale, body
+                source, sleeve, g, side, sign, armholes[side], np.asarray(end), scale, g_span, body
             )
             layers.append(("sleeve", layer))
     flare_from = hip_axial - 0.1 * body.torso if dress else None
@@ -318,35 +434,44 @@ def _warp_sleeve(
     sleeve: np.ndarray,
     g: dict[str, np.ndarray],
     side: str,
-    b_shoulder: np.ndarray,
-    b_armpit: np.ndarray,
+    sign: float,
+    armhole: list[tuple[np.ndarray, np.ndarray]],
     g_end: np.ndarray,
     scale: float,
+    g_span: float,
     body: _Body,
 ) -> _Layer:
-    """A sleeve follows the arm, by a thin-plate spline.
+    """A sleeve follows the arm as a strip of quads, each mapped piecewise-affinely.
 
-    Its armhole is pinned where the torso's is (shoulder seam end, armpit), so sleeve and
-    body meet; along the arm (shoulder joint, elbow, wrist) its cross-sections are laid
-    across the arm, a little looser than the arm itself. A flat sleeve's armhole is far wider
-    than an arm seen from the front, so the sleeve narrows towards the shoulder.
+    The strip starts at the armhole, pinned where the torso's armhole is (shoulder seam end
+    to armpit) so sleeve and body meet; then one cross-section per joint along the arm
+    (shoulder joint, elbow, wrist), laid across the arm a little looser than the arm itself.
+    Piecewise-affine rather than a spline: a flat sleeve sticks out at an angle and must
+    swing down beside the body, which bends a spline into bulges beyond its control points.
     """
     g_shoulder, g_armpit = g[f"{side}_shoulder"], g[f"{side}_armpit"]
+    b_shoulder, b_armpit = armhole[0][1], armhole[-1][1]
     g_root = (g_shoulder + g_armpit) / 2
     shoulder, elbow = body.pt(f"{side}_shoulder"), body.pt(f"{side}_elbow")
     chain = [shoulder, elbow, body.pt(f"{side}_wrist")]
     g_unit = (g_end - g_root) / max(float(np.linalg.norm(g_end - g_root)), 1e-3)
     g_normal = np.array([-g_unit[1], g_unit[0]])
-    arm_half = min(_limb_width(body, shoulder, elbow), 0.32 * body.sw) / 2
+    if np.dot(g_shoulder - g_root, g_normal) < 0:
+        g_normal = -g_normal  # g_normal points to the sleeve's outer (shoulder) edge
+    arm_half = body.arm_half[side]
     # Measured from the shoulder seam, the sleeve keeps its scaled length, but its underarm
     # end cannot sit above the armpit it is sewn to.
     upper_arm = (elbow - shoulder) / max(float(np.linalg.norm(elbow - shoulder)), 1e-3)
     along_armpit = float(np.dot(b_armpit - shoulder, upper_arm))
-    length = max(
-        scale * float(np.dot(g_end - g_shoulder, g_unit)), along_armpit + 0.1 * body.sw
-    )
+    g_length = float(np.dot(g_end - g_shoulder, g_unit))
+    if g_length >= 0.75 * g_span:
+        # A long sleeve (about as long as the shoulders are wide, flat) ends at the wrist,
+        # whatever the flat shot's proportions.
+        length = float(np.linalg.norm(elbow - shoulder) + np.linalg.norm(chain[2] - elbow))
+    else:
+        length = max(scale * g_length, along_armpit + 0.15 * body.sw)
     g_knots, b_knots = _along(g_root, g_end, chain, scale, stretch_to_end=False, length=length)
-    pairs = [(g_shoulder, b_shoulder), (g_armpit, b_armpit)]
+    g_outer, g_inner, b_outer, b_inner = [g_shoulder], [g_armpit], [b_shoulder], [b_armpit]
     for k in range(1, len(g_knots)):
         before = b_knots[k] - b_knots[k - 1]
         after = b_knots[k + 1] - b_knots[k] if k + 1 < len(b_knots) else before
@@ -354,12 +479,65 @@ def _warp_sleeve(
         direction = direction + after / max(float(np.linalg.norm(after)), 1e-3)
         direction /= max(float(np.linalg.norm(direction)), 1e-3)
         b_normal = np.array([-direction[1], direction[0]])
-        for edge in (1.0, -1.0):
+        if np.dot(b_normal, sign * body.lat) < 0:
+            b_normal = -b_normal  # away from the body
+        for g_list, b_list, edge in ((g_outer, b_outer, 1.0), (g_inner, b_inner, -1.0)):
             half = _extent(sleeve, g_knots[k], edge * g_normal)
-            b_half = float(np.clip(scale * half, 1.1 * arm_half, 1.6 * arm_half))
-            pairs.append((g_knots[k] + edge * half * g_normal, b_knots[k] + edge * b_half * b_normal))
-        pairs.append((g_knots[k], b_knots[k]))
-    return _warp_tps(source, sleeve, pairs, body)
+            b_half = float(np.clip(scale * half, 1.1 * arm_half, 1.5 * arm_half))
+            g_list.append(g_knots[k] + edge * half * g_normal)
+            b_list.append(b_knots[k] + edge * b_half * b_normal)
+    return _warp_strip(source, sleeve, (g_outer, g_inner), (b_outer, b_inner), body)
+
+
+def _warp_strip(
+    source: np.ndarray,
+    mask: np.ndarray,
+    g_edges: tuple[list[np.ndarray], list[np.ndarray]],
+    b_edges: tuple[list[np.ndarray], list[np.ndarray]],
+    body: _Body,
+) -> _Layer:
+    """Piecewise-affine warp of a strip of quads (two edges of matching points).
+
+    Each quad is split into two triangles, each with its own affine map; a photo pixel uses
+    the triangle it lies in, or the one it is nearest to (so the piece's outline, which
+    wanders a little outside the strip, extends straight on).
+    """
+    g_a, g_b = (np.array(edge, dtype=np.float64) for edge in g_edges)
+    b_a, b_b = (np.array(edge, dtype=np.float64) for edge in b_edges)
+    triangles = []
+    for k in range(len(g_a) - 1):
+        triangles.append(((g_a[k], g_b[k], g_a[k + 1]), (b_a[k], b_b[k], b_a[k + 1])))
+        triangles.append(((g_b[k], g_b[k + 1], g_a[k + 1]), (b_b[k], b_b[k + 1], b_a[k + 1])))
+    points = np.vstack([b_a, b_b])
+    box = _roi(points, 0.3 * body.sw, body)
+    x0, y0, x1, y1 = box
+    if x1 <= x0 or y1 <= y0:
+        return _empty_layer()
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float64)
+    best = np.full(xs.shape, -np.inf)
+    map_x = np.zeros(xs.shape)
+    map_y = np.zeros(xs.shape)
+    for g_tri, b_tri in triangles:
+        b_tri_arr = np.array(b_tri)
+        edge1, edge2 = b_tri_arr[1] - b_tri_arr[0], b_tri_arr[2] - b_tri_arr[0]
+        det = edge1[0] * edge2[1] - edge1[1] * edge2[0]
+        if abs(det) < 1e-6:
+            continue
+        rx, ry = xs - b_tri_arr[0][0], ys - b_tri_arr[0][1]
+        u = (rx * edge2[1] - ry * edge2[0]) / det
+        v = (edge1[0] * ry - edge1[1] * rx) / det
+        inside = np.minimum(np.minimum(u, v), 1.0 - u - v)
+        better = inside > best
+        g0, g1, g2 = (np.asarray(p, dtype=np.float64) for p in g_tri)
+        gx = g0[0] + u * (g1[0] - g0[0]) + v * (g2[0] - g0[0])
+        gy = g0[1] + u * (g1[1] - g0[1]) + v * (g2[1] - g0[1])
+        best = np.where(better, inside, best)
+        map_x = np.where(better, gx, map_x)
+        map_y = np.where(better, gy, map_y)
+    # Far outside the strip the nearest triangle's affine map is meaningless: send it nowhere.
+    map_x[best < -0.35] = -1.0
+    map_y[best < -0.35] = -1.0
+    return _sample(_piece(source, mask), map_x, map_y, box)
 
 
 def _extent(mask: np.ndarray, start: np.ndarray, direction: np.ndarray) -> float:
@@ -390,8 +568,8 @@ def _warp_bottom(
     body: _Body, garment: GarmentAnalysis, source: np.ndarray
 ) -> tuple[list[tuple[str, _Layer]], float | None]:
     g = {k: np.asarray(v, dtype=np.float64) for k, v in garment.landmarks.items()}
-    # Waistbands sit about a fifth of the torso above the hip joints.
-    waist_axial = body.axial_of(body.hmid) - 0.2 * body.torso
+    # Waistbands sit about a sixth of the torso above the hip joints.
+    waist_axial = body.axial_of(body.hmid) - 0.15 * body.torso
     half_left, half_right = body.half_widths(waist_axial)
     b_waist = {"left": body.at(waist_axial, 1.04 * half_left)}
     b_waist["right"] = body.at(waist_axial, -1.04 * half_right)
@@ -405,9 +583,9 @@ def _warp_bottom(
 
     crotch = g["crotch"]
     layers = []
-    for side, sign in SIDES:
+    for side, _ in SIDES:
         leg = garment.parts[f"{side}_leg"]
-        columns = np.nonzero(leg[int(round(crotch[1]))])[0]
+        columns = np.nonzero(leg[round(float(crotch[1]))])[0]
         if len(columns) == 0:
             columns = np.nonzero(leg.any(axis=0))[0]
         g_leg_width = float(columns.max() - columns.min() + 1)
@@ -415,22 +593,31 @@ def _warp_bottom(
         g_knee_level = np.array([(columns.min() + columns.max()) / 2, crotch[1]])
         hip, knee, ankle = (body.pt(f"{side}_{j}") for j in ("hip", "knee", "ankle"))
         b_top = (b_waist[side] + b_centre) / 2
-        thigh = _limb_width(body, hip, knee)
-        across = max(scale, 1.05 * thigh / max(g_leg_width, 1.0))
-        leg_chain = [hip, knee, ankle]
-        # Full-length trousers end at the ankle whatever their proportions.
-        full = scale * float(np.linalg.norm(g[f"{side}_hem"] - g_knee_level)) >= 0.8 * sum(
-            float(np.linalg.norm(b - a)) for a, b in zip(leg_chain, leg_chain[1:], strict=False)
-        )
+        thigh, mid_thigh = _limb_span(body, hip, knee)
+        # Wide enough to hide the leg (and what is on it) at mid-thigh.
+        across = max(scale, 1.15 * thigh / max(g_leg_width, 1.0))
+        # The hip joint sits inside the pelvis: the trouser leg follows the visible thigh's
+        # middle, not the line from the hip joint.
+        leg_chain = [hip, mid_thigh, knee, ankle]
+        body_leg = sum(float(np.linalg.norm(b - a)) for a, b in itertools.pairwise(leg_chain))
+        # Flat trousers are wide for their length next to a body seen from the front, so the
+        # leg's length is read from the garment's own proportions: an inside leg at least as
+        # long as the waist is wide is full length (to the ankle); shorter legs end at the
+        # matching share of the body's leg (~1.6 waist widths from crotch to ankle).
+        leg_ratio = float(np.linalg.norm(g[f"{side}_hem"] - g_knee_level)) / g_span
+        length = body_leg * (1.02 if leg_ratio >= 1.0 else float(np.clip(leg_ratio / 1.6, 0.2, 1)))
         g_knots, b_knots = _along(
-            g_knee_level, g[f"{side}_hem"], leg_chain, scale, stretch_to_end=full
+            g_knee_level, g[f"{side}_hem"], leg_chain, scale, stretch_to_end=False, length=length
         )
         g_knots = np.vstack([g_top, g_knots])
         b_knots = np.vstack([b_top, b_knots])
         widths = np.array([scale] + [across] * (len(g_knots) - 1))
         # Let each half reach a little past the middle so no seam of the old clothes shows.
-        piece = leg | ((np.abs(np.arange(leg.shape[1]) - crotch[0]) < 0.03 * g_span)[None, :]
-                       & (np.arange(leg.shape[0]) < crotch[1])[:, None] & garment.mask)
+        piece = leg | (
+            (np.abs(np.arange(leg.shape[1]) - crotch[0]) < 0.03 * g_span)[None, :]
+            & (np.arange(leg.shape[0]) < crotch[1])[:, None]
+            & garment.mask
+        )
         layers.append(("body", _warp_bone(source, piece, g_knots, b_knots, widths, body)))
     return layers, None
 
@@ -447,14 +634,15 @@ def _warp_skirt(
 ) -> tuple[list[tuple[str, _Layer]], float | None]:
     g_waist_y = float((g["left_waist"][1] + g["right_waist"][1]) / 2)
     pairs = [(g["left_waist"], b_waist["left"]), (g["right_waist"], b_waist["right"])]
-    pairs.append(((g["left_waist"] + g["right_waist"]) / 2, (b_waist["left"] + b_waist["right"]) / 2))
+    g_centre = (g["left_waist"] + g["right_waist"]) / 2
+    pairs.append((g_centre, (b_waist["left"] + b_waist["right"]) / 2))
     hip_axial = body.axial_of(body.hmid)
     hip_half = max(*body.half_widths(hip_axial))
     g_mid_x = float((g["left_waist"][0] + g["right_waist"][0]) / 2)
     for share in (0.35, 1.0):
         gy = g_waist_y + share * (float(g["left_hem"][1]) - g_waist_y)
         a = min(waist_axial + scale * (gy - g_waist_y), limit)
-        row = np.nonzero(garment.mask[int(round(gy))])[0]
+        row = np.nonzero(garment.mask[min(round(gy), garment.mask.shape[0] - 1)])[0]
         g_left = np.array([float(row.max()), gy]) if len(row) else g["left_hem"]
         g_right = np.array([float(row.min()), gy]) if len(row) else g["right_hem"]
         garment_half = scale * float(g_left[0] - g_right[0]) / 2
@@ -466,23 +654,30 @@ def _warp_skirt(
     return [("body", layer)], hip_axial - 0.1 * body.torso
 
 
-def _limb_width(body: _Body, a: np.ndarray, b: np.ndarray) -> float:
-    """Width of the person's silhouette across a limb, halfway from ``a`` to ``b``."""
+def _limb_span(body: _Body, a: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
+    """Width of the silhouette across a limb halfway from ``a`` to ``b``, and its middle.
+
+    Hands and forearms are left out: a hand resting on a thigh is not trouser width.
+    """
+    silhouette = body.silhouette & (body.arms < 0.5)
     direction = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     normal = np.array([-direction[1], direction[0]])
     centre = (a + b) / 2
     reach = int(0.6 * body.sw)
-    total = 0.0
+    extents = []
     for sign in (1.0, -1.0):
         steps = np.arange(reach)
         points = centre[None, :] + steps[:, None] * sign * normal[None, :]
         xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
         inside = (xs >= 0) & (xs < body.width) & (ys >= 0) & (ys < body.height)
         on = np.zeros(reach, dtype=bool)
-        on[inside] = body.silhouette[ys[inside], xs[inside]]
+        on[inside] = silhouette[ys[inside], xs[inside]]
         off = np.nonzero(~on)[0]
-        total += float(off[0]) if len(off) else float(reach)
-    return max(total, 0.15 * body.sw)
+        extents.append(float(off[0]) if len(off) else float(reach))
+    width = extents[0] + extents[1]
+    if width < 0.15 * body.sw:  # lost the limb (occluded, out of frame): trust the joints
+        return 0.15 * body.sw, centre
+    return width, centre + normal * (extents[0] - extents[1]) / 2
 
 
 # --- warps ------------------------------------------------------------------------------------
@@ -504,7 +699,7 @@ def _along(
     by more than a little.
     """
     g_length = float(np.linalg.norm(g_end - g_start))
-    seg_lengths = [max(float(np.linalg.norm(b - a)), 1e-3) for a, b in zip(chain, chain[1:], strict=False)]
+    seg_lengths = [max(float(np.linalg.norm(b - a)), 1e-3) for a, b in itertools.pairwise(chain)]
     total = sum(seg_lengths)
     wanted = scale * g_length if length is None else length
     target = total * 1.02 if stretch_to_end else min(wanted, total * 1.02)
@@ -685,16 +880,29 @@ def _piece_radius(mask: np.ndarray, knots: np.ndarray) -> float:
 # --- shading ----------------------------------------------------------------------------------
 
 
+def _exposure(photo: np.ndarray) -> np.float32:
+    """How much darker than a studio shot the photo is exposed (1.0 for a bright photo).
+
+    Product shots are lit brightly; pasted unchanged into a dim indoor photo the garment
+    glows. A global, gentle factor from the photo's mean brightness is enough to stop that.
+    """
+    mean = float(np.mean(photo @ np.float32([0.299, 0.587, 0.114])))
+    return np.float32(np.clip((mean / 170.0) ** 0.5, 0.65, 1.0))
+
+
 def _shading(photo: np.ndarray, shoulder_span: float) -> np.ndarray:
     """Multiplicative fold/shadow detail of the photo, around 1.0 (lightly applied).
 
-    Ratio of a lightly blurred luminance to a more blurred one: folds and shadows at the
-    scale of a garment survive, fine texture (a print, knit) and overall brightness do not.
-    Clipped tightly, because edges between the old clothes' colours are not folds.
+    The ratio of two edge-preserving (guided-filter) smoothings of the luminance, a light and
+    a strong one: soft folds and shadows are kept by the first and flattened by the second,
+    while hard edges between the old clothes' colours (a black top over blue jeans, a print)
+    are kept by both and cancel out. Clipped tightly: a hint of folds, not a relight.
     """
-    luma = photo @ np.float32([0.299, 0.587, 0.114])
-    fine = cv2.GaussianBlur(luma, (0, 0), max(1.0, 0.015 * shoulder_span))
-    broad = cv2.GaussianBlur(luma, (0, 0), max(4.0, 0.08 * shoulder_span))
+    luma = np.ascontiguousarray(photo @ np.float32([0.299, 0.587, 0.114]))
+    small = max(2, round(0.02 * shoulder_span))
+    large = max(4, round(0.1 * shoulder_span))
+    fine = cv2.ximgproc.guidedFilter(luma, luma, small, 12.0**2)
+    broad = cv2.ximgproc.guidedFilter(luma, luma, large, 12.0**2)
     # The offset damps the ratio in dark clothes, where a few grey levels are not a fold.
-    detail = (fine + 60.0) / (broad + 60.0)
-    return np.clip(1.0 + 0.6 * (detail - 1.0), 0.9, 1.08).astype(np.float32)
+    detail = (fine + 40.0) / (broad + 40.0)
+    return np.clip(1.0 + 0.5 * (detail - 1.0), 0.95, 1.05).astype(np.float32)

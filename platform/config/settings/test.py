@@ -27,6 +27,10 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+# One id per test run, set by the first process that loads these settings (the xdist
+# controller) and inherited by its workers and every process a test starts: two test runs
+# on one machine never share a Redis or a database file.
+TEST_RUN = os.environ.setdefault("FITTINGROOM_TEST_RUN", str(os.getpid()))
 if os.environ.get("REDIS_URL", "").startswith("redis+socket://"):
     # A test's own embedded server, handed to a worker process verbatim.
     REDIS_URL = os.environ["REDIS_URL"]
@@ -37,14 +41,16 @@ elif os.environ.get("REDIS_URL"):
     )
     TEST_EMBEDDED_REDIS_SOCKET = None
 else:
-    TEST_EMBEDDED_REDIS_SOCKET = VAR_DIR / f"test-redis-{XDIST_WORKER}" / "redis.sock"
+    TEST_EMBEDDED_REDIS_SOCKET = VAR_DIR / f"test-redis-{TEST_RUN}-{XDIST_WORKER}" / "redis.sock"
     REDIS_URL = f"redis+socket://{TEST_EMBEDDED_REDIS_SOCKET}"
 CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
 CACHES["default"]["LOCATION"] = redis_cache_location(REDIS_URL)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so that a real Celery worker process sees the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{XDIST_WORKER}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / f"test-db-{TEST_RUN}-{XDIST_WORKER}.sqlite3")
+    }
 VAR_DIR.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,171 @@
+"""Cutting garments out of product shots: the real ones in ../shared and procedural ones."""
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from catalog.procedural_garments import KINDS, GarmentArtSpec, render_garment_mask
+from tests.tryon_worker.helpers import RED, procedural_image
+from tryon_worker.errors import TryOnInputError
+from tryon_worker.garment import GarmentAnalysis, analyse_garment, garment_mask
+from tryon_worker.image_decode import decode_image
+
+# Real product shots (garments/README.md), their category, and whether they have sleeves.
+REAL = {
+    "c01_tshirt_lilac_logo.jpg": ("top", True),
+    "c03_longsleeve_top_striped.jpg": ("top", True),  # white stripes run out to the edges
+    "c04_polo_shirt_navy_lightblue.jpg": ("top", True),
+    "c05_shirt_longsleeve_pink_henley.jpg": ("top", True),  # sleeves hang below the hem
+    "c06_shirt_shortsleeve_printed.jpg": ("top", True),
+    "c07_trousers_jeans_ripped.jpg": ("bottom", None),  # holes show the backdrop
+    "c08_trousers_beige_chino.jpg": ("bottom", None),  # beige on white
+    "c10_trousers_patterned_wide.jpg": ("bottom", None),
+    "c11_dress_blue_floral.jpg": ("dress", True),
+    "c13_dress_green_gown.jpg": ("dress", None),  # tulle, tiny cap sleeves
+    "c14_cardigan_gray_knit.jpg": ("outerwear", True),  # sleeves lie against the body
+    "c15_dress_knit_cream_polo.jpg": ("dress", True),
+    "c16_jersey_top_brown_95.jpg": ("top", True),  # white panels on white
+    "c17_tshirt_black_stussy_gray_bg.jpg": ("top", True),  # grey backdrop
+}
+
+SLEEVED = {"t-shirt", "long-sleeve", "shirt", "jacket", "coat"}
+SLEEVELESS = {"tank-top", "a-line-dress", "maxi-dress"}  # the shift dress has cap sleeves
+
+
+@pytest.fixture(scope="module")
+def real(shared_images_root: Path) -> dict[str, GarmentAnalysis]:
+    analyses = {}
+    for name, (category, _) in REAL.items():
+        image = decode_image((shared_images_root / name).read_bytes(), role="garment")
+        analyses[name] = analyse_garment(image, category=category)
+    return analyses
+
+
+@pytest.fixture(scope="module")
+def shared_images_root() -> Path:
+    # Module-scoped twin of the shared_images fixture (which is per test).
+    root = Path(__file__).resolve().parents[3] / "shared" / "images" / "garments"
+    if not root.is_dir():
+        pytest.fail(f"The shared test photos are missing: {root}")
+    return root
+
+
+def test_every_real_product_shot_is_listed(shared_images: Path) -> None:
+    found = sorted(p.name for p in (shared_images / "garments").glob("*.jpg"))
+    assert found == sorted(REAL), "garments/ changed: add the new shots here"
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_real_product_shots_are_cut_out(real: dict[str, GarmentAnalysis], name: str) -> None:
+    analysis = real[name]
+    category, sleeves = REAL[name]
+    mask = analysis.mask
+    assert analysis.category == category
+    assert analysis.rgba.shape[:2] == mask.shape and analysis.rgba.shape[2] == 4
+    assert max(mask.shape) <= 1024
+    assert 0.15 < mask.mean() < 0.75, "a garment fills a plausible share of a product shot"
+    assert (analysis.rgba[..., 3][~mask] == 0).all(), "nothing outside the garment is opaque"
+    # One garment, in one piece, away from the corners (the backdrop).
+    count, _ = cv2.connectedComponents(mask.astype(np.uint8))
+    assert count == 2
+    assert not mask[:10, :10].any() and not mask[:10, -10:].any()
+    marks = analysis.landmarks
+    for point in marks.values():
+        assert 0 <= point[0] < mask.shape[1] and 0 <= point[1] < mask.shape[0]
+    if category == "bottom":
+        assert analysis.has_legs
+        assert set(analysis.parts) == {"left_leg", "right_leg"}
+        # The wearer's left is on the right of a front view.
+        assert marks["left_waist"][0] > marks["crotch"][0] > marks["right_waist"][0]
+        assert marks["left_hem"][0] > marks["right_hem"][0]
+        assert marks["left_waist"][1] < marks["crotch"][1] < marks["left_hem"][1]
+        return
+    assert marks["left_shoulder"][0] > marks["neck"][0] > marks["right_shoulder"][0]
+    for side in ("left", "right"):
+        assert marks["neck"][1] < marks[f"{side}_armpit"][1] < marks[f"{side}_hem"][1]
+        assert marks[f"{side}_shoulder"][1] < marks[f"{side}_armpit"][1]
+    if category == "dress":
+        assert marks["left_armpit"][1] < marks["left_waist"][1] < marks["left_hem"][1]
+    if sleeves:
+        assert {"left_sleeve", "right_sleeve"} <= set(analysis.parts)
+        # Sleeves end outside the armpits, on their own side.
+        assert marks["left_sleeve_end"][0] > marks["left_armpit"][0] - 0.05 * mask.shape[1]
+        assert marks["right_sleeve_end"][0] < marks["right_armpit"][0] + 0.05 * mask.shape[1]
+    torso = analysis.parts["torso"]
+    assert torso.sum() > 0.4 * mask.sum()
+    assert not (torso & analysis.parts.get("left_sleeve", np.zeros_like(mask))).any()
+
+
+def test_white_stripes_and_white_panels_stay_in_the_garment(
+    real: dict[str, GarmentAnalysis],
+) -> None:
+    # The striped top's body is one solid piece: no backdrop-coloured stripe holes.
+    striped = real["c03_longsleeve_top_striped.jpg"]
+    x0, x1 = int(striped.landmarks["right_armpit"][0]), int(striped.landmarks["left_armpit"][0])
+    y0, y1 = int(striped.landmarks["left_armpit"][1]), int(striped.landmarks["left_hem"][1])
+    assert striped.mask[y0:y1, x0 + 10 : x1 - 10].mean() > 0.98
+    # The jersey's white shoulder panels are inside the silhouette, up to its shoulders.
+    jersey = real["c16_jersey_top_brown_95.jpg"]
+    for side in ("left", "right"):
+        x, y = jersey.landmarks[f"{side}_shoulder"]
+        assert jersey.mask[int(y) + 8, int(x)]
+
+
+# Every kind once, alternately solid red and ecru with white stripes: ecru on the near-white
+# backdrop is the demo catalogue's low-contrast case, white stripes its hardest pattern.
+PROCEDURAL = [
+    (category, kind, (RED, "solid") if index % 2 else ((226, 214, 190), "stripes"))
+    for index, (category, kind) in enumerate((c, k) for c, kinds in KINDS.items() for k in kinds)
+]
+
+
+@pytest.mark.parametrize(("category", "kind", "look"), PROCEDURAL)
+def test_procedural_garments_match_their_true_silhouettes(
+    category: str, kind: str, look: tuple[tuple[int, int, int], str]
+) -> None:
+    colour, pattern = look
+    image = procedural_image(category, kind, colour, pattern)
+    analysis = analyse_garment(image, category=category)
+    accent = (245, 245, 240) if pattern == "stripes" else None
+    spec = GarmentArtSpec(category, kind, colour, pattern, accent=accent)
+    truth = np.asarray(render_garment_mask(spec)) > 127
+    iou = (analysis.mask & truth).sum() / (analysis.mask | truth).sum()
+    assert iou > 0.88, iou
+    if category == "bottom":
+        assert analysis.has_legs == (kind != "skirt")
+        return
+    assert analysis.landmarks["left_shoulder"][0] > analysis.landmarks["right_shoulder"][0]
+    if kind in SLEEVED:
+        assert {"left_sleeve", "right_sleeve"} <= set(analysis.parts)
+    elif kind in SLEEVELESS:
+        assert not {"left_sleeve", "right_sleeve"} & set(analysis.parts)
+
+
+def test_the_cut_out_has_no_pale_fringe() -> None:
+    analysis = analyse_garment(procedural_image("top", "t-shirt", RED), category="top")
+    rgb = analysis.rgba[..., :3].astype(int)
+    visible = analysis.rgba[..., 3] > 25
+    reddish = (rgb[..., 0] > 120) & (rgb[..., 0] > 2 * rgb[..., 1])
+    # The collar's inside and the label are not red; everything else that shows is.
+    assert reddish[visible].mean() > 0.97
+
+
+def test_no_garment_is_refused() -> None:
+    blank = np.full((800, 600, 3), 247, dtype=np.uint8)
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, size=(800, 600, 3), dtype=np.uint8)
+    full = np.full((800, 600, 3), 247, dtype=np.uint8)
+    full[12:-12, 12:-12] = RED  # fabric right up to a thin frame of backdrop
+    for image, reason in ((blank, "empty"), (noise, "busy_backdrop"), (full, "whole_image")):
+        with pytest.raises(TryOnInputError) as caught:
+            garment_mask(image)
+        assert caught.value.code == "garment_not_found"
+        assert caught.value.details["reason"] == reason
+        assert "garment" in caught.value.message
+
+
+def test_unknown_category_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="unknown garment category 'hat'"):
+        analyse_garment(procedural_image("top", "t-shirt", RED), category="hat")

@@ -1,0 +1,170 @@
+"""One try-on, bytes in and bytes out: decode, analyse garment and person, render, encode.
+
+Plain data only (no storage, no Celery, no Django): the task that calls this fetches the
+blobs and reports the stages and the result. Input problems raise TryOnInputError (permanent:
+the shopper's message is in it); anything else is a bug or an infrastructure failure.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+
+import numpy as np
+from PIL import Image
+
+from tryon_worker.garment import analyse_garment
+from tryon_worker.image_decode import DEFAULT_MAX_PIXELS, decode_image
+from tryon_worker.pose import (
+    CATEGORIES,
+    count_people,
+    detect_faces,
+    estimate_pose,
+    person_analysis_from_stages,
+    segment_person,
+)
+from tryon_worker.renderers.base import Renderer, StagedRenderer
+
+logger = logging.getLogger(__name__)
+
+#: Shopper-facing stage names, in the order on_stage receives them.
+STAGES = ("finding_pose", "fitting_garment", "rendering")
+WEBP_QUALITY = 90
+
+
+@dataclass
+class StageTimings:
+    """Seconds spent per stage of one try-on.
+
+    ``decode``: both images; ``pose``: Pose, face detection and the people count;
+    ``segmentation``: the person mask; ``warp``: the garment's cut-out and landmarks plus the
+    renderer's warp; ``render``: the renderer's composite (or its whole ``render`` when it
+    does not split into warp and composite); ``encode``: WebP encoding.
+    """
+
+    decode: float = 0.0
+    pose: float = 0.0
+    segmentation: float = 0.0
+    warp: float = 0.0
+    render: float = 0.0
+    encode: float = 0.0
+
+    @property
+    def total(self) -> float:
+        """All stages together."""
+        return sum(getattr(self, f.name) for f in fields(self))
+
+    def as_dict(self) -> dict[str, float]:
+        """Plain numbers per stage (for events and benchmarks)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class TryOnResult:
+    """The rendered picture (WebP, no metadata) and what it took."""
+
+    image_bytes: bytes
+    width: int
+    height: int
+    timings: StageTimings
+
+
+def run_tryon(
+    person_bytes: bytes,
+    garment_bytes: bytes,
+    *,
+    category: str,
+    renderer: Renderer,
+    on_stage: Callable[[str], None] | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> TryOnResult:
+    """Put the garment (product image bytes) on the person (photo bytes).
+
+    ``on_stage`` is called with each of STAGES as that stage starts (an exception it raises
+    aborts the try-on). Both pictures are decoded and the garment is cut out before the
+    person is analysed, so a broken product image fails fast. Raises TryOnInputError for
+    unusable pictures, ValueError for an unknown category.
+    """
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown garment category {category!r}; valid: {', '.join(CATEGORIES)}")
+    timings = StageTimings()
+    with _timed(timings, "decode"):
+        person_image = decode_image(person_bytes, max_pixels=max_pixels, role="person")
+        garment_image = decode_image(garment_bytes, max_pixels=max_pixels, role="garment")
+    with _timed(timings, "warp"):
+        garment = analyse_garment(garment_image, category=category)
+
+    _announce(on_stage, "finding_pose")
+    with _timed(timings, "pose"):
+        pose = estimate_pose(person_image)
+        faces = detect_faces(person_image)
+        people = count_people(person_image, pose, faces)
+    segmentation = None
+    if pose.landmarks is not None and people < 2:
+        with _timed(timings, "segmentation"):
+            segmentation = segment_person(person_image, pose)
+    person = person_analysis_from_stages(
+        person_image,
+        pose=pose,
+        faces=faces,
+        people_count=people,
+        segmentation=segmentation,
+        category=category,
+    )
+
+    _announce(on_stage, "fitting_garment")
+    if isinstance(renderer, StagedRenderer):
+        with _timed(timings, "warp"):
+            warped = renderer.warp(person, garment)
+        _announce(on_stage, "rendering")
+        with _timed(timings, "render"):
+            output = renderer.composite(person, warped)
+    else:
+        _announce(on_stage, "rendering")
+        with _timed(timings, "render"):
+            output = renderer.render(person, garment)
+    if output.image.shape != person_image.shape or output.image.dtype != np.uint8:
+        raise RuntimeError(
+            f"renderer {renderer.name!r} returned {output.image.shape} {output.image.dtype}, "
+            f"expected {person_image.shape} uint8"
+        )
+    with _timed(timings, "encode"):
+        data = _encode_webp(output.image)
+    height, width = output.image.shape[:2]
+    logger.info(
+        "try-on %s/%s %dx%d in %.2fs: %s",
+        renderer.name,
+        category,
+        width,
+        height,
+        timings.total,
+        {k: round(v, 3) for k, v in timings.as_dict().items()},
+    )
+    return TryOnResult(image_bytes=data, width=width, height=height, timings=timings)
+
+
+def _announce(on_stage: Callable[[str], None] | None, stage: str) -> None:
+    if on_stage is not None:
+        on_stage(stage)
+
+
+@contextmanager
+def _timed(timings: StageTimings, stage: str) -> Iterator[None]:
+    # Stages may be entered twice (garment analysis and warp both count as "warp").
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        setattr(timings, stage, getattr(timings, stage) + time.perf_counter() - start)
+
+
+def _encode_webp(image: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    # A fresh image from an array carries no EXIF, XMP or ICC: nothing about the shopper's
+    # camera or location can leak into the result.
+    Image.fromarray(image).save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return buffer.getvalue()
