@@ -16,6 +16,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 TASK_SOFT_LIMIT_S = int(os.environ.get("TRYON_TASK_SOFT_LIMIT_S", "240"))
 TASK_HARD_LIMIT_S = int(os.environ.get("TRYON_TASK_HARD_LIMIT_S", "300"))
 VISIBILITY_TIMEOUT_S = int(os.environ.get("TRYON_VISIBILITY_TIMEOUT_S", "600"))
+# How often a worker looks for messages whose worker died (older than the visibility timeout)
+# and puts them back on the queue. One cheap sorted-set query per sweep.
+RESTORE_SWEEP_S = int(os.environ.get("TRYON_RESTORE_SWEEP_S", "10"))
 
 # fixups=[]: Celery would otherwise load Django whenever DJANGO_SETTINGS_MODULE is set
 # (it is, in the shared production environment); this process must never import it.
@@ -34,6 +37,10 @@ app.conf.update(
     task_soft_time_limit=TASK_SOFT_LIMIT_S,
     task_time_limit=TASK_HARD_LIMIT_S,
     broker_connection_retry_on_startup=True,
-    broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT_S},
+    broker_transport_options={
+        "visibility_timeout": VISIBILITY_TIMEOUT_S,
+        "unacked_restore_interval": RESTORE_SWEEP_S,
+        "unacked_restore_throttle": 1,  # kombu's default 10 makes a sweep every 100 s
+    },
     worker_hijack_root_logger=True,
 )

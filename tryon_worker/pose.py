@@ -77,6 +77,8 @@ MIN_PERSON_SHARE = 0.25
 #: For tops, hips may lie this far (share of the shoulder-to-hip length) below the bottom edge:
 #: a waist-up photo still shows the whole chest and belly the garment covers.
 HIPS_BELOW_FRAME_SHARE = 0.2
+#: Shoulders closer together than this share of the torso's length mean a side view.
+MIN_SHOULDER_SHARE = 0.35
 
 # Body parts each garment category needs, as (shopper-facing name, landmark pair).
 _PARTS = {
@@ -338,7 +340,8 @@ def analyse_person(image: np.ndarray, *, category: str) -> PersonAnalysis:
     """Run every stage on the shopper's photo and check it suits the garment's ``category``.
 
     Raises TryOnInputError: no_person, several_people, person_too_small or
-    body_part_not_visible (naming the part). Raises ValueError for an unknown category.
+    body_part_not_visible (naming the part; "shoulders" too for a side view, where one
+    shoulder hides the other). Raises ValueError for an unknown category.
     """
     _check_category(category)
     pose = estimate_pose(image)
@@ -397,6 +400,9 @@ def person_analysis_from_stages(
     for part in REQUIRED_PARTS[category]:
         if not _part_ok(part, landmarks, height, width, category):
             raise _part_missing(part, category)
+    if "shoulders" in REQUIRED_PARTS[category] and _side_on(landmarks):
+        # Seen from the side, one shoulder hides behind the other: no top can be fitted.
+        raise _part_missing("shoulders", category)
     return PersonAnalysis(
         image=image,
         landmarks=landmarks,
@@ -455,6 +461,18 @@ def _part_ok(part: str, landmarks: np.ndarray, height: int, width: int, category
         low, high = height - 0.05 * torso, height + HIPS_BELOW_FRAME_SHARE * torso
         return torso > 0 and inside_x and low <= hips_y <= high
     return False
+
+
+def _side_on(landmarks: np.ndarray) -> bool:
+    """Whether the shoulders are too close together for the torso's length (a side view).
+
+    Facing the camera, the shoulder joints are ~0.6-0.75 torso lengths apart (0.5 when
+    turned a little); side-on walkers and crouchers measure below 0.2.
+    """
+    left, right = landmarks[LM["left_shoulder"], :2], landmarks[LM["right_shoulder"], :2]
+    hips = (landmarks[LM["left_hip"], :2] + landmarks[LM["right_hip"], :2]) / 2
+    torso = float(np.linalg.norm((left + right) / 2 - hips))
+    return torso > 0 and float(np.linalg.norm(left - right)) < MIN_SHOULDER_SHARE * torso
 
 
 def _part_missing(part: str, category: str) -> TryOnInputError:

@@ -86,7 +86,7 @@ def test_worker_killed_mid_job_completes_exactly_once(
 ) -> None:
     storefront_worker(env={"EMAIL_URL": smtp_inbox.url})
     # A short visibility timeout so the lost job comes back within the test.
-    fast_redelivery = {"TRYON_VISIBILITY_TIMEOUT_S": "3"}
+    fast_redelivery = {"TRYON_VISIBILITY_TIMEOUT_S": "3", "TRYON_RESTORE_SWEEP_S": "1"}
     doomed = tryon_worker(name="doomed", env=fast_redelivery)
     job = tryon_job_request(
         shopper=shopper,
@@ -95,7 +95,8 @@ def test_worker_killed_mid_job_completes_exactly_once(
     )
     wait_for_job(job, states=("running",))
     worker_processes.kill(doomed)
-    assert job.state == "running"
+    job.refresh_from_db()
+    assert job.state == "running" and job.attempts == 1
 
     tryon_worker(name="rescuer", env=fast_redelivery)
     job = wait_for_job(job)

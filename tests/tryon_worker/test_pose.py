@@ -30,9 +30,10 @@ TOP_OUTCOMES = {
     "p15_man_fullbody_face_cropped_white_tee.jpg": "ok",  # no face: Pose counts him
     "p17_woman_fullbody_face_cropped_lilac_tee.jpg": "ok",
     "p18_woman_fullbody_face_cropped_sequin_dress.jpg": "ok",
-    "p19_tennis_player_fullbody_serving.jpg": "ok",  # ~300 px tall, 47% of the picture
-    "p21_boy_fullbody_crouching_baseball.jpg": "ok",
-    "p22_woman_walking_street_frame200_crop.png": "ok",  # bystanders far smaller
+    # Side views: one shoulder hides behind the other (shoulders < 0.35 torso lengths apart).
+    "p19_tennis_player_fullbody_serving.jpg": "body_part_not_visible",
+    "p21_boy_fullbody_crouching_baseball.jpg": "body_part_not_visible",
+    "p22_woman_walking_street_frame200_crop.png": "body_part_not_visible",
     "p23_man_laughing_waist_up_rgba.png": "body_part_not_visible",  # a quarter of the torso
 }
 # Bottoms need hips and knees; dresses shoulders, hips and knees.
@@ -45,7 +46,10 @@ OTHER_OUTCOMES = {
     ("p17_woman_fullbody_face_cropped_lilac_tee.jpg", "bottom"): ("ok", None),
     ("p18_woman_fullbody_face_cropped_sequin_dress.jpg", "dress"): ("ok", None),
     ("p21_boy_fullbody_crouching_baseball.jpg", "bottom"): ("body_part_not_visible", "knees"),
-    ("p22_woman_walking_street_frame200_crop.png", "dress"): ("ok", None),
+    ("p22_woman_walking_street_frame200_crop.png", "dress"): ("body_part_not_visible", "shoulders"),
+    # Trousers fit legs seen from the side; bystanders (far smaller) are not counted.
+    ("p22_woman_walking_street_frame200_crop.png", "bottom"): ("ok", None),
+    ("p19_tennis_player_fullbody_serving.jpg", "bottom"): ("ok", None),
     ("p04_man_head_shoulders.jpg", "dress"): ("body_part_not_visible", "shoulders"),
 }
 # Groups with visible faces. Left out: g03 (the second man has his back to the camera and

@@ -91,7 +91,11 @@ class GeometricRenderer:
         alpha = cv2.GaussianBlur(alpha, (0, 0), sigma)
         alpha *= body.paint_zone()
         alpha[alpha < 1.0 / 512.0] = 0.0
-        shaded = warped.rgb * (_shading(photo, body.sw) * _exposure(photo))[..., None]
+        garment = warped.rgb
+        if _greyscale(person.image):
+            # A black-and-white photo gets a black-and-white garment.
+            garment = np.repeat(garment @ np.float32([[0.299], [0.587], [0.114]]), 3, axis=-1)
+        shaded = garment * (_shading(photo, body.sw) * _exposure(photo))[..., None]
         out = photo * (1.0 - alpha[..., None]) + shaded * alpha[..., None]
         image = np.clip(np.round(out), 0, 255).astype(np.uint8)
         untouched = alpha <= 0.0
@@ -588,14 +592,11 @@ def _warp_bottom(
         columns = np.nonzero(leg[round(float(crotch[1]))])[0]
         if len(columns) == 0:
             columns = np.nonzero(leg.any(axis=0))[0]
-        g_leg_width = float(columns.max() - columns.min() + 1)
         g_top = (g[f"{side}_waist"] + g_centre) / 2
-        g_knee_level = np.array([(columns.min() + columns.max()) / 2, crotch[1]])
+        g_leg_top = np.array([(columns.min() + columns.max()) / 2, crotch[1]])
         hip, knee, ankle = (body.pt(f"{side}_{j}") for j in ("hip", "knee", "ankle"))
         b_top = (b_waist[side] + b_centre) / 2
-        thigh, mid_thigh = _limb_span(body, hip, knee)
-        # Wide enough to hide the leg (and what is on it) at mid-thigh.
-        across = max(scale, 1.15 * thigh / max(g_leg_width, 1.0))
+        _, mid_thigh = _limb_span(body, hip, knee)
         # The hip joint sits inside the pelvis: the trouser leg follows the visible thigh's
         # middle, not the line from the hip joint.
         leg_chain = [hip, mid_thigh, knee, ankle]
@@ -604,14 +605,24 @@ def _warp_bottom(
         # leg's length is read from the garment's own proportions: an inside leg at least as
         # long as the waist is wide is full length (to the ankle); shorter legs end at the
         # matching share of the body's leg (~1.6 waist widths from crotch to ankle).
-        leg_ratio = float(np.linalg.norm(g[f"{side}_hem"] - g_knee_level)) / g_span
+        leg_ratio = float(np.linalg.norm(g[f"{side}_hem"] - g_leg_top)) / g_span
         length = body_leg * (1.02 if leg_ratio >= 1.0 else float(np.clip(leg_ratio / 1.6, 0.2, 1)))
         g_knots, b_knots = _along(
-            g_knee_level, g[f"{side}_hem"], leg_chain, scale, stretch_to_end=False, length=length
+            g_leg_top, g[f"{side}_hem"], leg_chain, scale, stretch_to_end=False, length=length
         )
+        # At each joint the leg is made wide enough to hide the person's own leg (and what
+        # is on it), and never narrower than the garment's own proportions.
+        widths = [scale]
+        g_axis = g_knots[-1] - g_knots[0]
+        g_normal = np.array([-g_axis[1], g_axis[0]]) / max(float(np.linalg.norm(g_axis)), 1e-6)
+        for k in range(1, len(b_knots)):
+            along = b_knots[min(k + 1, len(b_knots) - 1)] - b_knots[k - 1]
+            b_width, _ = _span_at(body, b_knots[k], along)
+            g_width = _extent(leg, g_knots[k], g_normal) + _extent(leg, g_knots[k], -g_normal)
+            widths.append(float(np.clip(1.1 * b_width / max(g_width, 1.0), scale, 2.5 * scale)))
         g_knots = np.vstack([g_top, g_knots])
         b_knots = np.vstack([b_top, b_knots])
-        widths = np.array([scale] + [across] * (len(g_knots) - 1))
+        widths = np.array([scale, *widths])
         # Let each half reach a little past the middle so no seam of the old clothes shows.
         piece = leg | (
             (np.abs(np.arange(leg.shape[1]) - crotch[0]) < 0.03 * g_span)[None, :]
@@ -655,14 +666,18 @@ def _warp_skirt(
 
 
 def _limb_span(body: _Body, a: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
-    """Width of the silhouette across a limb halfway from ``a`` to ``b``, and its middle.
+    """Width of the silhouette across a limb halfway from ``a`` to ``b``, and its middle."""
+    return _span_at(body, (a + b) / 2, b - a)
+
+
+def _span_at(body: _Body, centre: np.ndarray, along: np.ndarray) -> tuple[float, np.ndarray]:
+    """Width of the silhouette across ``along`` at ``centre``, and the middle of that span.
 
     Hands and forearms are left out: a hand resting on a thigh is not trouser width.
     """
     silhouette = body.silhouette & (body.arms < 0.5)
-    direction = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+    direction = along / max(float(np.linalg.norm(along)), 1e-6)
     normal = np.array([-direction[1], direction[0]])
-    centre = (a + b) / 2
     reach = int(0.6 * body.sw)
     extents = []
     for sign in (1.0, -1.0):
@@ -878,6 +893,12 @@ def _piece_radius(mask: np.ndarray, knots: np.ndarray) -> float:
 
 
 # --- shading ----------------------------------------------------------------------------------
+
+
+def _greyscale(image: np.ndarray) -> bool:
+    """Whether a photo has no colour (a greyscale file decoded to RGB, or a sepia-free scan)."""
+    sample = image[:: max(1, image.shape[0] // 200), :: max(1, image.shape[1] // 200)].astype(int)
+    return int(np.abs(sample - sample.mean(axis=-1, keepdims=True)).max()) <= 3
 
 
 def _exposure(photo: np.ndarray) -> np.float32:
