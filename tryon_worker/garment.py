@@ -4,8 +4,11 @@ Product shots (ghost-mannequin or flat-lay) show one garment on a plain, light b
 backdrop is modelled from the image border as a smooth colour surface (it is often a gently
 lit sweep, not one flat colour); the garment is what differs from it in colour, plus the faint
 outlines where white fabric meets a white backdrop, closed and hole-filled so white stripes and
-white panels stay part of the garment. Landmarks come from the silhouette's geometry:
-concavities of the outline (armpits, neckline, crotch) and row widths.
+white panels stay part of the garment. Landmarks come from the silhouette's geometry: the
+pockets of backdrop inside its convex hull with garment above them end at the armpits (under
+a sleeve) and the crotch (between legs); the shoulders sit on the top outline above the
+armpits; hems and the waist come from row widths. Tops are then split into torso and sleeves
+along the armholes, trousers into legs at the crotch.
 
 Left and right are the WEARER's, as for body landmarks: a garment shot from the front has
 its left sleeve on the right of the picture, so ``left_shoulder`` has the larger x. That way
@@ -255,9 +258,12 @@ def _covered_gaps(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns (labels, mouth): component labels, and the pixels where a pocket opens onto the
     outside of the hull.
     """
-    points = cv2.findNonZero(mask.astype(np.uint8))
+    # The hull of the outlines is the hull of the mask, from far fewer points.
+    contours, _ = cv2.findContours(
+        mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+    )
     hull = np.zeros(mask.shape, dtype=np.uint8)
-    cv2.fillConvexPoly(hull, cv2.convexHull(points), 1)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.vstack(contours)), 1)
     above = np.maximum.accumulate(mask, axis=0)
     covered = (hull > 0) & ~mask & above
     _, labels = cv2.connectedComponents(covered.astype(np.uint8))

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 #: Shopper-facing stage names, in the order on_stage receives them.
 STAGES = ("finding_pose", "fitting_garment", "rendering")
 WEBP_QUALITY = 90
+#: The result is at most this big (longest side; pages show 768 px): larger photos are
+#: shrunk first, which keeps a render to a couple of seconds and a few hundred MB.
+RENDER_MAX_SIDE = 2048
 
 
 @dataclass
@@ -84,16 +88,18 @@ def run_tryon(
 ) -> TryOnResult:
     """Put the garment (product image bytes) on the person (photo bytes).
 
-    ``on_stage`` is called with each of STAGES as that stage starts (an exception it raises
-    aborts the try-on). Both pictures are decoded and the garment is cut out before the
-    person is analysed, so a broken product image fails fast. Raises TryOnInputError for
-    unusable pictures, ValueError for an unknown category.
+    The result has the photo's size (upright, after EXIF orientation), shrunk to at most
+    RENDER_MAX_SIDE pixels on its longest side. ``on_stage`` is called with each of STAGES
+    as that stage starts (an exception it raises aborts the try-on). Both pictures are
+    decoded and the garment is cut out before the person is analysed, so a broken product
+    image fails fast. Raises TryOnInputError for unusable pictures, ValueError for an
+    unknown category.
     """
     if category not in CATEGORIES:
         raise ValueError(f"unknown garment category {category!r}; valid: {', '.join(CATEGORIES)}")
     timings = StageTimings()
     with _timed(timings, "decode"):
-        person_image = decode_image(person_bytes, max_pixels=max_pixels, role="person")
+        person_image = _fit(decode_image(person_bytes, max_pixels=max_pixels, role="person"))
         garment_image = decode_image(garment_bytes, max_pixels=max_pixels, role="garment")
     with _timed(timings, "warp"):
         garment = analyse_garment(garment_image, category=category)
@@ -145,6 +151,17 @@ def run_tryon(
         {k: round(v, 3) for k, v in timings.as_dict().items()},
     )
     return TryOnResult(image_bytes=data, width=width, height=height, timings=timings)
+
+
+def _fit(image: np.ndarray) -> np.ndarray:
+    # Pose and segmentation work at ~1 MP anyway; a 40 MP render would only cost gigabytes.
+    height, width = image.shape[:2]
+    scale = RENDER_MAX_SIDE / max(height, width)
+    if scale >= 1.0:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    logger.info("photo %dx%d shrunk to %dx%d for rendering", width, height, *size)
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
 def _announce(on_stage: Callable[[str], None] | None, stage: str) -> None:

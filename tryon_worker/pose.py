@@ -309,8 +309,10 @@ def count_people(image: np.ndarray, pose: PoseEstimate, faces: list[FaceBox] | N
 
 
 def _second_person(image: np.ndarray, pose: PoseEstimate) -> bool:
+    """Whether Pose finds another person of similar size once the first is greyed out."""
+    if pose.mask is None or pose.landmarks is None:
+        return False
     small, _ = _downscale(image, INFERENCE_MAX_SIDE)
-    assert pose.mask is not None and pose.landmarks is not None
     first = (pose.mask > 0.2).astype(np.uint8)
     grow = max(3, round(0.03 * max(first.shape))) | 1
     first = cv2.dilate(first, np.ones((grow, grow), np.uint8)) > 0

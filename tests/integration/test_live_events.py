@@ -40,8 +40,8 @@ class SseClient:
                 elif not line and data:
                     self.events.put(json.loads("\n".join(data)))
                     data = []
-        except (OSError, ValueError, http.client.HTTPException):
-            pass  # closed by the test
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):
+            pass  # the test closed the connection under the reader
 
     def next_event(self, timeout_s: float = 15) -> dict:
         return self.events.get(timeout=timeout_s)

@@ -11,7 +11,7 @@ from PIL import Image
 from tests.tryon_worker.helpers import RED, png_bytes, procedural_image
 from tryon_worker.errors import TryOnInputError
 from tryon_worker.garment import GarmentAnalysis
-from tryon_worker.pipeline import STAGES, StageTimings, TryOnResult, run_tryon
+from tryon_worker.pipeline import RENDER_MAX_SIDE, STAGES, StageTimings, TryOnResult, run_tryon
 from tryon_worker.pose import PersonAnalysis
 from tryon_worker.renderers import GeometricRenderer, RenderOutput
 
@@ -169,3 +169,13 @@ def test_any_renderer_fits_and_a_wrong_sized_result_is_a_bug(
         run_tryon(person, tshirt_png, category="top", renderer=_PlainRenderer(size_bug=True))
     with pytest.raises(ValueError, match="unknown garment category"):
         run_tryon(person, tshirt_png, category="socks", renderer=GeometricRenderer())
+
+
+def test_huge_photos_are_rendered_at_a_bounded_size(shared_images: Path, tshirt_png: bytes) -> None:
+    photo = Image.open(shared_images / PERSON).resize((2400, 3200))
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=90)
+    result = run_tryon(buffer.getvalue(), tshirt_png, category="top", renderer=GeometricRenderer())
+    assert max(result.width, result.height) == RENDER_MAX_SIDE
+    assert (result.width, result.height) == (1536, 2048)
+    assert Image.open(io.BytesIO(result.image_bytes)).size == (1536, 2048)

@@ -2,16 +2,20 @@
 
 This is the reference baseline any learned renderer has to beat. No training, no model:
 
-* warp: the garment is cut into pieces that move differently (torso, sleeves, legs). The torso
-  (or a skirt) follows a thin-plate spline from garment landmarks to body points: shoulders to
-  the shopper's shoulders, and the sides at armpit, waist and hem to the edges of the person's
-  own silhouette at those heights, so the new garment covers what they wear. Sleeves and
-  trouser legs are "bone" warps along shoulder-elbow-wrist and hip-knee-ankle. Lengths scale
-  with the garment (a cropped top stays cropped) by the ratio of shoulder (or waist) widths.
+* warp: the garment is cut into pieces that move differently. The torso of a top, dress or
+  coat (or a skirt) follows a thin-plate spline from garment landmarks to body points: its
+  shoulder seams to the tops of the shopper's shoulders, its sides at armpit, waist and hem to
+  the edges of the person's own torso at those heights (arms left out), so the new garment
+  covers what they wear; below the hips a dress keeps its flare. Sleeves are strips of quads,
+  mapped piecewise-affinely from the armhole (pinned to the torso's) along shoulder, elbow and
+  wrist. Trouser legs are "bone" warps along hip, mid-thigh, knee and ankle, widened at each
+  joint to the person's own leg. Sizes scale from garment to body by shoulder and chest widths
+  (waist widths for bottoms); lengths follow the garment's own proportions (a cropped top stays
+  cropped; long sleeves and full-length legs end at wrists and ankles).
 * composite: the warped garment is clipped to the person's silhouette (grown a little; a skirt
-  may flare past it), hands and forearms stay in front of it, edges are feathered, and the
-  photo's own folds and shadows are multiplied in lightly. Nothing is painted above the neck
-  line or inside a detected face, so the face stays exactly as it was.
+  may flare past it), forearms and hands stay in front of it, edges are feathered, and the
+  photo's own soft folds and exposure are multiplied in lightly. Nothing is painted above the
+  neck line or inside a detected face, so the face stays exactly as it was.
 
 "Left" and "right" are the wearer's, for body and garment landmarks alike.
 """
@@ -50,13 +54,22 @@ class GeometricRenderer:
 
     name = "geometric"
 
+    def __init__(self) -> None:
+        # warp and composite of one try-on measure the same body: keep the last one.
+        self._last_body: _Body | None = None
+
+    def _body(self, person: PersonAnalysis) -> _Body:
+        if self._last_body is None or self._last_body.person is not person:
+            self._last_body = _Body(person)
+        return self._last_body
+
     def render(self, person: PersonAnalysis, garment: GarmentAnalysis) -> RenderOutput:
         """Put the garment on the person (see the module docstring)."""
         return self.composite(person, self.warp(person, garment))
 
     def warp(self, person: PersonAnalysis, garment: GarmentAnalysis) -> WarpedGarment:
         """Move the garment's pieces onto the body; returns colour, coverage and support."""
-        body = _Body(person)
+        body = self._body(person)
         source = _premultiplied(garment.rgba)
         if garment.category == "bottom":
             layers, flare_from = _warp_bottom(body, garment, source)
@@ -84,7 +97,7 @@ class GeometricRenderer:
 
     def composite(self, person: PersonAnalysis, warped: WarpedGarment) -> RenderOutput:
         """Blend the warped garment into the photo, leaving the head untouched."""
-        body = _Body(person)
+        body = self._body(person)
         photo = person.image.astype(np.float32)
         alpha = warped.alpha * warped.support
         sigma = max(0.7, 0.0012 * max(body.height, body.width))

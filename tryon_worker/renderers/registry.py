@@ -1,9 +1,11 @@
-"""Renderers by name, so a deployment picks one by configuration."""
+"""Renderers by name, so a deployment (or a job message) picks one by configuration."""
+
+from collections.abc import Callable
 
 from tryon_worker.renderers.base import Renderer
 from tryon_worker.renderers.geometric import GeometricRenderer
 
-RENDERERS: dict[str, type] = {"geometric": GeometricRenderer}
+RENDERERS: dict[str, Callable[[], Renderer]] = {"geometric": GeometricRenderer}
 
 
 def renderer_create(name: str) -> Renderer:
