@@ -36,7 +36,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(request, "shoppers/sign_up.html", {"form": form})
 
 
-def _shopper_or_404(request: HttpRequest) -> Shopper:
+def shopper_or_404(request: HttpRequest) -> Shopper:
+    """The logged-in user's shopper profile (staff logins have none: 404)."""
     shopper = shopper_for_user(user=request.user)
     if shopper is None:
         raise Http404("This account has no shopper profile.")
@@ -45,7 +46,7 @@ def _shopper_or_404(request: HttpRequest) -> Shopper:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    shopper = _shopper_or_404(request)
+    shopper = shopper_or_404(request)
     profile_form = ProfileForm(
         request.POST if request.POST.get("form") == "profile" else None,
         initial={
@@ -87,7 +88,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def photo_upload(request: HttpRequest) -> HttpResponse:
-    shopper = _shopper_or_404(request)
+    shopper = shopper_or_404(request)
     form = PhotoUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Choose a photo to upload.")
@@ -107,7 +108,7 @@ def photo_image(request: HttpRequest, photo_id: int, variant: str) -> HttpRespon
     """The decrypted photo, to its owner only, never cached by browsers or proxies."""
     if variant not in {"full", "thumbnail"}:
         raise Http404("No such image variant.")
-    photo = get_object_or_404(ShopperPhoto, pk=photo_id, shopper=_shopper_or_404(request))
+    photo = get_object_or_404(ShopperPhoto, pk=photo_id, shopper=shopper_or_404(request))
     content = shopper_photo_read(photo=photo, thumbnail=variant == "thumbnail")
     response = HttpResponse(content, content_type=CANONICAL_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
@@ -117,7 +118,7 @@ def photo_image(request: HttpRequest, photo_id: int, variant: str) -> HttpRespon
 @login_required
 @require_POST
 def photo_delete(request: HttpRequest, photo_id: int) -> HttpResponse:
-    photo = get_object_or_404(ShopperPhoto, pk=photo_id, shopper=_shopper_or_404(request))
+    photo = get_object_or_404(ShopperPhoto, pk=photo_id, shopper=shopper_or_404(request))
     shopper_photo_delete(photo=photo)
     messages.success(request, "Photo deleted.")
     return redirect("shoppers:profile")

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -10,24 +10,17 @@ from django.views.decorators.http import require_POST
 from catalog.selectors import garment_list_public
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
-from shoppers.models import Shopper, ShopperPhoto
-from shoppers.selectors import shopper_for_user
+from shoppers.models import ShopperPhoto
+from shoppers.views import shopper_or_404
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_job_list
 from tryon.services import tryon_job_cancel, tryon_job_payload, tryon_job_request, tryon_result_read
 
 
-def _shopper(request: HttpRequest) -> Shopper:
-    shopper = shopper_for_user(user=request.user)
-    if shopper is None:
-        raise Http404("This account has no shopper profile.")
-    return shopper
-
-
 @login_required
 @require_POST
 def job_create(request: HttpRequest) -> HttpResponse:
-    shopper = _shopper(request)
+    shopper = shopper_or_404(request)
     garment = get_object_or_404(garment_list_public(), pk=request.POST.get("garment"))
     photo = ShopperPhoto.objects.filter(shopper=shopper, pk=request.POST.get("photo")).first()
     if photo is None:
@@ -43,14 +36,16 @@ def job_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = tryon_job_list(shopper=_shopper(request))[:50]
+    jobs = tryon_job_list(shopper=shopper_or_404(request))[:50]
     return render(request, "tryon/job_list.html", {"jobs": jobs})
 
 
 @login_required
 def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     job = get_object_or_404(
-        TryOnJob.objects.select_related("garment"), public_id=job_id, shopper=_shopper(request)
+        TryOnJob.objects.select_related("garment"),
+        public_id=job_id,
+        shopper=shopper_or_404(request),
     )
     return render(request, "tryon/job_detail.html", {"job": job, "payload": tryon_job_payload(job)})
 
@@ -58,7 +53,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
-    job = get_object_or_404(TryOnJob, public_id=job_id, shopper=_shopper(request))
+    job = get_object_or_404(TryOnJob, public_id=job_id, shopper=shopper_or_404(request))
     tryon_job_cancel(job=job)
     return redirect("tryon:job_detail", job_id=job.public_id)
 
@@ -68,7 +63,7 @@ def job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
 def result_image(request: HttpRequest, job_id: str) -> HttpResponse:
     """The decrypted result, to its owner only."""
     job = get_object_or_404(
-        TryOnJob, public_id=job_id, shopper=_shopper(request), state=TryOnJob.State.SUCCEEDED
+        TryOnJob, public_id=job_id, shopper=shopper_or_404(request), state=TryOnJob.State.SUCCEEDED
     )
     response = HttpResponse(tryon_result_read(job=job), content_type=CANONICAL_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"

@@ -1,15 +1,12 @@
 """The whole try-on flow in a real browser: log in, upload a photo, press *Try it on*, watch
 the stages, and see the picture appear without reloading the page."""
 
-import io
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from catalog.models import Garment, GarmentSize, Merchant
-from catalog.procedural_garments import GarmentArtSpec, render_garment
-from catalog.services import garment_image_add
+from catalog.models import Garment
 from shoppers.services import shopper_sign_up
+from tests.factories import garment_create
 from tryon.models import TryOnJob
 
 pytestmark = pytest.mark.slow
@@ -19,16 +16,7 @@ PHOTO = "p12_woman_head_to_thigh_gray_tee_studio.jpg"
 
 @pytest.fixture
 def garment(transactional_db) -> Garment:
-    merchant = Merchant.objects.create(name="Atelier", slug="atelier")
-    garment = Garment.objects.create(
-        merchant=merchant, sku="TEE-1", name="Sage t-shirt", category="top", price=25
-    )
-    GarmentSize.objects.create(garment=garment, label="M", stock=2)
-    art = render_garment(GarmentArtSpec(category="top", kind="t-shirt", colour=(143, 163, 133)))
-    buffer = io.BytesIO()
-    art.save(buffer, format="PNG")
-    garment_image_add(garment=garment, upload=buffer.getvalue())
-    return garment
+    return garment_create(name="Sage t-shirt", sku="TEE-1", colour=(143, 163, 133))
 
 
 def test_try_it_on_shows_progress_and_the_result_without_reload(

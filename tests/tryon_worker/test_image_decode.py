@@ -1,34 +1,16 @@
 """Decoding what the worker fetched: real photos, odd formats and hostile files."""
 
 import io
-import struct
 import time
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageCms, ImageFile
 
+from tests.factories import bomb_png
 from tryon_worker.errors import TryOnInputError
 from tryon_worker.image_decode import decode_image
-
-
-def _bomb_png(width: int, height: int) -> bytes:
-    """A valid 1-bit PNG of the given size that compresses to almost nothing."""
-    row = b"\x00" + b"\x00" * ((width + 7) // 8)
-    compressor = zlib.compressobj(9)
-    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-    )
 
 
 def _encoded(image: Image.Image, fmt: str, **options: object) -> bytes:
@@ -116,7 +98,7 @@ def test_truncated_and_non_images_are_unreadable(shared_images: Path) -> None:
 
 
 def test_decompression_bomb_is_refused_from_the_header(monkeypatch: pytest.MonkeyPatch) -> None:
-    bomb = _bomb_png(20000, 20000)  # 400 megapixels in a few hundred kilobytes
+    bomb = bomb_png(20000, 20000)  # 400 megapixels in a few hundred kilobytes
     assert len(bomb) < 1_000_000
 
     def no_decoding(self: ImageFile.ImageFile) -> None:
@@ -133,7 +115,7 @@ def test_decompression_bomb_is_refused_from_the_header(monkeypatch: pytest.Monke
         assert "at most 40 megapixels" in caught.value.message
     # Below Pillow's own guard, our limit (from the header) names the size.
     with pytest.raises(TryOnInputError) as caught:
-        decode_image(_bomb_png(8000, 6000), role="person")
+        decode_image(bomb_png(8000, 6000), role="person")
     assert caught.value.code == "image_too_large"
     assert "8000x6000" in caught.value.message
 

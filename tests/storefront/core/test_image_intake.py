@@ -1,17 +1,16 @@
 """The shared image intake on real photos and hostile files."""
 
 import io
-import struct
 import subprocess
 import sys
 import textwrap
-import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from core.image_intake import ImageRejected, IntakeLimits, image_intake
+from tests.factories import bomb_png
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -26,23 +25,6 @@ def _jpeg_with_metadata(width: int = 300, height: int = 200, orientation: int = 
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", exif=exif.tobytes(), comment=b"secret comment")
     return buffer.getvalue()
-
-
-def _bomb_png(width: int, height: int) -> bytes:
-    """A valid 1-bit PNG of the given size that compresses to almost nothing."""
-    row = b"\x00" + b"\x00" * ((width + 7) // 8)
-    compressor = zlib.compressobj(9)
-    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-    )
 
 
 def test_metadata_is_stripped_and_orientation_applied() -> None:
@@ -124,7 +106,7 @@ def test_tiny_and_oversized_files_are_refused() -> None:
 
 
 def test_fifty_megapixel_image_is_refused_from_its_header() -> None:
-    bomb = _bomb_png(8660, 5774)  # 50 megapixels, a few kilobytes on disk
+    bomb = bomb_png(8660, 5774)  # 50 megapixels, a few kilobytes on disk
     assert len(bomb) < 200_000
     with pytest.raises(ImageRejected) as caught:
         image_intake(bomb)
@@ -135,7 +117,7 @@ def test_fifty_megapixel_image_is_refused_from_its_header() -> None:
 def test_decompression_bomb_is_refused_without_memory_blow_up(tmp_path: Path) -> None:
     """A 20000x20000 PNG would need 400 MB to decode; refuse it inside a 300 MB address cap."""
     bomb_path = tmp_path / "bomb.png"
-    bomb_path.write_bytes(_bomb_png(20000, 20000))
+    bomb_path.write_bytes(bomb_png(20000, 20000))
     script = textwrap.dedent(
         f"""
         import resource, sys

@@ -18,19 +18,14 @@ from shoppers.services import (
     shopper_profile_update,
     shopper_sign_up,
 )
+from tests.factories import shopper_create
 
 PHOTO = "p11_woman_head_to_thigh_jeans_studio.jpg"
 
 
 @pytest.fixture
 def shopper(db) -> Shopper:
-    return shopper_sign_up(
-        username="ada",
-        password="correct horse battery",
-        display_name="Ada Lovelace",
-        contact_email="ada@example.org",
-        email_notifications=True,
-    )
+    return shopper_create()
 
 
 def test_pii_is_encrypted_in_the_raw_database_row(shopper: Shopper) -> None:
