@@ -1,0 +1,133 @@
+"""The contract between the storefront and the recommender: versioned, JSON-safe messages.
+
+Standard library only, so the storefront may import it. The recommender sees garment ids and
+shopper pseudonyms, never a user id, name or e-mail address.
+"""
+
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from typing import Any, Literal, Self
+
+SCHEMA_VERSION = 1
+QUEUE = "recommender"
+GARMENT_UPSERT_TASK = "recommender.garment_upsert"
+GARMENT_REMOVE_TASK = "recommender.garment_remove"
+PROFILE_UPDATE_TASK = "recommender.profile_update"
+INTERACTION_TASK = "recommender.interaction"
+SUGGEST_TASK = "recommender.suggest"
+# Answers go back to the storefront's event queue.
+SUGGESTIONS_EVENT_TASK = "storefront.events.suggestions"
+EVENT_QUEUE = "storefront_events"
+
+InteractionKind = Literal["view", "tryon", "like", "purchase"]
+
+
+class MessageError(ValueError):
+    """A message that does not follow the contract (unknown version, missing field)."""
+
+
+class _Message:
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise MessageError(f"{cls.__name__}: unsupported schema_version {version!r}")
+        known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+        missing = [
+            name
+            for name, f in known.items()
+            if name not in data and f.default is MISSING and f.default_factory is MISSING
+        ]
+        if missing:
+            raise MessageError(f"{cls.__name__}: missing fields {missing}")
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class SizeRow:
+    label: str
+    stock: int
+    chest_cm: float | None = None
+    waist_cm: float | None = None
+    hips_cm: float | None = None
+    length_cm: float | None = None
+
+
+@dataclass(frozen=True)
+class GarmentDocument(_Message):
+    """Everything the recommender may know of a garment (catalogue data, no people)."""
+
+    garment_id: int
+    category: str
+    name: str
+    description: str = ""
+    colour: str = ""
+    material: str = ""
+    style_tags: list[str] = field(default_factory=list)
+    price: float = 0.0
+    sizes: list[dict[str, Any]] = field(default_factory=list)  # SizeRow as dicts
+    image_key: str = ""  # key in the public store; "" when the garment has no image
+    active: bool = True
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def in_stock(self) -> bool:
+        return self.active and any(int(size.get("stock", 0)) > 0 for size in self.sizes)
+
+
+@dataclass(frozen=True)
+class GarmentRemoval(_Message):
+    garment_id: int
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class ProfileUpdate(_Message):
+    """A shopper's declared measurements and/or a photo to estimate their body shape from."""
+
+    subject: str  # pseudonym
+    measurements: dict[str, float] = field(default_factory=dict)  # declared, in cm
+    preferred_size: str = ""
+    photo_blob: str = ""  # key in the private store (the storefront's photo envelope)
+    photo_key: str = ""  # the photo's data key, wrapped with the worker key for `subject`
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class Interaction(_Message):
+    subject: str
+    garment_id: int
+    kind: InteractionKind
+    at: str  # ISO 8601 timestamp
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class SuggestRequest(_Message):
+    subject: str
+    limit: int = 12
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    garment_id: int
+    score: float
+    size: str  # the size to pick ("" when unknown)
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class SuggestionSet(_Message):
+    """The answer: ranked garments with readable reasons, and the body shape they assumed."""
+
+    subject: str
+    items: list[dict[str, Any]]  # Suggestion as dicts
+    body_shape: str = ""  # e.g. "hourglass"; "" when unknown
+    body_shape_reason: str = ""
+    strategy: str = ""  # "personal" or "popular" (cold start)
+    notice: str = ""  # e.g. why the photo could not be used
+    generated_at: str = ""
+    schema_version: int = SCHEMA_VERSION
