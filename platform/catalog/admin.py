@@ -22,6 +22,7 @@ from catalog.models import (
 from catalog.selectors import garment_list_for_staff, merchant_for_staff
 from catalog.services import catalog_import_run, garment_image_add
 from core.exceptions import ApplicationError
+from recommendations.services import garment_publish, garment_unpublish
 
 
 def _merchants_for(request: HttpRequest) -> QuerySet[Merchant]:
@@ -123,6 +124,17 @@ class GarmentAdmin(MerchantScopedAdmin):
     def stock(self, obj: Garment) -> int:
         return obj.total_stock
 
+    def delete_model(self, request: HttpRequest, obj: Garment) -> None:
+        garment_id = obj.pk
+        super().delete_model(request, obj)
+        garment_unpublish(garment_id=garment_id)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Garment]) -> None:
+        garment_ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for garment_id in garment_ids:
+            garment_unpublish(garment_id=garment_id)
+
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         garment = form.instance
@@ -138,6 +150,7 @@ class GarmentAdmin(MerchantScopedAdmin):
                 position += 1
             except ApplicationError as exc:
                 messages.error(request, exc.message)
+        garment_publish(garment=garment)
 
     def get_urls(self):
         return [

@@ -16,6 +16,7 @@ from catalog.import_rows import ImportIssue, ImportRow, rows_parse
 from catalog.models import CatalogImport, Garment, GarmentImage, GarmentSize, Merchant
 from core.exceptions import ApplicationError
 from core.image_intake import ImageRejected, IntakeImage, image_intake, intake_limits_from_settings
+from recommendations.services import garment_publish
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +106,9 @@ def catalog_import_run(
     for sku, sku_rows in by_sku.items():
         try:
             with transaction.atomic():
-                outcome, row_issues = _garment_import(merchant, sku, sku_rows, archive)
+                outcome, row_issues, garment = _garment_import(merchant, sku, sku_rows, archive)
+                if outcome in {"created", "updated"}:
+                    garment_publish(garment=garment)
         except (IntegrityError, ValidationError, ApplicationError) as exc:
             message = getattr(exc, "message", None) or f"Could not be saved: {exc}"
             issues.extend(ImportIssue(r.row, "", message, sku) for r in sku_rows)
@@ -133,7 +136,7 @@ def catalog_import_run(
 
 def _garment_import(
     merchant: Merchant, sku: str, rows: list[ImportRow], archive: ImageArchive
-) -> tuple[str | None, list[ImportIssue]]:
+) -> tuple[str | None, list[ImportIssue], Garment | None]:
     """Upsert one garment from its rows; return (created/updated/unchanged/None, issues)."""
     issues: list[ImportIssue] = []
     garment = Garment.objects.select_for_update().filter(merchant=merchant, sku=sku).first()
@@ -153,7 +156,7 @@ def _garment_import(
             images = loaded
         usable.append(row)
     if not usable:
-        return None, issues
+        return None, issues, garment
 
     first = usable[0].garment
     values = {
@@ -201,8 +204,8 @@ def _garment_import(
     if images is not None:
         changed |= _images_sync(garment, images)
     if created:
-        return "created", issues
-    return ("updated" if changed else "unchanged"), issues
+        return "created", issues, garment
+    return ("updated" if changed else "unchanged"), issues, garment
 
 
 @dataclass(frozen=True)

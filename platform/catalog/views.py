@@ -5,6 +5,9 @@ from django.shortcuts import get_object_or_404, render
 
 from catalog.models import Category
 from catalog.selectors import garment_list_public
+from recommendations.models import Interaction
+from recommendations.selectors import suggestions_for
+from recommendations.services import interaction_record
 from shoppers.selectors import shopper_for_user, shopper_photo_list
 
 
@@ -14,6 +17,7 @@ def garment_list(request: HttpRequest) -> HttpResponse:
         category = None
     query = request.GET.get("q", "").strip()[:100]
     garments = garment_list_public(category=category, query=query)[:96]
+    shopper = shopper_for_user(user=request.user) if request.user.is_authenticated else None
     return render(
         request,
         "catalog/garment_list.html",
@@ -22,6 +26,7 @@ def garment_list(request: HttpRequest) -> HttpResponse:
             "categories": Category.choices,
             "category": category,
             "query": query,
+            "suggestions": suggestions_for(shopper=shopper, limit=6) if shopper else None,
         },
     )
 
@@ -30,6 +35,8 @@ def garment_detail(request: HttpRequest, garment_id: int) -> HttpResponse:
     garment = get_object_or_404(garment_list_public(), pk=garment_id)
     shopper = shopper_for_user(user=request.user) if request.user.is_authenticated else None
     photos = shopper_photo_list(shopper=shopper) if shopper else []
+    if shopper is not None:
+        interaction_record(shopper=shopper, garment=garment, kind=Interaction.Kind.VIEW)
     return render(
         request,
         "catalog/garment_detail.html",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/shoppers/", include("shoppers.api.urls")),
     path("account/", include("shoppers.urls")),
     path("tryon/", include("tryon.urls")),
+    path("suggestions/", include("recommendations.urls")),
     path("", include("catalog.urls")),
 ]
 

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from catalog.models import SIZE_LABELS
 from shoppers.models import MEASUREMENT_RANGES_CM
 
 
@@ -35,6 +36,11 @@ class MeasurementsForm(forms.Form):
                 max_value=high,
                 label=key.removesuffix("_cm").replace("_", " ").capitalize() + " (cm)",
             )
+        self.fields["preferred_size"] = forms.ChoiceField(
+            required=False,
+            choices=[("", "—"), *[(s, s) for s in SIZE_LABELS]],
+            label="Your usual size",
+        )
 
 
 class PhotoUploadForm(forms.Form):

@@ -27,6 +27,9 @@ class Shopper(TimeStampedModel):
     email_notifications = models.BooleanField(
         default=False, help_text="E-mail me when a try-on picture is ready."
     )
+    # What workers and the recommender know this shopper by (keyed HMAC of the row id).
+    # NULL, not "", until the row has an id: unique allows many NULLs but one "".
+    pseudonym = models.CharField(max_length=40, unique=True, null=True, editable=False)  # noqa: DJ001
 
     def __str__(self) -> str:
         return f"Shopper #{self.pk}"

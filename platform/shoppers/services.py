@@ -8,14 +8,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from catalog.models import SIZE_LABELS
 from core.exceptions import ApplicationError
 from core.image_intake import image_intake, intake_limits_from_settings
+from privacy.pseudonyms import pseudonym_for
 from privacy.sealed_files import (
     sealed_file_delete,
     sealed_file_key_id,
     sealed_file_read,
     sealed_file_save,
 )
+from recommendations.services import shopper_profile_publish
 from shoppers.models import MEASUREMENT_RANGES_CM, Shopper, ShopperPhoto
 
 PHOTO_CONTEXT = b"shoppers.photo"
@@ -52,6 +55,8 @@ def shopper_sign_up(
             email_notifications=email_notifications,
         )
         shopper.save()
+        shopper.pseudonym = pseudonym_for(subject=f"shopper:{shopper.pk}")
+        shopper.save(update_fields=["pseudonym"])
     return shopper
 
 
@@ -73,14 +78,21 @@ def shopper_profile_update(
     if measurements is not None:
         shopper.measurements = measurements_clean(measurements)
     shopper.save()
+    if measurements is not None:
+        shopper_profile_publish(shopper=shopper)
     return shopper
 
 
-def measurements_clean(raw: dict[str, Any]) -> dict[str, float]:
+def measurements_clean(raw: dict[str, Any]) -> dict[str, float | str]:
     """Keep known measurements as numbers in a human range; refuse anything else plainly."""
-    cleaned: dict[str, float] = {}
+    cleaned: dict[str, float | str] = {}
     for key, value in raw.items():
         if value in (None, ""):
+            continue
+        if key == "preferred_size":
+            if value not in SIZE_LABELS:
+                raise ApplicationError(f"Unknown size {value!r}.", code="bad_measurement")
+            cleaned[key] = value
             continue
         if key not in MEASUREMENT_RANGES_CM:
             raise ApplicationError(f"Unknown measurement {key!r}.", code="unknown_measurement")
@@ -118,6 +130,7 @@ def shopper_photo_add(*, shopper: Shopper, upload: bytes | BinaryIO) -> ShopperP
         )
         photo.full_clean()
         photo.save()
+        shopper_profile_publish(shopper=shopper, photo=photo)
     except Exception:
         # Never leave ciphertext behind without a row pointing at it.
         sealed_file_delete(blob_name)

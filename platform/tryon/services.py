@@ -13,8 +13,9 @@ from core.exceptions import ApplicationError
 from notifications.services import live_publish, tryon_ready_email_queue
 from privacy.crypto import blob_data_key
 from privacy.keyring import active_keyring
-from privacy.pseudonyms import pseudonym_for
 from privacy.sealed_files import private_storage, sealed_file_delete, sealed_file_save
+from recommendations.models import Interaction
+from recommendations.services import interaction_record
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnAttempt, TryOnJob
 from tryon_worker.messages import RENDER_QUEUE, RENDER_TASK, RenderRequest, TryOnEvent
@@ -50,6 +51,7 @@ def tryon_job_request(*, shopper: Shopper, garment: Garment, photo: ShopperPhoto
             code="too_many_jobs",
         )
     job = TryOnJob.objects.create(shopper=shopper, garment=garment, photo=photo)
+    interaction_record(shopper=shopper, garment=garment, kind=Interaction.Kind.TRYON)
     job_id = job.pk
     transaction.on_commit(lambda: tryon_job_dispatch(job=TryOnJob.objects.get(pk=job_id)))
     return job
@@ -67,7 +69,7 @@ def tryon_job_dispatch(*, job: TryOnJob) -> None:
     message = RenderRequest(
         job_id=job_id,
         attempt=job.dispatches + 1,
-        subject=pseudonym_for(subject=f"shopper:{job.shopper_id}"),
+        subject=job.shopper.pseudonym,
         person_blob=job.photo.blob_name,
         person_key=data_key_wrap(photo_key, transport_key=_transport_key(), job_id=job_id),
         garment_image=image.image.name,

@@ -1,0 +1,53 @@
+"""'Suggested for you': the page and the API."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.selectors import garment_list_public
+from recommendations.models import Interaction
+from recommendations.selectors import suggestions_for
+from recommendations.services import interaction_record
+from shoppers.views import shopper_or_404
+
+
+@login_required
+def suggestions_page(request: HttpRequest) -> HttpResponse:
+    view = suggestions_for(shopper=shopper_or_404(request), limit=24)
+    return render(request, "recommendations/suggestions.html", {"suggestions": view})
+
+
+@login_required
+@require_POST
+def garment_like(request: HttpRequest, garment_id: int) -> HttpResponse:
+    garment = get_object_or_404(garment_list_public(), pk=garment_id)
+    interaction_record(shopper=shopper_or_404(request), garment=garment, kind=Interaction.Kind.LIKE)
+    return redirect("catalog:garment_detail", garment_id=garment.pk)
+
+
+class SuggestionListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        garment_id = serializers.IntegerField(source="garment.pk")
+        name = serializers.CharField(source="garment.name")
+        size = serializers.CharField()
+        reasons = serializers.ListField(child=serializers.CharField())
+
+    def get(self, request: Request) -> Response:
+        view = suggestions_for(shopper=shopper_or_404(request))
+        return Response(
+            {
+                "strategy": view.strategy,
+                "body_shape": view.body_shape,
+                "body_shape_reason": view.body_shape_reason,
+                "notice": view.notice,
+                "items": self.OutputSerializer(view.items, many=True).data,
+            }
+        )
