@@ -42,6 +42,7 @@ def _redis_server() -> Iterator[None]:
 def _media_storage(settings, tmp_path: Path) -> None:
     """Every test writes media and private blobs under its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RECOMMENDER_DATA_DIR = tmp_path / "recommender"
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -149,11 +150,11 @@ def storefront_worker(worker_processes: WorkerProcesses) -> Callable[..., subpro
 @pytest.fixture
 def tryon_worker(worker_processes: WorkerProcesses) -> Callable[..., subprocess.Popen]:
     """Start a try-on worker process (no Django; no master keys; pseudonymous messages)."""
-    from tryon.worker_env import tryon_worker_env
+    from core.worker_env import worker_env
 
     def start(name: str = "tryon", env: dict[str, str] | None = None) -> subprocess.Popen:
         return worker_processes.start(
-            "tryon_worker.celery_app", "tryon", name, {**tryon_worker_env(), **(env or {})}
+            "tryon_worker.celery_app", "tryon", name, {**worker_env(), **(env or {})}
         )
 
     return start

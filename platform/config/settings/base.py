@@ -204,6 +204,8 @@ WORKER_TRANSPORT_KEY = env("FITTINGROOM_WORKER_KEY", default="")
 # A running job silent for this long lost its worker; a queued one this old lost its message.
 TRYON_RUNNING_STALE_AFTER_S = env.int("TRYON_RUNNING_STALE_AFTER_S", default=10 * 60)
 TRYON_QUEUED_STALE_AFTER_S = env.int("TRYON_QUEUED_STALE_AFTER_S", default=30 * 60)
+# Where a laptop's recommender worker keeps its index and profiles (production: a volume).
+RECOMMENDER_DATA_DIR = Path(env("RECOMMENDER_DATA_DIR", default=str(VAR_DIR / "recommender")))
 # Links in e-mails point here.
 FITTINGROOM_BASE_URL = env("FITTINGROOM_BASE_URL", default="http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {

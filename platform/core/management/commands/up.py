@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.embedded_redis import EmbeddedRedis
-from tryon.worker_env import tryon_worker_env
+from core.worker_env import worker_env
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -67,13 +67,19 @@ class Command(BaseCommand):
                 "--queues", "tryon", "--concurrency", "1", "--prefetch-multiplier", "1",
                 "--loglevel", "INFO", "--hostname", "tryon@%h",
             ]  # fmt: skip
+            recommender_cmd = [
+                sys.executable, "-m", "celery", "-A", "recommender.celery_app", "worker",
+                "--queues", "recommender", "--concurrency", "1", "--prefetch-multiplier", "1",
+                "--loglevel", "INFO", "--hostname", "recommender@%h",
+            ]  # fmt: skip
             web_cmd = [
                 sys.executable, "-m", "uvicorn", "config.asgi:application",
                 "--app-dir", str(settings.PLATFORM_DIR), "--host", host, "--port", str(port),
             ]  # fmt: skip
             commands = [
                 ("storefront worker", worker_cmd, env),
-                ("try-on worker", tryon_cmd, tryon_worker_env(env)),
+                ("try-on worker", tryon_cmd, worker_env(env)),
+                ("recommender worker", recommender_cmd, worker_env(env)),
                 ("web", web_cmd, env),
             ]
             for name, command, command_env in commands:

@@ -1,4 +1,5 @@
-"""The environment of a try-on worker process started next to this storefront (laptop, tests).
+"""The environment of a worker process (try-on, recommender) started next to this storefront
+on a laptop or in tests.
 
 A worker gets the broker, where to read and write blobs, and the transport key: never the
 master encryption keys, the database or the Django secret.
@@ -17,8 +18,8 @@ WITHHELD = (
 )
 
 
-def tryon_worker_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment variables for `celery -A tryon_worker.celery_app worker` on local storage."""
+def worker_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment variables for a plain-Python worker on local storage."""
     env = {k: v for k, v in (base if base is not None else os.environ).items() if k not in WITHHELD}
     private_root = settings.STORAGES["private"].get("OPTIONS", {}).get("location")
     if private_root is None:
@@ -28,6 +29,7 @@ def tryon_worker_env(base: dict[str, str] | None = None) -> dict[str, str]:
         FITTINGROOM_WORKER_KEY=settings.WORKER_TRANSPORT_KEY,
         TRYON_PUBLIC_STORE_URL=f"file://{settings.MEDIA_ROOT}",
         TRYON_PRIVATE_STORE_URL=f"file://{private_root}",
+        RECOMMENDER_DATA_DIR=str(settings.RECOMMENDER_DATA_DIR),
         PYTHONPATH=str(settings.BASE_DIR),
     )
     return env
