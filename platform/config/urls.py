@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from core.views import health, public_media
+from notifications.live_stream import live_events
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("api/shoppers/", include("shoppers.api.urls")),
     path("account/", include("shoppers.urls")),
     path("tryon/", include("tryon.urls")),
+    path("live/", live_events, name="live_events"),
     path("suggestions/", include("recommendations.urls")),
     path("", include("catalog.urls")),
 ]

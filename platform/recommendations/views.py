@@ -19,6 +19,10 @@ from shoppers.views import shopper_or_404
 
 @login_required
 def suggestions_page(request: HttpRequest) -> HttpResponse:
+    """All suggestions; ``?partial=1`` returns just the cards (for live refresh)."""
+    if request.GET.get("partial") == "1":
+        view = suggestions_for(shopper=shopper_or_404(request), limit=6)
+        return render(request, "recommendations/_cards.html", {"suggestions": view})
     view = suggestions_for(shopper=shopper_or_404(request), limit=24)
     return render(request, "recommendations/suggestions.html", {"suggestions": view})
 

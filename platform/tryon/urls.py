@@ -1,6 +1,5 @@
 from django.urls import path
 
-from notifications.live_stream import live_events
 from tryon import views
 
 app_name = "tryon"
@@ -8,7 +7,6 @@ app_name = "tryon"
 urlpatterns = [
     path("", views.job_list, name="job_list"),
     path("new/", views.job_create, name="job_create"),
-    path("events/", live_events, name="live_events"),
     path("<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("<uuid:job_id>/cancel/", views.job_cancel, name="job_cancel"),
     path("<uuid:job_id>/result.webp", views.result_image, name="result_image"),

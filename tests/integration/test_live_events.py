@@ -66,7 +66,7 @@ def test_page_gets_updates_and_the_final_state_after_reconnecting(
     job = tryon_job_request(shopper=shopper, garment=garment, photo=photo_of())
     cookie = _session_cookie(shopper.user)
 
-    stream = SseClient(web_server.url, "/tryon/events/", cookie)
+    stream = SseClient(web_server.url, "/live/", cookie)
     assert stream.response.status == 200
     assert stream.response.getheader("Content-Type") == "text/event-stream"
     snapshot = stream.next_event()
@@ -86,7 +86,7 @@ def test_page_gets_updates_and_the_final_state_after_reconnecting(
 
     # The job finishes while the page is disconnected; reconnecting must show the final state.
     tryon_event_apply(event=worker_result_event(job, "r1"))
-    again = SseClient(web_server.url, "/tryon/events/", cookie)
+    again = SseClient(web_server.url, "/live/", cookie)
     final = again.next_event()
     again.close()
     assert (final["state"], final["stage"]) == ("succeeded", "done")
@@ -98,5 +98,5 @@ def test_page_gets_updates_and_the_final_state_after_reconnecting(
 
 
 def test_stream_refuses_anonymous_visitors(web_server) -> None:
-    stream = SseClient(web_server.url, "/tryon/events/", cookie="")
+    stream = SseClient(web_server.url, "/live/", cookie="")
     assert stream.response.status == 401
