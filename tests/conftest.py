@@ -160,6 +160,19 @@ def tryon_worker(worker_processes: WorkerProcesses) -> Callable[..., subprocess.
     return start
 
 
+@pytest.fixture
+def recommender_worker(worker_processes: WorkerProcesses) -> Callable[..., subprocess.Popen]:
+    """Start a recommender worker process (no Django; pseudonyms and garment ids only)."""
+    from core.worker_env import worker_env
+
+    def start(name: str = "recommender", env: dict[str, str] | None = None) -> subprocess.Popen:
+        return worker_processes.start(
+            "recommender.celery_app", "recommender", name, {**worker_env(), **(env or {})}
+        )
+
+    return start
+
+
 def _wait_for_worker(
     process: subprocess.Popen, log_path: Path, timeout_s: float = 90.0, start_offset: int = 0
 ) -> None:
