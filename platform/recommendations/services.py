@@ -5,19 +5,15 @@ import logging
 from datetime import datetime
 
 from celery import current_app
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
 from notifications.services import live_publish
-from privacy.crypto import blob_data_key
-from privacy.keyring import active_keyring
-from privacy.sealed_files import private_storage
+from privacy.worker_keys import blob_key_for_worker
 from recommendations.models import Interaction, SuggestionSet
 from recommender import messages as contract
 from shoppers.models import Shopper, ShopperPhoto
-from tryon_worker.sealing import data_key_wrap, transport_key_load
 
 logger = logging.getLogger(__name__)
 
@@ -73,14 +69,8 @@ def shopper_profile_publish(*, shopper: Shopper, photo: ShopperPhoto | None = No
     preferred_size = str(declared.pop("preferred_size", ""))
     photo_blob = photo_key = ""
     if photo is not None:
-        with private_storage().open(photo.blob_name, "rb") as handle:
-            data_key = blob_data_key(handle.read(), keyring=active_keyring())
         photo_blob = photo.blob_name
-        photo_key = data_key_wrap(
-            data_key,
-            transport_key=transport_key_load(settings.WORKER_TRANSPORT_KEY),
-            job_id=shopper.pseudonym,
-        )
+        photo_key = blob_key_for_worker(blob_name=photo.blob_name, bound_to=shopper.pseudonym)
     _send(
         contract.PROFILE_UPDATE_TASK,
         contract.ProfileUpdate(

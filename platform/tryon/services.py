@@ -11,20 +11,14 @@ from django.utils import timezone
 from catalog.models import Garment, GarmentImage
 from core.exceptions import ApplicationError
 from notifications.services import live_publish, tryon_ready_email_queue
-from privacy.crypto import blob_data_key
-from privacy.keyring import active_keyring
 from privacy.sealed_files import private_storage, sealed_file_delete, sealed_file_save
+from privacy.worker_keys import blob_key_for_worker, data_key_from_worker
 from recommendations.models import Interaction
 from recommendations.services import interaction_record
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnAttempt, TryOnJob
 from tryon_worker.messages import RENDER_QUEUE, RENDER_TASK, RenderRequest, TryOnEvent
-from tryon_worker.sealing import (
-    data_key_unwrap,
-    data_key_wrap,
-    result_open,
-    transport_key_load,
-)
+from tryon_worker.sealing import result_open
 
 logger = logging.getLogger(__name__)
 MAX_ACTIVE_JOBS_PER_SHOPPER = 3
@@ -63,15 +57,13 @@ def tryon_job_dispatch(*, job: TryOnJob) -> None:
         _job_fail(job, "photo_deleted", "The photo for this picture was deleted.")
         return
     image = _garment_image(job.garment)
-    with private_storage().open(job.photo.blob_name, "rb") as handle:
-        photo_key = blob_data_key(handle.read(), keyring=active_keyring())
     job_id = str(job.public_id)
     message = RenderRequest(
         job_id=job_id,
         attempt=job.dispatches + 1,
         subject=job.shopper.pseudonym,
         person_blob=job.photo.blob_name,
-        person_key=data_key_wrap(photo_key, transport_key=_transport_key(), job_id=job_id),
+        person_key=blob_key_for_worker(blob_name=job.photo.blob_name, bound_to=job_id),
         garment_image=image.image.name,
         garment_category=job.garment.category,
         renderer=job.renderer,
@@ -220,9 +212,7 @@ def _result_store(event: TryOnEvent) -> str:
     storage = private_storage()
     with storage.open(event.result_blob, "rb") as handle:
         sealed = handle.read()
-    data_key = data_key_unwrap(
-        event.result_key, transport_key=_transport_key(), job_id=event.job_id
-    )
+    data_key = data_key_from_worker(event.result_key, bound_to=event.job_id)
     picture = result_open(sealed, data_key=data_key)
     name = sealed_file_save(content=picture, folder="results", context=RESULT_STORAGE_CONTEXT)
     blob = event.result_blob
@@ -240,7 +230,3 @@ def _garment_image(garment: Garment) -> GarmentImage | None:
     images = garment.images.all()
     product = [i for i in images if i.role == GarmentImage.Role.PRODUCT]
     return (product or list(images) or [None])[0]
-
-
-def _transport_key() -> bytes:
-    return transport_key_load(settings.WORKER_TRANSPORT_KEY)

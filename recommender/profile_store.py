@@ -1,0 +1,230 @@
+"""Shopper profiles, keyed by pseudonym: body shape, measurements, taste and recent activity.
+
+One SQLite file (``profiles.sqlite3`` in the data directory) shared by every process. A
+profile holds only what the recommender derives from pseudonymous messages: no name, no
+e-mail, no photo (a photo is read, measured and dropped; only proportions are kept).
+Subjects must look like the storefront's pseudonyms (``psn_`` and letters, digits, ``_``
+or ``-``), so an e-mail address or a name sent by mistake is refused rather than stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from recommender.body_shape import BODY_VECTOR_DIM, EstimatedBody
+from recommender.sqlite_db import SqliteDatabase
+from recommender.style import STYLE_DIM, TasteVector
+
+#: Interactions kept per shopper (for reasons and to leave known garments out).
+RECENT_INTERACTIONS = 200
+_PSEUDONYM = re.compile(r"psn_[A-Za-z0-9_-]{1,96}")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS profiles (
+    subject TEXT PRIMARY KEY,
+    declared TEXT NOT NULL,
+    preferred_size TEXT NOT NULL,
+    estimate TEXT,
+    photo_notice TEXT NOT NULL,
+    body_shape TEXT NOT NULL,
+    body_reason TEXT NOT NULL,
+    body_vector BLOB,
+    taste BLOB,
+    taste_mass REAL NOT NULL,
+    taste_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS interactions (
+    subject TEXT NOT NULL,
+    garment_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (subject, garment_id, kind, at)
+);
+CREATE INDEX IF NOT EXISTS interactions_recent ON interactions (subject, at);
+"""
+
+
+class SubjectError(ValueError):
+    """A subject that is not a pseudonym (the recommender never stores identities)."""
+
+
+def subject_checked(subject: str) -> str:
+    """The subject if it is a pseudonym; SubjectError otherwise."""
+    if not isinstance(subject, str) or not _PSEUDONYM.fullmatch(subject):
+        raise SubjectError("subject must be a pseudonym (psn_...), never an identity")
+    return subject
+
+
+@dataclass(frozen=True)
+class RecentInteraction:
+    garment_id: int
+    kind: str
+    at: float  # epoch seconds
+
+
+@dataclass
+class ShopperProfile:
+    """Everything the recommender knows of one pseudonymous shopper."""
+
+    subject: str
+    declared: dict[str, float] = field(default_factory=dict)  # cm, as the shopper gave them
+    preferred_size: str = ""
+    estimate: EstimatedBody | None = None  # from their latest usable photo
+    photo_notice: str = ""  # why their latest photo could not be used ("" when it could)
+    body_shape: str = ""
+    body_reason: str = ""
+    body_vector: np.ndarray | None = None
+    taste: TasteVector = field(default_factory=TasteVector.empty)
+
+    def body_cm(self) -> tuple[dict[str, float], bool]:
+        """Girths for sizing and whether any is a photo estimate (declared ones win)."""
+        estimated = self.estimate.girths_cm(self.declared.get("height_cm")) if self.estimate else {}
+        merged = {**estimated, **{k: v for k, v in self.declared.items() if v}}
+        from_photo = any(k not in self.declared for k in estimated)
+        return merged, from_photo
+
+
+class ProfileStore:
+    """Shopper profiles and recent interactions in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = SqliteDatabase(path, _SCHEMA)
+
+    def get(self, subject: str) -> ShopperProfile:
+        """The shopper's profile (an empty one for a subject never seen)."""
+        subject_checked(subject)
+        with self.db.read() as connection:
+            row = connection.execute(
+                "SELECT * FROM profiles WHERE subject = ?", (subject,)
+            ).fetchone()
+        return _profile(row) if row is not None else ShopperProfile(subject=subject)
+
+    def save(self, profile: ShopperProfile) -> None:
+        """Store a profile's body and measurement fields (taste is changed by ``add_signal``)."""
+        subject_checked(profile.subject)
+        with self.db.write() as connection:
+            connection.execute(
+                "INSERT INTO profiles (subject, declared, preferred_size, estimate, photo_notice, "
+                "body_shape, body_reason, body_vector, taste, taste_mass, taste_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, ?) ON CONFLICT (subject) DO UPDATE "
+                "SET declared = excluded.declared, preferred_size = excluded.preferred_size, "
+                "estimate = excluded.estimate, photo_notice = excluded.photo_notice, "
+                "body_shape = excluded.body_shape, body_reason = excluded.body_reason, "
+                "body_vector = excluded.body_vector, updated_at = excluded.updated_at",
+                (
+                    profile.subject,
+                    json.dumps(profile.declared),
+                    profile.preferred_size,
+                    json.dumps(asdict(profile.estimate)) if profile.estimate else None,
+                    profile.photo_notice,
+                    profile.body_shape,
+                    profile.body_reason,
+                    (
+                        np.asarray(profile.body_vector, dtype=np.float32).tobytes()
+                        if profile.body_vector is not None
+                        else None
+                    ),
+                    time.time(),
+                ),
+            )
+
+    def add_interaction(
+        self, subject: str, garment_id: int, kind: str, at: float, vector: np.ndarray | None
+    ) -> bool:
+        """Record an interaction and fold the garment's vector into the shopper's taste.
+
+        Returns False for a duplicate (a redelivered message): nothing changes twice.
+        ``vector`` is None when the garment is unknown: the interaction is kept, taste isn't
+        changed.
+        """
+        subject_checked(subject)
+        with self.db.write() as connection:
+            inserted = connection.execute(
+                "INSERT OR IGNORE INTO interactions (subject, garment_id, kind, at) "
+                "VALUES (?, ?, ?, ?)",
+                (subject, garment_id, kind, at),
+            ).rowcount
+            if not inserted:
+                return False
+            connection.execute(
+                "DELETE FROM interactions WHERE subject = ? AND rowid NOT IN (SELECT rowid "
+                "FROM interactions WHERE subject = ? ORDER BY at DESC LIMIT ?)",
+                (subject, subject, RECENT_INTERACTIONS),
+            )
+            row = connection.execute(
+                "SELECT taste, taste_mass, taste_at FROM profiles WHERE subject = ?", (subject,)
+            ).fetchone()
+            if row is None:
+                connection.execute(
+                    "INSERT INTO profiles (subject, declared, preferred_size, estimate, "
+                    "photo_notice, body_shape, body_reason, body_vector, taste, taste_mass, "
+                    "taste_at, updated_at) VALUES (?, '{}', '', NULL, '', '', '', NULL, NULL, "
+                    "0, 0, ?)",
+                    (subject, time.time()),
+                )
+            if vector is None:
+                return True
+            taste = _taste(row) if row is not None else TasteVector.empty()
+            taste.add(vector, kind=kind, at=at)
+            connection.execute(
+                "UPDATE profiles SET taste = ?, taste_mass = ?, taste_at = ?, updated_at = ? "
+                "WHERE subject = ?",
+                (taste.total.tobytes(), taste.mass, taste.at, time.time(), subject),
+            )
+        return True
+
+    def recent_interactions(
+        self, subject: str, limit: int = RECENT_INTERACTIONS
+    ) -> list[RecentInteraction]:
+        """The shopper's latest interactions, newest first."""
+        subject_checked(subject)
+        with self.db.read() as connection:
+            rows = connection.execute(
+                "SELECT garment_id, kind, at FROM interactions WHERE subject = ? "
+                "ORDER BY at DESC LIMIT ?",
+                (subject, limit),
+            ).fetchall()
+        return [RecentInteraction(r["garment_id"], r["kind"], r["at"]) for r in rows]
+
+    def forget(self, subject: str) -> None:
+        """Erase everything about a shopper (profile and interactions)."""
+        subject_checked(subject)
+        with self.db.write() as connection:
+            connection.execute("DELETE FROM profiles WHERE subject = ?", (subject,))
+            connection.execute("DELETE FROM interactions WHERE subject = ?", (subject,))
+
+
+def _taste(row) -> TasteVector:
+    if row["taste"] is None:
+        return TasteVector.empty()
+    total = np.frombuffer(row["taste"], dtype=np.float32).copy()
+    if total.shape != (STYLE_DIM,):
+        return TasteVector.empty()  # written by a build with another vector layout
+    return TasteVector(total, float(row["taste_mass"]), float(row["taste_at"]))
+
+
+def _profile(row) -> ShopperProfile:
+    estimate = json.loads(row["estimate"]) if row["estimate"] else None
+    vector = None
+    if row["body_vector"] is not None:
+        vector = np.frombuffer(row["body_vector"], dtype=np.float32).copy()
+        if vector.shape != (BODY_VECTOR_DIM,):
+            vector = None
+    return ShopperProfile(
+        subject=row["subject"],
+        declared=json.loads(row["declared"]),
+        preferred_size=row["preferred_size"],
+        estimate=EstimatedBody(**estimate) if estimate else None,
+        photo_notice=row["photo_notice"],
+        body_shape=row["body_shape"],
+        body_reason=row["body_reason"],
+        body_vector=vector,
+        taste=_taste(row),
+    )
