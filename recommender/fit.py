@@ -1,10 +1,12 @@
 """Size advice: which size of a garment fits a shopper, and how well.
 
-A garment's size chart gives, per size, the body girths it is made for (chest, waist, hips in
-cm, as the storefront's size rows carry them). Each size is scored against the shopper's
-girths with a Gaussian on the difference: 1.0 is a perfect fit, ~0.6 one tolerance off. A
-body larger than the size (too tight) costs more than one smaller (too loose). ``length_cm``
-is the garment's own length, not a body measure, and is not scored.
+A garment's size chart gives, per size, girths in cm (chest, waist, hips), as the
+storefront's size rows carry them: the body a size is made for. Shops also publish charts of
+the garment itself, which add ease (a coat's chest is ~10 cm more than the body's), so a
+garment up to ``EASE_CM`` of its category larger than the body costs nothing. Beyond that,
+and wherever the body is larger than the size (too tight, which costs more than too loose),
+the score falls as a Gaussian: 1.0 is a perfect fit, ~0.6 one ``TOLERANCE_CM`` off.
+``length_cm`` is the garment's own length, not a body measure, and is not scored.
 
 Without girths the shopper's declared size label is used when the chart has it.
 """
@@ -23,6 +25,9 @@ TIGHT_PENALTY = 1.5
 #: Below this score no size of the garment fits.
 MIN_FIT = 0.25
 GIRTHS = ("chest_cm", "waist_cm", "hips_cm")
+#: Room a garment may have over the body at no cost, by category (cm of girth).
+EASE_CM = {"top": 8.0, "dress": 6.0, "bottom": 4.0, "outerwear": 14.0}
+DEFAULT_EASE_CM = 6.0
 
 
 @dataclass(frozen=True)
@@ -36,16 +41,25 @@ class SizeAdvice:
     fits: bool  # False when the shopper's size is known and no size in stock fits
 
 
-def size_fit_score(size: dict[str, Any], body_cm: dict[str, float]) -> float | None:
+def size_fit_score(
+    size: dict[str, Any], body_cm: dict[str, float], *, category: str = ""
+) -> float | None:
     """How well one size row fits the girths in ``body_cm`` (None: nothing to compare)."""
+    ease = EASE_CM.get(category, DEFAULT_EASE_CM)
     terms = []
     for key in GIRTHS:
         made_for, body = size.get(key), body_cm.get(key)
         if made_for is None or body is None:
             continue
-        difference = float(body) - float(made_for)
-        weight = TIGHT_PENALTY if difference > 0 else 1.0
-        terms.append((weight * difference / TOLERANCE_CM) ** 2)
+        room = float(made_for) - float(body)
+        if room < 0:
+            terms.append((TIGHT_PENALTY * room / TOLERANCE_CM) ** 2)
+        else:
+            # Within the ease: free, with a slight pull to the middle so that of two sizes
+            # that both fit, the one with ordinary room wins over the skin-tight one.
+            over = max(0.0, room - ease)
+            middle = abs(room - ease / 2) / max(ease / 2, 1.0)
+            terms.append((over / TOLERANCE_CM) ** 2 + 0.05 * middle**2)
     if not terms:
         return None
     return math.exp(-0.5 * sum(terms) / len(terms))
@@ -57,15 +71,17 @@ def size_advice(
     body_cm: dict[str, float],
     preferred_size: str = "",
     estimated: bool = False,
+    category: str = "",
 ) -> SizeAdvice:
     """The best in-stock size for a shopper.
 
     ``body_cm`` are the shopper's girths (declared, or estimated when ``estimated``);
     ``preferred_size`` is the label they declared, used when the chart and the girths have
-    nothing in common. A size out of stock is never advised.
+    nothing in common; ``category`` sets the ease allowed. A size out of stock is never
+    advised.
     """
     in_stock = [s for s in sizes if int(s.get("stock") or 0) > 0 and s.get("label")]
-    scored = [(size_fit_score(s, body_cm), s) for s in in_stock]
+    scored = [(size_fit_score(s, body_cm, category=category), s) for s in in_stock]
     measured = [(score, s) for score, s in scored if score is not None]
     if measured:
         score, best = max(measured, key=lambda pair: pair[0])

@@ -119,7 +119,7 @@ CONFIDENCE_HALF_MASS = 2.0
 DIVERSITY_PENALTY = 0.15
 MAX_CATEGORY_SHARE = 0.5
 #: A taste reason needs the garment to be at least this close to something the shopper did.
-TASTE_REASON_SIMILARITY = 0.55
+TASTE_REASON_SIMILARITY = 0.65
 
 _VERBS = {"view": "viewed", "tryon": "tried on", "like": "liked", "purchase": "bought"}
 _VERB_ORDER = {"purchase": 0, "like": 1, "tryon": 2, "view": 3}
@@ -210,6 +210,7 @@ def rank(
             body_cm=context.body_cm,
             preferred_size=context.preferred_size,
             estimated=context.body_cm_estimated,
+            category=doc.category,
         )
         if context.size_known and not advice.fits:
             continue

@@ -9,8 +9,6 @@ and dropped (retrying cannot fix it); storage and broker hiccups are retried wit
 import logging
 import threading
 
-from celery import Task
-
 from recommender.celery_app import app
 from recommender.config import RecommenderSettings
 from recommender.messages import (
