@@ -352,7 +352,12 @@ def body_shape_from(
     if "waist_to_bust" not in ratios and {"waist_to_hip", "bust_to_hip"} <= ratios.keys():
         ratios["waist_to_bust"] = ratios["waist_to_hip"] / ratios["bust_to_hip"]
         origin["waist_to_bust"] = origin["waist_to_hip"]
-    shape = _classify(ratios)
+    basis = dict(ratios)
+    if origin.get("bust_to_hip") == "declared":
+        # Tape-measured girths settle the balance; a photo's shoulder width (a rough
+        # silhouette estimate) must not overrule them.
+        basis.pop("shoulder_to_hip", None)
+    shape = _classify(basis)
     if shape is None:
         return None
     sources = set(origin.values())

@@ -249,6 +249,17 @@ class CatalogueStore:
         with self.db.read() as connection:
             return [r[0] for r in connection.execute("SELECT garment_id FROM garments")]
 
+    def sample_in_stock_vectors(self, limit: int) -> np.ndarray:
+        """Vectors of up to ``limit`` in-stock garments picked at random (for statistics)."""
+        with self.db.read() as connection:
+            rows = connection.execute(
+                "SELECT vector FROM garments WHERE in_stock = 1 ORDER BY random() LIMIT ?",
+                (limit,),
+            ).fetchall()
+        if not rows:
+            return np.zeros((0, STYLE_DIM), dtype=np.float32)
+        return np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float32).reshape(-1, STYLE_DIM)
+
     def index_generation(self) -> str:
         """Changes when a rebuild replaced the saved index ("" before the first rebuild)."""
         with self.db.read() as connection:

@@ -55,11 +55,12 @@ def size_fit_score(
         if room < 0:
             terms.append((TIGHT_PENALTY * room / TOLERANCE_CM) ** 2)
         else:
-            # Within the ease: free, with a slight pull to the middle so that of two sizes
-            # that both fit, the one with ordinary room wins over the skin-tight one.
+            # Within the ease: nearly free, with a slight pull towards a quarter of the ease
+            # (a body chart's own size, or one up for coats worn over layers), so of two
+            # sizes that both fit, the snugger, ordinary one wins.
             over = max(0.0, room - ease)
-            middle = abs(room - ease / 2) / max(ease / 2, 1.0)
-            terms.append((over / TOLERANCE_CM) ** 2 + 0.05 * middle**2)
+            off_target = abs(room - ease / 4) / max(ease / 2, 1.0)
+            terms.append((over / TOLERANCE_CM) ** 2 + 0.1 * off_target**2)
     if not terms:
         return None
     return math.exp(-0.5 * sum(terms) / len(terms))

@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import threading
+import zipfile
 from array import array
 from pathlib import Path
 from typing import Literal
@@ -314,7 +315,7 @@ class GarmentIndex:
                 index._index = faiss.deserialize_index(parts["faiss"])
                 garment_of = parts["garment_of"].astype(np.int64)
                 dead = set(parts["dead"].astype(np.int64).tolist())
-        except (OSError, KeyError, json.JSONDecodeError, RuntimeError) as exc:
+        except (OSError, KeyError, ValueError, RuntimeError, zipfile.BadZipFile) as exc:
             raise ValueError(f"not a garment index: {exc}") from exc
         if index.kind == "exact":
             for garment_id in faiss.vector_to_array(index._index.id_map).tolist():

@@ -2,15 +2,17 @@
 
 Scoring blends four signals, each explainable:
 
-* taste: cosine between the shopper's decayed taste vector and the garment, weighted by how
-  much the shopper has done (``confidence``): "close to the linen shirt you tried on";
+* taste: half the cosine between the shopper's decayed taste vector (centred on the
+  catalogue's mean, so what every garment shares does not count) and the garment, half its
+  mean cosine with the few garments the shopper acted on that are most like it; weighted by
+  how much the shopper has done (``confidence``): "close to the linen shirt you tried on";
 * body shape: dressmaking rules of which cuts flatter which shape (``SHAPE_STYLES``), matched
   on the garment's style tags, name and description: "suits an hourglass shape: wrap waist";
   cuts a shape is usually advised against count against the garment;
 * fit: the best in-stock size from the garment's size chart (``fit.size_advice``); garments
   with no size that fits the shopper are left out: "your size: M";
-* popularity: a decayed count of everybody's interactions, a prior that matters most when
-  little is known about the shopper: "popular right now".
+* popularity: a decayed count of everybody's interactions, a prior that leads while little
+  is known about the shopper and keeps a share after: "popular right now".
 
 Then a greedy diversity pass (maximal marginal relevance) keeps near-duplicates apart and
 no single category above half the list.
@@ -112,11 +114,15 @@ SHAPE_STYLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 TASTE_WEIGHT = 1.0
 SHAPE_WEIGHT = 0.25
 FIT_WEIGHT = 0.15
-POPULARITY_WEIGHT = 0.1
-COLD_POPULARITY_WEIGHT = 0.4  # with nothing personal known, popularity leads
+POPULARITY_WEIGHT = 0.4
+COLD_POPULARITY_WEIGHT = 0.6  # with nothing personal known, popularity leads
 #: Taste confidence: mass / (mass + this); one view gives 0.33, one purchase 0.75.
 CONFIDENCE_HALF_MASS = 2.0
-DIVERSITY_PENALTY = 0.15
+DIVERSITY_PENALTY = 0.1
+#: Share of the taste score from the garments the shopper acted on most like this one (the
+#: rest from their taste vector): a shopper with two styles is not averaged into neither.
+NEIGHBOUR_SHARE = 0.5
+NEIGHBOUR_TOP = 5
 MAX_CATEGORY_SHARE = 0.5
 #: A taste reason needs the garment to be at least this close to something the shopper did.
 TASTE_REASON_SIMILARITY = 0.65
@@ -156,7 +162,7 @@ def shape_affinity(shape: str, garment: StoredGarment) -> tuple[float, str]:
 class ShopperContext:
     """What ranking knows of the shopper (all optional: a cold start has none of it)."""
 
-    taste: np.ndarray | None = None  # unit vector
+    taste: np.ndarray | None = None  # unit vector, centred on the catalogue's mean
     taste_mass: float = 0.0
     body_shape: str = ""
     body_label: str = ""  # "an hourglass shape"
@@ -198,9 +204,18 @@ def rank(
         return []
     seen = {r.garment_id for r in context.recent}
     confidence = context.taste_mass / (context.taste_mass + CONFIDENCE_HALF_MASS)
-    pop_weight = POPULARITY_WEIGHT if context.personal else COLD_POPULARITY_WEIGHT
+    # The less the shopper has done, the more everybody else's choices lead.
+    pop_weight = confidence * POPULARITY_WEIGHT + (1 - confidence) * COLD_POPULARITY_WEIGHT
     pop_scale = math.log1p(popularity_max) if popularity_max > 0 else 1.0
     scored: list[tuple[float, Ranked]] = []
+    # Garments the shopper acted on, as a matrix: one product per candidate gives both the
+    # neighbour part of the taste score and the garment its reason names.
+    acted_on = [r for r in context.recent if r.garment_id in context.recent_garments]
+    neighbours = (
+        np.stack([context.recent_garments[r.garment_id].vector for r in acted_on])
+        if acted_on
+        else None
+    )
     for garment_id, garment in candidates.items():
         doc = garment.document
         if garment_id in seen or not doc.in_stock:
@@ -218,9 +233,14 @@ def rank(
         score = 0.0
         if context.taste is not None:
             similarity = float(np.dot(context.taste, garment.vector))
+            reason = ""
+            if neighbours is not None:
+                to_each = neighbours @ garment.vector
+                closest = float(np.sort(to_each)[-NEIGHBOUR_TOP:].mean())
+                similarity = (1 - NEIGHBOUR_SHARE) * similarity + NEIGHBOUR_SHARE * closest
+                reason = _taste_reason(to_each, acted_on, context)
             contribution = TASTE_WEIGHT * confidence * similarity
             score += contribution
-            reason = _taste_reason(garment, context)
             if reason:
                 parts.append((contribution, reason))
         if context.body_shape:
@@ -246,21 +266,20 @@ def rank(
     return [r.suggestion for r in _diverse(scored, limit)]
 
 
-def _taste_reason(garment: StoredGarment, context: ShopperContext) -> str:
-    """ "close to the <garment> you <did>", naming the closest garment the shopper acted on."""
-    best: tuple[float, int, RecentInteraction] | None = None
-    for interaction in context.recent:
-        other = context.recent_garments.get(interaction.garment_id)
-        if other is None:
-            continue
-        similarity = float(np.dot(garment.vector, other.vector))
-        key = (similarity, -_VERB_ORDER.get(interaction.kind, 9), interaction)
-        if best is None or key[:2] > best[:2]:
-            best = key
-    if best is None or best[0] < TASTE_REASON_SIMILARITY:
+def _taste_reason(
+    similarities: np.ndarray, acted_on: list[RecentInteraction], context: ShopperContext
+) -> str:
+    """ "close to the <garment> you <did>", naming the closest garment the shopper acted on
+    (of equally close ones, the strongest signal: bought over liked over tried on)."""
+    best = max(
+        range(len(acted_on)),
+        key=lambda i: (round(float(similarities[i]), 3), -_VERB_ORDER[acted_on[i].kind]),
+    )
+    if similarities[best] < TASTE_REASON_SIMILARITY:
         return ""
-    other = context.recent_garments[best[2].garment_id]
-    return f"close to the {_lower_first(other.document.name)} you {_VERBS[best[2].kind]}"
+    interaction = acted_on[best]
+    other = context.recent_garments[interaction.garment_id]
+    return f"close to the {_lower_first(other.document.name)} you {_VERBS[interaction.kind]}"
 
 
 def _lower_first(name: str) -> str:

@@ -56,6 +56,7 @@ from recommender.style import (
     image_features,
     sentence_encoder,
 )
+from tryon_worker.blob_store import BlobStore
 from tryon_worker.errors import TryOnInputError
 from tryon_worker.image_decode import decode_image
 
@@ -66,6 +67,8 @@ SNAPSHOT_EVERY = 1000
 #: Candidates fetched from each source before ranking, per suggestion asked for.
 CANDIDATES_PER_ITEM = 10
 MIN_CANDIDATES = 100
+#: Garments sampled to estimate the catalogue's mean vector.
+CENTRE_SAMPLE = 5000
 #: Declared measurements outside this range (cm) are typing mistakes, not bodies.
 _PLAUSIBLE_CM = (20.0, 300.0)
 
@@ -95,6 +98,7 @@ class Recommender:
         self._generation = ""
         self._unsaved = 0
         self._shape_queries: dict[str, np.ndarray] = {}
+        self._centre: tuple[int, np.ndarray] | None = None  # (applied_seq, mean vector)
         self._lock = threading.RLock()
 
     @property
@@ -223,7 +227,7 @@ class Recommender:
         index.save(self.index_path)
         self._unsaved = 0
 
-    def rebuild(self, *, reembed: bool = False, images: object = None) -> GarmentIndex:
+    def rebuild(self, *, reembed: bool = False, images: BlobStore | None = None) -> GarmentIndex:
         """Build the index afresh from the stored garments, save it, and have every process
         load it (they notice the new generation on their next sync).
 
@@ -241,7 +245,7 @@ class Recommender:
             logger.info("rebuilt the %s index: %d garments", index.kind, len(index))
             return self.sync()
 
-    def _reembed(self, images: object, batch: int = 256) -> None:
+    def _reembed(self, images: BlobStore | None, batch: int = 256) -> None:
         ids = self.catalogue.all_ids()
         for start in range(0, len(ids), batch):
             stored = self.catalogue.garments(ids[start : start + batch])
@@ -251,7 +255,7 @@ class Recommender:
                 data = None
                 if images is not None and document.image_key:
                     try:
-                        data = images.read(document.image_key)  # type: ignore[attr-defined]
+                        data = images.read(document.image_key)
                     except (LookupError, OSError):
                         logger.warning("image of garment %s unreadable", document.garment_id)
                 pictures.append(data)
@@ -342,7 +346,7 @@ class Recommender:
             )
         recent = self.profiles.recent_interactions(subject)
         body_cm, estimated = profile.body_cm()
-        taste = profile.taste.direction()
+        taste = self._centred(profile.taste.direction(), index)
         context = ShopperContext(
             taste=taste,
             taste_mass=profile.taste.mass_at(now),
@@ -387,6 +391,24 @@ class Recommender:
             notice=_notice(notice, profile),
             **base,
         )
+
+    def _centred(self, taste: np.ndarray | None, index: GarmentIndex) -> np.ndarray | None:
+        """The taste direction minus the catalogue's mean garment, as a unit vector.
+
+        Every garment vector shares a large common part (they all describe clothes); left in,
+        it makes "central" garments close to every taste. The mean is recomputed from a sample
+        of the stored garments once the catalogue has changed by a twentieth.
+        """
+        if taste is None:
+            return None
+        stale = max(50, len(index) // 20)
+        if self._centre is None or abs(index.applied_seq - self._centre[0]) >= stale:
+            sample = self.catalogue.sample_in_stock_vectors(CENTRE_SAMPLE)
+            mean = sample.mean(axis=0) if len(sample) else np.zeros(STYLE_DIM, np.float32)
+            self._centre = (index.applied_seq, mean.astype(np.float32))
+        centred = taste - self._centre[1]
+        norm = float(np.linalg.norm(centred))
+        return centred / norm if norm > 1e-6 else taste
 
     def _shape_query(self, shape: str) -> np.ndarray:
         if shape not in self._shape_queries:

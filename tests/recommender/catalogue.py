@@ -1,10 +1,13 @@
 """Test data for the recommender: garment documents with size charts and procedural images,
 and body estimates of the shared photos (computed once per session)."""
 
+import io
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from catalog.procedural_garments import GarmentArtSpec, render_garment
 from recommender.body_shape import BodyPhotoError, EstimatedBody, body_measurements_from_photo
@@ -57,10 +60,11 @@ def garment(
     )
 
 
+@lru_cache(maxsize=64)
 def product_image(
     category: str, kind: str, colour: tuple[int, int, int], pattern: str = "solid"
 ) -> np.ndarray:
-    """A small procedural product shot (RGB)."""
+    """A small procedural product shot (RGB), drawn once per session."""
     accent = (245, 245, 240) if pattern in ("stripes", "dots") else None
     spec = GarmentArtSpec(category, kind, colour, pattern, accent=accent)
     return np.asarray(render_garment(spec, width=240, height=320))
@@ -91,3 +95,60 @@ class BodyPhotos:
         if isinstance(result, BodyPhotoError):
             raise result
         return result
+
+
+# A small shop: (id, name, category, colour, material, tags, girths at M, image spec).
+SHOP = [
+    (1, "Linen shirt", "top", "ecru", "linen", ("smart-casual", "summer"),
+     {"chest_cm": 96.0}, ("top", "shirt", (226, 214, 190))),
+    (2, "Linen summer shirt", "top", "sky blue", "linen", ("summer", "breathable"),
+     {"chest_cm": 96.0}, ("top", "shirt", (126, 170, 214))),
+    (3, "Wool winter coat", "outerwear", "black", "wool blend", ("classic", "winter"),
+     {"chest_cm": 100.0}, ("outerwear", "coat", (30, 30, 32))),
+    (4, "Wrap dress", "dress", "burgundy", "cotton poplin", ("feminine", "wrap-waist"),
+     {"chest_cm": 92.0, "waist_cm": 74.0, "hips_cm": 98.0},
+     ("dress", "a-line-dress", (112, 28, 44))),
+    (5, "A-line skirt", "bottom", "navy", "viscose", ("a-line", "midi"),
+     {"waist_cm": 74.0, "hips_cm": 98.0}, ("bottom", "skirt", (31, 45, 84))),
+    (6, "Shift dress", "dress", "black", "crepe", ("minimal", "work", "straight"),
+     {"chest_cm": 92.0, "waist_cm": 80.0, "hips_cm": 100.0},
+     ("dress", "shift-dress", (30, 30, 32))),
+    (7, "Cotton t-shirt", "top", "white", "organic cotton", ("casual", "basic"),
+     {"chest_cm": 96.0}, ("top", "t-shirt", (245, 245, 240))),
+    (8, "Striped long-sleeve top", "top", "navy", "cotton jersey", ("casual", "layering"),
+     {"chest_cm": 94.0}, ("top", "long-sleeve", (31, 45, 84), "stripes")),
+    (9, "Wide-leg trousers", "bottom", "sage", "cotton twill", ("wide-leg", "smart-casual"),
+     {"waist_cm": 76.0, "hips_cm": 100.0}, ("bottom", "trousers", (143, 163, 133))),
+    (10, "Denim jacket", "outerwear", "blue", "denim", ("casual", "structured"),
+     {"chest_cm": 100.0}, ("outerwear", "jacket", (60, 90, 150))),
+]  # fmt: skip
+
+
+def shop_documents(**changes: dict) -> list[tuple[GarmentDocument, np.ndarray]]:
+    """The small shop's documents and images; ``changes`` maps an id to document fields."""
+    found = []
+    for gid, name, category, colour, material, tags, at_m, spec in SHOP:
+        fields = {
+            "category": category,
+            "colour": colour,
+            "material": material,
+            "tags": tags,
+            "at_m": at_m,
+            "image_key": f"garments/{gid}.png",
+            **changes.get(str(gid), {}),
+        }
+        found.append((garment(gid, name, **fields), product_image(*spec)))
+    return found
+
+
+def stock_shop(recommender, **changes: dict) -> None:
+    """Upsert the small shop into a Recommender."""
+    for document, image in shop_documents(**changes):
+        recommender.garment_upsert(document, image)
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    """An RGB array as PNG file bytes (as the storefront stores product images)."""
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    return buffer.getvalue()
