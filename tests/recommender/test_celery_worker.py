@@ -80,7 +80,8 @@ def test_suggestions_arrive_within_seconds_from_a_real_worker(
     }
     queue_client().delete(EVENT_QUEUE)
     worker_processes.start("recommender.celery_app", QUEUE, "rec", env)
-    broker = Celery(broker=settings.REDIS_URL)
+    # Not the current app: the storefront's own app must stay current for later tests.
+    broker = Celery(broker=settings.REDIS_URL, set_as_current=False)
 
     def send(task: str, message) -> None:
         broker.send_task(task, kwargs=message.to_dict(), queue=QUEUE)
