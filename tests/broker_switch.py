@@ -13,9 +13,9 @@ def broker_swapped(url: str) -> Iterator[None]:
     saved = app.conf.broker_url
 
     def reset(broker: str) -> None:
+        # Drop (never close) the cached pools: kombu keeps them in a global registry too, and
+        # a closed one would fail every later send from this process.
         app.conf.broker_url = broker
-        if app._pool is not None:
-            app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
 
