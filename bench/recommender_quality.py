@@ -52,11 +52,9 @@ Prints the figures and writes bench/results/recommender_quality.json.
 """
 
 import argparse
-import json
 import logging
 import math
 import os
-import platform
 import shutil
 import site
 import sys
@@ -71,6 +69,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "platform"), str(REPO)]
 
+from bench.report import machine_info, report_write  # noqa: E402
 from catalog.procedural_garments import GarmentArtSpec, render_garment  # noqa: E402
 from recommender.messages import GarmentDocument, Interaction, ProfileUpdate  # noqa: E402
 from recommender.service import Recommender  # noqa: E402
@@ -601,19 +600,10 @@ def main() -> None:
             "k": K,
             "seed": args.seed,
         },
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-        },
+        "machine": machine_info(),
         **results,
     }
-    out = REPO / "bench" / "results" / f"{args.name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print("\n" + json.dumps(report, indent=2))
-    print(f"\nwritten to {out.relative_to(REPO)}")
+    report_write(report, name=args.name)
 
 
 if __name__ == "__main__":

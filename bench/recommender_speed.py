@@ -21,9 +21,6 @@ bench/results/recommender_speed.json (with the machine it ran on).
 
 import argparse
 import gc
-import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -35,6 +32,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO)]
 
+from bench.report import machine_info, report_write  # noqa: E402
 from recommender.index import (  # noqa: E402
     EXACT_MAX,
     HNSW_EF_CONSTRUCTION,
@@ -194,23 +192,15 @@ def main() -> None:
             "ef_search": HNSW_EF_SEARCH,
         },
         "latency": "one query at a time, wall clock; qps = queries / summed latency",
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(),
-            "faiss": faiss.__version__,
-            "faiss_threads": faiss.omp_get_max_threads(),
-            "numpy": np.__version__,
-        },
+        "machine": machine_info(
+            memory_gb=round(psutil.virtual_memory().total / 2**30, 1),
+            faiss=faiss.__version__,
+            faiss_threads=faiss.omp_get_max_threads(),
+            numpy=np.__version__,
+        ),
         "results": results,
     }
-    out = REPO / "bench" / "results" / f"{args.name}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print("\n" + json.dumps(report, indent=2))
-    print(f"\nwritten to {out.relative_to(REPO)}")
+    report_write(report, name=args.name)
 
 
 if __name__ == "__main__":

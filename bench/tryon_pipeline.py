@@ -12,9 +12,7 @@ Prints the figures and writes bench/results/tryon_pipeline.json.
 import argparse
 import base64
 import io
-import json
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -27,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "platform"), str(REPO)]
 
+from bench.report import machine_info, report_write  # noqa: E402
 from catalog.procedural_garments import GarmentArtSpec, render_garment  # noqa: E402
 from core.embedded_redis import EmbeddedRedis  # noqa: E402
 from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes  # noqa: E402
@@ -214,20 +213,12 @@ def main() -> None:
     report = {
         "benchmark": "tryon_pipeline",
         "renderer": "geometric",
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-        },
+        "machine": machine_info(),
         "stage_latency": stage_latency(garment, args.repeats),
     }
     with tempfile.TemporaryDirectory() as scratch:
         report["throughput"] = [throughput(garment, n, args.jobs, Path(scratch)) for n in (1, 2)]
-    print(json.dumps(report, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"written to {args.out}")
+    report_write(report, name="tryon_pipeline", out=args.out)
 
 
 if __name__ == "__main__":
