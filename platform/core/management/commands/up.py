@@ -49,12 +49,19 @@ class Command(BaseCommand):
             }
             if "REDIS_URL" not in os.environ:
                 self.stdout.write("Starting the embedded Redis ...")
-                redis_server = EmbeddedRedis(settings.EMBEDDED_REDIS_SOCKET).start()
+                try:
+                    redis_server = EmbeddedRedis(settings.EMBEDDED_REDIS_SOCKET).start()
+                except RuntimeError as exc:
+                    raise CommandError(f"{exc} Is Fitting Room already running?") from exc
             self.stdout.write("Migrating the database ...")
             call_command("migrate", interactive=False, verbosity=0)
             if not no_demo:
                 self.stdout.write("Loading the demo catalogue ...")
                 call_command("seed_demo", verbosity=0)
+            recommender_dir = settings.RECOMMENDER_DATA_DIR
+            if not recommender_dir.is_dir() or not any(recommender_dir.iterdir()):
+                # A fresh recommender (or one whose state was deleted) learns the catalogue.
+                call_command("recommender_resync", verbosity=0)
             worker_cmd = [
                 sys.executable, "-m", "celery", "-A", "config.celery_app", "worker",
                 "--queues", "default,storefront_events", "--concurrency", "1",
