@@ -46,16 +46,6 @@ class _Message:
 
 
 @dataclass(frozen=True)
-class SizeRow:
-    label: str
-    stock: int
-    chest_cm: float | None = None
-    waist_cm: float | None = None
-    hips_cm: float | None = None
-    length_cm: float | None = None
-
-
-@dataclass(frozen=True)
 class GarmentDocument(_Message):
     """Everything the recommender may know of a garment (catalogue data, no people)."""
 
@@ -67,7 +57,8 @@ class GarmentDocument(_Message):
     material: str = ""
     style_tags: list[str] = field(default_factory=list)
     price: float = 0.0
-    sizes: list[dict[str, Any]] = field(default_factory=list)  # SizeRow as dicts
+    # [{label, stock, chest_cm, waist_cm, hips_cm, length_cm}], girths in cm or None
+    sizes: list[dict[str, Any]] = field(default_factory=list)
     image_key: str = ""  # key in the public store; "" when the garment has no image
     active: bool = True
     schema_version: int = SCHEMA_VERSION

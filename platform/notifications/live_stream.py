@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from config.redis_url import redis_cache_location
 from notifications.services import live_channel
+from shoppers.selectors import shopper_for_user
+from tryon.selectors import tryon_job_payloads_recent
 
 KEEPALIVE_S = 15
 
@@ -30,9 +32,6 @@ async def live_events(request: HttpRequest) -> HttpResponse:
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse("Log in to receive updates.", status=401)
-    from shoppers.selectors import shopper_for_user
-    from tryon.selectors import tryon_job_payloads_recent
-
     shopper = await sync_to_async(shopper_for_user)(user=user)
     if shopper is None:
         return HttpResponse("No shopper profile.", status=404)

@@ -98,11 +98,6 @@ def interaction_record(*, shopper: Shopper, garment: Garment, kind: str) -> Inte
     return interaction
 
 
-def suggestions_request(*, shopper: Shopper, limit: int = 12) -> None:
-    """Ask the recommender for fresh suggestions (they arrive as an event)."""
-    _send(contract.SUGGEST_TASK, contract.SuggestRequest(subject=shopper.pseudonym, limit=limit))
-
-
 @transaction.atomic
 def suggestion_set_apply(*, event: contract.SuggestionSet) -> SuggestionSet | None:
     """Store the suggestions the recommender computed; older answers never replace newer."""

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from shoppers.models import Shopper
 from tryon.models import TryOnJob
+from tryon.services import tryon_job_payload
 
 
 def tryon_job_list(*, shopper: Shopper) -> QuerySet[TryOnJob]:
@@ -18,8 +19,6 @@ def tryon_job_list(*, shopper: Shopper) -> QuerySet[TryOnJob]:
 
 def tryon_job_payloads_recent(*, shopper: Shopper, hours: int = 24) -> list[dict[str, object]]:
     """The live-page payloads of the shopper's jobs from the last hours (for SSE resync)."""
-    from tryon.services import tryon_job_payload
-
     since = timezone.now() - timedelta(hours=hours)
     jobs = tryon_job_list(shopper=shopper).filter(created_at__gte=since)[:20]
     return [tryon_job_payload(job) for job in jobs]

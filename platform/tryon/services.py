@@ -6,12 +6,18 @@ from datetime import timedelta
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
 from core.exceptions import ApplicationError
 from notifications.services import live_publish, tryon_ready_email_queue
-from privacy.sealed_files import private_storage, sealed_file_delete, sealed_file_save
+from privacy.sealed_files import (
+    private_storage,
+    sealed_file_delete,
+    sealed_file_read,
+    sealed_file_save,
+)
 from privacy.worker_keys import blob_key_for_worker, data_key_from_worker
 from recommendations.models import Interaction
 from recommendations.services import interaction_record
@@ -169,8 +175,6 @@ def tryon_jobs_reap(*, now: timezone.datetime | None = None) -> dict[str, int]:
 
 def tryon_result_read(*, job: TryOnJob) -> bytes:
     """The decrypted result picture of a succeeded job."""
-    from privacy.sealed_files import sealed_file_read
-
     return sealed_file_read(job.result_blob_name, context=RESULT_STORAGE_CONTEXT)
 
 
@@ -191,8 +195,6 @@ def _on_commit_announce(job: TryOnJob) -> None:
 
 def tryon_job_payload(job: TryOnJob) -> dict[str, object]:
     """What a shopper's page needs to show a job's progress (no personal data)."""
-    from django.urls import reverse
-
     return {
         "type": "tryon",
         "job": str(job.public_id),

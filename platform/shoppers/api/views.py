@@ -1,15 +1,13 @@
 """The logged-in shopper's own profile."""
 
-from django.http import Http404
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shoppers.models import Shopper
-from shoppers.selectors import shopper_for_user
 from shoppers.services import shopper_profile_update
+from shoppers.views import shopper_or_404
 
 
 class ShopperMeApi(APIView):
@@ -29,17 +27,11 @@ class ShopperMeApi(APIView):
         measurements = serializers.DictField()
         photo_count = serializers.IntegerField(source="photos.count")
 
-    def _shopper(self, request: Request) -> Shopper:
-        shopper = shopper_for_user(user=request.user)
-        if shopper is None:
-            raise Http404("This account has no shopper profile.")
-        return shopper
-
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(self._shopper(request)).data)
+        return Response(self.OutputSerializer(shopper_or_404(request)).data)
 
     def patch(self, request: Request) -> Response:
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        shopper = shopper_profile_update(shopper=self._shopper(request), **payload.validated_data)
+        shopper = shopper_profile_update(shopper=shopper_or_404(request), **payload.validated_data)
         return Response(self.OutputSerializer(shopper).data)
