@@ -75,14 +75,24 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
         raise ValueError(f"unknown garment category {category!r}; valid: {', '.join(CATEGORIES)}")
     work = _downscale(image, WORK_MAX_SIDE)
     mask, backdrop_like = _segment(work)
-    if category == "bottom":
-        landmarks, parts = _bottom_landmarks(mask)
-    else:
-        landmarks, parts = _upper_landmarks(mask, dress=category == "dress")
+    landmarks, parts = garment_landmarks(mask, category=category)
     rgba = _cut_out(work, mask, backdrop_like)
     return GarmentAnalysis(
         rgba=rgba, mask=mask, landmarks=landmarks, category=category, parts=parts
     )
+
+
+def garment_landmarks(
+    mask: np.ndarray, *, category: str
+) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
+    """Landmarks and parts of a garment from its silhouette alone (see analyse_garment).
+
+    For masks that come with a data set (VITON-HD's cloth-mask) rather than from a product
+    shot we segment ourselves.
+    """
+    if category == "bottom":
+        return _bottom_landmarks(mask)
+    return _upper_landmarks(mask, dress=category == "dress")
 
 
 def _cut_out(image: np.ndarray, mask: np.ndarray, backdrop_like: np.ndarray) -> np.ndarray:

@@ -20,7 +20,11 @@ from catalog.models import (
     MerchantStaff,
 )
 from catalog.selectors import garment_list_for_staff, merchant_for_staff
-from catalog.services import catalog_import_run, garment_image_add
+from catalog.services import (
+    catalog_import_run,
+    garment_image_add,
+    merchant_training_consent_set,
+)
 from core.exceptions import ApplicationError
 from recommendations.services import garment_publish, garment_unpublish
 
@@ -230,11 +234,30 @@ class CatalogImportAdmin(MerchantScopedAdmin):
 class MerchantAdmin(admin.ModelAdmin):
     """Merchants are created by operators; staff do not see this page."""
 
-    list_display = ("name", "slug", "created_at")
+    list_display = (
+        "name",
+        "slug",
+        "tryon_training_consent",
+        "tryon_training_consent_at",
+        "created_at",
+    )
+    list_filter = ("tryon_training_consent",)
+    fields = ("name", "slug", "tryon_training_consent", "tryon_training_consent_at")
+    readonly_fields = ("tryon_training_consent_at",)
     prepopulated_fields = {"slug": ("name",)}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
+
+    def save_model(self, request: HttpRequest, obj: Merchant, form, change: bool) -> None:
+        """Save the other fields, then switch consent through the service, which dates it."""
+        consent = obj.tryon_training_consent
+        # The form has already put the new flag on the instance; saving it without its date would
+        # break the merchant_training_consent_dated constraint. The date (not on the form) says
+        # what the stored flag is, so restore that and let the service make the change.
+        obj.tryon_training_consent = obj.tryon_training_consent_at is not None
+        super().save_model(request, obj, form, change)
+        merchant_training_consent_set(merchant=obj, consent=consent)
 
 
 @admin.register(MerchantStaff)

@@ -16,9 +16,33 @@ class Merchant(TimeStampedModel):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
+    tryon_training_consent = models.BooleanField(
+        "try-on training consent",
+        default=False,
+        help_text=(
+            "The merchant agrees that their garment images (on-model photos and product shots) "
+            "may be used to train the try-on model. The images stay the merchant's property."
+        ),
+    )
+    tryon_training_consent_at = models.DateTimeField(
+        "try-on training consent given at",
+        null=True,
+        blank=True,
+        help_text="When the consent was given; empty while there is none.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # A consent without its date (or a date without consent) could not be audited.
+            models.CheckConstraint(
+                condition=models.Q(
+                    tryon_training_consent=True, tryon_training_consent_at__isnull=False
+                )
+                | models.Q(tryon_training_consent=False, tryon_training_consent_at__isnull=True),
+                name="merchant_training_consent_dated",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,8 +1,14 @@
-"""Write paths for the catalogue: garment images and bulk CSV + ZIP import."""
+"""Write paths for the catalogue: garment images, bulk CSV + ZIP import, training consent and
+the try-on training export."""
 
 import hashlib
+import json
 import logging
+import os
+import shutil
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from accounts.models import User
@@ -10,10 +16,12 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from catalog.image_archive import ImageArchive
 from catalog.import_rows import ImportIssue, ImportRow, rows_parse
-from catalog.models import CatalogImport, Garment, GarmentImage, GarmentSize, Merchant
+from catalog.models import CatalogImport, Category, Garment, GarmentImage, GarmentSize, Merchant
+from catalog.selectors import SkippedGarment, TrainingSkipReason, tryon_training_pair_list
 from core.exceptions import ApplicationError
 from core.image_intake import ImageRejected, IntakeImage, image_intake, intake_limits_from_settings
 from recommendations.services import garment_publish
@@ -266,3 +274,208 @@ def merchant_staff_group_ensure() -> Group:
         Permission.objects.filter(content_type__app_label="catalog", codename__in=STAFF_PERMISSIONS)
     )
     return group
+
+
+def merchant_training_consent_set(*, merchant: Merchant, consent: bool) -> Merchant:
+    """Record that a merchant gives (or withdraws) consent to train try-on on their images.
+
+    Giving consent stamps the time; giving it again keeps the first stamp, so the date says since
+    when the images have been usable. Withdrawing clears it.
+    """
+    # The stamp, not the flag, tells whether consent was on before: callers such as the admin
+    # form may already have set the flag on the instance.
+    if consent and merchant.tryon_training_consent_at is None:
+        merchant.tryon_training_consent_at = timezone.now()
+    elif not consent:
+        merchant.tryon_training_consent_at = None
+    merchant.tryon_training_consent = consent
+    merchant.full_clean()
+    merchant.save(
+        update_fields=["tryon_training_consent", "tryon_training_consent_at", "updated_at"]
+    )
+    logger.info(
+        "try-on training consent for %s: %s", merchant.slug, "given" if consent else "withdrawn"
+    )
+    return merchant
+
+
+#: Garment category -> the category strings of the shop export (tryon_worker's CATEGORIES).
+#: They match one to one today; a new catalogue category must be mapped here.
+TRYON_EXPORT_CATEGORIES: dict[str, str] = {
+    Category.TOP: "top",
+    Category.BOTTOM: "bottom",
+    Category.DRESS: "dress",
+    Category.OUTERWEAR: "outerwear",
+}
+#: The export's folders for the on-model photo (the "person") and the product shot.
+TRYON_EXPORT_PERSON_DIR = "on_model"
+TRYON_EXPORT_GARMENT_DIR = "product"
+
+
+@dataclass(frozen=True)
+class TrainingExportReport:
+    """What one export wrote into its folder and what it left out."""
+
+    out_dir: Path
+    merchants: list[Merchant]  # the consenting merchants in scope
+    pairs_written: int
+    skipped: list[SkippedGarment]
+    files_removed: int  # images of an earlier export into the same folder that are not in this one
+
+    @property
+    def skipped_by_reason(self) -> dict[str, int]:
+        return dict(Counter(skip.reason for skip in self.skipped))
+
+
+def tryon_training_pairs_export(
+    *, out_dir: Path, merchant_slug: str | None = None
+) -> TrainingExportReport:
+    """Write the garment pairs of consenting merchants in the "shop export" layout.
+
+    The layout is read by tryon_worker/data/shop_export.py: `manifest.jsonl` (one pair per
+    line), `on_model/<id>.webp`, `product/<id>.webp` and `EXPORT.md`, with id
+    `<merchant-slug>--<sku>`. Images are copied byte for byte from storage. Running it again
+    into the same folder rewrites the same files, and removes the images of pairs that are no
+    longer exported (e.g. after a merchant withdrew consent), so the folder holds only what the
+    manifest names.
+    """
+    if merchant_slug is not None:
+        merchant = Merchant.objects.filter(slug=merchant_slug).first()
+        if merchant is None:
+            raise ApplicationError(
+                f"There is no merchant with the slug {merchant_slug!r}.", code="merchant_not_found"
+            )
+        if not merchant.tryon_training_consent:
+            raise ApplicationError(
+                f"Merchant {merchant_slug!r} has not consented to try-on training "
+                "(tryon_training_consent is off), so none of their images may be exported.",
+                code="training_consent_missing",
+            )
+    selection = tryon_training_pair_list(merchant_slug=merchant_slug)
+    out_dir = Path(out_dir)
+    for folder in (TRYON_EXPORT_PERSON_DIR, TRYON_EXPORT_GARMENT_DIR):
+        (out_dir / folder).mkdir(parents=True, exist_ok=True)
+
+    skipped = list(selection.skipped)
+    entries: list[dict[str, str]] = []
+    seen_ids: set[str] = set()
+    for pair in selection.pairs:
+        garment = pair.garment
+        pair_id = f"{garment.merchant.slug}--{garment.sku}"
+        person = f"{TRYON_EXPORT_PERSON_DIR}/{pair_id}.webp"
+        product = f"{TRYON_EXPORT_GARMENT_DIR}/{pair_id}.webp"
+        reason = None
+        if not _file_name_safe(garment.sku):
+            reason = TrainingSkipReason.SKU_NOT_A_FILE_NAME
+        elif pair_id.casefold() in seen_ids:
+            reason = TrainingSkipReason.ID_CLASH
+        else:
+            seen_ids.add(pair_id.casefold())
+            try:
+                for relative, image in ((person, pair.on_model), (product, pair.product)):
+                    with image.image.storage.open(image.image.name, "rb") as source:
+                        _file_write_atomic(out_dir / relative, source)
+            except OSError:
+                logger.warning("try-on export: cannot read the images of %s", pair_id)
+                reason = TrainingSkipReason.IMAGE_UNREADABLE
+        if reason is not None:
+            skipped.append(
+                SkippedGarment(merchant_slug=garment.merchant.slug, sku=garment.sku, reason=reason)
+            )
+            continue
+        entries.append(
+            {
+                "id": pair_id,
+                "category": TRYON_EXPORT_CATEGORIES[garment.category],
+                "person": person,
+                "garment": product,
+                "merchant": garment.merchant.slug,
+                "sku": garment.sku,
+            }
+        )
+
+    # Images of an earlier run that this one does not list must not stay behind: their
+    # merchant may have withdrawn consent.
+    kept = {entry[key] for entry in entries for key in ("person", "garment")}
+    files_removed = 0
+    for folder in (TRYON_EXPORT_PERSON_DIR, TRYON_EXPORT_GARMENT_DIR):
+        for path in (out_dir / folder).glob("*.webp"):
+            if f"{folder}/{path.name}" not in kept:
+                path.unlink()
+                files_removed += 1
+
+    manifest = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
+    _text_write_atomic(out_dir / "manifest.jsonl", manifest)
+    report = TrainingExportReport(
+        out_dir=out_dir,
+        merchants=selection.merchants,
+        pairs_written=len(entries),
+        skipped=sorted(skipped, key=lambda skip: (skip.merchant_slug, skip.sku)),
+        files_removed=files_removed,
+    )
+    _text_write_atomic(out_dir / "EXPORT.md", _export_note(report, merchant_slug=merchant_slug))
+    logger.info(
+        "try-on training export to %s: %d pairs, %d garments skipped, %d stale files removed",
+        out_dir,
+        report.pairs_written,
+        len(report.skipped),
+        report.files_removed,
+    )
+    return report
+
+
+def _file_name_safe(sku: str) -> bool:
+    # SKUs are free text; one with a path separator or a control character would write outside
+    # its folder or produce a name the reader cannot open.
+    return "/" not in sku and "\\" not in sku and sku.isprintable()
+
+
+def _file_write_atomic(path: Path, source: BinaryIO) -> None:
+    """Copy a stream to `path` through a temporary file, so a reader never sees half a file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        with temporary.open("wb") as target:
+            shutil.copyfileobj(source, target)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _text_write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _export_note(report: TrainingExportReport, *, merchant_slug: str | None) -> str:
+    """EXPORT.md: where the pairs came from and on what terms they may be used."""
+    scope = f"merchant `{merchant_slug}` only" if merchant_slug else "all consenting merchants"
+    lines = [
+        "# Try-on training pairs (shop export)",
+        "",
+        f"- Exported at: {timezone.now().isoformat(timespec='seconds')}",
+        f"- Scope: {scope}",
+        f"- Pairs: {report.pairs_written} (listed in `manifest.jsonl`)",
+        f"- Garments skipped: {len(report.skipped)}",
+    ]
+    lines += [f"  - {reason}: {count}" for reason, count in report.skipped_by_reason.items()]
+    lines += ["", "## Merchants who consented to try-on training", ""]
+    lines += [
+        f"- `{merchant.slug}` ({merchant.name}): consent given "
+        f"{merchant.tryon_training_consent_at.isoformat(timespec='seconds')}"
+        for merchant in report.merchants
+    ] or ["- none"]
+    lines += [
+        "",
+        "## Terms",
+        "",
+        "The images remain the property of the merchants listed above. They are licensed for",
+        "training the try-on model only: do not publish, share or use them for anything else.",
+        "When a merchant withdraws consent, run the export again into this folder (it removes",
+        "their images) or delete the folder.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -50,7 +50,9 @@ def tryon_job_request(*, shopper: Shopper, garment: Garment, photo: ShopperPhoto
             f"You already have {active} pictures in progress; wait for one to finish.",
             code="too_many_jobs",
         )
-    job = TryOnJob.objects.create(shopper=shopper, garment=garment, photo=photo)
+    job = TryOnJob.objects.create(
+        shopper=shopper, garment=garment, photo=photo, renderer=settings.TRYON_RENDERER
+    )
     interaction_record(shopper=shopper, garment=garment, kind=Interaction.Kind.TRYON)
     job_id = job.pk
     transaction.on_commit(lambda: tryon_job_dispatch(job=TryOnJob.objects.get(pk=job_id)))

@@ -3,9 +3,10 @@
 from collections.abc import Callable
 
 from tryon_worker.renderers.base import Renderer
+from tryon_worker.renderers.gan import GanRenderer
 from tryon_worker.renderers.geometric import GeometricRenderer
 
-RENDERERS: dict[str, Callable[[], Renderer]] = {"geometric": GeometricRenderer}
+RENDERERS: dict[str, Callable[[], Renderer]] = {"gan": GanRenderer, "geometric": GeometricRenderer}
 
 
 def renderer_create(name: str) -> Renderer:

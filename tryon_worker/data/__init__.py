@@ -1,0 +1,1 @@
+"""Try-on training data: readers of dataset layouts, pair construction and augmentation."""

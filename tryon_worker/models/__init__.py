@@ -1,0 +1,1 @@
+"""The try-on GAN as a trainable whole: networks, losses, optimisers, EMA and checkpoints."""

@@ -1,0 +1,209 @@
+"""The try-on GAN as one trainable whole: renderer (warp + generator), discriminator, losses.
+
+``TryOnRenderer`` is what inference needs (warp and generator); ``TryOnGAN`` adds the
+discriminator, optimisers, an EMA copy of the renderer and one optimisation step per mode:
+
+* paired (pix2pix): the person wearing the garment is the target. L1 on the image, the
+  warp's fit to the garment's region on the person (colour and mask), a smoothness term on
+  the learned flow, multi-scale hinge GAN and feature matching.
+* cycle (unpaired, CycleGAN-style): garment B goes onto a person wearing A; then, with only
+  where B was painted hidden again, A goes back on and the original photo must come back.
+  The discriminator judges the intermediate (the person in B) for realism.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from tryon_worker.data.example import BODY_KEYPOINTS
+from tryon_worker.networks.discriminator import MultiScaleDiscriminator
+from tryon_worker.networks.generator import TryOnGenerator
+from tryon_worker.networks.losses import (
+    discriminator_hinge,
+    feature_matching,
+    flow_smoothness,
+    generator_hinge,
+)
+from tryon_worker.networks.warp import GarmentWarper
+from tryon_worker.options import ModelOptions, TrainOptions
+
+POSE_CHANNELS = len(BODY_KEYPOINTS)
+#: What the cycle mode swaps: garment B's arrays come as ``other_<key>`` in the batch.
+OTHER_GARMENT_KEYS = ("garment", "garment_mask", "garment_points", "body_points", "point_valid")
+
+
+class TryOnRenderer(nn.Module):
+    """Warp the garment onto the body, then render the person wearing it."""
+
+    def __init__(self, options: ModelOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.warper = GarmentWarper(
+            POSE_CHANNELS + 4, options.warp_width, options.warp_depth, options.max_flow
+        )
+        self.generator = TryOnGenerator(POSE_CHANNELS, options.gen_width, options.gen_depth)
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Render a batch of network_inputs (see tryon_worker.data.inputs)."""
+        condition = torch.cat([batch["pose"], batch["agnostic"], batch["zone"]], dim=1)
+        warped = self.warper(
+            batch["garment"],
+            batch["garment_mask"],
+            condition,
+            batch["body_points"],
+            batch["garment_points"],
+            batch["point_valid"],
+        )
+        rendered = self.generator(
+            batch["agnostic"], batch["zone"], batch["pose"], warped["rgb"], warped["mask"]
+        )
+        return {**rendered, "warped_rgb": warped["rgb"], "warped_mask": warped["mask"],
+                "coarse_rgb": warped["coarse_rgb"], "flow": warped["flow"]}  # fmt: skip
+
+
+@dataclass
+class StepLosses:
+    """Loss values of one optimisation step (plain floats, for the log)."""
+
+    values: dict[str, float]
+
+
+class TryOnGAN(nn.Module):
+    """Renderer, its EMA copy, the discriminator and their optimisers."""
+
+    def __init__(self, model: ModelOptions, train: TrainOptions, device: torch.device) -> None:
+        super().__init__()
+        self.train_options = train
+        self.renderer = TryOnRenderer(model)
+        self.ema = copy.deepcopy(self.renderer).requires_grad_(False).eval()
+        # Condition (agnostic person and zone) beside the image: a conditional PatchGAN.
+        self.discriminator = MultiScaleDiscriminator(
+            3 + 1 + 3, model.disc_width, model.disc_layers, model.disc_scales
+        )
+        self.to(device)
+        self.device = device
+        betas = (train.beta1, train.beta2)
+        self.optimizer_g = torch.optim.Adam(self.renderer.parameters(), train.lr_g, betas=betas)
+        self.optimizer_d = torch.optim.Adam(
+            self.discriminator.parameters(), train.lr_d, betas=betas
+        )
+        self.use_amp = train.amp and device.type == "cuda"
+        self.scaler_g = torch.amp.GradScaler("cuda", enabled=self.use_amp)
+        self.scaler_d = torch.amp.GradScaler("cuda", enabled=self.use_amp)
+        self.step = 0
+
+    def optimize(self, batch: dict[str, torch.Tensor]) -> StepLosses:
+        """One step of the configured mode on a batch already on the device."""
+        adversarial = self.step >= self.train_options.adversarial_after
+        if self.train_options.mode == "paired":
+            losses = self._paired_step(batch, adversarial)
+        else:
+            losses = self._cycle_step(batch, adversarial)
+        self._ema_update()
+        self.step += 1
+        return losses
+
+    def _autocast(self) -> torch.autocast:
+        return torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp)
+
+    def _paired_step(self, batch: dict[str, torch.Tensor], adversarial: bool) -> StepLosses:
+        options = self.train_options
+        target = batch["person"]
+        region = batch["region"] * batch["has_region"].view(-1, 1, 1, 1)
+        with self._autocast():
+            out = self.renderer(batch)
+            fake = out["image"]
+            terms = {
+                "l1": F.l1_loss(fake, target) * options.lambda_l1,
+                "warp": _warp_fit(out, target, region) * options.lambda_warp,
+                "flow_tv": flow_smoothness(out["flow"]) * options.lambda_flow_tv,
+            }
+            if adversarial:
+                terms.update(self._generator_gan_terms(batch, fake, target))
+            total_g = sum(terms.values())
+        self._backward(total_g, self.optimizer_g, self.scaler_g)
+        if adversarial:
+            terms["d"] = self._discriminator_step(batch, fake.detach(), target)
+        return StepLosses({name: float(value) for name, value in terms.items()})
+
+    def _cycle_step(self, batch: dict[str, torch.Tensor], adversarial: bool) -> StepLosses:
+        options = self.train_options
+        target = batch["person"]
+        # Garment B (another example's, pinned to this body by the collate) replaces A.
+        other = {key: batch[f"other_{key}"] for key in OTHER_GARMENT_KEYS}
+        with self._autocast():
+            swapped = self.renderer({**batch, **other})
+            intermediate = swapped["image"]
+            # Hide only what B covered, keep everything the generator painted around it.
+            covered = batch["zone"] * swapped["composition"].clamp(0, 1)
+            covered = (F.max_pool2d(covered, 5, stride=1, padding=2) > 0.5).to(target.dtype)
+            back_in = {**batch, "agnostic": intermediate * (1 - covered), "zone": covered}
+            restored = self.renderer(back_in)["image"]
+            terms = {
+                "cycle": F.l1_loss(restored, target) * options.lambda_cycle,
+                "flow_tv": flow_smoothness(swapped["flow"]) * options.lambda_flow_tv,
+            }
+            if adversarial:
+                fake_features = self.discriminator(self._d_input(batch, intermediate))
+                terms["adv"] = generator_hinge(fake_features) * options.lambda_adv
+            total_g = sum(terms.values())
+        self._backward(total_g, self.optimizer_g, self.scaler_g)
+        if adversarial:
+            terms["d"] = self._discriminator_step(batch, intermediate.detach(), target)
+        return StepLosses({name: float(value) for name, value in terms.items()})
+
+    def _generator_gan_terms(
+        self, batch: dict[str, torch.Tensor], fake: torch.Tensor, target: torch.Tensor
+    ) -> dict[str, torch.Tensor]:
+        fake_features = self.discriminator(self._d_input(batch, fake))
+        with torch.no_grad():
+            real_features = self.discriminator(self._d_input(batch, target))
+        return {
+            "adv": generator_hinge(fake_features) * self.train_options.lambda_adv,
+            "fm": feature_matching(real_features, fake_features) * self.train_options.lambda_fm,
+        }
+
+    def _discriminator_step(
+        self, batch: dict[str, torch.Tensor], fake: torch.Tensor, real: torch.Tensor
+    ) -> torch.Tensor:
+        with self._autocast():
+            loss = discriminator_hinge(
+                self.discriminator(self._d_input(batch, real)),
+                self.discriminator(self._d_input(batch, fake)),
+            )
+        self._backward(loss, self.optimizer_d, self.scaler_d)
+        return loss.detach()
+
+    @staticmethod
+    def _d_input(batch: dict[str, torch.Tensor], image: torch.Tensor) -> torch.Tensor:
+        return torch.cat([batch["agnostic"], batch["zone"], image], dim=1)
+
+    @staticmethod
+    def _backward(
+        loss: torch.Tensor, optimizer: torch.optim.Optimizer, scaler: torch.amp.GradScaler
+    ) -> None:
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+
+    @torch.no_grad()
+    def _ema_update(self) -> None:
+        # Warm up: early on the average would be mostly random initial weights.
+        decay = min(self.train_options.ema_decay, (1 + self.step) / (10 + self.step))
+        for ema, live in zip(self.ema.parameters(), self.renderer.parameters(), strict=True):
+            ema.lerp_(live, 1 - decay)
+        for ema, live in zip(self.ema.buffers(), self.renderer.buffers(), strict=True):
+            ema.copy_(live)
+
+
+def _warp_fit(out: dict[str, torch.Tensor], target: torch.Tensor, region: torch.Tensor):
+    """How well the warped garment matches the garment on the person (colour and shape)."""
+    colour = ((out["warped_rgb"] - target).abs() * region).sum() / region.sum().clamp_min(1.0)
+    shape = F.l1_loss(out["warped_mask"] * (region.sum((1, 2, 3), keepdim=True) > 0), region)
+    return colour / 3 + shape

@@ -1,0 +1,51 @@
+"""The learned renderer: the try-on GAN (see tryon_worker.models), behind the Renderer interface.
+
+Which weights: ``TRYON_CHECKPOINT`` (a ``renderer.pt`` written by ``python -m
+tryon_worker.train``) when set, else the default checkpoint shipped in
+``tryon_worker/checkpoints/`` (see its MODEL_CARD.md). ``TRYON_DEVICE``: "auto" (CUDA when
+present), "cuda" or "cpu". The model is loaded once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from tryon_worker.garment import GarmentAnalysis
+from tryon_worker.inference import GanInference
+from tryon_worker.pose import PersonAnalysis
+from tryon_worker.renderers.base import RenderOutput
+
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "tryon_default.pt"
+
+_loaded: dict[tuple[str, str], GanInference] = {}
+_loading = threading.Lock()
+
+
+def checkpoint_path() -> Path:
+    """The checkpoint this process renders with (setting, else the shipped default)."""
+    configured = os.environ.get("TRYON_CHECKPOINT", "").strip()
+    return Path(configured) if configured else DEFAULT_CHECKPOINT
+
+
+def gan_inference() -> GanInference:
+    """The process-wide loaded model for the configured checkpoint and device."""
+    key = (str(checkpoint_path()), os.environ.get("TRYON_DEVICE", "auto"))
+    with _loading:
+        if key not in _loaded:
+            path = Path(key[0])
+            if not path.is_file():
+                raise FileNotFoundError(f"try-on checkpoint {path} not found (TRYON_CHECKPOINT)")
+            _loaded[key] = GanInference(path, key[1])
+        return _loaded[key]
+
+
+class GanRenderer:
+    """Renders with the try-on GAN."""
+
+    name = "gan"
+
+    def render(self, person: PersonAnalysis, garment: GarmentAnalysis) -> RenderOutput:
+        """Put the garment on the person (see tryon_worker.inference)."""
+        return gan_inference().render(person, garment)

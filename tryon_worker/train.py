@@ -1,0 +1,140 @@
+"""Train the try-on GAN: ``python -m tryon_worker.train --data DIR --mode paired|cycle``.
+
+Reads any supported layout (VITON-HD, DressCode, a shop export, a folder of person photos;
+several ``--data`` directories mix), trains on CUDA with mixed precision when present and
+on the CPU otherwise, and writes into ``--out``: ``latest.pt`` (resumable training state),
+``renderer.pt`` (the EMA renderer to ship, what TRYON_CHECKPOINT points at),
+``options.json``, ``loss_log.jsonl`` and ``samples/step_NNNNNN.png`` grids
+(person | garment | warped | result | target).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+
+from tryon_worker.data.dataset import TryOnDataset
+from tryon_worker.data.layouts import layout_of, reader_open
+from tryon_worker.models.checkpoint import (
+    RENDERER_FILE,
+    TRAINING_STATE,
+    renderer_save,
+    training_state_load,
+    training_state_save,
+)
+from tryon_worker.models.sample_grid import sample_grid_write
+from tryon_worker.models.tryon_gan import TryOnGAN
+from tryon_worker.options import ModelOptions, TrainOptions, options_parse
+
+logger = logging.getLogger("tryon_worker.train")
+
+
+def device_pick(name: str) -> torch.device:
+    """The device to train on: CUDA when asked or ("auto") when present, else the CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def train(options: TrainOptions, model: ModelOptions) -> Path:
+    """Run (or resume) a training run; returns the path of the shipped renderer."""
+    out = Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(options.seed)
+    if options.threads:
+        torch.set_num_threads(options.threads)
+    device = device_pick(options.device)
+    readers = [reader_open(path) for path in options.data]
+    dataset = TryOnDataset(readers, model, swap_garments=options.mode == "cycle",
+                           seed=options.seed)  # fmt: skip
+    gan = TryOnGAN(model, options, device)
+    state_path = out / TRAINING_STATE
+    if options.resume and state_path.is_file():
+        training_state_load(gan, state_path)
+        logger.info("resumed from %s at step %d", state_path, gan.step)
+    logger.info(
+        "training %s on %s: %d examples from %s; renderer %.2fM parameters",
+        options.mode,
+        device,
+        len(dataset),
+        ", ".join(f"{path} ({layout_of(Path(path))})" for path in options.data),
+        sum(p.numel() for p in gan.renderer.parameters()) / 1e6,
+    )
+    batches = _forever(dataset, options, device)
+    sample_batch = next(batches)
+    log_path = out / "loss_log.jsonl"
+    started = time.perf_counter()
+    first_step = gan.step
+    while gan.step < options.steps:
+        batch = next(batches)
+        losses = gan.optimize(batch)
+        step = gan.step
+        if step % options.log_every == 0 or step == options.steps:
+            rate = (step - first_step) / max(time.perf_counter() - started, 1e-9)
+            record = {"step": step, **{k: round(v, 5) for k, v in losses.values.items()},
+                      "steps_per_s": round(rate, 3)}  # fmt: skip
+            with log_path.open("a") as log:
+                log.write(json.dumps(record) + "\n")
+            logger.info("step %d %s", step, record)
+        if step % options.sample_every == 0 or step == options.steps:
+            sample_grid_write(gan.ema, sample_batch, out / "samples" / f"step_{step:06d}.png")
+        if step % options.checkpoint_every == 0 or step == options.steps:
+            training_state_save(gan, out, model)
+            renderer_save(gan.ema, out / RENDERER_FILE, metadata=_metadata(options, gan))
+    if not (out / RENDERER_FILE).is_file():
+        renderer_save(gan.ema, out / RENDERER_FILE, metadata=_metadata(options, gan))
+    return out / RENDERER_FILE
+
+
+def _forever(
+    dataset: TryOnDataset, options: TrainOptions, device: torch.device
+) -> Iterator[dict[str, torch.Tensor]]:
+    generator = torch.Generator().manual_seed(options.seed)
+    loader = DataLoader(
+        dataset,
+        batch_size=options.batch_size,
+        shuffle=True,
+        drop_last=len(dataset) >= options.batch_size,
+        num_workers=options.workers,
+        generator=generator,
+        persistent_workers=options.workers > 0,
+        pin_memory=device.type == "cuda",
+    )
+    while True:
+        for batch in loader:
+            yield {key: value.to(device, non_blocking=True) for key, value in batch.items()}
+
+
+def _metadata(options: TrainOptions, gan: TryOnGAN) -> dict[str, object]:
+    return {
+        "steps": gan.step,
+        "mode": options.mode,
+        "data": [str(path) for path in options.data],
+        "batch_size": options.batch_size,
+        "device": str(gan.device),
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
+    options, model = options_parse(argv)
+    path = train(options, model)
+    print(f"renderer written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
