@@ -25,9 +25,10 @@ from PIL import Image
 from tryon_worker.data.example import TryOnExample, keypoints_from_mediapipe
 from tryon_worker.data.inputs import NetworkInputs, UnusableExample, network_inputs
 from tryon_worker.errors import TryOnInputError
-from tryon_worker.garment import GarmentAnalysis
+from tryon_worker.garment import GarmentAnalysis, analyse_garment
+from tryon_worker.image_decode import decode_image
 from tryon_worker.models.checkpoint import renderer_load
-from tryon_worker.pose import PersonAnalysis
+from tryon_worker.pose import PersonAnalysis, analyse_person
 from tryon_worker.renderers.base import RenderOutput
 
 #: Face boxes are grown by this share before being restored (hair line, chin).
@@ -126,10 +127,6 @@ def _to_uint8(image: torch.Tensor) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     """Render one try-on from files."""
-    from tryon_worker.garment import analyse_garment  # noqa: PLC0415 - CLI only
-    from tryon_worker.image_decode import decode_image  # noqa: PLC0415
-    from tryon_worker.pose import analyse_person  # noqa: PLC0415
-
     parser = argparse.ArgumentParser(prog="python -m tryon_worker.inference")
     parser.add_argument("--checkpoint", type=Path, required=True)
     parser.add_argument("--person", type=Path, required=True)
