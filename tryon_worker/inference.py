@@ -2,8 +2,10 @@
 
 ``GanInference.render`` takes what the worker's pipeline already computed (MediaPipe pose
 and person mask, the garment's cut-out) and returns a full-size picture: the network renders
-the crop around the garment's body parts, which is pasted back into the photo inside the
-clothing-agnostic zone only, feathered; face boxes are restored pixel for pixel.
+the crop around the garment's body parts at its own small size, the product shot is warped
+again along the network's grid at the photo's resolution (so the print stays sharp), and
+the result is pasted back inside the clothing-agnostic zone only, feathered; face boxes are
+restored pixel for pixel.
 
 Command line, for trying a checkpoint on files::
 
@@ -21,16 +23,26 @@ import cv2
 import numpy as np
 import torch
 from PIL import Image
+from torch.nn import functional as F
 
+from tryon_worker.data.conditioning import NetFrame
 from tryon_worker.data.example import TryOnExample, keypoints_from_mediapipe
-from tryon_worker.data.inputs import NetworkInputs, UnusableExample, network_inputs
+from tryon_worker.data.inputs import (
+    NetworkInputs,
+    UnusableExample,
+    garment_letterbox,
+    network_inputs,
+)
 from tryon_worker.errors import TryOnInputError
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.image_decode import decode_image
 from tryon_worker.models.checkpoint import renderer_load
+from tryon_worker.networks.warp import sample_garment
 from tryon_worker.pose import PersonAnalysis, analyse_person
 from tryon_worker.renderers.base import RenderOutput
 
+#: The garment is warped again at the photo's resolution, up to this height of the crop.
+MAX_RENDER_HEIGHT = 1024
 #: Face boxes are grown by this share before being restored (hair line, chin).
 FACE_MARGIN = 0.15
 
@@ -53,8 +65,13 @@ class GanInference:
         with self._lock, torch.autocast("cuda", torch.float16, enabled=self.device.type == "cuda"):
             return self.renderer(batch)
 
-    def inputs(self, person: PersonAnalysis, garment: GarmentAnalysis) -> NetworkInputs:
-        """The network inputs for a person and a garment (TryOnInputError if unusable)."""
+    def inputs(
+        self, person: PersonAnalysis, garment: GarmentAnalysis
+    ) -> tuple[TryOnExample, NetworkInputs]:
+        """The example and network inputs for a person and a garment.
+
+        Raises TryOnInputError when the garment cannot be pinned to the pose.
+        """
         keypoints = keypoints_from_mediapipe(person.landmarks, person.image.shape[:2])
         product = np.where(garment.mask[..., None], garment.rgba[..., :3], np.uint8(255))
         example = TryOnExample(
@@ -66,7 +83,7 @@ class GanInference:
             garment_mask=garment.mask,
         )
         try:
-            return network_inputs(example, self.size, self.options.pose_sigma)
+            return example, network_inputs(example, self.size, self.options.pose_sigma)
         except UnusableExample as error:
             raise TryOnInputError(
                 "body_part_not_visible",
@@ -77,36 +94,59 @@ class GanInference:
 
     def render(self, person: PersonAnalysis, garment: GarmentAnalysis) -> RenderOutput:
         """The person's photo with the garment on them, at the photo's size."""
-        inputs = self.inputs(person, garment)
+        example, inputs = self.inputs(person, garment)
         batch = {key: torch.as_tensor(np.asarray(value))[None].to(self.device)
                  for key, value in inputs.arrays.items()}  # fmt: skip
         out = self.forward(batch)
-        rendered = _to_uint8(out["image"][0])
-        coverage = (out["composition"][0, 0] * out["warped_mask"][0, 0]).float().cpu().numpy()
-        return paste_back(person, inputs, rendered, coverage)
+        return compose_full_resolution(person, example, inputs, out)
 
 
-def paste_back(
-    person: PersonAnalysis, inputs: NetworkInputs, rendered: np.ndarray, coverage: np.ndarray
+def compose_full_resolution(
+    person: PersonAnalysis,
+    example: TryOnExample,
+    inputs: NetworkInputs,
+    out: dict[str, torch.Tensor],
 ) -> RenderOutput:
-    """Put a network-frame rendering back into the full-size photo (zone only, faces kept)."""
+    """Paste the network's rendering into the full-size photo, garment sharp.
+
+    The network renders a small crop; its warp grid is resolution-free, so the product shot
+    is warped again at (up to) the photo's own resolution and blended with the upscaled
+    generated image by the upscaled composition mask. Only the agnostic zone changes,
+    feathered at its edge, and face boxes keep their exact pixels.
+    """
     photo = person.image
     height, width = photo.shape[:2]
-    back = cv2.invertAffineTransform(inputs.frame.matrix())
-    zone = inputs.arrays["zone"][0]
-    if inputs.flipped:  # inference never mirrors, but a flipped input must not paste wrongly
-        raise ValueError("cannot paste a mirrored rendering back")
-    big = cv2.warpAffine(rendered, back, (width, height), flags=cv2.INTER_CUBIC)
+    frame = inputs.frame
+    net_h, net_w = frame.size
+    zoom = max(1.0, min(1.0 / frame.scale, MAX_RENDER_HEIGHT / net_h))
+    size = (round(net_h * zoom), round(net_w * zoom))
+    big_frame = NetFrame(origin=frame.origin, scale=frame.scale * zoom, size=size)
+
+    def up(tensor: torch.Tensor) -> torch.Tensor:
+        return F.interpolate(tensor.float(), size=size, mode="bilinear", align_corners=True)
+
+    garment_rgb, garment_mask = garment_letterbox(example.garment, example.garment_mask, size)
+    device = out["image"].device
+    garment_t = torch.as_tensor(garment_rgb, device=device).permute(2, 0, 1)[None].float()
+    mask_t = torch.as_tensor(garment_mask, device=device)[None, None].float()
+    grid = up(out["grid"].permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+    warped, warped_mask = sample_garment(garment_t / 127.5 - 1, mask_t, grid)
+    blend = up(out["blend"]) * warped_mask
+    rendered = blend * warped + (1 - blend) * up(out["generated"])
+
+    back = cv2.invertAffineTransform(big_frame.matrix())
+    big = cv2.warpAffine(_to_uint8(rendered[0]), back, (width, height), flags=cv2.INTER_LINEAR)
+    zone = cv2.resize(inputs.arrays["zone"][0], (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
     alpha = cv2.warpAffine(zone, back, (width, height), flags=cv2.INTER_LINEAR)
-    feather = max(0.6, 0.5 / inputs.frame.scale)
-    alpha = cv2.GaussianBlur(alpha, (0, 0), feather) * (alpha > 0)
-    garment = cv2.warpAffine(coverage, back, (width, height), flags=cv2.INTER_LINEAR) > 0.5
+    alpha = cv2.GaussianBlur(alpha, (0, 0), 1.0) * (alpha > 0)
+    coverage = blend[0, 0].cpu().numpy()
+    garment_mask_photo = cv2.warpAffine(coverage, back, (width, height)) > 0.5
     keep = _face_keep(person, (height, width))
     alpha[keep] = 0.0
     result = photo.astype(np.float32) * (1 - alpha[..., None]) + big * alpha[..., None]
     image = np.clip(result.round(), 0, 255).astype(np.uint8)
     image[keep] = photo[keep]  # exactly the original face, whatever the blending did
-    return RenderOutput(image=image, garment_mask=garment & (alpha > 0.5))
+    return RenderOutput(image=image, garment_mask=garment_mask_photo & (alpha > 0.5))
 
 
 def _face_keep(person: PersonAnalysis, size: tuple[int, int]) -> np.ndarray:

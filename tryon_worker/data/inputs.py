@@ -107,7 +107,7 @@ def pinned_garment(
     one example's garment on another example's body). Keys: garment, garment_mask,
     garment_points, body_points, point_valid. Raises UnusableExample.
     """
-    garment, garment_mask = _garment_input(example.garment, example.garment_mask, size, rng)
+    garment, garment_mask = garment_letterbox(example.garment, example.garment_mask, size, rng)
     if flipped:
         garment, garment_mask = garment[:, ::-1], garment_mask[:, ::-1]
     if exposure is not None:
@@ -130,8 +130,11 @@ def pinned_garment(
     }
 
 
-def _garment_input(
-    garment: np.ndarray, mask: np.ndarray, size: tuple[int, int], rng: np.random.Generator | None
+def garment_letterbox(
+    garment: np.ndarray,
+    mask: np.ndarray,
+    size: tuple[int, int],
+    rng: np.random.Generator | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The product shot cropped to the garment and letterboxed on white at ``size``."""
     height, width = size

@@ -28,7 +28,10 @@ UPPER_CLOTHES = (5, 6, 7)
 
 def is_viton_hd(root: Path) -> bool:
     """Whether ``root`` looks like a VITON-HD data set."""
-    return any((root / f"{split}_pairs.txt").is_file() for split in ("train", "test"))
+    return any(
+        (root / f"{split}_pairs.txt").is_file() and (root / split / "image").is_dir()
+        for split in ("train", "test")
+    )
 
 
 class VitonHDReader(Sequence[TryOnExample]):

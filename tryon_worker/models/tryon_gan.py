@@ -63,7 +63,8 @@ class TryOnRenderer(nn.Module):
             batch["agnostic"], batch["zone"], batch["pose"], warped["rgb"], warped["mask"]
         )
         return {**rendered, "warped_rgb": warped["rgb"], "warped_mask": warped["mask"],
-                "coarse_rgb": warped["coarse_rgb"], "flow": warped["flow"]}  # fmt: skip
+                "coarse_rgb": warped["coarse_rgb"], "flow": warped["flow"],
+                "grid": warped["grid"]}  # fmt: skip
 
 
 @dataclass

@@ -31,10 +31,12 @@ class TryOnGenerator(nn.Module):
         warped_rgb: torch.Tensor,
         warped_mask: torch.Tensor,
     ) -> dict[str, torch.Tensor]:
-        """Returns ``image`` (the composited result), ``generated`` and ``composition``."""
+        """Returns ``image`` (the composited result), ``generated``, ``blend`` (the mask the
+        network asks for) and ``composition`` (``blend`` where the warped garment is)."""
         out = self.net(torch.cat([agnostic, zone, pose, warped_rgb, warped_mask], dim=1))
         generated = torch.tanh(out[:, :3])
-        composition = torch.sigmoid(out[:, 3:4]) * warped_mask
+        blend = torch.sigmoid(out[:, 3:4])
+        composition = blend * warped_mask
         rendered = composition * warped_rgb + (1 - composition) * generated
         image = zone * rendered + (1 - zone) * agnostic
-        return {"image": image, "generated": generated, "composition": composition}
+        return {"image": image, "generated": generated, "blend": blend, "composition": composition}

@@ -83,18 +83,22 @@ class GarmentWarper(nn.Module):
     ) -> dict[str, torch.Tensor]:
         """Warp ``garment`` (B, 3, H, W) and its mask (B, 1, H, W) onto the body.
 
-        Returns ``rgb`` and ``mask`` (warped), ``coarse_rgb``/``coarse_mask`` (spline only)
-        and ``flow`` (B, 2, H, W, normalised units) for the smoothness loss.
+        Returns ``rgb`` and ``mask`` (warped), ``grid`` (where each output pixel samples the
+        garment: resolution-free, so a sharper product shot can be warped with it),
+        ``coarse_rgb``/``coarse_mask`` (spline only) and ``flow`` (B, 2, H, W, normalised
+        units) for the smoothness loss.
         """
         size = garment.shape[-2:]
         grid = tps_grid(body_points, garment_points, valid, (int(size[0]), int(size[1])))
         grid = grid.to(garment.dtype)
-        coarse_rgb, coarse_mask = _sample(garment, garment_mask, grid)
+        coarse_rgb, coarse_mask = sample_garment(garment, garment_mask, grid)
         flow = self.max_flow * torch.tanh(
             self.refiner(torch.cat([coarse_rgb, coarse_mask, condition], dim=1))
         )
-        rgb, mask = _sample(garment, garment_mask, grid + flow.permute(0, 2, 3, 1))
+        final_grid = grid + flow.permute(0, 2, 3, 1)
+        rgb, mask = sample_garment(garment, garment_mask, final_grid)
         return {
+            "grid": final_grid,
             "rgb": rgb,
             "mask": mask,
             "coarse_rgb": coarse_rgb,
@@ -103,9 +107,10 @@ class GarmentWarper(nn.Module):
         }
 
 
-def _sample(
+def sample_garment(
     garment: torch.Tensor, mask: torch.Tensor, grid: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Garment colour (border-extended) and mask (zero outside) sampled along ``grid``."""
     rgb = F.grid_sample(garment, grid, mode="bilinear", padding_mode="border", align_corners=True)
     warped_mask = F.grid_sample(
         mask, grid, mode="bilinear", padding_mode="zeros", align_corners=True

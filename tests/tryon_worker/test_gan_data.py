@@ -1,0 +1,129 @@
+"""The try-on GAN's data readers parse their layouts; inputs are built consistently."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tryon_worker.data.conditioning import SLOT, agnostic_mask, body_slots, garment_slots
+from tryon_worker.data.dataset import TryOnDataset
+from tryon_worker.data.dress_code import DressCodeReader
+from tryon_worker.data.example import KP, keypoints_from_body_25, keypoints_from_coco_18
+from tryon_worker.data.layouts import layout_of, reader_open
+from tryon_worker.data.person_photos import PersonPhotoReader
+from tryon_worker.data.shop_export import ShopExportReader
+from tryon_worker.data.viton_hd import VitonHDReader
+from tryon_worker.garment import garment_landmarks
+from tryon_worker.options import ModelOptions
+
+
+def test_viton_hd_fixture_is_read_pair_by_pair(viton_hd_dir: Path) -> None:
+    reader = VitonHDReader(viton_hd_dir)
+    assert layout_of(viton_hd_dir) == "viton-hd"
+    assert len(reader) == 6
+    for example in reader:
+        height, width = example.person.shape[:2]
+        assert example.category == "top"
+        assert example.garment_mask.any() and example.person_garment is not None
+        # The upper-clothes labels lie between the shoulders and the hips.
+        ys, _ = np.nonzero(example.person_garment)
+        shoulders_y = example.keypoints[[KP["left_shoulder"], KP["right_shoulder"]], 1].mean()
+        assert ys.min() < shoulders_y + 0.1 * height
+        seen = example.keypoints[:, 2] > 0
+        assert seen[[KP["left_shoulder"], KP["right_shoulder"], KP["neck"]]].all()
+        inside = example.keypoints[seen, :2]
+        assert (inside >= 0).all() and (inside[:, 0] < width).all()
+        # The person's left shoulder is on the right of the picture (they face us).
+        assert (
+            example.keypoints[KP["left_shoulder"], 0] > example.keypoints[KP["right_shoulder"], 0]
+        )
+
+
+def test_dress_code_fixture_covers_tops_bottoms_and_dresses(dress_code_dir: Path) -> None:
+    reader = DressCodeReader(dress_code_dir)
+    assert layout_of(dress_code_dir) == "dress-code"
+    assert sorted({example.category for example in reader}) == ["bottom", "dress", "top"]
+    for example in reader:
+        assert example.person_garment is not None and example.person_garment.any()
+        assert example.garment_mask.mean() > 0.05  # our own segmentation found the garment
+        # Keypoints were scaled from DressCode's 384x512 frame to the picture.
+        hips = example.keypoints[[KP["left_hip"], KP["right_hip"]]]
+        assert (hips[:, 2] > 0).all()
+        assert hips[:, 1].max() < example.person.shape[0]
+
+
+def test_keypoint_formats_map_to_the_same_joints() -> None:
+    body_25 = np.zeros((25, 3), dtype=np.float32)
+    body_25[5] = (30, 40, 0.9)  # LShoulder
+    body_25[9] = (10, 90, 0.8)  # RHip
+    coco = np.full((18, 4), -1.0, dtype=np.float32)
+    coco[:, 2] = 0
+    coco[5] = (30, 40, 0.9, 5)
+    coco[8] = (10, 90, 0.8, 8)
+    for points in (keypoints_from_body_25(body_25.ravel().tolist()), keypoints_from_coco_18(coco)):
+        assert points[KP["left_shoulder"]].tolist() == pytest.approx([30, 40, 0.9])
+        assert points[KP["right_hip"]].tolist() == pytest.approx([10, 90, 0.8])
+        assert points[KP["left_knee"], 2] == 0
+
+
+def test_self_supervised_pairs_come_from_person_photos(shared_images: Path, tmp_path: Path) -> None:
+    reader = PersonPhotoReader(shared_images / "people", cache_dir=tmp_path)
+    example = reader[
+        [p.name for p in reader.paths].index("p12_woman_head_to_thigh_gray_tee_studio.jpg")
+    ]
+    # The pseudo product shot is the worn garment's own pixels on white.
+    assert example.person_garment is not None
+    worn = example.person[example.person_garment].astype(float).mean(axis=0)
+    product = example.garment[example.garment_mask].astype(float).mean(axis=0)
+    assert np.abs(worn - product).max() < 12
+    assert (example.garment[~example.garment_mask] == 255).all()
+    assert any(tmp_path.glob("*.npz"))  # MediaPipe ran once and was cached
+
+
+def test_shop_export_pairs_use_the_on_model_photo_as_target(
+    shared_images: Path, tmp_path: Path
+) -> None:
+    export = tmp_path / "export"
+    (export / "on_model").mkdir(parents=True)
+    (export / "product").mkdir()
+    person = shared_images / "people" / "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
+    garment = shared_images / "garments" / "c01_tshirt_lilac_logo.jpg"
+    (export / "on_model" / "shop--1.jpg").write_bytes(person.read_bytes())
+    (export / "product" / "shop--1.jpg").write_bytes(garment.read_bytes())
+    (export / "manifest.jsonl").write_text(
+        '{"id": "shop--1", "category": "top", "person": "on_model/shop--1.jpg", '
+        '"garment": "product/shop--1.jpg", "merchant": "shop", "sku": "1"}\n'
+    )
+    assert layout_of(export) == "shop-export"
+    (example,) = list(ShopExportReader(export))
+    assert example.category == "top"
+    assert example.person_garment is not None and example.person_garment.mean() > 0.03
+    assert reader_open(export).__class__ is ShopExportReader
+
+
+def test_garment_landmarks_are_pinned_inside_the_body(viton_hd_dir: Path) -> None:
+    example = VitonHDReader(viton_hd_dir)[0]
+    landmarks, _ = garment_landmarks(example.garment_mask, category="top")
+    points, valid = garment_slots(landmarks)
+    targets, pinned = body_slots(example.keypoints, "top", points, valid)
+    assert pinned[[SLOT["left_shoulder"], SLOT["right_shoulder"], SLOT["left_hem"]]].all()
+    zone = agnostic_mask(example.keypoints, "top", example.person.shape[:2])
+    for index in np.nonzero(pinned)[0]:
+        x, y = np.round(targets[index]).astype(int)
+        assert zone[y, x] > 0, f"{list(SLOT)[index]} pinned outside the try-on zone"
+
+
+def test_dataset_items_have_the_network_shapes(viton_hd_dir: Path, dress_code_dir: Path) -> None:
+    options = ModelOptions(net_height=64, net_width=48)
+    dataset = TryOnDataset(
+        [reader_open(viton_hd_dir), reader_open(dress_code_dir)], options, swap_garments=True
+    )
+    item = dataset[0]
+    assert item["person"].shape == (3, 64, 48)
+    assert item["pose"].shape == (14, 64, 48)
+    assert item["other_garment"].shape == (3, 64, 48)
+    assert float(item["person"].min()) >= -1 and float(item["person"].max()) <= 1
+    assert item["point_valid"].sum() >= 3
+    # The agnostic person is grey exactly inside the zone.
+    zone = item["zone"][0] > 0
+    assert float(item["agnostic"][:, zone].abs().max()) < 0.01
