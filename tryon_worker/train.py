@@ -122,8 +122,8 @@ def _metadata(options: TrainOptions, gan: TryOnGAN) -> dict[str, object]:
         "batch_size": options.batch_size,
         "device": str(gan.device),
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
-        "torch": torch.__version__,
-        "numpy": np.__version__,
+        "torch": str(torch.__version__),
+        "numpy": str(np.__version__),
     }
 
 

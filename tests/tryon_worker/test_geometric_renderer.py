@@ -9,14 +9,9 @@ from tests.tryon_worker.helpers import BLUE, GREEN, RED, Photos
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.image_decode import decode_image
 from tryon_worker.pose import PersonAnalysis
-from tryon_worker.renderers import (
-    RENDERERS,
-    GeometricRenderer,
-    Renderer,
-    RenderOutput,
-    StagedRenderer,
-    renderer_create,
-)
+from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer
+from tryon_worker.renderers.geometric import GeometricRenderer
+from tryon_worker.renderers.registry import RENDERERS, renderer_create
 
 STUDIO = [
     "p11_woman_head_to_thigh_jeans_studio.jpg",
@@ -182,6 +177,6 @@ def test_render_is_warp_then_composite(photos: Photos, shared_images: Path) -> N
 
 
 def test_unknown_renderer_names_the_valid_ones() -> None:
-    assert set(RENDERERS) == {"geometric"}
-    with pytest.raises(ValueError, match="unknown renderer 'gan'; valid renderers: geometric"):
-        renderer_create("gan")
+    assert set(RENDERERS) == {"gan", "geometric"}
+    with pytest.raises(ValueError, match="unknown renderer 'cgi'; valid renderers: gan, geometric"):
+        renderer_create("cgi")

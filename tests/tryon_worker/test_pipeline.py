@@ -13,7 +13,8 @@ from tryon_worker.errors import TryOnInputError
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.pipeline import RENDER_MAX_SIDE, STAGES, StageTimings, TryOnResult, run_tryon
 from tryon_worker.pose import PersonAnalysis
-from tryon_worker.renderers import GeometricRenderer, RenderOutput
+from tryon_worker.renderers.base import RenderOutput
+from tryon_worker.renderers.geometric import GeometricRenderer
 
 PERSON = "people/p11_woman_head_to_thigh_jeans_studio.jpg"
 

@@ -5,7 +5,8 @@ discriminator, optimisers, an EMA copy of the renderer and one optimisation step
 
 * paired (pix2pix): the person wearing the garment is the target. L1 on the image, the
   warp's fit to the garment's region on the person (colour and mask), a smoothness term on
-  the learned flow, multi-scale hinge GAN and feature matching.
+  the learned flow, a pull of the composition mask towards the warped garment inside the
+  garment's region, multi-scale hinge GAN and feature matching.
 * cycle (unpaired, CycleGAN-style): garment B goes onto a person wearing A; then, with only
   where B was painted hidden again, A goes back on and the original photo must come back.
   The discriminator judges the intermediate (the person in B) for realism.
@@ -122,6 +123,10 @@ class TryOnGAN(nn.Module):
             terms = {
                 "l1": F.l1_loss(fake, target) * options.lambda_l1,
                 "warp": _warp_fit(out, target, region) * options.lambda_warp,
+                # Show the warped garment's own pixels where it fits (sharp, true colour)
+                # rather than repainting them (CP-VTON's composition-mask term).
+                "composition": ((1 - out["blend"]) * out["warped_mask"] * region).mean()
+                * options.lambda_composition,
                 "flow_tv": flow_smoothness(out["flow"]) * options.lambda_flow_tv,
             }
             if adversarial:

@@ -1,15 +1,6 @@
-"""Try-on renderers: they put an analysed garment on an analysed person."""
+"""Try-on renderers: they put an analysed garment on an analysed person.
 
-from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer, WarpedGarment
-from tryon_worker.renderers.geometric import GeometricRenderer
-from tryon_worker.renderers.registry import RENDERERS, renderer_create
-
-__all__ = [
-    "RENDERERS",
-    "GeometricRenderer",
-    "RenderOutput",
-    "Renderer",
-    "StagedRenderer",
-    "WarpedGarment",
-    "renderer_create",
-]
+``base`` defines the interface, ``geometric`` the no-learning baseline, ``gan`` the trained
+model and ``registry`` picks one by name. (Nothing is re-exported here: the GAN renderer
+imports the inference code, which itself uses ``base``.)
+"""
