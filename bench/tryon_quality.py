@@ -36,7 +36,7 @@ from tryon_worker.data.conditioning import AGNOSTIC_GREY, agnostic_mask  # noqa:
 from tryon_worker.data.example import keypoints_from_mediapipe  # noqa: E402
 from tryon_worker.data.inputs import UnusableExample  # noqa: E402
 from tryon_worker.data.person_photos import PersonPhotoReader  # noqa: E402
-from tryon_worker.data.synthetic_people import write_viton_hd  # noqa: E402
+from tryon_worker.data.synthetic import write_viton_hd  # noqa: E402
 from tryon_worker.data.viton_hd import VitonHDReader  # noqa: E402
 from tryon_worker.errors import TryOnInputError  # noqa: E402
 from tryon_worker.garment import analyse_garment  # noqa: E402

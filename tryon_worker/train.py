@@ -5,7 +5,7 @@ several ``--data`` directories mix), trains on CUDA with mixed precision when pr
 on the CPU otherwise, and writes into ``--out``: ``latest.pt`` (resumable training state),
 ``renderer.pt`` (the EMA renderer to ship, what TRYON_CHECKPOINT points at),
 ``options.json``, ``loss_log.jsonl`` and ``samples/step_NNNNNN.png`` grids
-(person | garment | warped | result | target).
+(agnostic person | garment | warped | result | target).
 """
 
 from __future__ import annotations

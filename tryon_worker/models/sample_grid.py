@@ -1,4 +1,4 @@
-"""Sample grids written during training: person | garment | warped | result | target."""
+"""Sample grids written during training: agnostic person | garment | warped | result | target."""
 
 from __future__ import annotations
 

@@ -204,7 +204,7 @@ WORKER_TRANSPORT_KEY = env("FITTINGROOM_WORKER_KEY", default="")
 # A running job silent for this long lost its worker; a queued one this old lost its message.
 # Which renderer new try-on jobs ask the workers for: "gan" (the trained model; workers
 # load TRYON_CHECKPOINT or the shipped default) or "geometric" (the no-learning baseline).
-TRYON_RENDERER = env.str("TRYON_RENDERER", default="geometric")
+TRYON_RENDERER = env.str("TRYON_RENDERER", default="gan")
 TRYON_RUNNING_STALE_AFTER_S = env.int("TRYON_RUNNING_STALE_AFTER_S", default=10 * 60)
 TRYON_QUEUED_STALE_AFTER_S = env.int("TRYON_QUEUED_STALE_AFTER_S", default=30 * 60)
 # Where a laptop's recommender worker keeps its index and profiles (production: a volume).
