@@ -11,7 +11,6 @@ from tryon_worker.data.dress_code import DressCodeReader
 from tryon_worker.data.example import KP, keypoints_from_body_25, keypoints_from_coco_18
 from tryon_worker.data.layouts import layout_of, reader_open
 from tryon_worker.data.person_photos import PersonPhotoReader
-from tryon_worker.data.shop_export import ShopExportReader
 from tryon_worker.data.viton_hd import VitonHDReader
 from tryon_worker.garment import garment_landmarks
 from tryon_worker.options import ModelOptions
@@ -78,27 +77,6 @@ def test_self_supervised_pairs_come_from_person_photos(shared_images: Path, tmp_
     assert np.abs(worn - product).max() < 12
     assert (example.garment[~example.garment_mask] == 255).all()
     assert any(tmp_path.glob("*.npz"))  # MediaPipe ran once and was cached
-
-
-def test_shop_export_pairs_use_the_on_model_photo_as_target(
-    shared_images: Path, tmp_path: Path
-) -> None:
-    export = tmp_path / "export"
-    (export / "on_model").mkdir(parents=True)
-    (export / "product").mkdir()
-    person = shared_images / "people" / "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
-    garment = shared_images / "garments" / "c01_tshirt_lilac_logo.jpg"
-    (export / "on_model" / "shop--1.jpg").write_bytes(person.read_bytes())
-    (export / "product" / "shop--1.jpg").write_bytes(garment.read_bytes())
-    (export / "manifest.jsonl").write_text(
-        '{"id": "shop--1", "category": "top", "person": "on_model/shop--1.jpg", '
-        '"garment": "product/shop--1.jpg", "merchant": "shop", "sku": "1"}\n'
-    )
-    assert layout_of(export) == "shop-export"
-    (example,) = list(ShopExportReader(export))
-    assert example.category == "top"
-    assert example.person_garment is not None and example.person_garment.mean() > 0.03
-    assert reader_open(export).__class__ is ShopExportReader
 
 
 def test_garment_landmarks_are_pinned_inside_the_body(viton_hd_dir: Path) -> None:

@@ -17,6 +17,8 @@ from catalog.services import (
     merchant_training_consent_set,
 )
 from tests.factories import garment_create
+from tryon_worker.data.layouts import layout_of
+from tryon_worker.data.shop_export import ShopExportReader
 
 PERSON_PHOTOS = (
     "p12_woman_head_to_thigh_gray_tee_studio.jpg",
@@ -230,3 +232,21 @@ def test_sku_that_is_not_a_file_name_is_skipped(
 def test_every_catalogue_category_has_an_export_category() -> None:
     assert set(TRYON_EXPORT_CATEGORIES) == set(Category.values)
     assert set(TRYON_EXPORT_CATEGORIES.values()) == {"top", "bottom", "dress", "outerwear"}
+
+
+def test_the_export_is_what_the_training_reader_reads(
+    db, shared_images: Path, tmp_path: Path
+) -> None:
+    # The storefront writes the layout, the worker-side reader (no Django) trains on it.
+    garment = garment_create(sku="TEE-LILAC", colour=(196, 170, 214))
+    photo = shared_images / "people" / "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
+    _on_model_add(garment, photo, position=1)
+    merchant_training_consent_set(merchant=garment.merchant, consent=True)
+    _export(tmp_path)
+
+    assert layout_of(tmp_path) == "shop-export"
+    (example,) = list(ShopExportReader(tmp_path))
+    assert example.name == "shop/atelier--TEE-LILAC" and example.category == "top"
+    assert example.garment_mask.mean() > 0.05
+    # Where the garment lies on the model comes from the product shot's own colour.
+    assert example.person_garment is not None and example.person_garment.mean() > 0.03
