@@ -125,8 +125,7 @@ class TryOnGAN(nn.Module):
                 "warp": _warp_fit(out, target, region) * options.lambda_warp,
                 # Show the warped garment's own pixels where it fits (sharp, true colour)
                 # rather than repainting them (CP-VTON's composition-mask term).
-                "composition": ((1 - out["blend"]) * out["warped_mask"] * region).mean()
-                * options.lambda_composition,
+                "composition": _composition_gap(out, region) * options.lambda_composition,
                 "flow_tv": flow_smoothness(out["flow"]) * options.lambda_flow_tv,
             }
             if adversarial:
@@ -206,6 +205,12 @@ class TryOnGAN(nn.Module):
             ema.lerp_(live, 1 - decay)
         for ema, live in zip(self.ema.buffers(), self.renderer.buffers(), strict=True):
             ema.copy_(live)
+
+
+def _composition_gap(out: dict[str, torch.Tensor], region: torch.Tensor) -> torch.Tensor:
+    """Mean (1 - blend) where the warped garment lies on the garment's region."""
+    where = out["warped_mask"] * region
+    return ((1 - out["blend"]) * where).sum() / where.sum().clamp_min(1.0)
 
 
 def _warp_fit(out: dict[str, torch.Tensor], target: torch.Tensor, region: torch.Tensor):
