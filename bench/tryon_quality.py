@@ -150,14 +150,17 @@ def evaluate(examples, renderers, label: str, rows: list) -> dict:
                 row.append(np.full_like(target, 255))
                 continue
             scores[name].append(
-                metrics(
-                    result,
-                    target,
-                    example.person_garment,
-                    example.garment,
-                    example.garment_mask,
-                    pose.landmarks,
-                )
+                {
+                    "example": example.name,
+                    **metrics(
+                        result,
+                        target,
+                        example.person_garment,
+                        example.garment,
+                        example.garment_mask,
+                        pose.landmarks,
+                    ),
+                }
             )
             row.append(result)
         rows.append((label, row))
@@ -170,6 +173,13 @@ def evaluate(examples, renderers, label: str, rows: list) -> dict:
         }
         summary[name]["rendered"] = len(values)
         summary[name]["failures"] = failures[name]
+        summary[name]["per_example"] = [
+            {
+                key: round(value, 4) if isinstance(value, float) else value
+                for key, value in v.items()
+            }
+            for v in values
+        ]
     return summary
 
 

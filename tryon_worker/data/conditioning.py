@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from tryon_worker.data.example import BODY_KEYPOINTS, KP, seen
+from tryon_worker.data.example import BODY_KEYPOINTS, KEYPOINT_SEEN, KP, seen
 
 #: Garment landmarks the warp pins to the body, in this order (see tryon_worker.garment).
 SLOTS = (
@@ -149,7 +149,7 @@ def pose_maps(keypoints: np.ndarray, size: tuple[int, int], sigma: float) -> np.
     xs = np.arange(width, dtype=np.float32)[None, :]
     maps = np.zeros((len(BODY_KEYPOINTS), height, width), dtype=np.float32)
     for index, (x, y, confidence) in enumerate(keypoints):
-        if confidence >= 0.3:
+        if confidence >= KEYPOINT_SEEN:
             maps[index] = np.exp(-((xs - x) ** 2 + (ys - y) ** 2) / (2 * sigma**2))
     return maps
 
@@ -257,7 +257,7 @@ def _body_span(keypoints: np.ndarray) -> float:
     if seen(keypoints, "left_hip") and seen(keypoints, "right_hip"):
         pair = keypoints[[KP["left_hip"], KP["right_hip"]], :2]
         return float(max(1.4 * np.linalg.norm(pair[0] - pair[1]), 1.0))
-    visible = keypoints[keypoints[:, 2] >= 0.3, :2]
+    visible = keypoints[keypoints[:, 2] >= KEYPOINT_SEEN, :2]
     return float(max(0.25 * np.ptp(visible[:, 1]), 1.0)) if len(visible) > 1 else 1.0
 
 
