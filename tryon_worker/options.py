@@ -51,7 +51,7 @@ class TrainOptions:
     lambda_adv: float = 1.0
     lambda_warp: float = 5.0
     lambda_flow_tv: float = 2.0
-    lambda_composition: float = 3.0
+    lambda_composition: float = 10.0
     lambda_cycle: float = 10.0
     adversarial_after: int = 500  # steps of reconstruction only before the GAN terms start
     ema_decay: float = 0.999

@@ -134,7 +134,7 @@ class TryOnGAN(nn.Module):
         self._backward(total_g, self.optimizer_g, self.scaler_g)
         if adversarial:
             terms["d"] = self._discriminator_step(batch, fake.detach(), target)
-        return StepLosses({name: float(value) for name, value in terms.items()})
+        return StepLosses({name: float(value.detach()) for name, value in terms.items()})
 
     def _cycle_step(self, batch: dict[str, torch.Tensor], adversarial: bool) -> StepLosses:
         options = self.train_options
@@ -160,7 +160,7 @@ class TryOnGAN(nn.Module):
         self._backward(total_g, self.optimizer_g, self.scaler_g)
         if adversarial:
             terms["d"] = self._discriminator_step(batch, intermediate.detach(), target)
-        return StepLosses({name: float(value) for name, value in terms.items()})
+        return StepLosses({name: float(value.detach()) for name, value in terms.items()})
 
     def _generator_gan_terms(
         self, batch: dict[str, torch.Tensor], fake: torch.Tensor, target: torch.Tensor
