@@ -31,12 +31,13 @@ from tryon_worker.data.inputs import (
     NetworkInputs,
     UnusableExample,
     garment_letterbox,
+    image_from_network,
     network_inputs,
 )
 from tryon_worker.errors import TryOnInputError
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.image_decode import decode_image
-from tryon_worker.models.checkpoint import renderer_load
+from tryon_worker.models.checkpoint import device_pick, renderer_load
 from tryon_worker.networks.warp import sample_garment
 from tryon_worker.pose import PersonAnalysis, analyse_person
 from tryon_worker.renderers.base import RenderOutput
@@ -51,9 +52,7 @@ class GanInference:
     """A loaded renderer checkpoint on a device (CUDA in half precision when present)."""
 
     def __init__(self, checkpoint: Path, device: str = "auto") -> None:
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.device = torch.device(device)
+        self.device = device_pick(device)
         self.renderer = renderer_load(checkpoint, self.device)
         self.options = self.renderer.options
         self.size = (self.options.net_height, self.options.net_width)
@@ -135,7 +134,9 @@ def compose_full_resolution(
     rendered = blend * warped + (1 - blend) * up(out["generated"])
 
     back = cv2.invertAffineTransform(big_frame.matrix())
-    big = cv2.warpAffine(_to_uint8(rendered[0]), back, (width, height), flags=cv2.INTER_LINEAR)
+    big = cv2.warpAffine(
+        image_from_network(rendered[0]), back, (width, height), flags=cv2.INTER_LINEAR
+    )
     zone = cv2.resize(inputs.arrays["zone"][0], (size[1], size[0]), interpolation=cv2.INTER_LINEAR)
     alpha = cv2.warpAffine(zone, back, (width, height), flags=cv2.INTER_LINEAR)
     alpha = cv2.GaussianBlur(alpha, (0, 0), 1.0) * (alpha > 0)
@@ -158,11 +159,6 @@ def _face_keep(person: PersonAnalysis, size: tuple[int, int]) -> np.ndarray:
             max(0, int(x0 - grow_x)) : max(0, int(np.ceil(x1 + grow_x))),
         ] = True
     return keep
-
-
-def _to_uint8(image: torch.Tensor) -> np.ndarray:
-    pixels = ((image.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0)
-    return np.ascontiguousarray(pixels.cpu().numpy())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,7 @@ from tryon_worker.data.layouts import layout_of, reader_open
 from tryon_worker.models.checkpoint import (
     RENDERER_FILE,
     TRAINING_STATE,
+    device_pick,
     renderer_save,
     training_state_load,
     training_state_save,
@@ -36,13 +37,6 @@ from tryon_worker.models.tryon_gan import TryOnGAN
 from tryon_worker.options import ModelOptions, TrainOptions, options_parse
 
 logger = logging.getLogger("tryon_worker.train")
-
-
-def device_pick(name: str) -> torch.device:
-    """The device to train on: CUDA when asked or ("auto") when present, else the CPU."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
 
 
 def train(options: TrainOptions, model: ModelOptions) -> Path:

@@ -96,12 +96,18 @@ def frame_for(
     return NetFrame(origin=origin, scale=float(height_px / box_h), size=net_size)
 
 
+def antialiased(image: np.ndarray, scale: float) -> np.ndarray:
+    """``image`` low-passed before a warp that shrinks it by ``scale``, if that is a lot.
+
+    As INTER_AREA would: stripes and checks must not alias into moire.
+    """
+    return cv2.GaussianBlur(image, (0, 0), 0.45 / scale) if scale < 0.7 else image
+
+
 def crop(image: np.ndarray, frame: NetFrame, *, fill: int = AGNOSTIC_GREY) -> np.ndarray:
     """``image`` (H, W[, C]) seen through ``frame``; outside the photo is ``fill``."""
-    source = image
-    if frame.scale < 0.7 and image.dtype == np.uint8:
-        # Shrinking a lot: low-pass first, as INTER_AREA would, so stripes do not alias.
-        source = cv2.GaussianBlur(image, (0, 0), 0.45 / frame.scale)
+    # Masks are sampled nearest-neighbour and must stay crisp.
+    source = antialiased(image, frame.scale) if image.dtype == np.uint8 else image
     height, width = frame.size
     interpolation = cv2.INTER_LINEAR if image.dtype == np.uint8 else cv2.INTER_NEAREST
     return cv2.warpAffine(

@@ -19,10 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from tryon_worker.data.example import TryOnExample, keypoints_from_coco_18
-from tryon_worker.data.images import read_labels, read_rgb
-from tryon_worker.data.inputs import UnusableExample
-from tryon_worker.errors import TryOnInputError
-from tryon_worker.garment import garment_mask
+from tryon_worker.data.images import product_shot_mask, read_labels, read_rgb
 
 #: DressCode's folders, our category for each and its garment's labels.
 CATEGORIES = {
@@ -70,10 +67,7 @@ class DressCodeReader(Sequence[TryOnExample]):
         scale = np.array([person.shape[1] / KEYPOINT_FRAME[0], person.shape[0] / KEYPOINT_FRAME[1]])
         keypoints[:, :2] *= scale
         category, labels = CATEGORIES[folder]
-        try:
-            mask = garment_mask(garment)
-        except TryOnInputError as error:
-            raise UnusableExample(f"{garment_name}: {error.message}") from error
+        mask = product_shot_mask(garment, garment_name)
         region = None
         label_path = base / "label_maps" / f"{person_id}_4.png"
         if garment_name.rsplit("_", 1)[0] == person_id and label_path.is_file():

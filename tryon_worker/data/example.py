@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tryon_worker.pose import LM as MEDIAPIPE_LM
+
 BODY_KEYPOINTS = (
     "nose",
     "neck",
@@ -32,7 +34,7 @@ KP = {name: index for index, name in enumerate(BODY_KEYPOINTS)}
 KEYPOINT_SEEN = 0.3
 
 # Indices into each source format, in BODY_KEYPOINTS order (-1: derived, see below).
-_FROM_MEDIAPIPE = (0, -1, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28)
+_FROM_MEDIAPIPE = tuple(MEDIAPIPE_LM.get(name, -1) for name in BODY_KEYPOINTS)
 _FROM_BODY_25 = (0, 1, 5, 2, 6, 3, 7, 4, 12, 9, 13, 10, 14, 11)
 _FROM_COCO_18 = (0, 1, 5, 2, 6, 3, 7, 4, 11, 8, 12, 9, 13, 10)
 
@@ -60,7 +62,7 @@ def keypoints_from_mediapipe(landmarks: np.ndarray, image_size: tuple[int, int])
     Points outside the picture count as unseen. ``image_size`` is (height, width).
     """
     points = _pick(landmarks, _FROM_MEDIAPIPE)
-    shoulders = landmarks[[11, 12]]
+    shoulders = landmarks[[MEDIAPIPE_LM["left_shoulder"], MEDIAPIPE_LM["right_shoulder"]]]
     points[KP["neck"]] = [*shoulders[:, :2].mean(axis=0), shoulders[:, 2].min()]
     height, width = image_size
     outside = (

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import torch
 
 from tryon_worker.data.conditioning import (
     AGNOSTIC_GREY,
     NetFrame,
     agnostic_mask,
+    antialiased,
     body_slots,
     crop,
     flip_keypoints,
@@ -152,11 +154,12 @@ def garment_letterbox(
     centre = ((x0 + x1) / 2, (y0 + y1) / 2)
     matrix = cv2.getRotationMatrix2D(centre, angle, scale)
     matrix[:, 2] += np.array([width / 2, height / 2]) + shift - np.array(centre)
-    source = garment
-    if scale < 0.7:
-        source = cv2.GaussianBlur(garment, (0, 0), 0.45 / scale)
     rgb = cv2.warpAffine(
-        source, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255)
+        antialiased(garment, scale),
+        matrix,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderValue=(255, 255, 255),
     )
     warped_mask = cv2.warpAffine(mask.astype(np.uint8), matrix, (width, height)) > 0
     rgb[~warped_mask] = 255
@@ -176,6 +179,12 @@ def _spread_absent(
 
 def _exposure(image: np.ndarray, gain: float, offset: float) -> np.ndarray:
     return np.clip(image.astype(np.float32) * gain + offset, 0, 255).astype(np.uint8)
+
+
+def image_from_network(image: torch.Tensor) -> np.ndarray:
+    """A (3, H, W) network image in [-1, 1] as (H, W, 3) uint8 RGB (the inverse of ``_image``)."""
+    pixels = ((image.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0)
+    return np.ascontiguousarray(pixels.cpu().numpy())
 
 
 def _image(rgb: np.ndarray) -> np.ndarray:

@@ -19,11 +19,8 @@ import cv2
 import numpy as np
 
 from tryon_worker.data.example import TryOnExample
-from tryon_worker.data.images import read_rgb
-from tryon_worker.data.inputs import UnusableExample
+from tryon_worker.data.images import product_shot_mask, read_rgb
 from tryon_worker.data.person_photos import CACHE_DIR, person_analysis_cached, worn_region
-from tryon_worker.errors import TryOnInputError
-from tryon_worker.garment import garment_mask
 
 MANIFEST = "manifest.jsonl"
 
@@ -51,10 +48,7 @@ class ShopExportReader(Sequence[TryOnExample]):
         person_path = self.root / entry["person"]
         person = read_rgb(person_path)
         garment = read_rgb(self.root / entry["garment"])
-        try:
-            mask = garment_mask(garment)
-        except TryOnInputError as error:
-            raise UnusableExample(f"{entry['garment']}: {error.message}") from error
+        mask = product_shot_mask(garment, entry["garment"])
         keypoints, segmentation = person_analysis_cached(
             self.root / CACHE_DIR, self.root, person_path, person
         )

@@ -88,6 +88,13 @@ def renderer_metadata(path: Path) -> dict[str, Any]:
     return dict(torch.load(Path(path), map_location="cpu", weights_only=True)["metadata"])
 
 
+def device_pick(name: str) -> torch.device:
+    """A torch device by name; "auto" is CUDA when present, else the CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
 def _half(tensor: torch.Tensor) -> torch.Tensor:
     return tensor.half() if tensor.is_floating_point() else tensor
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import torch
 from PIL import Image
 
+from tryon_worker.data.inputs import image_from_network
 from tryon_worker.models.tryon_gan import TryOnRenderer
 
 #: Rows shown at most (the first examples of the fixed sample batch).
@@ -26,6 +26,5 @@ def sample_grid_write(renderer: TryOnRenderer, batch: dict[str, torch.Tensor], p
     warped = out["warped_mask"] * out["warped_rgb"] + (1 - out["warped_mask"]) * white
     columns = [rows["agnostic"], rows["garment"], warped, out["image"], rows["person"]]
     grid = torch.cat([torch.cat(list(column), dim=1) for column in columns], dim=2)
-    pixels = ((grid.float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0)
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.ascontiguousarray(pixels.cpu().numpy())).save(path)
+    Image.fromarray(image_from_network(grid)).save(path)
