@@ -80,6 +80,7 @@ class GanInference:
             keypoints=keypoints,
             garment=product,
             garment_mask=garment.mask,
+            silhouette=person.segmentation > 0.5,
         )
         try:
             return example, network_inputs(example, self.size, self.options.pose_sigma)

@@ -64,6 +64,7 @@ class TrainOptions:
     workers: int = 2  # data loader processes
     threads: int = 0  # CPU threads for torch (0: torch's default)
     resume: bool = True  # continue from OUT/latest.pt when it exists
+    init_from: str = ""  # fine-tune: start from this renderer.pt (its model options win)
 
 
 MODES = ("paired", "cycle")

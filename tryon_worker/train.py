@@ -2,8 +2,10 @@
 
 Reads any supported layout (VITON-HD, DressCode, a shop export, a folder of person photos;
 several ``--data`` directories mix), trains on CUDA with mixed precision when present and
-on the CPU otherwise, and writes into ``--out``: ``latest.pt`` (resumable training state),
-``renderer.pt`` (the EMA renderer to ship, what TRYON_CHECKPOINT points at),
+on the CPU otherwise (``--init-from renderer.pt`` fine-tunes a shipped model, e.g. the
+default checkpoint on a shop's own export), and writes into ``--out``: ``latest.pt``
+(resumable training state), ``renderer.pt`` (the EMA renderer to ship, what
+TRYON_CHECKPOINT points at),
 ``options.json``, ``loss_log.jsonl`` and ``samples/step_NNNNNN.png`` grids
 (agnostic person | garment | warped | result | target).
 """
@@ -28,6 +30,7 @@ from tryon_worker.models.checkpoint import (
     RENDERER_FILE,
     TRAINING_STATE,
     device_pick,
+    renderer_load,
     renderer_save,
     training_state_load,
     training_state_save,
@@ -48,13 +51,21 @@ def train(options: TrainOptions, model: ModelOptions) -> Path:
         torch.set_num_threads(options.threads)
     device = device_pick(options.device)
     readers = [reader_open(path) for path in options.data]
+    state_path = out / TRAINING_STATE
+    resuming = options.resume and state_path.is_file()
+    start = renderer_load(Path(options.init_from)) if options.init_from and not resuming else None
+    if start is not None:
+        model = start.options  # the weights fix the architecture
     dataset = TryOnDataset(readers, model, swap_garments=options.mode == "cycle",
                            seed=options.seed)  # fmt: skip
     gan = TryOnGAN(model, options, device)
-    state_path = out / TRAINING_STATE
-    if options.resume and state_path.is_file():
+    if resuming:
         training_state_load(gan, state_path)
         logger.info("resumed from %s at step %d", state_path, gan.step)
+    elif start is not None:
+        gan.renderer.load_state_dict(start.state_dict())
+        gan.ema.load_state_dict(start.state_dict())
+        logger.info("fine-tuning from %s (a fresh discriminator)", options.init_from)
     logger.info(
         "training %s on %s: %d examples from %s; renderer %.2fM parameters",
         options.mode,

@@ -5,7 +5,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tryon_worker.data.conditioning import SLOT, agnostic_mask, body_slots, garment_slots
+from tryon_worker.data.conditioning import (
+    SLOT,
+    TorsoOutline,
+    agnostic_mask,
+    body_slots,
+    garment_slots,
+)
 from tryon_worker.data.dataset import TryOnDataset
 from tryon_worker.data.dress_code import DressCodeReader
 from tryon_worker.data.example import KP, keypoints_from_body_25, keypoints_from_coco_18
@@ -24,6 +30,9 @@ def test_viton_hd_fixture_is_read_pair_by_pair(viton_hd_dir: Path) -> None:
         height, width = example.person.shape[:2]
         assert example.category == "top"
         assert example.garment_mask.any() and example.person_garment is not None
+        # The parse gives the person's outline; the garment they wear lies inside it.
+        assert example.silhouette is not None and 0.05 < example.silhouette.mean() < 0.9
+        assert not (example.person_garment & ~example.silhouette).any()
         # The upper-clothes labels lie between the shoulders and the hips.
         ys, _ = np.nonzero(example.person_garment)
         shoulders_y = example.keypoints[[KP["left_shoulder"], KP["right_shoulder"]], 1].mean()
@@ -44,6 +53,8 @@ def test_dress_code_fixture_covers_tops_bottoms_and_dresses(dress_code_dir: Path
     assert sorted({example.category for example in reader}) == ["bottom", "dress", "top"]
     for example in reader:
         assert example.person_garment is not None and example.person_garment.any()
+        assert example.silhouette is not None
+        assert not (example.person_garment & ~example.silhouette).any()
         assert example.garment_mask.mean() > 0.05  # our own segmentation found the garment
         # Keypoints were scaled from DressCode's 384x512 frame to the picture.
         hips = example.keypoints[[KP["left_hip"], KP["right_hip"]]]
@@ -89,6 +100,53 @@ def test_garment_landmarks_are_pinned_inside_the_body(viton_hd_dir: Path) -> Non
     for index in np.nonzero(pinned)[0]:
         x, y = np.round(targets[index]).astype(int)
         assert zone[y, x] > 0, f"{list(SLOT)[index]} pinned outside the try-on zone"
+
+
+def _standing_person(torso_half: float, arm_gap: float | None = None):
+    """Keypoints of a frontal person (shoulder span 40 px, torso 60 px) and a silhouette
+    whose torso is ``torso_half`` px either side of the centre line; with ``arm_gap``, the
+    left arm hangs that far outside the torso's edge (0: touching it)."""
+    keypoints = np.zeros((14, 3), dtype=np.float32)
+    joints = {"left_shoulder": (95, 50), "right_shoulder": (55, 50), "neck": (75, 50),
+              "left_hip": (88, 110), "right_hip": (62, 110),
+              "right_elbow": (40, 80), "right_wrist": (36, 110)}  # fmt: skip
+    silhouette = np.zeros((200, 150), dtype=bool)
+    silhouette[40:140, round(75 - torso_half) : round(75 + torso_half) + 1] = True
+    if arm_gap is not None:
+        x = 75 + torso_half + arm_gap
+        joints |= {"left_elbow": (x + 5, 85), "left_wrist": (x + 5, 120)}
+        silhouette[50:125, round(x) : round(x) + 11] = True
+    for name, point in joints.items():
+        keypoints[KP[name]] = (*point, 0.9)
+    return keypoints, silhouette
+
+
+def test_a_tops_sides_are_pinned_just_outside_the_torso_outline() -> None:
+    points, valid = garment_slots({
+        "neck": (50, 10), "left_shoulder": (70, 15), "right_shoulder": (30, 15),
+        "left_armpit": (72, 35), "right_armpit": (28, 35),
+        "left_hem": (70, 70), "right_hem": (30, 70),
+    })  # fmt: skip
+    armpits = [SLOT["left_armpit"], SLOT["right_armpit"]]
+
+    def armpit_halves(keypoints: np.ndarray, silhouette: np.ndarray | None) -> np.ndarray:
+        targets, pinned = body_slots(keypoints, "top", points.copy(), valid, silhouette)
+        assert pinned[armpits].all()
+        return np.abs(targets[armpits, 0] - 75)
+
+    slim, slim_outline = _standing_person(21)
+    wide, wide_outline = _standing_person(24)
+    # 4% outside the outline, on both sides, and following it when the body is wider.
+    assert armpit_halves(slim, slim_outline) == pytest.approx([1.04 * 21.5] * 2, abs=1.5)
+    assert armpit_halves(wide, wide_outline) == pytest.approx([1.04 * 24.5] * 2, abs=1.5)
+    # An arm hanging against the body is not torso: the left side does not widen.
+    armed, armed_outline = _standing_person(21, arm_gap=0)
+    assert armpit_halves(armed, armed_outline)[0] <= 1.04 * 21.5 + 1.5
+    # Without a silhouette the garment keeps its own similarity-scaled width.
+    assert armpit_halves(slim, None) == pytest.approx([1.1 * 22] * 2, abs=0.5)
+    outline = TorsoOutline.of(slim, slim_outline)
+    assert outline is not None and outline.torso == pytest.approx(60)
+    assert TorsoOutline.of(slim, None) is None
 
 
 def test_dataset_items_have_the_network_shapes(viton_hd_dir: Path, dress_code_dir: Path) -> None:

@@ -16,7 +16,7 @@ from tryon_worker.models.checkpoint import (
     training_state_load,
     training_state_save,
 )
-from tryon_worker.models.tryon_gan import TryOnGAN
+from tryon_worker.models.tryon_gan import TryOnGAN, TryOnRenderer
 from tryon_worker.options import ModelOptions, TrainOptions
 
 #: A tiny model on tiny pictures: the tests check behaviour, not quality.
@@ -89,3 +89,21 @@ def test_the_train_command_writes_samples_and_resumes(viton_hd_dir: Path, tmp_pa
     assert steps == [1, 2, 3, 4]
     options = json.loads((out / "options.json").read_text())
     assert options["train"]["mode"] == "paired" and options["model"]["net_height"] == 64
+    # Fine-tuning starts from a shipped renderer: its architecture wins over the flags and
+    # its weights are the starting point (one step later the EMA is still next to them).
+    tuned = tmp_path / "tuned"
+    fine = subprocess.run(
+        [*command[:6], str(tuned), "--steps", "1", "--batch-size", "2", "--workers", "0",
+         "--init-from", str(out / "renderer.pt"), "--net-height", "32", "--net-width", "24"],
+        check=True, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert "fine-tuning from" in fine.stdout
+    assert json.loads((tuned / "options.json").read_text())["model"]["net_height"] == 64
+    source, result = renderer_load(out / "renderer.pt"), renderer_load(tuned / "renderer.pt")
+    fresh = TryOnRenderer(source.options)
+
+    def distance(a: torch.nn.Module, b: torch.nn.Module) -> float:
+        pairs = zip(a.parameters(), b.parameters(), strict=True)
+        return max(float((x - y).abs().max().detach()) for x, y in pairs)
+
+    assert distance(source, result) < 0.01 < distance(source, fresh)

@@ -172,13 +172,20 @@ def garment_slots(landmarks: dict[str, tuple[float, float]]) -> tuple[np.ndarray
 
 
 def body_slots(
-    keypoints: np.ndarray, category: str, garment_points: np.ndarray, garment_valid: np.ndarray
+    keypoints: np.ndarray,
+    category: str,
+    garment_points: np.ndarray,
+    garment_valid: np.ndarray,
+    silhouette: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Where on the body each garment landmark should land (same frame as ``keypoints``).
 
     The garment keeps its own proportions: a similarity (scale from shoulder or waist width)
     carries its outline onto the torso; shoulders are pinned to the wearer's shoulder tops;
-    sleeve ends and trouser hems slide down their limb by the garment's own length.
+    sleeve ends and trouser hems slide down their limb by the garment's own length. With the
+    person's ``silhouette`` (a bool mask in the same frame), the sides of a top or dress at
+    armpit, waist and hem are pinned just outside the torso's own edges, as the geometric
+    renderer does: the new garment covers what the person wears.
     Returns positions and validity (a landmark whose limb is not seen is dropped).
     """
     targets = np.zeros_like(garment_points)
@@ -202,10 +209,22 @@ def body_slots(
         g_width = max(np.linalg.norm(g["left_shoulder"] - g["right_shoulder"]), 1e-3)
         anchor = shoulders.mean(axis=0) - down * 0.1 * span
         scale = 1.1 * np.linalg.norm(shoulders[0] - shoulders[1]) / g_width
+    outline = TorsoOutline.of(keypoints, silhouette) if category != "bottom" else None
+    stretch = 1.0
+    if outline is not None:
+        if "left_armpit" in g and "right_armpit" in g:
+            # Shoulder spans alone mislead (dropped shoulders, straps), so do chest widths
+            # alone (a flat garment is ~1.2x a body's frontal width): take the geometric mean.
+            g_chest = max(np.linalg.norm(g["left_armpit"] - g["right_armpit"]), 1e-3)
+            chest = sum(outline.half_width(0.3 * outline.torso, sign) for sign in (1.0, -1.0))
+            scale = float(np.sqrt(scale * 1.2 * chest / g_chest))
+        # Garments are cut for a torso ~1.4 shoulder spans long; a longer torso wears the
+        # same top down to the same place.
+        stretch = float(np.clip(outline.torso / (1.4 * span), 0.85, 1.25))
 
     def carried(point: np.ndarray) -> np.ndarray:
         offset = (point - g_anchor) * scale
-        return anchor + offset[0] * right_dir + offset[1] * down
+        return anchor + offset[0] * right_dir + offset[1] * stretch * down
 
     for name, point in g.items():
         targets[SLOT[name]] = carried(point)
@@ -224,6 +243,8 @@ def body_slots(
                 valid[SLOT[end]] = placed is not None
                 if placed is not None:
                     targets[SLOT[end]] = placed
+        if outline is not None:
+            outline.pin_sides(targets, valid)
     elif "crotch" in g:
         for side in ("left", "right"):
             hem = f"{side}_hem"
@@ -245,6 +266,107 @@ def flip_keypoints(keypoints: np.ndarray, width: int) -> np.ndarray:
 
 
 # --- geometry ------------------------------------------------------------------------------
+
+#: Torso width (shoulder spans) expected at a share of the shoulder-to-hip length; measured
+#: silhouette widths are kept within bounds of this (an arm against the body, loose hair).
+_EXPECTED_WIDTH = ((0.0, 1.2), (0.3, 1.0), (0.6, 0.92), (1.0, 1.05), (1.6, 1.1))
+#: A fitted garment lies this much wider than the outline it covers.
+_EASE = 1.04
+
+
+class TorsoOutline:
+    """The torso's edges in a person's silhouette, measured across the body's axis.
+
+    ``axial`` distances run down the torso from the shoulders' midpoint; ``torso`` is the
+    shoulder-to-hip length. The same measurements as the geometric renderer's, on
+    BODY_KEYPOINTS so every data set's pose works.
+    """
+
+    def __init__(self, keypoints: np.ndarray, silhouette: np.ndarray) -> None:
+        self.keypoints, self.silhouette = keypoints, silhouette
+        self.lateral, self.down = _body_axes(keypoints)
+        self.span = _body_span(keypoints)
+        self.centre = keypoints[[KP["left_shoulder"], KP["right_shoulder"]], :2].mean(axis=0)
+        hips = keypoints[[KP["left_hip"], KP["right_hip"]], :2]
+        self.torso = max(float(np.dot(hips.mean(axis=0) - self.centre, self.down)), 0.8 * self.span)
+        self.hip_half = float(np.linalg.norm(hips[0] - hips[1])) / 2
+
+    @classmethod
+    def of(cls, keypoints: np.ndarray, silhouette: np.ndarray | None) -> TorsoOutline | None:
+        """The outline, or None without a silhouette or without shoulders and hips seen."""
+        names = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
+        if silhouette is None or not all(seen(keypoints, name) for name in names):
+            return None
+        return cls(keypoints, silhouette)
+
+    def half_width(self, axial: float, sign: float) -> float:
+        """Distance from the centre line to the torso's edge at ``axial``, on one side
+        (+1 the person's left); bounded around what a torso's proportions lead to expect."""
+        share = axial / self.torso
+        expected = float(np.interp(share, *zip(*_EXPECTED_WIDTH, strict=True))) * self.span / 2
+        if share > 0.6:  # hip joints sit well inside the body's outline
+            expected = max(
+                expected, float(np.interp(share, (0.6, 1.0), (0.0, 1.9 * self.hip_half)))
+            )
+        start = self.centre + axial * self.down
+        edge = _run_to_edge(self.silhouette, start, sign * self.lateral, 2.0 * expected)
+        edge = min(edge, self._arm_beside(axial, sign, expected))
+        return float(np.clip(edge, 0.8 * expected, 1.2 * expected))
+
+    def pin_sides(self, targets: np.ndarray, valid: np.ndarray) -> None:
+        """Move an upper garment's armpit, waist and hem landmarks onto the edges, in place.
+
+        Above the hips a side goes just outside the outline at its height; below them the
+        garment keeps its own flare, but never narrower than the hips' outline.
+        """
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            hip_edge = self.half_width(self.torso, sign)
+            for part in ("armpit", "waist", "hem"):
+                slot = SLOT[f"{side}_{part}"]
+                if not valid[slot]:
+                    continue
+                axial = float(np.dot(targets[slot] - self.centre, self.down))
+                if axial > 1.1 * self.torso:
+                    own = abs(float(np.dot(targets[slot] - self.centre, self.lateral)))
+                    half = max(own, _EASE * hip_edge)
+                else:
+                    half = _EASE * self.half_width(axial, sign)
+                targets[slot] = self.centre + axial * self.down + sign * half * self.lateral
+
+    def _arm_beside(self, axial: float, sign: float, expected: float) -> float:
+        """Where an arm hanging beside the torso begins at this height (inf when none does)."""
+        side = "left" if sign > 0 else "right"
+        names = [f"{side}_{joint}" for joint in ("shoulder", "elbow", "wrist")]
+        chain = [self.keypoints[KP[name], :2] for name in names if seen(self.keypoints, name)]
+        start = self.centre + axial * self.down
+        for a, b in itertools.pairwise(chain):
+            a_ax, b_ax = (float(np.dot(point - self.centre, self.down)) for point in (a, b))
+            if min(a_ax, b_ax) <= axial <= max(a_ax, b_ax) and abs(b_ax - a_ax) > 1e-3:
+                point = a + (b - a) * (axial - a_ax) / (b_ax - a_ax)
+                offset = sign * float(np.dot(point - start, self.lateral))
+                if offset > 0.5 * expected:  # beside the body, not across it
+                    return offset - 0.1 * self.span
+        return float("inf")
+
+
+def _run_to_edge(mask: np.ndarray, start: np.ndarray, direction: np.ndarray, limit: float) -> float:
+    """Distance from ``start`` along ``direction`` to where ``mask`` ends (``limit`` at most).
+
+    The walk begins at the first pixel inside the mask near ``start``; beyond the picture's
+    edge counts as inside (the photo cuts the person there).
+    """
+    steps = np.arange(0, int(limit) + 2)
+    points = start[None, :] + steps[:, None] * direction[None, :]
+    xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
+    height, width = mask.shape
+    inside = (xs >= 0) & (xs < width) & (ys >= 0) & (ys < height)
+    on = np.ones(len(steps), dtype=bool)
+    on[inside] = mask[ys[inside], xs[inside]]
+    first = int(np.argmax(on[: max(2, int(0.3 * limit))]))
+    if not on[first]:
+        return limit / 2  # no outline where the torso should be: keep the expected width
+    off = np.nonzero(~on[first:])[0]
+    return float(first + off[0]) if len(off) else float(len(steps))
 
 
 def _mirror_name(name: str) -> str:

@@ -62,7 +62,9 @@ class TryOnDataset(Dataset):
                 arrays = dict(inputs.arrays)
                 if self.swap_garments:
                     other = self._other(example, rng)
-                    pinned = pinned_garment(other, inputs.keypoints, self.size, rng)
+                    pinned = pinned_garment(
+                        other, inputs.keypoints, self.size, rng, silhouette=inputs.silhouette
+                    )
                     arrays.update({f"other_{key}": value for key, value in pinned.items()})
             except UnusableExample as error:
                 logger.debug("skipping %s: %s", example.name if example else position, error)

@@ -68,10 +68,13 @@ class DressCodeReader(Sequence[TryOnExample]):
         keypoints[:, :2] *= scale
         category, labels = CATEGORIES[folder]
         mask = product_shot_mask(garment, garment_name)
-        region = None
+        region = silhouette = None
         label_path = base / "label_maps" / f"{person_id}_4.png"
-        if garment_name.rsplit("_", 1)[0] == person_id and label_path.is_file():
-            region = np.isin(read_labels(label_path), labels)
+        if label_path.is_file():
+            label_map = read_labels(label_path)
+            silhouette = label_map != 0  # 0 is the background
+            if garment_name.rsplit("_", 1)[0] == person_id:
+                region = np.isin(label_map, labels)
         return TryOnExample(
             name=f"dress-code/{folder}/{person_id}",
             category=category,
@@ -80,4 +83,5 @@ class DressCodeReader(Sequence[TryOnExample]):
             garment=garment,
             garment_mask=mask,
             person_garment=region,
+            silhouette=silhouette,
         )

@@ -44,7 +44,8 @@ class TryOnExample:
     """A person, the garment they should wear, and (for training) where it lies on them.
 
     ``person_garment`` is the garment's region in ``person`` when the person wears this very
-    garment (paired data); None for unpaired examples and at inference.
+    garment (paired data); None for unpaired examples and at inference. ``silhouette`` is
+    the person's outline, with whatever they wear (None when the source has none).
     """
 
     name: str
@@ -54,6 +55,7 @@ class TryOnExample:
     garment: np.ndarray  # (h, w, 3) uint8 RGB product shot
     garment_mask: np.ndarray  # (h, w) bool
     person_garment: np.ndarray | None = None  # (H, W) bool
+    silhouette: np.ndarray | None = None  # (H, W) bool
 
 
 def keypoints_from_mediapipe(landmarks: np.ndarray, image_size: tuple[int, int]) -> np.ndarray:

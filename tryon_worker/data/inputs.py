@@ -46,6 +46,7 @@ class NetworkInputs:
     frame: NetFrame  # photo -> network pixels (to paste a result back)
     flipped: bool
     keypoints: np.ndarray  # (14, 3) in network pixels (after any mirroring)
+    silhouette: np.ndarray | None  # (H, W) bool in network pixels, when the example has one
 
 
 def network_inputs(
@@ -72,14 +73,20 @@ def network_inputs(
     region = np.zeros((height, width), dtype=np.float32)
     if example.person_garment is not None:
         region = crop(example.person_garment.astype(np.uint8), frame, fill=0).astype(np.float32)
+    silhouette = None
+    if example.silhouette is not None:
+        silhouette = crop(example.silhouette.astype(np.uint8), frame, fill=0) > 0
     flipped = rng is not None and rng.random() < 0.5
     if flipped:
         person, region = person[:, ::-1], region[:, ::-1]
+        silhouette = silhouette[:, ::-1] if silhouette is not None else None
         keypoints = flip_keypoints(keypoints, width)
     exposure = (rng.uniform(0.85, 1.15), rng.uniform(-12, 12)) if rng is not None else None
     if exposure is not None:
         person = _exposure(person, *exposure)
-    garment = pinned_garment(example, keypoints, size, rng, flipped=flipped, exposure=exposure)
+    garment = pinned_garment(
+        example, keypoints, size, rng, silhouette=silhouette, flipped=flipped, exposure=exposure
+    )
     zone = agnostic_mask(keypoints, example.category, size)
     agnostic = np.where(zone[..., None] > 0, np.uint8(AGNOSTIC_GREY), person)
     arrays = {
@@ -91,7 +98,9 @@ def network_inputs(
         "pose": pose_maps(keypoints, size, pose_sigma * height),
         **garment,
     }
-    return NetworkInputs(arrays=arrays, frame=frame, flipped=flipped, keypoints=keypoints)
+    return NetworkInputs(
+        arrays=arrays, frame=frame, flipped=flipped, keypoints=keypoints, silhouette=silhouette
+    )
 
 
 def pinned_garment(
@@ -100,13 +109,14 @@ def pinned_garment(
     size: tuple[int, int],
     rng: np.random.Generator | None,
     *,
+    silhouette: np.ndarray | None = None,
     flipped: bool = False,
     exposure: tuple[float, float] | None = None,
 ) -> dict[str, np.ndarray]:
     """The example's garment as network input, its landmarks pinned to ``keypoints``.
 
-    ``keypoints`` are in network pixels (they may be another person's: the cycle mode puts
-    one example's garment on another example's body). Keys: garment, garment_mask,
+    ``keypoints`` and ``silhouette`` are in network pixels and may be another person's (the
+    cycle mode puts one example's garment on another example's body). Keys: garment, garment_mask,
     garment_points, body_points, point_valid. Raises UnusableExample.
     """
     garment, garment_mask = garment_letterbox(example.garment, example.garment_mask, size, rng)
@@ -119,7 +129,7 @@ def pinned_garment(
     except (ValueError, IndexError) as error:
         raise UnusableExample(f"garment landmarks not found: {error}") from error
     g_points, g_valid = garment_slots(landmarks)
-    b_points, valid = body_slots(keypoints, example.category, g_points, g_valid)
+    b_points, valid = body_slots(keypoints, example.category, g_points, g_valid, silhouette)
     if valid.sum() < MIN_PINNED:
         raise UnusableExample("too few garment landmarks could be pinned to the body")
     _spread_absent(g_points, b_points, valid, size)

@@ -62,6 +62,7 @@ class PersonPhotoReader(Sequence[TryOnExample]):
             garment=garment,
             garment_mask=garment_mask,
             person_garment=region,
+            silhouette=segmentation > 0.5,
         )
 
 

@@ -64,4 +64,5 @@ class ShopExportReader(Sequence[TryOnExample]):
             garment=garment,
             garment_mask=mask,
             person_garment=region,
+            silhouette=segmentation > 0.5,
         )

@@ -57,9 +57,12 @@ class VitonHDReader(Sequence[TryOnExample]):
         )
         people = keypoints_json.get("people") or [{"pose_keypoints_2d": [0.0] * 75}]
         parse_path = self.split_dir / "image-parse-v3" / f"{stem}.png"
-        region = None
-        if person_name == cloth_name and parse_path.is_file():
-            region = np.isin(read_labels(parse_path), UPPER_CLOTHES)
+        region = silhouette = None
+        if parse_path.is_file():
+            labels = read_labels(parse_path)
+            silhouette = labels != 0  # LIP 0 is the background
+            if person_name == cloth_name:
+                region = np.isin(labels, UPPER_CLOTHES)
         return TryOnExample(
             name=f"viton-hd/{stem}",
             category="top",
@@ -68,4 +71,5 @@ class VitonHDReader(Sequence[TryOnExample]):
             garment=read_rgb(self.split_dir / "cloth" / cloth_name),
             garment_mask=read_mask(self.split_dir / "cloth-mask" / cloth_name),
             person_garment=region,
+            silhouette=silhouette,
         )
