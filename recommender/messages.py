@@ -14,6 +14,7 @@ GARMENT_REMOVE_TASK = "recommender.garment_remove"
 PROFILE_UPDATE_TASK = "recommender.profile_update"
 INTERACTION_TASK = "recommender.interaction"
 SUGGEST_TASK = "recommender.suggest"
+FORGET_TASK = "recommender.forget"
 # Answers go back to the storefront's event queue.
 SUGGESTIONS_EVENT_TASK = "storefront.events.suggestions"
 EVENT_QUEUE = "storefront_events"
@@ -92,6 +93,14 @@ class Interaction(_Message):
     garment_id: int
     kind: InteractionKind
     at: str  # ISO 8601 timestamp
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class Forget(_Message):
+    """A shopper was erased: drop everything held under their pseudonym, for good."""
+
+    subject: str
     schema_version: int = SCHEMA_VERSION
 
 

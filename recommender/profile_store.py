@@ -9,6 +9,7 @@ or ``-``), so an e-mail address or a name sent by mistake is refused rather than
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -48,6 +49,10 @@ CREATE TABLE IF NOT EXISTS interactions (
     PRIMARY KEY (subject, garment_id, kind, at)
 );
 CREATE INDEX IF NOT EXISTS interactions_recent ON interactions (subject, at);
+CREATE TABLE IF NOT EXISTS forgotten (
+    digest TEXT PRIMARY KEY,
+    at REAL NOT NULL
+);
 """
 
 
@@ -95,7 +100,7 @@ class ProfileStore:
     """Shopper profiles and recent interactions in one SQLite file."""
 
     def __init__(self, path: Path) -> None:
-        self.db = SqliteDatabase(path, _SCHEMA)
+        self.db = SqliteDatabase(path, _SCHEMA, secure_delete=True)
 
     def get(self, subject: str) -> ShopperProfile:
         """The shopper's profile (an empty one for a subject never seen)."""
@@ -110,6 +115,8 @@ class ProfileStore:
         """Store a profile's body and measurement fields (taste is changed by ``add_signal``)."""
         subject_checked(profile.subject)
         with self.db.write() as connection:
+            if _is_forgotten(connection, profile.subject):
+                return
             connection.execute(
                 "INSERT INTO profiles (subject, declared, preferred_size, estimate, photo_notice, "
                 "body_shape, body_reason, body_vector, taste, taste_mass, taste_at, updated_at) "
@@ -140,12 +147,14 @@ class ProfileStore:
     ) -> bool:
         """Record an interaction and fold the garment's vector into the shopper's taste.
 
-        Returns False for a duplicate (a redelivered message): nothing changes twice.
-        ``vector`` is None when the garment is unknown: the interaction is kept, taste isn't
-        changed.
+        Returns False for a duplicate (a redelivered message) or a forgotten subject: nothing
+        changes twice, and nothing comes back after an erasure. ``vector`` is None when the
+        garment is unknown: the interaction is kept, taste isn't changed.
         """
         subject_checked(subject)
         with self.db.write() as connection:
+            if _is_forgotten(connection, subject):
+                return False
             inserted = connection.execute(
                 "INSERT OR IGNORE INTO interactions (subject, garment_id, kind, at) "
                 "VALUES (?, ?, ?, ?)",
@@ -194,11 +203,46 @@ class ProfileStore:
         return [RecentInteraction(r["garment_id"], r["kind"], r["at"]) for r in rows]
 
     def forget(self, subject: str) -> None:
-        """Erase everything about a shopper (profile and interactions)."""
+        """Erase everything about a shopper (profile and interactions), for good.
+
+        A tombstone keeps it erased: a profile update or an interaction sent before the
+        erasure but handled after it (another worker process, a retry) is refused by
+        ``save`` and ``add_interaction`` instead of bringing the profile back. Safe to repeat.
+        """
         subject_checked(subject)
         with self.db.write() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO forgotten (digest, at) VALUES (?, ?)",
+                (_subject_digest(subject), time.time()),
+            )
             connection.execute("DELETE FROM profiles WHERE subject = ?", (subject,))
             connection.execute("DELETE FROM interactions WHERE subject = ?", (subject,))
+        # Best effort: with readers in the log, the next checkpoint finishes the job.
+        self.db.checkpoint()
+
+    def known(self, subject: str) -> bool:
+        """Whether anything is stored under ``subject`` (a profile or an interaction)."""
+        subject_checked(subject)
+        with self.db.read() as connection:
+            row = connection.execute(
+                "SELECT EXISTS (SELECT 1 FROM profiles WHERE subject = ?) "
+                "OR EXISTS (SELECT 1 FROM interactions WHERE subject = ?)",
+                (subject, subject),
+            ).fetchone()
+        return bool(row[0])
+
+
+def _subject_digest(subject: str) -> str:
+    # The tombstone holds a digest, not the pseudonym: the file no longer lists who was
+    # here, and only someone who already holds the pseudonym can ask whether it was erased.
+    return hashlib.sha256(subject.encode()).hexdigest()
+
+
+def _is_forgotten(connection, subject: str) -> bool:
+    row = connection.execute(
+        "SELECT 1 FROM forgotten WHERE digest = ?", (_subject_digest(subject),)
+    ).fetchone()
+    return row is not None
 
 
 def _taste(row) -> TasteVector:

@@ -303,7 +303,8 @@ class Recommender:
     def interaction(self, message: Interaction) -> bool:
         """Fold one interaction into the shopper's taste and the garment's popularity.
 
-        Returns False for a message already seen (a redelivery changes nothing).
+        Returns False for a message already seen (a redelivery changes nothing) or for a
+        shopper who was forgotten.
         """
         subject = subject_checked(message.subject)
         if message.kind not in INTERACTION_WEIGHTS:
@@ -319,7 +320,11 @@ class Recommender:
         return added
 
     def forget(self, subject: str) -> None:
-        """Erase a shopper's profile and interactions."""
+        """Erase a shopper's profile and interactions; later messages for them change nothing.
+
+        The garments' popularity keeps their past interactions: it is a per-garment count
+        that names no one.
+        """
         self.profiles.forget(subject)
 
     # --- suggestions ----------------------------------------------------------------------

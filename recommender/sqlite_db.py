@@ -20,9 +20,12 @@ BUSY_TIMEOUT_MS = 30_000
 class SqliteDatabase:
     """One SQLite file: a connection per thread, schema applied on first open."""
 
-    def __init__(self, path: Path, schema: str) -> None:
+    def __init__(self, path: Path, schema: str, *, secure_delete: bool = False) -> None:
         self.path = path
         self._schema = schema
+        # Overwrite deleted rows with zeros instead of leaving them in free pages (files that
+        # hold people's data: an erased profile must not linger in the file).
+        self._secure_delete = secure_delete
         self._local = threading.local()
         path.parent.mkdir(parents=True, exist_ok=True)
         # Outside a transaction: executescript commits whatever is pending first. Every
@@ -39,6 +42,8 @@ class SqliteDatabase:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA synchronous=NORMAL")
+            if self._secure_delete:
+                connection.execute("PRAGMA secure_delete=ON")
             connection.row_factory = sqlite3.Row
             self._local.connection = connection
         return connection
@@ -64,6 +69,16 @@ class SqliteDatabase:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
+
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the file and empty it; False if readers held it.
+
+        After a deletion, so that older copies of the deleted rows leave the log too.
+        """
+        busy, _log_frames, _copied = (
+            self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        )
+        return not busy
 
     def close(self) -> None:
         """Close this thread's connection (others close when their threads end)."""

@@ -2,8 +2,9 @@
 
 After a profile update or an interaction the shopper's suggestions are computed at once and
 sent to the storefront's event queue (``SUGGESTIONS_EVENT_TASK``), so they change within
-seconds; ``suggest`` does the same on request. A message that breaks the contract is logged
-and dropped (retrying cannot fix it); storage and broker hiccups are retried with backoff.
+seconds; ``suggest`` does the same on request; ``forget`` drops an erased shopper's profile.
+A message that breaks the contract is logged and dropped (retrying cannot fix it); storage
+and broker hiccups are retried with backoff.
 """
 
 import logging
@@ -13,12 +14,14 @@ from recommender.celery_app import app
 from recommender.config import RecommenderSettings
 from recommender.messages import (
     EVENT_QUEUE,
+    FORGET_TASK,
     GARMENT_REMOVE_TASK,
     GARMENT_UPSERT_TASK,
     INTERACTION_TASK,
     PROFILE_UPDATE_TASK,
     SUGGEST_TASK,
     SUGGESTIONS_EVENT_TASK,
+    Forget,
     GarmentDocument,
     GarmentRemoval,
     Interaction,
@@ -172,3 +175,15 @@ def suggest(**message: object) -> None:
         _emit(recommender().suggest(request.subject, request.limit))
     except (MessageError, SubjectError, TypeError) as exc:
         return _refused(SUGGEST_TASK, exc)
+
+
+@app.task(name=FORGET_TASK, **RETRY)
+def forget(**message: object) -> None:
+    """Erase everything held about an erased shopper (their profile and interactions)."""
+    try:
+        request = Forget.from_dict(message)
+        recommender().forget(request.subject)
+    except (MessageError, SubjectError, TypeError) as exc:
+        return _refused(FORGET_TASK, exc)
+    # Not the pseudonym: logs outlive the erasure and must not list who was erased.
+    logger.info("forgot a shopper")

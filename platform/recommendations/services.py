@@ -83,6 +83,15 @@ def shopper_profile_publish(*, shopper: Shopper, photo: ShopperPhoto | None = No
     )
 
 
+def shopper_forget_publish(*, pseudonym: str) -> None:
+    """Tell the recommender to erase everything it holds under an erased shopper's pseudonym.
+
+    Sent once the erasure commits (as every message here), so a rolled-back erasure forgets
+    nothing.
+    """
+    _send(contract.FORGET_TASK, contract.Forget(subject=pseudonym))
+
+
 def interaction_record(*, shopper: Shopper, garment: Garment, kind: str) -> Interaction:
     """Store an interaction and pass it on (by pseudonym) to update the shopper's taste."""
     interaction = Interaction.objects.create(shopper=shopper, garment=garment, kind=kind)

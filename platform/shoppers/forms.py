@@ -45,3 +45,21 @@ class MeasurementsForm(forms.Form):
 
 class PhotoUploadForm(forms.Form):
     photo = forms.FileField(label="A photo of you, standing, facing the camera")
+
+
+class AccountEraseForm(forms.Form):
+    """Deleting everything cannot be undone, so the shopper types their username to confirm."""
+
+    confirm_username = forms.CharField(
+        max_length=150, label="Type your username to confirm", strip=True
+    )
+
+    def __init__(self, *args, username: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.username = username
+
+    def clean_confirm_username(self) -> str:
+        typed = self.cleaned_data["confirm_username"]
+        if typed != self.username:
+            raise forms.ValidationError("That is not your username; nothing was deleted.")
+        return typed

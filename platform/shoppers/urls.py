@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="shoppers/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("erase/", views.account_erase, name="erase"),
     path("photos/", views.photo_upload, name="photo_upload"),
     path("photos/<int:photo_id>/<str:variant>.webp", views.photo_image, name="photo_image"),
     path("photos/<int:photo_id>/delete/", views.photo_delete, name="photo_delete"),

@@ -1,16 +1,25 @@
 """Shopper pages: sign-up, profile, photos. Thin: parse, call a service, render."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
-from shoppers.forms import MeasurementsForm, PhotoUploadForm, ProfileForm, SignUpForm
+from privacy.models import ErasureRecord
+from privacy.services import shopper_erase
+from shoppers.forms import (
+    AccountEraseForm,
+    MeasurementsForm,
+    PhotoUploadForm,
+    ProfileForm,
+    SignUpForm,
+)
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.selectors import shopper_for_user, shopper_photo_list
 from shoppers.services import (
@@ -81,6 +90,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "measurements_form": measurements_form,
             "photo_form": PhotoUploadForm(),
             "photos": shopper_photo_list(shopper=shopper),
+            "erase_form": AccountEraseForm(username=request.user.username),
         },
     )
 
@@ -122,3 +132,22 @@ def photo_delete(request: HttpRequest, photo_id: int) -> HttpResponse:
     shopper_photo_delete(photo=photo)
     messages.success(request, "Photo deleted.")
     return redirect("shoppers:profile")
+
+
+@login_required
+@require_POST
+def account_erase(request: HttpRequest) -> HttpResponse:
+    """The "Delete my account and data" button: erase everything, log out, back to the shop."""
+    shopper = shopper_or_404(request)
+    form = AccountEraseForm(request.POST, username=request.user.username)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm_username"]))
+        return redirect(reverse("shoppers:profile") + "#erase")
+    try:
+        shopper_erase(shopper=shopper, channel=ErasureRecord.Channel.SELF_SERVICE)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("shoppers:profile") + "#erase")
+    logout(request)
+    messages.success(request, "Your account and all your data have been deleted.")
+    return redirect("catalog:garment_list")

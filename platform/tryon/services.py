@@ -88,7 +88,8 @@ def tryon_event_apply(*, event: TryOnEvent) -> None:
     """Apply a worker event. Idempotent: redelivered or duplicate events change nothing."""
     job = TryOnJob.objects.select_for_update().filter(public_id=event.job_id).first()
     if job is None:
-        logger.warning("event for unknown job %s", event.job_id)
+        # Deleted, or its shopper erased: never re-create anything; drop the worker's file too.
+        logger.warning("event for unknown job %s dropped (deleted or erased)", event.job_id)
         _worker_result_discard(event)
         return
     now = timezone.now()
@@ -157,8 +158,8 @@ def tryon_jobs_reap(*, now: timezone.datetime | None = None) -> dict[str, int]:
     counts = {"requeued": 0, "failed": 0}
     for job_id in stale.values_list("pk", flat=True):
         with transaction.atomic():
-            job = TryOnJob.objects.select_for_update().get(pk=job_id)
-            if job.is_final:
+            job = TryOnJob.objects.select_for_update().filter(pk=job_id).first()
+            if job is None or job.is_final:  # None: its shopper was erased meanwhile
                 continue
             if job.dispatches >= MAX_DISPATCHES:
                 _job_fail(

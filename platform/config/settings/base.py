@@ -213,6 +213,7 @@ RECOMMENDER_DATA_DIR = Path(env("RECOMMENDER_DATA_DIR", default=str(VAR_DIR / "r
 FITTINGROOM_BASE_URL = env("FITTINGROOM_BASE_URL", default="http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "tryon-reaper": {"task": "storefront.tryon.reap", "schedule": 60.0},
+    "erasure-files": {"task": "storefront.privacy.erasure_files_retry", "schedule": 3600.0},
 }
 
 # --- E-mail -------------------------------------------------------------------------------

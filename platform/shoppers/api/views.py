@@ -1,11 +1,14 @@
-"""The logged-in shopper's own profile."""
+"""The logged-in shopper's own profile: read it, change it, or erase it with everything."""
 
-from rest_framework import serializers
+from django.contrib.auth import logout
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from privacy.models import ErasureRecord
+from privacy.services import shopper_erase
 from shoppers.services import shopper_profile_update
 from shoppers.views import shopper_or_404
 
@@ -35,3 +38,9 @@ class ShopperMeApi(APIView):
         payload.is_valid(raise_exception=True)
         shopper = shopper_profile_update(shopper=shopper_or_404(request), **payload.validated_data)
         return Response(self.OutputSerializer(shopper).data)
+
+    def delete(self, request: Request) -> Response:
+        """Erase the shopper's account and all their data, then end this session."""
+        shopper_erase(shopper=shopper_or_404(request), channel=ErasureRecord.Channel.API)
+        logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
