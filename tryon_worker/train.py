@@ -33,6 +33,7 @@ from tryon_worker.models.checkpoint import (
     renderer_load,
     renderer_save,
     training_state_load,
+    training_state_model_options,
     training_state_save,
 )
 from tryon_worker.models.sample_grid import sample_grid_write
@@ -54,8 +55,11 @@ def train(options: TrainOptions, model: ModelOptions) -> Path:
     state_path = out / TRAINING_STATE
     resuming = options.resume and state_path.is_file()
     start = renderer_load(Path(options.init_from)) if options.init_from and not resuming else None
-    if start is not None:
-        model = start.options  # the weights fix the architecture
+    # The weights fix the architecture: a resumed or fine-tuned run keeps theirs.
+    if resuming:
+        model = training_state_model_options(state_path)
+    elif start is not None:
+        model = start.options
     dataset = TryOnDataset(readers, model, swap_garments=options.mode == "cycle",
                            seed=options.seed)  # fmt: skip
     gan = TryOnGAN(model, options, device)

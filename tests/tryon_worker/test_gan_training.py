@@ -107,3 +107,10 @@ def test_the_train_command_writes_samples_and_resumes(viton_hd_dir: Path, tmp_pa
         return max(float((x - y).abs().max().detach()) for x, y in pairs)
 
     assert distance(source, result) < 0.01 < distance(source, fresh)
+    # Resuming it keeps the checkpoint's architecture too, whatever the flags say.
+    again = subprocess.run(
+        [*command[:6], str(tuned), "--steps", "2", "--batch-size", "2", "--workers", "0",
+         "--net-height", "32", "--net-width", "24"],
+        check=True, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert "at step 1" in again.stdout

@@ -55,6 +55,12 @@ def training_state_load(gan: TryOnGAN, path: Path) -> None:
     gan.step = int(state["step"])
 
 
+def training_state_model_options(path: Path) -> ModelOptions:
+    """The architecture a training state was saved with (it wins over flags on resume)."""
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    return model_options_from_dict(state["model_options"])
+
+
 def renderer_save(
     renderer: TryOnRenderer, path: Path, *, metadata: dict[str, Any] | None = None
 ) -> Path:
