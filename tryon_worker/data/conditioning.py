@@ -269,7 +269,7 @@ def flip_keypoints(keypoints: np.ndarray, width: int) -> np.ndarray:
 
 #: Torso width (shoulder spans) expected at a share of the shoulder-to-hip length; measured
 #: silhouette widths are kept within bounds of this (an arm against the body, loose hair).
-_EXPECTED_WIDTH = ((0.0, 1.2), (0.3, 1.0), (0.6, 0.92), (1.0, 1.05), (1.6, 1.1))
+EXPECTED_TORSO_WIDTH = ((0.0, 1.2), (0.3, 1.0), (0.6, 0.92), (1.0, 1.05), (1.6, 1.1))
 #: A fitted garment lies this much wider than the outline it covers.
 _EASE = 1.04
 
@@ -303,7 +303,7 @@ class TorsoOutline:
         """Distance from the centre line to the torso's edge at ``axial``, on one side
         (+1 the person's left); bounded around what a torso's proportions lead to expect."""
         share = axial / self.torso
-        expected = float(np.interp(share, *zip(*_EXPECTED_WIDTH, strict=True))) * self.span / 2
+        expected = float(np.interp(share, *zip(*EXPECTED_TORSO_WIDTH, strict=True))) * self.span / 2
         if share > 0.6:  # hip joints sit well inside the body's outline
             expected = max(
                 expected, float(np.interp(share, (0.6, 1.0), (0.0, 1.9 * self.hip_half)))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from tryon_worker.data.conditioning import EXPECTED_TORSO_WIDTH
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.pose import LM, PersonAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
@@ -36,10 +37,6 @@ from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 logger = logging.getLogger(__name__)
 
 SIDES = (("left", 1.0), ("right", -1.0))
-# Torso width (share of the shoulder-landmark span) expected at a share of the
-# shoulder-to-hip length; measured silhouette widths are kept within bounds of this, so an arm
-# resting against the body does not widen the garment.
-_EXPECTED_WIDTH = ((0.0, 1.2), (0.3, 1.0), (0.6, 0.92), (1.0, 1.05), (1.6, 1.1))
 
 
 @dataclass
@@ -210,7 +207,7 @@ class _Body:
 
     def expected_half(self, axial: float) -> float:
         share = axial / self.torso
-        fractions, widths = zip(*_EXPECTED_WIDTH, strict=True)
+        fractions, widths = zip(*EXPECTED_TORSO_WIDTH, strict=True)
         width = float(np.interp(share, fractions, widths)) * self.sw
         if share > 0.6:
             # The hips: landmark hip joints sit well inside the body's outline.
