@@ -4,16 +4,13 @@ nothing about anyone else does, and late messages for them re-create nothing."""
 import io
 import logging
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from celery import current_app
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from catalog.models import Garment
 from core.exceptions import ApplicationError
 from privacy.models import ErasureRecord
 from privacy.sealed_files import private_storage
@@ -26,7 +23,6 @@ from recommender.messages import FORGET_TASK, QUEUE, Forget
 from recommender.messages import SuggestionSet as Answer
 from shoppers.models import Shopper
 from tests.broker_queue import queue_client, queued_messages
-from tests.factories import garment_create
 from tests.shopper_footprint import (
     Footprint,
     leftovers,
@@ -36,53 +32,21 @@ from tests.shopper_footprint import (
 from tests.worker_results import worker_result_event
 from tryon.models import TryOnAttempt, TryOnJob
 from tryon.services import tryon_event_apply
-from tryon_worker.messages import RENDER_QUEUE
 
 Channel = ErasureRecord.Channel
 
 
-@pytest.fixture(autouse=True)
-def _empty_queues() -> None:
-    queue_client().delete(QUEUE, RENDER_QUEUE)
-
-
-@pytest.fixture(autouse=True)
-def _storefront_tasks_eager() -> Iterator[None]:
-    """The "picture ready" e-mail is sent inline (tests/integration runs it in real workers)."""
-    app = current_app._get_current_object()
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
+pytestmark = pytest.mark.usefixtures("empty_queues", "storefront_tasks_eager")
 
 
 @pytest.fixture
-def garment(db) -> Garment:
-    return garment_create()
+def ada(footprint_of) -> Footprint:
+    return footprint_of("ada-erasable")
 
 
 @pytest.fixture
-def operator(db):
-    return get_user_model().objects.create_superuser(username="operator", password="pw-12345678")
-
-
-@pytest.fixture
-def ada(garment, operator, django_capture_on_commit_callbacks) -> Footprint:
-    return shopper_with_everything(
-        username="ada-erasable",
-        garment=garment,
-        capture_on_commit=django_capture_on_commit_callbacks,
-        operator=operator,
-    )
-
-
-@pytest.fixture
-def grace(garment, operator, django_capture_on_commit_callbacks) -> Footprint:
-    return shopper_with_everything(
-        username="grace-stays",
-        garment=garment,
-        capture_on_commit=django_capture_on_commit_callbacks,
-        operator=operator,
-    )
+def grace(footprint_of) -> Footprint:
+    return footprint_of("grace-stays")
 
 
 def _forget_messages() -> list[dict]:

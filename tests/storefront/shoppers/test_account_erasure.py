@@ -1,57 +1,26 @@
 """The doors to erasure: the shopper's own page and API, the admin action, the user admin."""
 
-from collections.abc import Iterator
-
 import pytest
-from celery import current_app
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from catalog.models import Garment
 from privacy.models import ErasureRecord
 from recommender.messages import FORGET_TASK, QUEUE
 from shoppers.models import Shopper
-from tests.broker_queue import queue_client, queued_messages
-from tests.factories import garment_create
+from tests.broker_queue import queued_messages
 from tests.shopper_footprint import Footprint, leftovers, shopper_with_everything, stored_files
-from tryon_worker.messages import RENDER_QUEUE
 
 Channel = ErasureRecord.Channel
 
 
-@pytest.fixture(autouse=True)
-def _empty_queues() -> None:
-    queue_client().delete(QUEUE, RENDER_QUEUE)
-
-
-@pytest.fixture(autouse=True)
-def _storefront_tasks_eager() -> Iterator[None]:
-    app = current_app._get_current_object()
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
+pytestmark = pytest.mark.usefixtures("empty_queues", "storefront_tasks_eager")
 
 
 @pytest.fixture
-def garment(db) -> Garment:
-    return garment_create()
-
-
-@pytest.fixture
-def operator(db):
-    return get_user_model().objects.create_superuser(username="operator", password="pw-12345678")
-
-
-@pytest.fixture
-def ada(garment, operator, django_capture_on_commit_callbacks) -> Footprint:
-    return shopper_with_everything(
-        username="ada-erasable",
-        garment=garment,
-        capture_on_commit=django_capture_on_commit_callbacks,
-        operator=operator,
-    )
+def ada(footprint_of) -> Footprint:
+    return footprint_of("ada-erasable")
 
 
 def _logged_in_with_csrf(footprint: Footprint) -> tuple[Client, str]:

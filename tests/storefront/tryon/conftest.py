@@ -4,17 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from catalog.models import Garment
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
-from tests.factories import garment_create, shopper_create
+from tests.factories import shopper_create
 
 PERSON_PHOTO = "p11_woman_head_to_thigh_jeans_studio.jpg"
-
-
-@pytest.fixture
-def garment(db) -> Garment:
-    return garment_create()
 
 
 @pytest.fixture

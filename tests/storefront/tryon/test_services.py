@@ -1,12 +1,10 @@
 """Try-on job services: request, message contents, idempotent event application, reaping."""
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 import redis
-from celery import current_app
 from django.conf import settings
 from django.core import mail
 from django.db import connection
@@ -52,16 +50,7 @@ def _empty_tryon_queue() -> None:
     redis.Redis.from_url(redis_cache_location(settings.REDIS_URL)).delete(RENDER_QUEUE)
 
 
-@pytest.fixture(autouse=True)
-def _storefront_tasks_eager() -> Iterator[None]:
-    """Storefront tasks (e-mail) run inline here; tests/integration runs them in real workers.
-
-    Render messages use send_task, which always goes to the broker, eager or not.
-    """
-    app = current_app._get_current_object()
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
+pytestmark = pytest.mark.usefixtures("storefront_tasks_eager")
 
 
 def _request_job(shopper, garment, photo, django_capture_on_commit_callbacks) -> TryOnJob:
