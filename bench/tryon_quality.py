@@ -20,6 +20,7 @@ Prints the figures, writes bench/results/tryon_quality.json and tryon_quality.pn
 """
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -47,7 +48,7 @@ from tryon_worker.pose import (  # noqa: E402
     person_analysis_from_stages,
     segment_person,
 )
-from tryon_worker.renderers.gan import GanRenderer  # noqa: E402
+from tryon_worker.renderers.gan import GanRenderer, checkpoint_path  # noqa: E402
 from tryon_worker.renderers.geometric import GeometricRenderer  # noqa: E402
 
 PEOPLE = REPO.parent / "shared" / "images" / "people"
@@ -207,11 +208,14 @@ def main() -> None:
     """Run both held-out sets and report."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--synthetic", type=int, default=40, help="synthetic pairs (0: none)")
+    parser.add_argument("--checkpoint", type=Path, default=checkpoint_path())
     args = parser.parse_args()
+    os.environ["TRYON_CHECKPOINT"] = str(args.checkpoint)  # what GanRenderer loads
     renderers = {"geometric": GeometricRenderer(), "gan": GanRenderer()}
     rows: list = []
     report = {
         "machine": machine_info(),
+        "checkpoint": str(args.checkpoint),
         "note": (
             "Both renderers see the same clothing-agnostic photo. FID and LPIPS (what published "
             "try-on models report) need ImageNet-pretrained Inception / AlexNet-VGG weights "

@@ -53,6 +53,10 @@ class TrainOptions:
     lambda_flow_tv: float = 2.0
     lambda_composition: float = 10.0
     lambda_cycle: float = 10.0
+    # Share of paired examples whose product shot is replaced by their own garment cut from
+    # the person, as self-supervised pairs from plain photos make it (sleeves as worn, holes
+    # where arms cross): the renderer learns that kind of garment input too.
+    worn_garment_share: float = 0.0
     adversarial_after: int = 500  # steps of reconstruction only before the GAN terms start
     ema_decay: float = 0.999
     log_every: int = 50

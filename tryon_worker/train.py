@@ -60,8 +60,13 @@ def train(options: TrainOptions, model: ModelOptions) -> Path:
         model = training_state_model_options(state_path)
     elif start is not None:
         model = start.options
-    dataset = TryOnDataset(readers, model, swap_garments=options.mode == "cycle",
-                           seed=options.seed)  # fmt: skip
+    dataset = TryOnDataset(
+        readers,
+        model,
+        swap_garments=options.mode == "cycle",
+        worn_garment_share=options.worn_garment_share if options.mode == "paired" else 0.0,
+        seed=options.seed,
+    )
     gan = TryOnGAN(model, options, device)
     if resuming:
         training_state_load(gan, state_path)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from tryon_worker.data.conditioning import (
     SLOT,
@@ -16,7 +17,7 @@ from tryon_worker.data.dataset import TryOnDataset
 from tryon_worker.data.dress_code import DressCodeReader
 from tryon_worker.data.example import KP, keypoints_from_body_25, keypoints_from_coco_18
 from tryon_worker.data.layouts import layout_of, reader_open
-from tryon_worker.data.person_photos import PersonPhotoReader
+from tryon_worker.data.person_photos import PersonPhotoReader, worn_garment_example
 from tryon_worker.data.viton_hd import VitonHDReader
 from tryon_worker.garment import garment_landmarks
 from tryon_worker.options import ModelOptions
@@ -163,3 +164,25 @@ def test_dataset_items_have_the_network_shapes(viton_hd_dir: Path, dress_code_di
     # The agnostic person is grey exactly inside the zone.
     zone = item["zone"][0] > 0
     assert float(item["agnostic"][:, zone].abs().max()) < 0.01
+
+
+def test_a_worn_garment_replaces_the_product_shot_when_asked(viton_hd_dir: Path) -> None:
+    rng = np.random.default_rng(0)
+    for example in VitonHDReader(viton_hd_dir):
+        worn = worn_garment_example(example, rng)
+        assert worn.person is example.person and worn.name == example.name
+        # The "product shot" is the person's own garment: its pixels and (tilted, rescaled
+        # by at most 10%) its area, not the separate product image's.
+        area = worn.garment_mask.sum() / example.person_garment.sum()
+        assert 0.75 < area < 1.3, example.name
+        colour_cut = worn.garment[worn.garment_mask].mean(axis=0)
+        colour_worn = example.person[example.person_garment].mean(axis=0)
+        assert np.abs(colour_cut - colour_worn).max() < 6, example.name
+        assert worn.garment.shape != example.garment.shape or not np.array_equal(
+            worn.garment, example.garment
+        )
+    options = ModelOptions(net_height=64, net_width=48)
+    product = TryOnDataset([VitonHDReader(viton_hd_dir)], options)
+    cut = TryOnDataset([VitonHDReader(viton_hd_dir)], options, worn_garment_share=1.0)
+    differ = [not torch.equal(product[i]["garment_mask"], cut[i]["garment_mask"]) for i in range(6)]
+    assert all(differ)

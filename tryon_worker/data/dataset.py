@@ -11,6 +11,7 @@ from torch.utils.data import Dataset
 
 from tryon_worker.data.example import TryOnExample
 from tryon_worker.data.inputs import UnusableExample, network_inputs, pinned_garment
+from tryon_worker.data.person_photos import worn_garment_example
 from tryon_worker.options import ModelOptions
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,9 @@ class TryOnDataset(Dataset):
     """Augmented network inputs drawn from one or more readers (sequences of examples).
 
     With ``swap_garments`` (the cycle mode) each item also carries another example's garment
-    of the same category, pinned to this item's body, as ``other_*`` arrays.
+    of the same category, pinned to this item's body, as ``other_*`` arrays. With
+    ``worn_garment_share`` that share of paired examples (those with the garment's region on
+    the person) get their own worn garment, cut out, as the product shot instead.
     """
 
     def __init__(
@@ -31,6 +34,7 @@ class TryOnDataset(Dataset):
         model: ModelOptions,
         *,
         swap_garments: bool = False,
+        worn_garment_share: float = 0.0,
         seed: int = 0,
     ) -> None:
         self.readers = list(readers)
@@ -40,6 +44,7 @@ class TryOnDataset(Dataset):
         self.size = (model.net_height, model.net_width)
         self.pose_sigma = model.pose_sigma
         self.swap_garments = swap_garments
+        self.worn_garment_share = worn_garment_share
         self.seed = seed
         self._draws = 0
 
@@ -58,6 +63,8 @@ class TryOnDataset(Dataset):
             example = None
             try:
                 example = self.example(position + attempt * 7919)
+                if example.person_garment is not None and (rng.random() < self.worn_garment_share):
+                    example = worn_garment_example(example, rng)
                 inputs = network_inputs(example, self.size, self.pose_sigma, rng)
                 arrays = dict(inputs.arrays)
                 if self.swap_garments:

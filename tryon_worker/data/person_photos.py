@@ -10,6 +10,7 @@ in ``DIR/.tryon_cache``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -152,6 +153,18 @@ def pseudo_product_shot(
     mask = cv2.warpAffine(region.astype(np.uint8), matrix, size, flags=cv2.INTER_NEAREST) > 0
     garment[~mask] = 255
     return garment, mask
+
+
+def worn_garment_example(example: TryOnExample, rng: np.random.Generator) -> TryOnExample:
+    """A paired example whose product shot is its own worn garment, cut out as above.
+
+    Teaches a renderer the product shots self-supervised pairs have (sleeves as worn, holes
+    where arms crossed) on data whose garment region is known exactly.
+    """
+    if example.person_garment is None:
+        raise ValueError(f"{example.name} has no garment region to cut out")
+    garment, mask = pseudo_product_shot(example.person, example.person_garment, rng)
+    return dataclasses.replace(example, garment=garment, garment_mask=mask)
 
 
 def _core_mask(keypoints: np.ndarray, category: str, size: tuple[int, int]) -> np.ndarray:
