@@ -18,6 +18,7 @@ from tryon_worker.models.checkpoint import (
 )
 from tryon_worker.models.tryon_gan import TryOnGAN, TryOnRenderer
 from tryon_worker.options import ModelOptions, TrainOptions
+from tryon_worker.renderers.gan import DEFAULT_CHECKPOINT
 
 #: A tiny model on tiny pictures: the tests check behaviour, not quality.
 TINY = ModelOptions(
@@ -114,3 +115,27 @@ def test_the_train_command_writes_samples_and_resumes(viton_hd_dir: Path, tmp_pa
         check=True, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert "at step 1" in again.stdout
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_mixed_precision_training_and_half_precision_inference_on_cuda(viton_hd_dir: Path) -> None:
+    torch.manual_seed(0)
+    cuda = torch.device("cuda")
+    batch = _batch(viton_hd_dir, 4)
+    gan = TryOnGAN(TINY, TrainOptions(adversarial_after=0, lr_g=1e-3), cuda)
+    assert gan.use_amp
+    on_device = {key: value.to(cuda) for key, value in batch.items()}
+    losses = [gan.optimize(on_device).values["l1"] for _ in range(25)]
+    assert sum(losses[-3:]) < 0.8 * sum(losses[:3])
+    # The shipped renderer in fp16 autocast on the GPU draws what fp32 on the CPU draws.
+    cpu_renderer = renderer_load(DEFAULT_CHECKPOINT)
+    gpu_renderer = renderer_load(DEFAULT_CHECKPOINT, cuda)
+    dataset = TryOnDataset([reader_open(viton_hd_dir)], cpu_renderer.options, seed=3)
+    items = [dataset[index] for index in range(2)]
+    inputs = {key: torch.stack([item[key] for item in items]) for key in items[0]}
+    with torch.no_grad():
+        reference = cpu_renderer(inputs)["image"]
+        with torch.autocast("cuda", torch.float16):
+            half = gpu_renderer({key: value.to(cuda) for key, value in inputs.items()})["image"]
+    assert (half.float().cpu() - reference).abs().mean() < 0.02
