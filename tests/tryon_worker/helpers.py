@@ -94,3 +94,34 @@ def png_bytes(image: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(image).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def point_between(person: PersonAnalysis, a: str, b: str, share: float) -> tuple[int, int]:
+    """(row, column) of the point ``share`` of the way from landmark a to landmark b."""
+    point = person.point(a) + share * (person.point(b) - person.point(a))
+    return int(point[1]), int(point[0])
+
+
+def torso_pixels(person: PersonAnalysis, image: np.ndarray) -> np.ndarray:
+    """Pixels inside the shoulders-hips quadrilateral, shrunk by a quarter towards its centre."""
+    corners = np.array(
+        [person.point(n) for n in ("left_shoulder", "right_shoulder", "right_hip", "left_hip")]
+    )
+    centre = corners.mean(axis=0)
+    inner = centre + 0.75 * (corners - centre)
+    ys, xs = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
+    inside = np.ones(image.shape[:2], dtype=bool)
+    for i in range(4):
+        a, b = inner[i], inner[(i + 1) % 4]
+        cross = (b[0] - a[0]) * (ys - a[1]) - (b[1] - a[1]) * (xs - a[0])
+        inside &= (
+            cross * np.sign((b[0] - a[0]) * (centre[1] - a[1]) - (b[1] - a[1]) * (centre[0] - a[0]))
+            >= 0
+        )
+    return image[inside]
+
+
+def share_like(pixels: np.ndarray, colour: tuple[int, int, int], tolerance: float = 70) -> float:
+    """Share of the pixels within ``tolerance`` (RGB distance) of ``colour``."""
+    distance = np.linalg.norm(pixels.astype(float) - np.array(colour, dtype=float), axis=-1)
+    return float((distance < tolerance).mean())

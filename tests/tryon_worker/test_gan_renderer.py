@@ -5,7 +5,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.tryon_worker.helpers import RED, Photos
+from tests.tryon_worker.helpers import (
+    BLUE,
+    GREEN,
+    RED,
+    Photos,
+    point_between,
+    share_like,
+    torso_pixels,
+)
 from tryon_worker.models.checkpoint import renderer_metadata
 from tryon_worker.renderers.gan import DEFAULT_CHECKPOINT, GanRenderer, checkpoint_path
 from tryon_worker.renderers.registry import renderer_create
@@ -48,6 +56,44 @@ def test_every_people_photo_renders_at_its_size_with_the_face_unchanged(
         red_after = ((output.image[..., 0] > 150) & (output.image[..., 1] < 90)).mean()
         assert red_after > red_before + 0.01, path.name
     assert rendered >= 10
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "p15_man_fullbody_face_cropped_white_tee.jpg",
+        "p17_woman_fullbody_face_cropped_lilac_tee.jpg",
+    ],
+)
+def test_trousers_go_on_the_legs_through_the_same_model(
+    photos: Photos, shared_images: Path, name: str
+) -> None:
+    person = photos.person(shared_images / "people" / name, "bottom")
+    output = GanRenderer().render(person, photos.garment("bottom", "trousers", BLUE))
+    before, after = person.image, output.image
+    assert after.shape == before.shape
+    for side in ("left", "right"):
+        for a, b, share in (("hip", "knee", 0.5), ("knee", "ankle", 0.3)):
+            row, col = point_between(person, f"{side}_{a}", f"{side}_{b}", share)
+            patch = after[row - 2 : row + 3, col - 2 : col + 3].reshape(-1, 3)
+            assert share_like(patch, BLUE, tolerance=80) > 0.6, (name, side, a, b)
+    # A bottom's agnostic zone leaves the chest (their own top) as it was.
+    row, col = point_between(person, "left_shoulder", "right_hip", 0.3)
+    chest = np.s_[row - 5 : row + 6, col - 5 : col + 6]
+    assert np.array_equal(after[chest], before[chest])
+
+
+def test_a_dress_goes_on_through_the_same_model(photos: Photos, shared_images: Path) -> None:
+    person = photos.person(
+        shared_images / "people" / "p18_woman_fullbody_face_cropped_sequin_dress.jpg", "dress"
+    )
+    output = GanRenderer().render(person, photos.garment("dress", "shift-dress", GREEN))
+    green_before = share_like(torso_pixels(person, person.image), GREEN, tolerance=80)
+    green_after = share_like(torso_pixels(person, output.image), GREEN, tolerance=80)
+    assert green_after > 0.6 and green_after > green_before + 0.5, (green_before, green_after)
+    row, col = point_between(person, "left_hip", "left_knee", 0.4)
+    thigh = output.image[row - 2 : row + 3, col - 2 : col + 3].reshape(-1, 3)
+    assert share_like(thigh, GREEN, tolerance=80) > 0.6
 
 
 @pytest.mark.parametrize("setting", ["/nonexistent/renderer.pt"])

@@ -5,7 +5,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.tryon_worker.helpers import BLUE, GREEN, RED, Photos
+from tests.tryon_worker.helpers import (
+    BLUE,
+    GREEN,
+    RED,
+    Photos,
+    point_between,
+    share_like,
+    torso_pixels,
+)
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.image_decode import decode_image
 from tryon_worker.pose import PersonAnalysis
@@ -31,36 +39,6 @@ def _render(
     return person, GeometricRenderer().render(person, garment)
 
 
-def _at(person: PersonAnalysis, a: str, b: str, share: float) -> tuple[int, int]:
-    """(row, column) of the point ``share`` of the way from landmark a to landmark b."""
-    point = person.point(a) + share * (person.point(b) - person.point(a))
-    return int(point[1]), int(point[0])
-
-
-def _torso_pixels(person: PersonAnalysis, image: np.ndarray) -> np.ndarray:
-    """Pixels inside the shoulders-hips quadrilateral, shrunk by a quarter towards its centre."""
-    corners = np.array(
-        [person.point(n) for n in ("left_shoulder", "right_shoulder", "right_hip", "left_hip")]
-    )
-    centre = corners.mean(axis=0)
-    inner = centre + 0.75 * (corners - centre)
-    ys, xs = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
-    inside = np.ones(image.shape[:2], dtype=bool)
-    for i in range(4):
-        a, b = inner[i], inner[(i + 1) % 4]
-        cross = (b[0] - a[0]) * (ys - a[1]) - (b[1] - a[1]) * (xs - a[0])
-        inside &= (
-            cross * np.sign((b[0] - a[0]) * (centre[1] - a[1]) - (b[1] - a[1]) * (centre[0] - a[0]))
-            >= 0
-        )
-    return image[inside]
-
-
-def _share_like(pixels: np.ndarray, colour: tuple[int, int, int], tolerance: float = 70) -> float:
-    distance = np.linalg.norm(pixels.astype(float) - np.array(colour, dtype=float), axis=-1)
-    return float((distance < tolerance).mean())
-
-
 def _reddish(pixels: np.ndarray) -> np.ndarray:
     p = pixels.astype(int)
     return (p[..., 0] > 110) & (p[..., 0] > 2 * p[..., 1]) & (p[..., 0] > 2 * p[..., 2])
@@ -77,13 +55,13 @@ def test_a_red_tshirt_covers_the_torso_and_leaves_face_and_backdrop(
     assert after.shape == before.shape and after.dtype == np.uint8
     assert output.garment_mask.shape == before.shape[:2] and output.garment_mask.dtype == bool
     # The torso turns red; it was not before.
-    assert _reddish(_torso_pixels(person, before)).mean() < 0.05
-    assert _reddish(_torso_pixels(person, after)).mean() > 0.9
+    assert _reddish(torso_pixels(person, before)).mean() < 0.05
+    assert _reddish(torso_pixels(person, after)).mean() > 0.9
     # Sleeves: the top of both upper arms is red, the forearms are untouched skin/sleeves.
     for side in ("left", "right"):
-        row, col = _at(person, f"{side}_shoulder", f"{side}_elbow", 0.25)
+        row, col = point_between(person, f"{side}_shoulder", f"{side}_elbow", 0.25)
         assert _reddish(after[row, col]), side
-        row, col = _at(person, f"{side}_elbow", f"{side}_wrist", 0.6)
+        row, col = point_between(person, f"{side}_elbow", f"{side}_wrist", 0.6)
         assert (
             after[row - 3 : row + 4, col - 3 : col + 4]
             == before[row - 3 : row + 4, col - 3 : col + 4]
@@ -110,9 +88,9 @@ def test_a_real_product_shot_keeps_its_colours(photos: Photos, shared_images: Pa
     garment = analyse_garment(decode_image(path.read_bytes(), role="garment"), category="top")
     lilac = np.median(garment.rgba[garment.mask & garment.parts["torso"], :3], axis=0)
     person, output = _render(photos, shared_images, STUDIO[1], "top", garment)
-    torso = _torso_pixels(person, output.image)
-    assert _share_like(torso, tuple(lilac), tolerance=60) > 0.5
-    assert _share_like(_torso_pixels(person, person.image), tuple(lilac), tolerance=60) < 0.05
+    torso = torso_pixels(person, output.image)
+    assert share_like(torso, tuple(lilac), tolerance=60) > 0.5
+    assert share_like(torso_pixels(person, person.image), tuple(lilac), tolerance=60) < 0.05
 
 
 @pytest.mark.parametrize("name", FULL_BODY)
@@ -125,15 +103,15 @@ def test_trousers_cover_the_legs_down_to_the_ankles(
     blue = np.array(BLUE)
     for side in ("left", "right"):
         for a, b, share in (("hip", "knee", 0.5), ("knee", "ankle", 0.1), ("knee", "ankle", 0.7)):
-            row, col = _at(person, f"{side}_{a}", f"{side}_{b}", share)
+            row, col = point_between(person, f"{side}_{a}", f"{side}_{b}", share)
             patch = after[row - 2 : row + 3, col - 2 : col + 3].reshape(-1, 3)
-            assert _share_like(patch, tuple(blue), tolerance=80) > 0.8, (side, a, b, share)
+            assert share_like(patch, tuple(blue), tolerance=80) > 0.8, (side, a, b, share)
     # The soles of the shoes (the bottom of the person) stay as they were.
     bottom = person.bbox[3]
     sole = np.s_[bottom - int(0.015 * before.shape[0]) : bottom]
     assert np.array_equal(after[sole], before[sole])
     # The chest (their own top) is untouched.
-    row, col = _at(person, "left_shoulder", "right_hip", 0.3)
+    row, col = point_between(person, "left_shoulder", "right_hip", 0.3)
     assert np.array_equal(
         after[row - 5 : row + 6, col - 5 : col + 6], before[row - 5 : row + 6, col - 5 : col + 6]
     )
@@ -147,13 +125,13 @@ def test_a_dress_covers_torso_hips_and_thighs(photos: Photos, shared_images: Pat
         photos, shared_images, "p18_woman_fullbody_face_cropped_sequin_dress.jpg", "dress", dress
     )
     after = output.image
-    assert _share_like(_torso_pixels(person, after), GREEN, tolerance=80) > 0.85
+    assert share_like(torso_pixels(person, after), GREEN, tolerance=80) > 0.85
     hips = (person.point("left_hip") + person.point("right_hip")) / 2
     knees = (person.point("left_knee") + person.point("right_knee")) / 2
     for share in (0.0, 0.4):
         x, y = (hips + share * (knees - hips)).astype(int)
         patch = after[y - 3 : y + 4, x - 3 : x + 4].reshape(-1, 3)
-        assert _share_like(patch, GREEN, tolerance=80) > 0.8, share
+        assert share_like(patch, GREEN, tolerance=80) > 0.8, share
 
 
 def test_render_is_warp_then_composite(photos: Photos, shared_images: Path) -> None:
@@ -172,7 +150,7 @@ def test_render_is_warp_then_composite(photos: Photos, shared_images: Path) -> N
     assert np.array_equal(composed.image, rendered.image)
     # Long sleeves reach down to the forearms.
     for side in ("left", "right"):
-        row, col = _at(person, f"{side}_elbow", f"{side}_wrist", 0.5)
+        row, col = point_between(person, f"{side}_elbow", f"{side}_wrist", 0.5)
         assert warped.alpha[row, col] > 0.5, side
 
 
