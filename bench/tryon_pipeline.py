@@ -1,12 +1,13 @@
 """Try-on pipeline benchmark: per-stage latency and jobs per minute through real workers.
 
-1. Stage latency: every photo in ../shared/images/people through `run_tryon` (geometric
-   renderer, a procedural red t-shirt), p50/p95 per stage: decode, pose, segmentation, warp,
+1. Stage latency: every photo in ../shared/images/people through `run_tryon` (the renderer
+   of ``--renderer``: the try-on GAN, the default, or the geometric baseline; a procedural
+   red t-shirt), p50/p95 per stage: decode, pose, segmentation, warp,
    render, encode. Photos the pipeline refuses (too small, no body) are counted, not timed.
 2. Throughput: N jobs through real `celery worker` processes (1, then 2) on an embedded Redis,
    with encrypted photos and wrapped keys exactly as the storefront sends them.
 
-Prints the figures and writes bench/results/tryon_pipeline.json.
+Prints the figures and writes bench/results/tryon_pipeline_<renderer>.json.
 """
 
 import argparse
@@ -32,7 +33,7 @@ from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes  # noqa: E402
 from tryon_worker.errors import TryOnInputError  # noqa: E402
 from tryon_worker.messages import RENDER_QUEUE, RENDER_TASK, RenderRequest  # noqa: E402
 from tryon_worker.pipeline import run_tryon  # noqa: E402
-from tryon_worker.renderers.registry import renderer_create  # noqa: E402
+from tryon_worker.renderers.registry import RENDERERS, renderer_create  # noqa: E402
 from tryon_worker.sealing import PHOTO_CONTEXT, data_key_wrap  # noqa: E402
 
 STAGES = ("decode", "pose", "segmentation", "warp", "render", "encode")
@@ -57,8 +58,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def stage_latency(garment: bytes, repeats: int) -> dict:
-    renderer = renderer_create("geometric")
+def stage_latency(garment: bytes, repeats: int, renderer_name: str) -> dict:
+    renderer = renderer_create(renderer_name)
     samples: dict[str, list[float]] = {stage: [] for stage in STAGES}
     totals, refused = [], {}
     photos = sorted(PEOPLE.iterdir())
@@ -93,7 +94,7 @@ def stage_latency(garment: bytes, repeats: int) -> dict:
 
 
 def render_request(
-    index: int, private: Path, keyring: KeyRing, transport_key: bytes
+    index: int, private: Path, keyring: KeyRing, transport_key: bytes, renderer: str
 ) -> RenderRequest:
     """Encrypt one photo into the private store and build its message, as the storefront does."""
     photo = (PEOPLE / THROUGHPUT_PHOTOS[index % len(THROUGHPUT_PHOTOS)]).read_bytes()
@@ -109,10 +110,11 @@ def render_request(
         person_key=data_key_wrap(data_key, transport_key=transport_key, job_id=job_id),
         garment_image="garment.png",
         garment_category="top",
+        renderer=renderer,
     )
 
 
-def throughput(garment: bytes, workers: int, jobs: int, scratch: Path) -> dict:
+def throughput(garment: bytes, workers: int, jobs: int, scratch: Path, renderer: str) -> dict:
     """Jobs per minute through `workers` real worker processes."""
     from celery import Celery
 
@@ -133,6 +135,8 @@ def throughput(garment: bytes, workers: int, jobs: int, scratch: Path) -> dict:
         "TRYON_PUBLIC_STORE_URL": f"file://{public}",
         "TRYON_PRIVATE_STORE_URL": f"file://{private}",
         "PYTHONPATH": str(REPO),
+        # The workers share the cores instead of each running torch on all of them.
+        "TRYON_TORCH_THREADS": str(max(1, (os.cpu_count() or 1) // workers)),
     }
     processes = [
         subprocess.Popen(
@@ -165,7 +169,7 @@ def throughput(garment: bytes, workers: int, jobs: int, scratch: Path) -> dict:
     try:
         app = Celery(broker=redis_server.url)
         messages = [
-            render_request(index, private, keyring, transport_key)
+            render_request(index, private, keyring, transport_key, renderer)
             for index in range(workers + jobs)
         ]
         results = private / "results"
@@ -203,8 +207,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="passes over the people photos")
     parser.add_argument("--jobs", type=int, default=24, help="jobs per throughput run")
+    parser.add_argument("--renderer", choices=sorted(RENDERERS), default="gan")
     parser.add_argument(
-        "--out", type=Path, default=REPO / "bench" / "results" / "tryon_pipeline.json"
+        "--out", type=Path, help="default: bench/results/tryon_pipeline_<renderer>.json"
     )
     args = parser.parse_args()
     if not PEOPLE.is_dir():
@@ -212,13 +217,15 @@ def main() -> None:
     garment = garment_png()
     report = {
         "benchmark": "tryon_pipeline",
-        "renderer": "geometric",
+        "renderer": args.renderer,
         "machine": machine_info(),
-        "stage_latency": stage_latency(garment, args.repeats),
+        "stage_latency": stage_latency(garment, args.repeats, args.renderer),
     }
     with tempfile.TemporaryDirectory() as scratch:
-        report["throughput"] = [throughput(garment, n, args.jobs, Path(scratch)) for n in (1, 2)]
-    report_write(report, name="tryon_pipeline", out=args.out)
+        report["throughput"] = [
+            throughput(garment, n, args.jobs, Path(scratch), args.renderer) for n in (1, 2)
+        ]
+    report_write(report, name=f"tryon_pipeline_{args.renderer}", out=args.out)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
 """The shipped try-on GAN renders real photos: the photo's size, the face untouched."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -106,3 +109,17 @@ def test_a_missing_configured_checkpoint_is_named(
     )
     with pytest.raises(FileNotFoundError, match="nonexistent"):
         GanRenderer().render(person, photos.garment("top", "t-shirt", RED))
+
+
+def test_a_worker_limits_torch_to_its_share_of_the_cores() -> None:
+    probe = (
+        "import torch; from tryon_worker.renderers.gan import gan_inference; "
+        "gan_inference(); print(torch.get_num_threads())"
+    )
+    env = {**os.environ, "TRYON_TORCH_THREADS": "1", "TRYON_DEVICE": "cpu"}
+    env.pop("TRYON_CHECKPOINT", None)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "1"

@@ -3,7 +3,10 @@
 Which weights: ``TRYON_CHECKPOINT`` (a ``renderer.pt`` written by ``python -m
 tryon_worker.train``) when set, else the default checkpoint shipped in
 ``tryon_worker/checkpoints/`` (see its MODEL_CARD.md). ``TRYON_DEVICE``: "auto" (CUDA when
-present), "cuda" or "cpu". The model is loaded once per process, on first use.
+present), "cuda" or "cpu". ``TRYON_TORCH_THREADS``: CPU threads torch may use in this
+process (unset: torch's default, every core); several CPU workers on one machine should
+share the cores rather than each take all of them. The model is loaded once per process,
+on first use.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+
+import torch
 
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.inference import GanInference
@@ -37,6 +42,9 @@ def gan_inference() -> GanInference:
             path = Path(key[0])
             if not path.is_file():
                 raise FileNotFoundError(f"try-on checkpoint {path} not found (TRYON_CHECKPOINT)")
+            threads = os.environ.get("TRYON_TORCH_THREADS", "").strip()
+            if threads:
+                torch.set_num_threads(int(threads))
             _loaded[key] = GanInference(path, key[1])
         return _loaded[key]
 
