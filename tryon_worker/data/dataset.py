@@ -63,7 +63,7 @@ class TryOnDataset(Dataset):
             example = None
             try:
                 example = self.example(position + attempt * 7919)
-                if example.person_garment is not None and (rng.random() < self.worn_garment_share):
+                if example.person_garment is not None and rng.random() < self.worn_garment_share:
                     example = worn_garment_example(example, rng)
                 inputs = network_inputs(example, self.size, self.pose_sigma, rng)
                 arrays = dict(inputs.arrays)
