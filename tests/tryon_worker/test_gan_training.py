@@ -27,8 +27,10 @@ TINY = ModelOptions(
 )  # fmt: skip
 
 
-def _batch(root: Path, size: int, swap: bool = False) -> dict[str, torch.Tensor]:
-    dataset = TryOnDataset([reader_open(root)], TINY, swap_garments=swap, seed=3)
+def _batch(
+    root: Path, size: int, swap: bool = False, options: ModelOptions = TINY
+) -> dict[str, torch.Tensor]:
+    dataset = TryOnDataset([reader_open(root)], options, swap_garments=swap, seed=3)
     items = [dataset[index] for index in range(size)]
     return {key: torch.stack([item[key] for item in items]) for key in items[0]}
 
@@ -131,9 +133,7 @@ def test_mixed_precision_training_and_half_precision_inference_on_cuda(viton_hd_
     # The shipped renderer in fp16 autocast on the GPU draws what fp32 on the CPU draws.
     cpu_renderer = renderer_load(DEFAULT_CHECKPOINT)
     gpu_renderer = renderer_load(DEFAULT_CHECKPOINT, cuda)
-    dataset = TryOnDataset([reader_open(viton_hd_dir)], cpu_renderer.options, seed=3)
-    items = [dataset[index] for index in range(2)]
-    inputs = {key: torch.stack([item[key] for item in items]) for key in items[0]}
+    inputs = _batch(viton_hd_dir, 2, options=cpu_renderer.options)
     with torch.no_grad():
         reference = cpu_renderer(inputs)["image"]
         with torch.autocast("cuda", torch.float16):
