@@ -30,11 +30,11 @@ from bench.report import machine_info, report_write  # noqa: E402
 from catalog.procedural_garments import GarmentArtSpec, render_garment  # noqa: E402
 from core.embedded_redis import EmbeddedRedis  # noqa: E402
 from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes  # noqa: E402
-from tryon_worker.errors import TryOnInputError  # noqa: E402
 from tryon_worker.messages import RENDER_QUEUE, RENDER_TASK, RenderRequest  # noqa: E402
 from tryon_worker.pipeline import run_tryon  # noqa: E402
 from tryon_worker.renderers.registry import RENDERERS, renderer_create  # noqa: E402
 from tryon_worker.sealing import PHOTO_CONTEXT, data_key_wrap  # noqa: E402
+from vision.errors import ImageInputError  # noqa: E402
 
 STAGES = ("decode", "pose", "segmentation", "warp", "render", "encode")
 PEOPLE = REPO.parent / "shared" / "images" / "people"
@@ -70,7 +70,7 @@ def stage_latency(garment: bytes, repeats: int, renderer_name: str) -> dict:
         for path in photos:
             try:
                 result = run_tryon(path.read_bytes(), garment, category="top", renderer=renderer)
-            except TryOnInputError as exc:
+            except ImageInputError as exc:
                 refused[path.name] = exc.code
                 continue
             timings = {stage: getattr(result.timings, stage) for stage in STAGES}

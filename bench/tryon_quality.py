@@ -39,17 +39,17 @@ from tryon_worker.data.inputs import UnusableExample  # noqa: E402
 from tryon_worker.data.person_photos import PersonPhotoReader  # noqa: E402
 from tryon_worker.data.synthetic import write_viton_hd  # noqa: E402
 from tryon_worker.data.viton_hd import VitonHDReader  # noqa: E402
-from tryon_worker.errors import TryOnInputError  # noqa: E402
 from tryon_worker.garment import analyse_garment  # noqa: E402
-from tryon_worker.pose import (  # noqa: E402
+from tryon_worker.renderers.gan import GanRenderer, checkpoint_path  # noqa: E402
+from tryon_worker.renderers.geometric import GeometricRenderer  # noqa: E402
+from vision.errors import ImageInputError  # noqa: E402
+from vision.pose import (  # noqa: E402
     count_people,
     detect_faces,
     estimate_pose,
     person_analysis_from_stages,
     segment_person,
 )
-from tryon_worker.renderers.gan import GanRenderer, checkpoint_path  # noqa: E402
-from tryon_worker.renderers.geometric import GeometricRenderer  # noqa: E402
 
 PEOPLE = REPO.parent / "shared" / "images" / "people"
 METRICS = (
@@ -125,7 +125,7 @@ def evaluate(examples, renderers, label: str, rows: list) -> dict:
         faces = detect_faces(target)
         try:
             if pose.landmarks is None:
-                raise TryOnInputError("no_person", "no person")
+                raise ImageInputError("no_person", "no person")
             keypoints = keypoints_from_mediapipe(pose.landmarks, target.shape[:2])
             zone = agnostic_mask(keypoints, example.category, target.shape[:2]) > 0
             agnostic = np.where(zone[..., None], np.uint8(AGNOSTIC_GREY), target)
@@ -138,7 +138,7 @@ def evaluate(examples, renderers, label: str, rows: list) -> dict:
                 category=example.category,
             )
             garment = analyse_garment(example.garment, category=example.category)
-        except TryOnInputError:
+        except ImageInputError:
             for name in renderers:
                 failures[name] += 1
             continue
@@ -146,7 +146,7 @@ def evaluate(examples, renderers, label: str, rows: list) -> dict:
         for name, renderer in renderers.items():
             try:
                 result = renderer.render(person, garment).image
-            except (TryOnInputError, UnusableExample):
+            except (ImageInputError, UnusableExample):
                 failures[name] += 1
                 row.append(np.full_like(target, 255))
                 continue

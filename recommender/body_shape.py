@@ -4,7 +4,7 @@ Proportions come from two sources, merged measurement by measurement:
 
 * declared measurements (centimetres, as the storefront sends them: ``chest_cm``, ``waist_cm``,
   ``hips_cm``, ``height_cm``, ``inseam_cm``) always win;
-* a photo fills in the rest: MediaPipe Pose (``tryon_worker.pose``) places the shoulder, bust,
+* a photo fills in the rest: MediaPipe Pose (``vision.pose``) places the shoulder, bust,
   waist and hip levels on the person's segmentation silhouette, and the silhouette's widths at
   those levels give the proportions. A photo shows widths, not girths, so widths are turned
   into girth ratios with typical depth-to-width ratios of each level (see ``_GIRTH_PER_WIDTH``);
@@ -30,8 +30,8 @@ from typing import Literal
 
 import numpy as np
 
-from tryon_worker.errors import TryOnInputError
-from tryon_worker.pose import LM, PersonAnalysis, analyse_person
+from vision.errors import ImageInputError
+from vision.pose import LM, PersonAnalysis, analyse_person
 
 logger = logging.getLogger(__name__)
 
@@ -165,12 +165,12 @@ def body_measurements_from_photo(image: np.ndarray) -> EstimatedBody:
     """
     try:
         person = analyse_person(image, category="top")  # shoulders and hips must be visible
-    except TryOnInputError as exc:
+    except ImageInputError as exc:
         raise body_photo_error(exc) from exc
     return body_from_analysis(person)
 
 
-def body_photo_error(exc: TryOnInputError) -> BodyPhotoError:
+def body_photo_error(exc: ImageInputError) -> BodyPhotoError:
     """Reword a try-on input error for a body-shape estimate (no garment is involved)."""
     return BodyPhotoError(exc.code, _PHOTO_MESSAGES.get(exc.code, exc.message))
 

@@ -57,8 +57,8 @@ from recommender.style import (
     sentence_encoder,
 )
 from tryon_worker.blob_store import BlobStore
-from tryon_worker.errors import TryOnInputError
-from tryon_worker.image_decode import decode_image
+from vision.errors import ImageInputError
+from vision.image_decode import decode_image
 
 logger = logging.getLogger(__name__)
 
@@ -428,7 +428,7 @@ def _image_block(document: GarmentDocument, image: np.ndarray | bytes | None) ->
     if isinstance(image, bytes | bytearray):
         try:
             image = decode_image(bytes(image), role="garment")
-        except TryOnInputError as exc:
+        except ImageInputError as exc:
             logger.warning("image of garment %s unreadable (%s)", document.garment_id, exc.code)
             return None
     return image_features(image)
@@ -438,7 +438,7 @@ def _person_image(photo: np.ndarray | bytes) -> np.ndarray:
     if isinstance(photo, bytes | bytearray):
         try:
             return decode_image(bytes(photo), role="person")
-        except TryOnInputError as exc:
+        except ImageInputError as exc:
             raise body_photo_error(exc) from exc
     return photo
 

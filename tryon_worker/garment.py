@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from tryon_worker.errors import TryOnInputError
+from vision.errors import ImageInputError
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
     is present; bottoms have left/right_waist, left/right_hem (centre of each leg opening, or
     the hem corners of a skirt) and crotch for two-legged garments; dresses have the top's
     points plus left/right_waist (narrowest row) and hem corners.
-    Raises TryOnInputError("garment_not_found") when no garment stands out from the backdrop.
+    Raises ImageInputError("garment_not_found") when no garment stands out from the backdrop.
     """
     if category not in CATEGORIES:
         raise ValueError(f"unknown garment category {category!r}; valid: {', '.join(CATEGORIES)}")
@@ -126,7 +126,7 @@ def _cut_out(image: np.ndarray, mask: np.ndarray, backdrop_like: np.ndarray) -> 
 def garment_mask(image: np.ndarray) -> np.ndarray:
     """Boolean mask of the garment in an RGB product shot (any size; best at <= 1024 px).
 
-    Raises TryOnInputError("garment_not_found") if the backdrop is not plain or nothing (or
+    Raises ImageInputError("garment_not_found") if the backdrop is not plain or nothing (or
     nearly everything) differs from it.
     """
     return _segment(image)[0]
@@ -239,8 +239,8 @@ def _largest_component(mask: np.ndarray) -> np.ndarray:
     return labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
 
 
-def _not_found(reason: str) -> TryOnInputError:
-    return TryOnInputError(
+def _not_found(reason: str) -> ImageInputError:
+    return ImageInputError(
         "garment_not_found",
         "We couldn't pick out the garment in its product image (it needs a plain, light "
         "background). The shop has been told; please try another garment for now.",

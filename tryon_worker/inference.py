@@ -34,13 +34,13 @@ from tryon_worker.data.inputs import (
     image_from_network,
     network_inputs,
 )
-from tryon_worker.errors import TryOnInputError
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
-from tryon_worker.image_decode import decode_image
 from tryon_worker.models.checkpoint import device_pick, renderer_load
 from tryon_worker.networks.warp import sample_garment
-from tryon_worker.pose import PersonAnalysis, analyse_person
 from tryon_worker.renderers.base import RenderOutput
+from vision.errors import ImageInputError
+from vision.image_decode import decode_image
+from vision.pose import PersonAnalysis, analyse_person
 
 #: The garment is warped again at the photo's resolution, up to this height of the crop.
 MAX_RENDER_HEIGHT = 1024
@@ -69,7 +69,7 @@ class GanInference:
     ) -> tuple[TryOnExample, NetworkInputs]:
         """The example and network inputs for a person and a garment.
 
-        Raises TryOnInputError when the garment cannot be pinned to the pose.
+        Raises ImageInputError when the garment cannot be pinned to the pose.
         """
         keypoints = keypoints_from_mediapipe(person.landmarks, person.image.shape[:2])
         product = np.where(garment.mask[..., None], garment.rgba[..., :3], np.uint8(255))
@@ -85,7 +85,7 @@ class GanInference:
         try:
             return example, network_inputs(example, self.size, self.options.pose_sigma)
         except UnusableExample as error:
-            raise TryOnInputError(
+            raise ImageInputError(
                 "body_part_not_visible",
                 "We couldn't fit this garment to your pose. Please try a photo where you "
                 "stand facing the camera with your arms a little away from your body.",

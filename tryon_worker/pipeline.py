@@ -1,7 +1,7 @@
 """One try-on, bytes in and bytes out: decode, analyse garment and person, render, encode.
 
 Plain data only (no storage, no Celery, no Django): the task that calls this fetches the
-blobs and reports the stages and the result. Input problems raise TryOnInputError (permanent:
+blobs and reports the stages and the result. Input problems raise ImageInputError (permanent:
 the shopper's message is in it); anything else is a bug or an infrastructure failure.
 """
 
@@ -19,8 +19,9 @@ import numpy as np
 from PIL import Image
 
 from tryon_worker.garment import analyse_garment
-from tryon_worker.image_decode import DEFAULT_MAX_PIXELS, decode_image
-from tryon_worker.pose import (
+from tryon_worker.renderers.base import Renderer, StagedRenderer
+from vision.image_decode import DEFAULT_MAX_PIXELS, decode_image
+from vision.pose import (
     CATEGORIES,
     count_people,
     detect_faces,
@@ -28,7 +29,6 @@ from tryon_worker.pose import (
     person_analysis_from_stages,
     segment_person,
 )
-from tryon_worker.renderers.base import Renderer, StagedRenderer
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def run_tryon(
     RENDER_MAX_SIDE pixels on its longest side. ``on_stage`` is called with each of STAGES
     as that stage starts (an exception it raises aborts the try-on). Both pictures are
     decoded and the garment is cut out before the person is analysed, so a broken product
-    image fails fast. Raises TryOnInputError for unusable pictures, ValueError for an
+    image fails fast. Raises ImageInputError for unusable pictures, ValueError for an
     unknown category.
     """
     if category not in CATEGORIES:

@@ -17,7 +17,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 from tryon_worker.celery_app import app
-from tryon_worker.errors import TryOnInputError
 from tryon_worker.messages import EVENT_QUEUE, EVENT_TASK, RENDER_TASK, RenderRequest, TryOnEvent
 from tryon_worker.pipeline import run_tryon
 from tryon_worker.renderers.registry import renderer_create
@@ -29,6 +28,7 @@ from tryon_worker.sealing import (
     result_seal,
     transport_key_load,
 )
+from vision.errors import ImageInputError
 
 logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (ConnectionError, TimeoutError, OSError)
@@ -88,7 +88,7 @@ def render(self: Task, **message: object) -> None:
             renderer=renderer_create(request.renderer),
             on_stage=lambda stage: _emit(TryOnEvent(kind="stage", stage=stage, **base)),
         )
-    except TryOnInputError as exc:
+    except ImageInputError as exc:
         _emit(TryOnEvent(kind="failed", error_code=exc.code, error_message=exc.message, **base))
         return
     except BlobNotFound as exc:

@@ -1,4 +1,4 @@
-"""tryon_worker/ and recommender/ never import Django or the storefront's apps."""
+"""tryon_worker/, recommender/ and vision/ never import Django or the storefront's apps."""
 
 import ast
 import os
@@ -22,7 +22,7 @@ STOREFRONT_PACKAGES = {p.name for p in (REPO / "platform").iterdir() if p.is_dir
 }
 
 
-@pytest.mark.parametrize("package", ["tryon_worker", "recommender"])
+@pytest.mark.parametrize("package", ["tryon_worker", "recommender", "vision"])
 def test_no_import_statement_reaches_django(package: str) -> None:
     offenders = []
     for path in (REPO / package).rglob("*.py"):
@@ -40,7 +40,7 @@ def test_no_import_statement_reaches_django(package: str) -> None:
     assert not offenders
 
 
-@pytest.mark.parametrize("package", ["tryon_worker", "recommender"])
+@pytest.mark.parametrize("package", ["tryon_worker", "recommender", "vision"])
 def test_importing_every_module_loads_no_django(package: str) -> None:
     modules = [
         ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")

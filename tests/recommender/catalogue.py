@@ -12,7 +12,7 @@ from PIL import Image
 from catalog.procedural_garments import GarmentArtSpec, render_garment
 from recommender.body_shape import BodyPhotoError, EstimatedBody, body_measurements_from_photo
 from recommender.messages import GarmentDocument
-from tryon_worker.image_decode import decode_image
+from vision.image_decode import decode_image
 
 SIZES = ("XS", "S", "M", "L", "XL")
 STEP_CM = 4.0

@@ -66,7 +66,7 @@ def test_image_features_tell_patterns_and_colours_apart() -> None:
 
 
 def test_real_product_photos_embed(shared_images) -> None:
-    from tryon_worker.image_decode import decode_image
+    from vision.image_decode import decode_image
 
     folder = shared_images / "garments"
     jeans = decode_image((folder / "c07_trousers_jeans_ripped.jpg").read_bytes(), role="garment")

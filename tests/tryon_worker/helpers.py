@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 
 from catalog.procedural_garments import GarmentArtSpec, render_garment
-from tryon_worker.errors import TryOnInputError
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
-from tryon_worker.image_decode import decode_image
-from tryon_worker.pose import (
+from vision.errors import ImageInputError
+from vision.image_decode import decode_image
+from vision.pose import (
     PersonAnalysis,
     count_people,
     detect_faces,
@@ -45,7 +45,7 @@ class Photos:
         return self._images[path]
 
     def person(self, path: Path, category: str) -> PersonAnalysis:
-        """The analysis for ``category``; raises TryOnInputError as analyse_person would."""
+        """The analysis for ``category``; raises ImageInputError as analyse_person would."""
         image = self.image(path)
         if path not in self._stages:
             pose = estimate_pose(image)
@@ -64,10 +64,10 @@ class Photos:
         )
 
     def outcome(self, path: Path, category: str) -> str:
-        """ "ok" or the TryOnInputError code."""
+        """ "ok" or the ImageInputError code."""
         try:
             self.person(path, category)
-        except TryOnInputError as exc:
+        except ImageInputError as exc:
             return exc.code
         return "ok"
 

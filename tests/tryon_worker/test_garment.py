@@ -8,9 +8,9 @@ import pytest
 
 from catalog.procedural_garments import KINDS, GarmentArtSpec, render_garment_mask
 from tests.tryon_worker.helpers import RED, procedural_image
-from tryon_worker.errors import TryOnInputError
 from tryon_worker.garment import GarmentAnalysis, analyse_garment, garment_mask
-from tryon_worker.image_decode import decode_image
+from vision.errors import ImageInputError
+from vision.image_decode import decode_image
 
 # Real product shots (garments/README.md), their category, and whether they have sleeves.
 REAL = {
@@ -159,7 +159,7 @@ def test_no_garment_is_refused() -> None:
     full = np.full((800, 600, 3), 247, dtype=np.uint8)
     full[12:-12, 12:-12] = RED  # fabric right up to a thin frame of backdrop
     for image, reason in ((blank, "empty"), (noise, "busy_backdrop"), (full, "whole_image")):
-        with pytest.raises(TryOnInputError) as caught:
+        with pytest.raises(ImageInputError) as caught:
             garment_mask(image)
         assert caught.value.code == "garment_not_found"
         assert caught.value.details["reason"] == reason

@@ -15,11 +15,11 @@ from tests.tryon_worker.helpers import (
     torso_pixels,
 )
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
-from tryon_worker.image_decode import decode_image
-from tryon_worker.pose import PersonAnalysis
 from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer
 from tryon_worker.renderers.geometric import GeometricRenderer
 from tryon_worker.renderers.registry import RENDERERS, renderer_create
+from vision.image_decode import decode_image
+from vision.pose import PersonAnalysis
 
 STUDIO = [
     "p11_woman_head_to_thigh_jeans_studio.jpg",

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image, ImageCms, ImageFile
 
 from tests.factories import bomb_png
-from tryon_worker.errors import TryOnInputError
-from tryon_worker.image_decode import decode_image
+from vision.errors import ImageInputError
+from vision.image_decode import decode_image
 
 
 def _encoded(image: Image.Image, fmt: str, **options: object) -> bytes:
@@ -86,11 +86,11 @@ def test_sixteen_bit_greys_keep_their_range() -> None:
 def test_truncated_and_non_images_are_unreadable(shared_images: Path) -> None:
     jpeg = (shared_images / "people/p11_woman_head_to_thigh_jeans_studio.jpg").read_bytes()
     for data in (jpeg[: len(jpeg) // 2], b"", b"hello, not a picture", b"\x89PNG\r\n\x1a\n"):
-        with pytest.raises(TryOnInputError) as caught:
+        with pytest.raises(ImageInputError) as caught:
             decode_image(data, role="person")
         assert caught.value.code == "unreadable_image"
         assert "photo" in caught.value.message
-        with pytest.raises(TryOnInputError) as caught:
+        with pytest.raises(ImageInputError) as caught:
             decode_image(data, role="garment")
         assert caught.value.code == "garment_unreadable"
     # A partial file is never padded with grey: Pillow's global switch stays off.
@@ -107,14 +107,14 @@ def test_decompression_bomb_is_refused_from_the_header(monkeypatch: pytest.Monke
     monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
     for role in ("person", "garment"):
         started = time.perf_counter()
-        with pytest.raises(TryOnInputError) as caught:
+        with pytest.raises(ImageInputError) as caught:
             decode_image(bomb, role=role)
         assert time.perf_counter() - started < 1.0
         assert caught.value.code == "image_too_large"
         assert "400 megapixels" in caught.value.message
         assert "at most 40 megapixels" in caught.value.message
     # Below Pillow's own guard, our limit (from the header) names the size.
-    with pytest.raises(TryOnInputError) as caught:
+    with pytest.raises(ImageInputError) as caught:
         decode_image(bomb_png(8000, 6000), role="person")
     assert caught.value.code == "image_too_large"
     assert "8000x6000" in caught.value.message
@@ -123,7 +123,7 @@ def test_decompression_bomb_is_refused_from_the_header(monkeypatch: pytest.Monke
 def test_pixel_limit_is_configurable() -> None:
     data = _encoded(Image.new("RGB", (100, 100), (10, 20, 30)), "PNG")
     assert decode_image(data, role="person", max_pixels=10_000).shape == (100, 100, 3)
-    with pytest.raises(TryOnInputError) as caught:
+    with pytest.raises(ImageInputError) as caught:
         decode_image(data, role="person", max_pixels=9_999)
     assert caught.value.code == "image_too_large"
 

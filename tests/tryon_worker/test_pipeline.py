@@ -9,12 +9,12 @@ import pytest
 from PIL import Image
 
 from tests.tryon_worker.helpers import RED, png_bytes, procedural_image
-from tryon_worker.errors import TryOnInputError
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.pipeline import RENDER_MAX_SIDE, STAGES, StageTimings, TryOnResult, run_tryon
-from tryon_worker.pose import PersonAnalysis
 from tryon_worker.renderers.base import RenderOutput
 from tryon_worker.renderers.geometric import GeometricRenderer
+from vision.errors import ImageInputError
+from vision.pose import PersonAnalysis
 
 PERSON = "people/p11_woman_head_to_thigh_jeans_studio.jpg"
 
@@ -95,7 +95,7 @@ def test_garment_problems_are_found_before_the_person_is_analysed(
     blank = png_bytes(np.full((800, 600, 3), 246, dtype=np.uint8))
     for garment, code in ((tshirt_png[:2000], "garment_unreadable"), (blank, "garment_not_found")):
         stages: list[str] = []
-        with pytest.raises(TryOnInputError) as caught:
+        with pytest.raises(ImageInputError) as caught:
             run_tryon(
                 person,
                 garment,
@@ -122,7 +122,7 @@ def test_person_problems_stop_after_finding_the_pose(
             if category == "top"
             else png_bytes(procedural_image("bottom", "trousers", RED))
         )
-        with pytest.raises(TryOnInputError) as caught:
+        with pytest.raises(ImageInputError) as caught:
             run_tryon(
                 (shared_images / relative).read_bytes(),
                 garment,
@@ -132,7 +132,7 @@ def test_person_problems_stop_after_finding_the_pose(
             )
         assert caught.value.code == code, relative
         assert stages == ["finding_pose"]
-    with pytest.raises(TryOnInputError) as caught:
+    with pytest.raises(ImageInputError) as caught:
         run_tryon(
             b"\xff\xd8\xff truncated", tshirt_png, category="top", renderer=GeometricRenderer()
         )

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from tests.tryon_worker.helpers import Photos
-from tryon_worker import pose as pose_module
-from tryon_worker.errors import TryOnInputError
-from tryon_worker.pose import LM, analyse_person, estimate_pose, segment_person
+from vision import pose as pose_module
+from vision.errors import ImageInputError
+from vision.pose import LM, analyse_person, estimate_pose, segment_person
 
 # What each people/ photo gives for a top, decided by looking at them (see SOURCES.md).
 TOP_OUTCOMES = {
@@ -93,7 +93,7 @@ def test_bottoms_and_dresses_need_the_knees(
     path = shared_images / "people" / name
     assert photos.outcome(path, category) == code
     if part:
-        with pytest.raises(TryOnInputError) as caught:
+        with pytest.raises(ImageInputError) as caught:
             photos.person(path, category)
         assert caught.value.details["part"] == part
         assert f"your {part}" in caught.value.message
@@ -103,7 +103,7 @@ def test_bottoms_and_dresses_need_the_knees(
 def test_group_photos_are_refused_with_the_count(
     photos: Photos, shared_images: Path, name: str
 ) -> None:
-    with pytest.raises(TryOnInputError) as caught:
+    with pytest.raises(ImageInputError) as caught:
         photos.person(shared_images / "groups" / name, "top")
     assert caught.value.code == "several_people"
     assert caught.value.details["people"] == GROUPS[name]
@@ -114,7 +114,7 @@ def test_no_person_photos_including_the_cat(photos: Photos, shared_images: Path)
     paths = [shared_images / "no_person" / n for n in NO_PERSON]
     paths.append(shared_images / "groups" / "g08_pedestrians_cctv_frame200.jpg")
     assert {p.name: photos.outcome(p, "top") for p in paths} == {p.name: "no_person" for p in paths}
-    with pytest.raises(TryOnInputError) as caught:
+    with pytest.raises(ImageInputError) as caught:
         photos.person(paths[0], "top")
     assert "couldn't find a person" in caught.value.message
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tryon_worker.pose import LM as MEDIAPIPE_LM
+from vision.pose import LM as MEDIAPIPE_LM
 
 BODY_KEYPOINTS = (
     "nose",

@@ -8,8 +8,8 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from tryon_worker.data.inputs import UnusableExample
-from tryon_worker.errors import TryOnInputError
 from tryon_worker.garment import garment_mask
+from vision.errors import ImageInputError
 
 
 def read_rgb(path: Path) -> np.ndarray:
@@ -31,7 +31,7 @@ def product_shot_mask(image: np.ndarray, name: str) -> np.ndarray:
     """
     try:
         return garment_mask(image)
-    except TryOnInputError as error:
+    except ImageInputError as error:
         raise UnusableExample(f"{name}: {error.message}") from error
 
 

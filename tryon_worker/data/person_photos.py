@@ -22,7 +22,7 @@ from tryon_worker.data.conditioning import agnostic_mask
 from tryon_worker.data.example import KP, TryOnExample, keypoints_from_mediapipe, seen
 from tryon_worker.data.images import read_rgb
 from tryon_worker.data.inputs import UnusableExample
-from tryon_worker.pose import estimate_pose, segment_person
+from vision.pose import estimate_pose, segment_person
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 CACHE_DIR = ".tryon_cache"

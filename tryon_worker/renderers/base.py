@@ -8,15 +8,22 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from tryon_worker.garment import GarmentAnalysis
-from tryon_worker.pose import PersonAnalysis
+from vision.pose import PersonAnalysis
 
 
 @dataclass
 class RenderOutput:
-    """The try-on picture and where the garment was painted into it."""
+    """The try-on picture, where the garment was painted into it and what was changed.
+
+    ``edit_region`` is every pixel the renderer may have changed (None: it does not say);
+    outside it the picture is bit-identical to the photo. ``confidence`` (0..1, None: not
+    judged) is the renderer's own estimate that the picture is convincing.
+    """
 
     image: np.ndarray  # (H, W, 3) uint8 RGB, the size of the person's photo
     garment_mask: np.ndarray  # (H, W) bool: pixels where the garment was painted
+    edit_region: np.ndarray | None = None  # (H, W) bool
+    confidence: float | None = None
 
 
 @dataclass
@@ -31,6 +38,7 @@ class WarpedGarment:
     rgb: np.ndarray  # (H, W, 3) float32 0..255, garment colour (not premultiplied)
     alpha: np.ndarray  # (H, W) float32 0..1, garment coverage
     support: np.ndarray  # (H, W) float32 0..1
+    category: str = ""
     extras: dict[str, np.ndarray] = field(default_factory=dict)
 
 

@@ -19,8 +19,8 @@ import torch
 
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.inference import GanInference
-from tryon_worker.pose import PersonAnalysis
 from tryon_worker.renderers.base import RenderOutput
+from vision.pose import PersonAnalysis
 
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "tryon_default.pt"
 

@@ -31,8 +31,8 @@ import numpy as np
 
 from tryon_worker.data.conditioning import EXPECTED_TORSO_WIDTH
 from tryon_worker.garment import GarmentAnalysis
-from tryon_worker.pose import LM, PersonAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
+from vision.pose import LM, PersonAnalysis
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ class GeometricRenderer:
         height, width = body.height, body.width
         rgbp = np.zeros((height, width, 3), dtype=np.float32)
         alpha = np.zeros((height, width), dtype=np.float32)
+        sleeves = np.zeros((height, width), dtype=np.float32)
         for kind, layer in layers:
             # Forearms and hands are in front of the garment's body; only a sleeve covers an
             # arm, and hands stay in front of sleeves too.
@@ -88,9 +89,20 @@ class GeometricRenderer:
             region_rgbp += layer.rgbp * keep[..., None]
             region_alpha *= 1.0 - layer_alpha
             region_alpha += layer_alpha
+            region_sleeves = sleeves[y0:y1, x0:x1]
+            region_sleeves *= 1.0 - layer_alpha
+            if kind == "sleeve":
+                region_sleeves += layer_alpha
         colour = rgbp / np.maximum(alpha, 1e-4)[..., None]
         support = body.support(flare_from)
-        return WarpedGarment(rgb=colour, alpha=alpha, support=support)
+        # Sleeves cover the arms; every other piece goes behind arms held in front of it.
+        return WarpedGarment(
+            rgb=colour,
+            alpha=alpha,
+            support=support,
+            category=garment.category,
+            extras={"sleeves": sleeves},
+        )
 
     def composite(self, person: PersonAnalysis, warped: WarpedGarment) -> RenderOutput:
         """Blend the warped garment into the photo, leaving the head untouched."""

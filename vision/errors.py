@@ -1,12 +1,12 @@
-"""Errors the try-on worker reports back about the shopper's photo or the garment image.
+"""Errors about a shopper's photo or a garment image that cannot be used.
 
-Every TryOnInputError is permanent: retrying the same job with the same pictures gives the
+Every ImageInputError is permanent: retrying the same job with the same pictures gives the
 same answer, so the storefront shows ``message`` to the shopper and does not retry.
 """
 
 from typing import Any
 
-#: Every code a TryOnInputError may carry; the storefront may map them to help texts.
+#: Every code an ImageInputError may carry; the storefront may map them to help texts.
 INPUT_ERROR_CODES = (
     "unreadable_image",
     "image_too_large",
@@ -16,11 +16,14 @@ INPUT_ERROR_CODES = (
     "body_part_not_visible",
     "garment_unreadable",
     "garment_not_found",
+    # The renderer's own checks say the picture would not be convincing (see
+    # tryon_worker.renderers.confidence): the message says what to change.
+    "result_unconvincing",
 )
 
 
-class TryOnInputError(ValueError):
-    """A picture we cannot use for a try-on.
+class ImageInputError(ValueError):
+    """A picture we cannot use (for a try-on or a body-shape estimate).
 
     ``code`` is one of INPUT_ERROR_CODES (stable, for programs); ``message`` is a sentence a
     shopper understands and can act on; ``details`` carries plain facts behind it (e.g. the
@@ -36,4 +39,4 @@ class TryOnInputError(ValueError):
         self.details = details
 
     def __repr__(self) -> str:
-        return f"TryOnInputError(code={self.code!r}, message={self.message!r})"
+        return f"ImageInputError(code={self.code!r}, message={self.message!r})"

@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from tryon_worker.errors import TryOnInputError
+from vision.errors import ImageInputError
 
 logger = logging.getLogger(__name__)
 
@@ -106,15 +106,15 @@ def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
     return converted or image
 
 
-def _unreadable(role: Role, reason: str) -> TryOnInputError:
+def _unreadable(role: Role, reason: str) -> ImageInputError:
     if role == "garment":
-        return TryOnInputError(
+        return ImageInputError(
             "garment_unreadable",
             "We couldn't read this garment's product image. The shop has been told; "
             "please try another garment for now.",
             reason=reason,
         )
-    return TryOnInputError(
+    return ImageInputError(
         "unreadable_image",
         "We couldn't read your photo: the file is damaged, incomplete or not a picture. "
         "Please upload it again as a JPEG, PNG or WebP.",
@@ -124,13 +124,13 @@ def _unreadable(role: Role, reason: str) -> TryOnInputError:
 
 def _too_large(
     role: Role, size: tuple[int, int] | None, max_pixels: int, pixels: int | None = None
-) -> TryOnInputError:
+) -> ImageInputError:
     whose = "This garment's product image" if role == "garment" else "Your photo"
     if size:
         dims = f" ({size[0]}x{size[1]} pixels)"
     else:
         dims = f" ({pixels / 1_000_000:.0f} megapixels)" if pixels else ""
-    return TryOnInputError(
+    return ImageInputError(
         "image_too_large",
         f"{whose} is too large{dims}. Please use a picture of at most "
         f"{max_pixels / 1_000_000:.0f} megapixels.",

@@ -18,12 +18,15 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
 
-from tryon_worker.errors import TryOnInputError
+from vision.errors import ImageInputError
+
+if TYPE_CHECKING:
+    from vision.parsing import PersonParsing
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +133,8 @@ class PersonAnalysis:
     people_count: int
     bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) of the person
     faces: tuple[FaceBox, ...] = field(default=())
+    #: Per-pixel classes (vision.parsing.person_parsed adds them), None until parsed.
+    parsing: PersonParsing | None = None
 
     def point(self, name: str) -> np.ndarray:
         """The (x, y) pixel position of a named landmark."""
@@ -137,7 +142,7 @@ class PersonAnalysis:
 
     def visible(self, name: str) -> bool:
         """Whether a named landmark was seen and lies inside the picture."""
-        return _seen(self.landmarks[LM[name]], self.image.shape[0], self.image.shape[1])
+        return landmark_seen(self.landmarks[LM[name]], self.image.shape[0], self.image.shape[1])
 
 
 # --- model cache -------------------------------------------------------------------------
@@ -293,7 +298,7 @@ def count_people(image: np.ndarray, pose: PoseEstimate, faces: list[FaceBox] | N
     height, width = image.shape[:2]
     landmarks = pose.landmarks
     reference = max((f[2] - f[0] for f in faces), default=0.0)
-    if landmarks is not None and _seen(landmarks[LM["left_ear"]], height, width):
+    if landmarks is not None and landmark_seen(landmarks[LM["left_ear"]], height, width):
         ears = np.linalg.norm(landmarks[LM["left_ear"], :2] - landmarks[LM["right_ear"], :2])
         reference = max(reference, float(ears) / 0.8)  # ear span is ~80% of a face box
     faces = [f for f in faces if f[2] - f[0] >= 0.4 * reference]
@@ -325,7 +330,8 @@ def _second_person(image: np.ndarray, pose: PoseEstimate) -> bool:
     landmarks[:, 0] *= w_small
     landmarks[:, 1] *= h_small
     shoulders_seen = all(
-        _seen(landmarks[LM[n]], h_small, w_small) for n in ("left_shoulder", "right_shoulder")
+        landmark_seen(landmarks[LM[n]], h_small, w_small)
+        for n in ("left_shoulder", "right_shoulder")
     )
     nx, ny = landmarks[LM["nose"], :2].astype(int)
     on_first = 0 <= nx < w_small and 0 <= ny < h_small and bool(first[ny, nx])
@@ -341,7 +347,7 @@ def _second_person(image: np.ndarray, pose: PoseEstimate) -> bool:
 def analyse_person(image: np.ndarray, *, category: str) -> PersonAnalysis:
     """Run every stage on the shopper's photo and check it suits the garment's ``category``.
 
-    Raises TryOnInputError: no_person, several_people, person_too_small or
+    Raises ImageInputError: no_person, several_people, person_too_small or
     body_part_not_visible (naming the part; "shoulders" too for a side view, where one
     shoulder hides the other). Raises ValueError for an unknown category.
     """
@@ -373,7 +379,7 @@ def person_analysis_from_stages(
     _check_category(category)
     height, width = image.shape[:2]
     if people_count >= 2:
-        raise TryOnInputError(
+        raise ImageInputError(
             "several_people",
             f"We can see {people_count} people in this photo. Please use a photo with only "
             "you in it.",
@@ -385,7 +391,7 @@ def person_analysis_from_stages(
             # A face but no body: a close-up or a body hidden behind something.
             part = REQUIRED_PARTS[category][0]
             raise _part_missing(part, category)
-        raise TryOnInputError(
+        raise ImageInputError(
             "no_person",
             "We couldn't find a person in this photo. Please use a photo of yourself, "
             "standing, facing the camera.",
@@ -393,7 +399,7 @@ def person_analysis_from_stages(
     bbox = _person_bbox(landmarks, segmentation)
     person_height = bbox[3] - bbox[1]
     if person_height < MIN_PERSON_PX or person_height < MIN_PERSON_SHARE * height:
-        raise TryOnInputError(
+        raise ImageInputError(
             "person_too_small",
             "You appear too small in this photo. Please use a larger photo taken closer, "
             "where you fill most of the picture.",
@@ -432,7 +438,8 @@ def _downscale(image: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA), scale
 
 
-def _seen(landmark: np.ndarray, height: int, width: int) -> bool:
+def landmark_seen(landmark: np.ndarray, height: int, width: int) -> bool:
+    """Whether a (x, y, visibility) landmark was seen and lies inside a height x width image."""
     # MediaPipe guesses positions for joints outside the picture, often with high visibility,
     # so a landmark counts only if it is also inside the frame (with a 1% tolerance).
     tol = 0.01 * max(height, width)
@@ -446,13 +453,13 @@ def _in_box(x: float, y: float, box: FaceBox, grow: float) -> bool:
 
 
 def _landmark_span(landmarks: np.ndarray, height: int, width: int) -> float:
-    ys = [lm[1] for lm in landmarks if _seen(lm, height, width)]
+    ys = [lm[1] for lm in landmarks if landmark_seen(lm, height, width)]
     return float(max(ys) - min(ys)) if ys else 0.0
 
 
 def _part_ok(part: str, landmarks: np.ndarray, height: int, width: int, category: str) -> bool:
     pair = [landmarks[LM[name]] for name in _PARTS[part]]
-    if all(_seen(lm, height, width) for lm in pair):
+    if all(landmark_seen(lm, height, width) for lm in pair):
         return True
     if part == "hips" and category in ("top", "outerwear"):
         shoulders = landmarks[[LM["left_shoulder"], LM["right_shoulder"]], 1].mean()
@@ -477,8 +484,8 @@ def _side_on(landmarks: np.ndarray) -> bool:
     return torso > 0 and float(np.linalg.norm(left - right)) < MIN_SHOULDER_SHARE * torso
 
 
-def _part_missing(part: str, category: str) -> TryOnInputError:
-    return TryOnInputError(
+def _part_missing(part: str, category: str) -> ImageInputError:
+    return ImageInputError(
         "body_part_not_visible",
         f"We couldn't see your {part} in this photo. {_PART_ADVICE[category]}",
         part=part,
@@ -488,7 +495,7 @@ def _part_missing(part: str, category: str) -> TryOnInputError:
 def _person_bbox(landmarks: np.ndarray, segmentation: np.ndarray) -> tuple[int, int, int, int]:
     height, width = segmentation.shape
     ys, xs = np.nonzero(segmentation > 0.5)
-    points = [(lm[0], lm[1]) for lm in landmarks if _seen(lm, height, width)]
+    points = [(lm[0], lm[1]) for lm in landmarks if landmark_seen(lm, height, width)]
     if len(xs):
         points += [(xs.min(), ys.min()), (xs.max() + 1, ys.max() + 1)]
     px = np.clip([p[0] for p in points], 0, width)

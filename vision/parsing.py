@@ -1,0 +1,488 @@
+"""Person parsing: a class for every pixel of the shopper's photo, with nothing downloaded.
+
+No parsing network ships offline, so the classes come from what does: the Pose model's
+landmarks and person mask, the face detector, and classical colour modelling seeded by them.
+
+* Skin: a Lab colour model seeded from the middle of the detected face (cheeks and nose),
+  or from the backs of the hands when the face is cut off; a generic skin prior when neither
+  is seen. Skin pixels are then named by the body part whose bones they lie along: face and
+  neck near the head, arms along shoulder-elbow-wrist-hand, legs along hip-knee-ankle.
+* Hair: what is not skin around the head, and pixels of the same colour hanging from it.
+* Shoes: what is not skin around the feet.
+* Clothes: the rest of the person. Their colours are clustered (k-means in Lab); each
+  cluster votes for "upper" or "lower" by where its pixels lie (the chest and sleeves
+  against the thighs). When chest and thighs wear the same colours and the gap between the
+  knees is cloth too, the garment is one piece: a dress, labelled "lower" throughout.
+
+The work happens at WORK_MAX_SIDE; labels are brought back to full resolution along the
+Pose model's edge-refined person mask, so the outline is as sharp as the segmentation.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from vision.pose import LM, FaceBox, PersonAnalysis, landmark_seen
+
+LABELS = ("background", "hair", "face", "arms", "legs", "upper", "lower", "shoes")
+LABEL = {name: index for index, name in enumerate(LABELS)}
+SKIN_LABELS = ("face", "arms", "legs")
+#: Parsing runs at most this big (longest side): enough for garment-sized regions.
+WORK_MAX_SIDE = 512
+#: Clothes colours are clustered into this many groups.
+CLOTHES_CLUSTERS = 6
+
+
+@dataclass(frozen=True)
+class PersonParsing:
+    """Per-pixel classes of one photo (full resolution) and how they were found.
+
+    ``labels`` holds indices into LABELS. ``dress`` says one garment runs from the chest
+    past the hips (labelled "lower" throughout). ``skin_source`` says where the skin colour
+    model came from: "face", "hands" or "prior" (none of the person's own skin was seen).
+    """
+
+    labels: np.ndarray  # (H, W) uint8
+    dress: bool
+    skin_source: str
+
+    def mask(self, *names: str) -> np.ndarray:
+        """Boolean mask of the pixels with any of the named labels."""
+        return np.isin(self.labels, [LABEL[name] for name in names])
+
+    def share(self, name: str) -> float:
+        """Fraction of the person's pixels with this label."""
+        person = self.labels > 0
+        return float((self.labels[person] == LABEL[name]).mean()) if person.any() else 0.0
+
+
+def parse_person(
+    image: np.ndarray,
+    landmarks: np.ndarray,
+    segmentation: np.ndarray,
+    faces: tuple[FaceBox, ...] | list[FaceBox] = (),
+) -> PersonParsing:
+    """Label every pixel of ``image`` (H, W, 3 RGB uint8) with one of LABELS.
+
+    ``landmarks`` are Pose's (33, 3) in full-resolution pixels, ``segmentation`` its
+    person probability (H, W) and ``faces`` the detected face boxes (see vision.pose).
+    """
+    height, width = image.shape[:2]
+    scale = min(1.0, WORK_MAX_SIDE / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    person = (
+        cv2.resize(segmentation, size, interpolation=cv2.INTER_AREA) if scale < 1 else segmentation
+    ) > 0.5
+    body = _Skeleton(landmarks, scale, (size[1], size[0]), (height, width))
+    scaled_faces = [tuple(v * scale for v in f[:4]) + (f[4],) for f in faces]
+    labels, dress, source = _label(small, person, body, scaled_faces)
+    return PersonParsing(
+        labels=_to_full_resolution(labels, segmentation > 0.5),
+        dress=dress,
+        skin_source=source,
+    )
+
+
+def person_parsed(person: PersonAnalysis) -> PersonAnalysis:
+    """The same analysis with its ``parsing`` filled in (parsed once; a no-op after)."""
+    if person.parsing is not None:
+        return person
+    parsing = parse_person(person.image, person.landmarks, person.segmentation, person.faces)
+    return replace(person, parsing=parsing)
+
+
+# --- the skeleton --------------------------------------------------------------------------
+
+
+class _Skeleton:
+    """Landmarks at work resolution, with distance maps to the bones of each body part."""
+
+    def __init__(
+        self,
+        landmarks: np.ndarray,
+        scale: float,
+        size: tuple[int, int],
+        full_size: tuple[int, int],
+    ) -> None:
+        self.height, self.width = size
+        self.points = landmarks[:, :2].astype(np.float64) * scale
+        self.seen = {
+            name: landmark_seen(landmarks[index], *full_size) for name, index in LM.items()
+        }
+        ls, rs = self.pt("left_shoulder"), self.pt("right_shoulder")
+        lh, rh = self.pt("left_hip"), self.pt("right_hip")
+        self.smid, self.hmid = (ls + rs) / 2, (lh + rh) / 2
+        self.sw = max(float(np.linalg.norm(ls - rs)), 4.0)
+        down = self.hmid - self.smid
+        self.torso = max(float(np.linalg.norm(down)), 0.8 * self.sw)
+        self.down = down / max(float(np.linalg.norm(down)), 1e-6)
+        ys, xs = np.mgrid[0 : self.height, 0 : self.width].astype(np.float32)
+        self.xs, self.ys = xs, ys
+        #: Distance along the torso axis from the shoulders' midpoint, in torso lengths.
+        self.axial = ((xs - self.smid[0]) * self.down[0] + (ys - self.smid[1]) * self.down[1]) / (
+            self.torso
+        )
+        hands = {side: self.hand_tip(side) for side in ("left", "right")}
+        self.arm = self._distance(
+            [
+                seg
+                for side in ("left", "right")
+                for seg in itertools.pairwise(
+                    [self.pt(f"{side}_{j}") for j in ("shoulder", "elbow", "wrist")] + [hands[side]]
+                )
+            ]
+        )
+        self.leg = self._distance(
+            [
+                seg
+                for side in ("left", "right")
+                for seg in itertools.pairwise(
+                    [self.pt(f"{side}_{j}") for j in ("hip", "knee", "ankle", "foot_index")]
+                )
+            ]
+            + [(self.pt(f"{s}_ankle"), self.pt(f"{s}_heel")) for s in ("left", "right")]
+        )
+        self.feet = self._distance(
+            [
+                (self.pt(f"{s}_{a}"), self.pt(f"{s}_{b}"))
+                for s in ("left", "right")
+                for a, b in (("ankle", "foot_index"), ("heel", "foot_index"), ("ankle", "heel"))
+                if self.seen[f"{s}_ankle"]
+            ]
+        )
+
+    def pt(self, name: str) -> np.ndarray:
+        return self.points[LM[name]].copy()
+
+    def hand_tip(self, side: str) -> np.ndarray:
+        wrist = self.pt(f"{side}_wrist")
+        fingers = (self.pt(f"{side}_index") + self.pt(f"{side}_pinky")) / 2
+        return wrist + 1.3 * (fingers - wrist)
+
+    def _distance(self, segments: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Distance (pixels) from every pixel to the nearest of the bone segments."""
+        best = np.full((self.height, self.width), np.inf, dtype=np.float32)
+        for a, b in segments:
+            ab = b - a
+            length2 = max(float(ab @ ab), 1e-6)
+            t = np.clip(((self.xs - a[0]) * ab[0] + (self.ys - a[1]) * ab[1]) / length2, 0, 1)
+            d = np.hypot(self.xs - (a[0] + t * ab[0]), self.ys - (a[1] + t * ab[1]))
+            np.minimum(best, d, out=best)
+        return best
+
+    def torso_polygon(self) -> np.ndarray:
+        """Mask of the quadrilateral shoulders-hips (the chest and belly)."""
+        polygon = np.array(
+            [self.pt(n) for n in ("left_shoulder", "right_shoulder", "right_hip", "left_hip")]
+        )
+        mask = np.zeros((self.height, self.width), dtype=np.uint8)
+        cv2.fillConvexPoly(mask, np.round(polygon).astype(np.int32), 1)
+        return mask > 0
+
+
+# --- labelling -----------------------------------------------------------------------------
+
+
+def _label(
+    image: np.ndarray, person: np.ndarray, body: _Skeleton, faces: list[FaceBox]
+) -> tuple[np.ndarray, bool, str]:
+    lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    face = _main_face(faces, body)
+    skin, source = _skin(lab, person, body, face)
+    labels = np.zeros(person.shape, dtype=np.uint8)
+    sw = body.sw
+
+    head_centre, head_radius = _head(body, face)
+    near_head = np.hypot(body.xs - head_centre[0], body.ys - head_centre[1]) < 1.5 * head_radius
+    # The neck: between the head and the shoulder line, within the neck's column.
+    neck = (body.axial < 0.12) & (
+        np.abs((body.xs - body.smid[0]) * body.down[1] - (body.ys - body.smid[1]) * body.down[0])
+        < 0.3 * sw
+    )
+    head_zone = (near_head | (neck & (body.axial > -0.6))) & (body.axial < 0.12)
+
+    arm_reach = body.arm < 0.35 * sw
+    leg_reach = (body.leg < 0.4 * sw) & (body.axial > 0.7)
+    feet = (body.feet < 0.22 * sw) & person
+    hair = _hair(lab, person, skin, body, face, head_zone, near_head)
+
+    labels[person] = LABEL["upper"]  # clothes until shown otherwise, split below
+    labels[hair] = LABEL["hair"]
+    labels[feet & ~skin] = LABEL["shoes"]
+    skin_here = skin & person & ~hair
+    labels[skin_here & head_zone] = LABEL["face"]
+    # Skin on the chest just below the neck (a V-neck) belongs with the neck.
+    chest = skin_here & ~head_zone & (body.axial < 0.35) & ~arm_reach
+    labels[chest] = LABEL["face"]
+    rest = skin_here & ~head_zone & ~chest
+    legs = rest & leg_reach & ~((body.arm < body.leg) & arm_reach)
+    labels[legs] = LABEL["legs"]
+    labels[rest & ~legs] = LABEL["arms"]
+
+    clothes = labels == LABEL["upper"]
+    dress = _split_clothes(lab, clothes, body, labels)
+    return _tidy(labels, person), dress, source
+
+
+def _main_face(faces: list[FaceBox], body: _Skeleton) -> FaceBox | None:
+    """The face that belongs to the person Pose found (the one around the nose)."""
+    nose = body.pt("nose")
+    for face in sorted(faces, key=lambda f: -(f[2] - f[0]) * (f[3] - f[1])):
+        x0, y0, x1, y1 = face[:4]
+        gx, gy = 0.25 * (x1 - x0), 0.25 * (y1 - y0)
+        if x0 - gx <= nose[0] <= x1 + gx and y0 - gy <= nose[1] <= y1 + gy:
+            return face
+    return None
+
+
+def _head(body: _Skeleton, face: FaceBox | None) -> tuple[np.ndarray, float]:
+    """Centre and radius of the head (a circle around face and hair)."""
+    if face is not None:
+        x0, y0, x1, y1 = face[:4]
+        # MediaPipe's face box runs brow to chin; the skull reaches well above it.
+        centre = np.array([(x0 + x1) / 2, y0 + 0.35 * (y1 - y0)])
+        return centre, 0.75 * max(x1 - x0, y1 - y0)
+    ears = [body.pt(n) for n in ("left_ear", "right_ear") if body.seen[n]]
+    centre = np.mean(ears, axis=0) if ears else body.pt("nose")
+    span = np.linalg.norm(body.pt("left_ear") - body.pt("right_ear")) if len(ears) == 2 else 0
+    return centre - np.array([0, 0.1 * body.sw]), max(0.9 * float(span), 0.35 * body.sw)
+
+
+def _skin(
+    lab: np.ndarray, person: np.ndarray, body: _Skeleton, face: FaceBox | None
+) -> tuple[np.ndarray, str]:
+    """Where the person's skin is, from a colour model of their own skin where seen."""
+    seeds = np.zeros(person.shape, dtype=bool)
+    source = "prior"
+    if face is not None:
+        x0, y0, x1, y1 = face[:4]
+        # Cheeks and nose: between the eyes and the mouth, away from hair and brows.
+        seeds[
+            max(0, int(y0 + 0.45 * (y1 - y0))) : max(0, int(y0 + 0.8 * (y1 - y0))),
+            max(0, int(x0 + 0.25 * (x1 - x0))) : max(0, int(x0 + 0.75 * (x1 - x0))),
+        ] = True
+        source = "face"
+    else:
+        for side in ("left", "right"):
+            if body.seen[f"{side}_wrist"] and body.seen[f"{side}_index"]:
+                centre = (body.pt(f"{side}_wrist") + body.hand_tip(side)) / 2
+                radius = max(2, round(0.06 * body.sw))
+                cv2.circle(
+                    seeds.view(np.uint8),
+                    tuple(np.round(centre).astype(int).tolist()),
+                    radius,
+                    1,
+                    -1,
+                )
+        source = "hands"
+    sample = lab[seeds & person]
+    model = _robust_skin_model(sample) if len(sample) >= 12 else None
+    if model is None:
+        chroma = lab[..., 1:]
+        # Generic skin: reddish-yellow chroma of any lightness above deep shadow.
+        prior = (
+            (chroma[..., 0] > 6)
+            & (chroma[..., 0] < 32)
+            & (chroma[..., 1] > 6)
+            & (chroma[..., 1] < 40)
+            & (lab[..., 0] > 15)
+        )
+        return prior & person, "prior"
+    mean, inverse, light = model
+    delta = lab[..., 1:] - mean[1:]
+    d2 = np.einsum("...i,ij,...j->...", delta, inverse, delta)
+    lightness_ok = (lab[..., 0] > mean[0] - 2.5 * light) & (lab[..., 0] < mean[0] + 2.0 * light)
+    skin = (d2 < 9.0) & lightness_ok & person
+    opened = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    return opened > 0, source
+
+
+def _robust_skin_model(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """Mean Lab, inverse chroma covariance and lightness spread of skin seed pixels.
+
+    Seeds may include a strand of hair, a cuff or an object in the hand: pixels far from
+    the median chroma are dropped before the model is fitted. None when the seeds' chroma
+    is not skin-like at all (a glove, a face mask).
+    """
+    median = np.median(sample, axis=0)
+    spread = 1.4826 * np.median(np.abs(sample - median), axis=0) + 1.0
+    keep = np.all(np.abs(sample - median) < 2.5 * spread * np.float32([2.0, 1.0, 1.0]), axis=1)
+    sample = sample[keep] if keep.sum() >= 12 else sample
+    mean = sample.mean(axis=0)
+    if not (2 < mean[1] < 40 and 2 < mean[2] < 45):
+        return None
+    cov = np.cov(sample[:, 1:].T) + np.eye(2) * 4.0  # at least 2 Lab units of chroma spread
+    light = max(float(sample[:, 0].std()), 8.0)
+    return mean, np.linalg.inv(cov), light
+
+
+def _hair(
+    lab: np.ndarray,
+    person: np.ndarray,
+    skin: np.ndarray,
+    body: _Skeleton,
+    face: FaceBox | None,
+    head_zone: np.ndarray,
+    near_head: np.ndarray,
+) -> np.ndarray:
+    """Hair: non-skin around the head, and the same colours hanging down from it."""
+    candidate = person & ~skin
+    above_shoulders = body.axial < -0.05
+    on_head = candidate & near_head & above_shoulders
+    if face is not None:
+        # Right beside and below the face box is usually collar or beard; hair grows above.
+        on_head &= body.axial < 0.0
+    if on_head.sum() < 10:
+        return on_head
+    hair_lab = lab[on_head]
+    clothes_lab = lab[candidate & body.torso_polygon() & (body.axial > 0.25)]
+    if len(clothes_lab) < 10:
+        return on_head
+    hair_model, clothes_model = _gaussian(hair_lab), _gaussian(clothes_lab)
+    # Long hair: hair-coloured pixels below the head, near its column and above mid-chest.
+    lateral = np.abs(
+        (body.xs - body.smid[0]) * body.down[1] - (body.ys - body.smid[1]) * body.down[0]
+    )
+    hanging = candidate & ~on_head & (body.axial < 0.6) & (lateral < 0.9 * body.sw)
+    closer = _mahalanobis(lab, *hair_model) + 2.0 < _mahalanobis(lab, *clothes_model)
+    grown = _connected_to(on_head | (hanging & closer), on_head)
+    return grown | on_head
+
+
+def _gaussian(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean = sample.mean(axis=0)
+    cov = np.cov(sample.T) + np.eye(3) * 9.0
+    return mean, np.linalg.inv(cov)
+
+
+def _mahalanobis(lab: np.ndarray, mean: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    delta = lab - mean
+    return np.sqrt(np.einsum("...i,ij,...j->...", delta, inverse, delta))
+
+
+def _connected_to(mask: np.ndarray, anchor: np.ndarray) -> np.ndarray:
+    count, components = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    keep = np.zeros(count, dtype=bool)
+    keep[np.unique(components[anchor & mask])] = True
+    keep[0] = False
+    return keep[components]
+
+
+def _split_clothes(
+    lab: np.ndarray, clothes: np.ndarray, body: _Skeleton, labels: np.ndarray
+) -> bool:
+    """Relabel clothes pixels "upper" or "lower" in place; True when it is one dress."""
+    if clothes.sum() < 20:
+        return False
+    torso = body.torso_polygon()
+    upper_seeds = clothes & torso & (body.axial > 0.15) & (body.axial < 0.55)
+    upper_seeds |= clothes & (body.arm < 0.25 * body.sw) & (body.axial < 0.35)
+    thighs = (body.leg < 0.3 * body.sw) & (body.axial > 1.25)
+    knees_seen = body.seen["left_knee"] or body.seen["right_knee"]
+    if knees_seen:
+        thighs &= body.axial < _knee_axial(body) - 0.1
+    lower_seeds = clothes & thighs
+    if lower_seeds.sum() < 20:
+        # Nothing below the hips to learn from: no lower garment in view (or too little).
+        return False
+    if upper_seeds.sum() < 20:
+        labels[clothes] = LABEL["lower"]
+        return False
+
+    pixels = lab[clothes]
+    step = max(1, len(pixels) // 20000)
+    k = min(CLOTHES_CLUSTERS, max(2, len(pixels[::step]) // 50))
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(0)
+    _, _, centres = cv2.kmeans(
+        pixels[::step].astype(np.float32), k, None, criteria, 2, cv2.KMEANS_PP_CENTERS
+    )
+    weights = np.float32([1.0, 1.0, 1.0])
+    distances = np.stack([np.linalg.norm((lab - c) * weights, axis=-1) for c in centres], axis=-1)
+    cluster = np.argmin(distances, axis=-1)
+    up = np.bincount(cluster[upper_seeds], minlength=k) / max(1, upper_seeds.sum())
+    down = np.bincount(cluster[lower_seeds], minlength=k) / max(1, lower_seeds.sum())
+    # One garment: the chest's colours are the thighs' colours, and the knees' gap is cloth.
+    overlap = float(np.minimum(up, down).sum())
+    if overlap > 0.6 and _gap_between_knees_covered(clothes, body):
+        labels[clothes] = LABEL["lower"]
+        return True
+    if overlap > 0.6:
+        # Same colour top and bottom: the waistband is where the hips are.
+        labels[clothes & (body.axial > 0.92)] = LABEL["lower"]
+        return False
+    is_lower = down > up
+    lower = clothes & is_lower[cluster]
+    # Clusters voted by the seeds; far from the waist, position overrides colour.
+    lower &= body.axial > 0.6
+    lower |= clothes & (body.axial > 1.0) & is_lower[cluster] | (clothes & thighs & ~upper_seeds)
+    lower = cv2.medianBlur(lower.astype(np.uint8), 5) > 0
+    labels[clothes & lower] = LABEL["lower"]
+    return False
+
+
+def _knee_axial(body: _Skeleton) -> float:
+    knees = [body.pt(f"{s}_knee") for s in ("left", "right") if body.seen[f"{s}_knee"]]
+    knee = np.mean(knees, axis=0)
+    return float(np.dot(knee - body.smid, body.down)) / body.torso
+
+
+def _gap_between_knees_covered(clothes: np.ndarray, body: _Skeleton) -> bool:
+    """Whether cloth fills the space between the legs above the knees (a dress or skirt)."""
+    hip = (body.pt("left_hip") + body.pt("right_hip")) / 2
+    knee = (body.pt("left_knee") + body.pt("right_knee")) / 2
+    hits = []
+    for share in (0.55, 0.7, 0.85):
+        x, y = np.round(hip + share * (knee - hip)).astype(int)
+        if 0 <= x < clothes.shape[1] and 0 <= y < clothes.shape[0]:
+            hits.append(bool(clothes[y, x]))
+    return bool(hits) and np.mean(hits) > 0.5
+
+
+def _tidy(labels: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """Remove specks: each small island takes the label of what surrounds it."""
+    out = labels.copy()
+    min_area = max(4, int(0.0008 * person.sum()))
+    for index in range(1, len(LABELS)):
+        count, components, stats, _ = cv2.connectedComponentsWithStats(
+            (labels == index).astype(np.uint8), connectivity=8
+        )
+        for component in range(1, count):
+            if stats[component, cv2.CC_STAT_AREA] >= min_area:
+                continue
+            x, y, w, h = stats[component, :4]
+            y0, x0 = max(0, y - 1), max(0, x - 1)
+            box = (slice(y0, y + h + 1), slice(x0, x + w + 1))
+            region = components[box] == component
+            ring = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+            around = labels[box][ring & ~region]
+            around = around[around > 0]
+            if len(around):
+                out[box][region] = np.bincount(around).argmax()
+    out[~person] = 0
+    return out
+
+
+def _to_full_resolution(labels: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """Nearest-label upsampling, cut along the full-resolution person mask."""
+    height, width = person.shape
+    filled = labels
+    if (labels > 0).any():
+        # Every pixel gets the label of the nearest labelled one, so the full-resolution
+        # outline (sharper than the work one) never uncovers unlabelled person pixels.
+        _, nearest = cv2.distanceTransformWithLabels(
+            (labels == 0).astype(np.uint8), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+        )
+        ys, xs = np.nonzero(labels > 0)
+        # Seeds are numbered 1.. in row-major scan order of the zero pixels of the source.
+        order = labels[ys, xs]
+        lookup = np.concatenate([[0], order]).astype(np.uint8)
+        filled = lookup[nearest]
+    full = cv2.resize(filled, (width, height), interpolation=cv2.INTER_NEAREST)
+    full[~person] = 0
+    return full
