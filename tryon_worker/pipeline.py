@@ -19,10 +19,12 @@ import numpy as np
 from PIL import Image
 
 from tryon_worker.garment import analyse_garment
-from tryon_worker.renderers.base import Renderer, StagedRenderer
+from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer
 from vision.image_decode import DEFAULT_MAX_PIXELS, decode_image
+from vision.parsing import person_parsed
 from vision.pose import (
     CATEGORIES,
+    PersonAnalysis,
     count_people,
     detect_faces,
     estimate_pose,
@@ -45,14 +47,15 @@ class StageTimings:
     """Seconds spent per stage of one try-on.
 
     ``decode``: both images; ``pose``: Pose, face detection and the people count;
-    ``segmentation``: the person mask; ``warp``: the garment's cut-out and landmarks plus the
-    renderer's warp; ``render``: the renderer's composite (or its whole ``render`` when it
+    ``segmentation``: the person mask; ``parsing``: per-pixel classes; ``warp``: the
+    garment's cut-out and landmarks plus the renderer's warp; ``render``: the renderer's composite (or its whole ``render`` when it
     does not split into warp and composite); ``encode``: WebP encoding.
     """
 
     decode: float = 0.0
     pose: float = 0.0
     segmentation: float = 0.0
+    parsing: float = 0.0
     warp: float = 0.0
     render: float = 0.0
     encode: float = 0.0
@@ -69,12 +72,19 @@ class StageTimings:
 
 @dataclass(frozen=True)
 class TryOnResult:
-    """The rendered picture (WebP, no metadata) and what it took."""
+    """The rendered picture (WebP, no metadata), what it took, and how it was made.
+
+    ``person`` is the analysed photo as rendered (upright, shrunk to RENDER_MAX_SIDE) and
+    ``output`` the renderer's picture before encoding, with its edit region: for checks
+    and benchmarks, not for storage.
+    """
 
     image_bytes: bytes
     width: int
     height: int
     timings: StageTimings
+    person: PersonAnalysis
+    output: RenderOutput
 
 
 def run_tryon(
@@ -121,6 +131,8 @@ def run_tryon(
         segmentation=segmentation,
         category=category,
     )
+    with _timed(timings, "parsing"):
+        person = person_parsed(person)
 
     _announce(on_stage, "fitting_garment")
     if isinstance(renderer, StagedRenderer):
@@ -150,7 +162,14 @@ def run_tryon(
         timings.total,
         {k: round(v, 3) for k, v in timings.as_dict().items()},
     )
-    return TryOnResult(image_bytes=data, width=width, height=height, timings=timings)
+    return TryOnResult(
+        image_bytes=data,
+        width=width,
+        height=height,
+        timings=timings,
+        person=person,
+        output=output,
+    )
 
 
 def _fit(image: np.ndarray) -> np.ndarray:

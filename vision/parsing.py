@@ -35,6 +35,8 @@ SKIN_LABELS = ("face", "arms", "legs")
 WORK_MAX_SIDE = 512
 #: Clothes colours are clustered into this many groups.
 CLOTHES_CLUSTERS = 6
+#: Skin colour for a person none of whose skin is visible (a mid tone).
+GENERIC_SKIN_RGB = (190.0, 145.0, 120.0)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class PersonParsing:
     labels: np.ndarray  # (H, W) uint8
     dress: bool
     skin_source: str
+    skin_rgb: tuple[float, float, float]  # the skin model's mean colour
 
     def mask(self, *names: str) -> np.ndarray:
         """Boolean mask of the pixels with any of the named labels."""
@@ -81,10 +84,13 @@ def parse_person(
     body = _Skeleton(landmarks, scale, (size[1], size[0]), (height, width))
     scaled_faces = [tuple(v * scale for v in f[:4]) + (f[4],) for f in faces]
     labels, dress, source = _label(small, person, body, scaled_faces)
+    skin = np.isin(labels, [LABEL[n] for n in SKIN_LABELS])
+    skin_rgb = small[skin].mean(axis=0) if skin.sum() >= 12 else GENERIC_SKIN_RGB
     return PersonParsing(
         labels=_to_full_resolution(labels, segmentation > 0.5),
         dress=dress,
         skin_source=source,
+        skin_rgb=tuple(float(v) for v in skin_rgb),
     )
 
 
@@ -147,6 +153,9 @@ class _Skeleton:
             ]
             + [(self.pt(f"{s}_ankle"), self.pt(f"{s}_heel")) for s in ("left", "right")]
         )
+        self.soles = self._distance(
+            [(self.pt(f"{s}_heel"), self.pt(f"{s}_foot_index")) for s in ("left", "right")]
+        )
         self.feet = self._distance(
             [
                 (self.pt(f"{s}_{a}"), self.pt(f"{s}_{b}"))
@@ -158,6 +167,11 @@ class _Skeleton:
 
     def pt(self, name: str) -> np.ndarray:
         return self.points[LM[name]].copy()
+
+    def ankle_axial(self) -> float:
+        """The higher ankle's position along the torso axis, in torso lengths."""
+        ankles = [self.pt(f"{s}_ankle") for s in ("left", "right")]
+        return min(float(np.dot(a - self.smid, self.down)) / self.torso for a in ankles)
 
     def hand_tip(self, side: str) -> np.ndarray:
         wrist = self.pt(f"{side}_wrist")
@@ -208,7 +222,10 @@ def _label(
 
     arm_reach = body.arm < 0.35 * sw
     leg_reach = (body.leg < 0.4 * sw) & (body.axial > 0.7)
-    feet = (body.feet < 0.22 * sw) & person
+    # Shoes: around the feet, and no higher than a little above the ankle bone (trouser
+    # hems end there).
+    ankle_axial = body.ankle_axial()
+    feet = (body.feet < 0.22 * sw) & person & (body.axial > ankle_axial - 0.08)
     hair = _hair(lab, person, skin, body, face, head_zone, near_head)
 
     labels[person] = LABEL["upper"]  # clothes until shown otherwise, split below
@@ -226,7 +243,45 @@ def _label(
 
     clothes = labels == LABEL["upper"]
     dress = _split_clothes(lab, clothes, body, labels)
+    _trouser_hems_from_shoes(lab, labels, body)
+    _drop_clothes_slivers(labels, body)
     return _tidy(labels, person), dress, source
+
+
+def _drop_clothes_slivers(labels: np.ndarray, body: _Skeleton) -> None:
+    """Thin clothes pixels cut off from the garments give way to their neighbours, in place.
+
+    Skin edges the colour model misses, and shadows the person mask takes in, come out as
+    clothes: a thin rim along an arm, a band beside a leg. An opening cuts them off the
+    garments' bodies; what is then not connected to a garment's body is relabelled by the
+    majority of the labels around it (background included).
+    """
+    width = max(3, round(0.04 * body.sw)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (width, width))
+    for name in ("upper", "lower"):
+        garment = labels == LABEL[name]
+        if not garment.any():
+            continue
+        bodies = cv2.morphologyEx(garment.astype(np.uint8), cv2.MORPH_OPEN, kernel)
+        slivers = garment & ~(cv2.dilate(bodies, np.ones((3, 3), np.uint8)) > 0)
+        _relabel_by_neighbours(labels, slivers)
+
+
+def _trouser_hems_from_shoes(lab: np.ndarray, labels: np.ndarray, body: _Skeleton) -> None:
+    """Give back to the lower garment the hems the feet zone took, by colour (in place).
+
+    The zone around the feet reaches up over the ankles, where trousers end: pixels there
+    that look like the trousers rather than like the shoes (seen along the soles) are
+    trousers.
+    """
+    shoes = labels == LABEL["shoes"]
+    lower = labels == LABEL["lower"]
+    soles = shoes & (body.soles < 0.08 * body.sw)
+    if soles.sum() < 10 or lower.sum() < 10:
+        return
+    shoe_model, lower_model = _gaussian(lab[soles]), _gaussian(lab[lower])
+    trouser_like = _mahalanobis(lab, *lower_model) < _mahalanobis(lab, *shoe_model)
+    labels[shoes & ~soles & trouser_like] = LABEL["lower"]
 
 
 def _main_face(faces: list[FaceBox], body: _Skeleton) -> FaceBox | None:
@@ -267,18 +322,18 @@ def _skin(
             max(0, int(x0 + 0.25 * (x1 - x0))) : max(0, int(x0 + 0.75 * (x1 - x0))),
         ] = True
         source = "face"
+    elif all(body.seen[n] for n in ("nose", "left_eye", "right_eye")):
+        # No face box (a small or turned face), but the nose and eyes are seen: the cheeks
+        # are between and below them.
+        nose = body.pt("nose")
+        span = float(np.linalg.norm(body.pt("left_eye") - body.pt("right_eye")))
+        _disc_draw(seeds, nose + np.array([0.0, 0.2 * span]), max(2, round(0.5 * span)))
+        source = "face"
     else:
         for side in ("left", "right"):
             if body.seen[f"{side}_wrist"] and body.seen[f"{side}_index"]:
                 centre = (body.pt(f"{side}_wrist") + body.hand_tip(side)) / 2
-                radius = max(2, round(0.06 * body.sw))
-                cv2.circle(
-                    seeds.view(np.uint8),
-                    tuple(np.round(centre).astype(int).tolist()),
-                    radius,
-                    1,
-                    -1,
-                )
+                _disc_draw(seeds, centre, max(2, round(0.06 * body.sw)))
         source = "hands"
     sample = lab[seeds & person]
     model = _robust_skin_model(sample) if len(sample) >= 12 else None
@@ -293,13 +348,47 @@ def _skin(
             & (lab[..., 0] > 15)
         )
         return prior & person, "prior"
+    skin = _skin_matching(lab, person, model)
+    if float(np.abs(model[0][1:]).max()) < 1.5:
+        # A black-and-white photo: lightness alone matches half the clothes too. Keep to
+        # the head and the arms, where skin is likeliest, and refit nothing.
+        return skin & ((body.axial < 0.1) | (body.arm < 0.15 * body.sw)), source
+    # Skin on arms and legs is often lit or tanned differently from the face: refit the
+    # model once on everything found along the limbs, then look again with both.
+    limbs = skin & ((body.arm < 0.3 * body.sw) | (body.leg < 0.35 * body.sw))
+    if limbs.sum() >= 30:
+        refit = _robust_skin_model(lab[limbs])
+        # Only a refit that is still this person's skin (not a warm-lit white shirt).
+        if refit is not None and _chroma_distance(refit[0], model) < 1.5:
+            skin |= _skin_matching(lab, person, refit) & (
+                (body.arm < 0.4 * body.sw) | (body.leg < 0.45 * body.sw)
+            )
+    return skin, source
+
+
+def _disc_draw(mask: np.ndarray, centre: np.ndarray, radius: int) -> None:
+    """Set a filled disc of a boolean mask, in place."""
+    canvas = mask.view(np.uint8)
+    cv2.circle(canvas, tuple(np.round(centre).astype(int).tolist()), radius, 1, -1)
+
+
+def _chroma_distance(lab: np.ndarray, model: tuple[np.ndarray, np.ndarray, float]) -> float:
+    """Mahalanobis distance of a Lab colour's chroma under a skin model."""
+    delta = lab[1:] - model[0][1:]
+    return float(np.sqrt(delta @ model[1] @ delta))
+
+
+def _skin_matching(
+    lab: np.ndarray, person: np.ndarray, model: tuple[np.ndarray, np.ndarray, float]
+) -> np.ndarray:
+    """Person pixels within three standard deviations of a skin model, specks removed."""
     mean, inverse, light = model
     delta = lab[..., 1:] - mean[1:]
     d2 = np.einsum("...i,ij,...j->...", delta, inverse, delta)
     lightness_ok = (lab[..., 0] > mean[0] - 2.5 * light) & (lab[..., 0] < mean[0] + 2.0 * light)
     skin = (d2 < 9.0) & lightness_ok & person
     opened = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    return opened > 0, source
+    return opened > 0
 
 
 def _robust_skin_model(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:
@@ -314,7 +403,8 @@ def _robust_skin_model(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray, floa
     keep = np.all(np.abs(sample - median) < 2.5 * spread * np.float32([2.0, 1.0, 1.0]), axis=1)
     sample = sample[keep] if keep.sum() >= 12 else sample
     mean = sample.mean(axis=0)
-    if not (2 < mean[1] < 40 and 2 < mean[2] < 45):
+    greyscale = float(np.abs(sample[:, 1:]).max()) < 1.5
+    if not greyscale and not (2 < mean[1] < 40 and 2 < mean[2] < 45):
         return None
     cov = np.cov(sample[:, 1:].T) + np.eye(2) * 4.0  # at least 2 Lab units of chroma spread
     light = max(float(sample[:, 0].std()), 8.0)
@@ -337,6 +427,10 @@ def _hair(
     if face is not None:
         # Right beside and below the face box is usually collar or beard; hair grows above.
         on_head &= body.axial < 0.0
+        # Well above the face box (it reaches mid-forehead) is hair, even blond hair the
+        # skin model takes for skin.
+        y0, box_height = face[1], face[3] - face[1]
+        on_head |= person & near_head & (body.ys < y0 - 0.2 * box_height)
     if on_head.sum() < 10:
         return on_head
     hair_lab = lab[on_head]
@@ -449,23 +543,36 @@ def _tidy(labels: np.ndarray, person: np.ndarray) -> np.ndarray:
     out = labels.copy()
     min_area = max(4, int(0.0008 * person.sum()))
     for index in range(1, len(LABELS)):
-        count, components, stats, _ = cv2.connectedComponentsWithStats(
+        _, components, stats, _ = cv2.connectedComponentsWithStats(
             (labels == index).astype(np.uint8), connectivity=8
         )
-        for component in range(1, count):
-            if stats[component, cv2.CC_STAT_AREA] >= min_area:
-                continue
-            x, y, w, h = stats[component, :4]
-            y0, x0 = max(0, y - 1), max(0, x - 1)
-            box = (slice(y0, y + h + 1), slice(x0, x + w + 1))
-            region = components[box] == component
-            ring = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-            around = labels[box][ring & ~region]
-            around = around[around > 0]
-            if len(around):
-                out[box][region] = np.bincount(around).argmax()
+        small = np.nonzero(stats[1:, cv2.CC_STAT_AREA] < min_area)[0] + 1
+        if len(small):
+            _relabel_by_neighbours(out, np.isin(components, small), source=labels)
     out[~person] = 0
     return out
+
+
+def _relabel_by_neighbours(
+    labels: np.ndarray, region: np.ndarray, source: np.ndarray | None = None
+) -> None:
+    """Each connected piece of ``region`` takes the commonest label around it, in place.
+
+    ``source`` (default ``labels``) is where the surrounding labels are read; pieces with
+    no labelled neighbour keep theirs.
+    """
+    source = labels if source is None else source
+    count, components, stats, _ = cv2.connectedComponentsWithStats(
+        region.astype(np.uint8), connectivity=8
+    )
+    for component in range(1, count):
+        x, y, w, h = stats[component, :4]
+        box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
+        piece = components[box] == component
+        ring = cv2.dilate(piece.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        around = source[box][ring & ~region[box]]
+        if len(around):
+            labels[box][piece] = np.bincount(around).argmax()
 
 
 def _to_full_resolution(labels: np.ndarray, person: np.ndarray) -> np.ndarray:

@@ -5,8 +5,13 @@ from collections.abc import Callable
 from tryon_worker.renderers.base import Renderer
 from tryon_worker.renderers.gan import GanRenderer
 from tryon_worker.renderers.geometric import GeometricRenderer
+from tryon_worker.renderers.layered import LayeredRenderer
 
-RENDERERS: dict[str, Callable[[], Renderer]] = {"gan": GanRenderer, "geometric": GeometricRenderer}
+RENDERERS: dict[str, Callable[[], Renderer]] = {
+    "gan": GanRenderer,
+    "geometric": GeometricRenderer,
+    "layered": LayeredRenderer,
+}
 
 
 def renderer_create(name: str) -> Renderer:

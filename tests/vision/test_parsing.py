@@ -1,0 +1,119 @@
+"""Person parsing against hand-drawn labels of real photos, and the scoring it relies on."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vision.image_decode import decode_image
+from vision.parsing import LABEL, LABELS, parse_person
+from vision.parsing_eval import IGNORE, IouTally, hand_labels_load
+from vision.pose import detect_faces, estimate_pose, segment_person
+
+REPO = Path(__file__).resolve().parents[2]
+LABELS_DIR = REPO / "tests" / "fixtures" / "person_parsing"
+PEOPLE = REPO.parent / "shared" / "images" / "people"
+#: The parser's IoU per class over all labelled photos must reach these (measured values
+#: minus a margin; see bench/person_parsing.py for the figures).
+MIN_IOU = {
+    "background": 0.95,
+    "hair": 0.55,
+    "face": 0.65,
+    "arms": 0.6,
+    "legs": 0.5,
+    "upper": 0.7,
+    "lower": 0.6,
+}
+
+
+def test_hand_labels_paint_in_order_and_ignore(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    square = [[2, 2], [8, 2], [8, 8], [2, 8]]
+    inner = [[4, 4], [6, 4], [6, 6], [4, 6]]
+    path.write_text(
+        json.dumps(
+            {
+                "image": "p.png",
+                "width": 10,
+                "height": 10,
+                "regions": [
+                    {"label": "upper", "polygon": square},
+                    {"label": "ignore", "polygon": inner},
+                ],
+            }
+        )
+    )
+    labels = hand_labels_load(path).labels
+    assert labels[0, 0] == LABEL["background"]
+    assert labels[3, 3] == LABEL["upper"]
+    assert labels[5, 5] == IGNORE
+
+
+def test_hand_labels_refuse_an_unknown_class(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(
+        json.dumps(
+            {
+                "image": "p.png",
+                "width": 4,
+                "height": 4,
+                "regions": [{"label": "hat", "polygon": [[0, 0], [3, 0], [3, 3]]}],
+            }
+        )
+    )
+    with pytest.raises(ValueError, match="hat"):
+        hand_labels_load(path)
+
+
+def test_iou_tally_sums_over_photos_and_skips_ignored_pixels() -> None:
+    tally = IouTally()
+    truth = np.array([[LABEL["upper"], LABEL["upper"], IGNORE, 0]], dtype=np.uint8)
+    predicted = np.array([[LABEL["upper"], 0, LABEL["upper"], 0]], dtype=np.uint8)
+    own = tally.add(predicted, truth)
+    assert own["upper"] == pytest.approx(0.5)  # the ignored pixel counts for nothing
+    assert own["background"] == pytest.approx(0.5)
+    tally.add(truth.copy(), truth)  # a perfect second photo
+    assert tally.iou()["upper"] == pytest.approx(3 / 4)
+    assert np.isnan(tally.iou()["shoes"])
+
+
+def test_every_fixture_is_a_valid_labelling_of_its_photo() -> None:
+    files = sorted(LABELS_DIR.glob("*.json"))
+    assert len(files) >= 10, "at least ten hand-labelled photos"
+    for path in files:
+        labels = hand_labels_load(path)
+        assert path.stem == Path(labels.image).stem
+        present = set(np.unique(labels.labels)) - {IGNORE}
+        # Every photo shows a person in clothes: background, upper or lower, and skin.
+        assert LABEL["background"] in present
+        assert present & {LABEL["upper"], LABEL["lower"]}
+        assert present & {LABEL[name] for name in ("face", "arms", "legs")}
+
+
+@pytest.fixture(scope="module")
+def scored() -> IouTally:
+    if not PEOPLE.is_dir():
+        pytest.skip(f"the shared people photos are not here ({PEOPLE}); they are not in the repo")
+    tally = IouTally()
+    for path in sorted(LABELS_DIR.glob("*.json")):
+        truth = hand_labels_load(path)
+        image = decode_image((PEOPLE / truth.image).read_bytes(), role="person")
+        assert image.shape[:2] == truth.labels.shape, truth.image
+        pose = estimate_pose(image)
+        assert pose.landmarks is not None, truth.image
+        parsing = parse_person(
+            image, pose.landmarks, segment_person(image, pose), detect_faces(image)
+        )
+        tally.add(parsing.labels, truth.labels)
+    return tally
+
+
+@pytest.mark.parametrize("name", sorted(MIN_IOU))
+def test_parser_matches_the_hand_labels(scored: IouTally, name: str) -> None:
+    iou = scored.iou()[name]
+    assert iou >= MIN_IOU[name], f"{name}: IoU {iou:.3f} < {MIN_IOU[name]}"
+
+
+def test_parser_mean_iou_over_person_classes(scored: IouTally) -> None:
+    assert scored.mean_iou(LABELS[1:]) >= 0.6

@@ -1,0 +1,532 @@
+"""The layered try-on: take the old garment off, put the new one on, change nothing else.
+
+Realism comes from the photo itself rather than from a learned prior:
+
+* The person is parsed (vision.parsing). The edit region is the old garment of the new
+  one's category (a top replaces the upper clothes, a dress both, trousers the lower ones,
+  a jacket nothing: it goes over) plus the new garment's footprint, grown by a feather of a
+  few pixels. Every pixel outside it is the photo's own, bit for bit.
+* Where the old garment is not covered by the new one, what was under it comes back: skin
+  inside the body's outline (arms, neck, midriff, legs; coloured from the person's own
+  visible skin), background outside it (continued from the surrounding background).
+* The garment's pixels are the product shot's, warped at full resolution along its own
+  landmarks (the geometric warp), so prints stay sharp. Hair, face, arms held in front of
+  the body, and, under trousers, the shoes and the top hanging over the waistband stay in
+  front of it, along edge-aware mattes.
+* Light and folds are the photo's: the old garment's smooth shading (prints and seams
+  excluded) is multiplied into the new one, with the photo's overall exposure.
+* The renderer judges its own picture (see ``_confidence``) and refuses, with advice, one
+  that would not convince.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from tryon_worker.garment import GarmentAnalysis
+from tryon_worker.renderers.base import RenderOutput, WarpedGarment
+from tryon_worker.renderers.geometric import GeometricRenderer
+from vision.errors import ImageInputError
+from vision.parsing import LABEL, SKIN_LABELS, PersonParsing, person_parsed
+from vision.pose import LM, PersonAnalysis
+
+logger = logging.getLogger(__name__)
+
+#: The edit region's feather: this share of the photo's longest side, at least MIN_FEATHER px.
+FEATHER_SHARE = 0.004
+MIN_FEATHER = 3
+#: Fills and shading are computed at most this big (they are smooth by nature).
+FILL_MAX_SIDE = 512
+#: Below this confidence the shopper gets advice instead of a picture.
+MIN_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One of the renderer's own checks: a score (0..1) and what the shopper can change."""
+
+    name: str
+    score: float
+    advice: str
+
+
+class LayeredRenderer:
+    """Geometric warp of the product shot, composited by parsing with exact preservation."""
+
+    name = "layered"
+
+    def __init__(self) -> None:
+        self._warper = GeometricRenderer()
+
+    def render(self, person: PersonAnalysis, garment: GarmentAnalysis) -> RenderOutput:
+        """Put the garment on the person (see the module docstring)."""
+        return self.composite(person, self.warp(person, garment))
+
+    def warp(self, person: PersonAnalysis, garment: GarmentAnalysis) -> WarpedGarment:
+        """Move the garment onto the body at full resolution (the geometric warp)."""
+        return self._warper.warp(person, garment)
+
+    def composite(self, person: PersonAnalysis, warped: WarpedGarment) -> RenderOutput:
+        """Remove the old garment, lay the new one on, keep everything else exactly.
+
+        Raises ImageInputError("result_unconvincing") when the renderer's own checks say
+        the picture would not convince, with advice on a better photo.
+        """
+        person = person_parsed(person)
+        parsing = person.parsing
+        assert parsing is not None  # person_parsed guarantees it
+        photo = person.image
+        height, width = photo.shape[:2]
+        sw = _shoulder_span(person)
+        feather = max(MIN_FEATHER, round(FEATHER_SHARE * max(height, width)))
+
+        front = _in_front_matte(person, parsing, warped)
+        alpha = np.clip(warped.alpha * warped.support, 0.0, 1.0) * (1.0 - front)
+        alpha[alpha < 1.0 / 255.0] = 0.0
+        old = old_garment_mask(parsing, warped.category, person)
+        # Mixed pixels along the old garment's outline go too, or a thin old-colour rim stays.
+        grow = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * (feather // 2) + 1,) * 2)
+        removal = cv2.dilate(old.astype(np.uint8), grow) > 0
+        removal &= front < 0.5
+        core = removal | (alpha > 0)
+        if not core.any():
+            return RenderOutput(
+                image=photo.copy(),
+                garment_mask=np.zeros((height, width), dtype=bool),
+                edit_region=np.zeros((height, width), dtype=bool),
+                confidence=0.0,
+            )
+        x0, y0, x1, y1 = _box(core, 2 * feather + 2, (height, width))
+        roi = (slice(y0, y1), slice(x0, x1))
+
+        base = _uncovered_restored(person, parsing, removal, alpha, roi, sw)
+        garment = _lit_garment(
+            photo[roi],
+            warped.rgb[roi],
+            old[roi],
+            parsing.labels[roi],
+            sw,
+            exposure=_exposure(photo),
+            grey=_greyscale(photo),
+        )
+        a = alpha[roi][..., None]
+        edited = base * (1.0 - a) + garment * a
+
+        edit = cv2.dilate(core.astype(np.uint8), _disc(feather)) > 0
+        image = photo.copy()
+        patch = np.clip(np.round(edited), 0, 255).astype(np.uint8)
+        keep = ~edit[roi]
+        patch[keep] = photo[roi][keep]
+        image[roi] = patch
+
+        garment_mask = alpha > 0.5
+        checks = _confidence(person, parsing, warped, garment_mask, removal, sw)
+        confidence = min(check.score for check in checks)
+        logger.info(
+            "layered %s: confidence %.2f (%s)",
+            warped.category,
+            confidence,
+            ", ".join(f"{c.name} {c.score:.2f}" for c in checks),
+        )
+        if confidence < MIN_CONFIDENCE:
+            worst = min(checks, key=lambda c: c.score)
+            raise ImageInputError(
+                "result_unconvincing",
+                f"We couldn't make a convincing picture from this photo. {worst.advice}",
+                check=worst.name,
+                confidence=round(confidence, 2),
+            )
+        return RenderOutput(
+            image=image, garment_mask=garment_mask, edit_region=edit, confidence=confidence
+        )
+
+
+# --- what is replaced, what stays in front ------------------------------------------------
+
+
+def old_garment_mask(parsing: PersonParsing, category: str, person: PersonAnalysis) -> np.ndarray:
+    """The clothes a new garment of ``category`` replaces (outerwear replaces nothing).
+
+    A top replaces the upper clothes (and a dress's bodice), trousers or a skirt the lower
+    clothes (a dress's skirt), a dress both.
+    """
+    upper, lower = parsing.mask("upper"), parsing.mask("lower")
+    if category == "dress":
+        return upper | lower
+    if category == "outerwear":
+        return np.zeros_like(upper)
+    axial = _axial_share(person)
+    if category == "top":
+        return upper | (lower & (axial < 0.85)) if parsing.dress else upper
+    return lower & (axial > 0.85) if parsing.dress else lower
+
+
+def _in_front_matte(
+    person: PersonAnalysis, parsing: PersonParsing, warped: WarpedGarment
+) -> np.ndarray:
+    """Soft matte (0..1) of what stays in front of the new garment.
+
+    Face and hair always; bare arms unless a sleeve of the new garment covers them; under
+    a bottom also the shoes and the top hanging over its waistband; under a dress the shoes.
+    The parsing's inner boundaries are coarse, so the matte follows the photo's own edges
+    (guided filter).
+    """
+    names = ["face", "hair"]
+    if warped.category == "bottom":
+        names += ["upper", "shoes"]
+    elif warped.category == "dress":
+        names += ["shoes"]
+    front = parsing.mask(*names)
+    sleeves = warped.extras.get("sleeves")
+    arms = parsing.mask("arms")
+    if sleeves is not None:
+        arms &= sleeves < 0.5
+    if warped.category != "bottom":
+        # Above the armpits the garment's shoulders cover the tops of the arms.
+        arms &= _axial_share(person) > 0.25
+    front |= arms
+    if warped.category != "bottom":
+        # Legs never show through a top; a dress covers them except where it ends.
+        front |= parsing.mask("legs") & (warped.alpha < 0.5)
+    height, width = front.shape
+    radius = max(2, round(max(height, width) / 400))
+    matte = cv2.ximgproc.guidedFilter(
+        np.ascontiguousarray(person.image), front.astype(np.float32), radius, (0.04 * 255) ** 2
+    )
+    matte = np.clip(matte, 0.0, 1.0)
+    # The matte softens edges only: deep inside a front region it is exactly 1.
+    inner = cv2.erode(front.astype(np.uint8), _disc(radius)) > 0
+    matte[inner] = 1.0
+    matte[cv2.dilate(front.astype(np.uint8), _disc(radius)) == 0] = 0.0
+    return matte.astype(np.float32)
+
+
+# --- taking the old garment off -------------------------------------------------------------
+
+
+def _uncovered_restored(
+    person: PersonAnalysis,
+    parsing: PersonParsing,
+    removal: np.ndarray,
+    alpha: np.ndarray,
+    roi: tuple[slice, slice],
+    sw: float,
+) -> np.ndarray:
+    """The photo (float, ROI) with the removed garment replaced by skin or background."""
+    photo = person.image[roi].astype(np.float32)
+    removal = removal[roi]
+    if not removal.any():
+        return photo
+    labels = parsing.labels[roi]
+    body = _body_core(person, sw)[roi] & (person.segmentation[roi] > 0.5)
+    skin_known = np.isin(labels, [LABEL[n] for n in SKIN_LABELS]) & ~removal
+    background_known = (labels == LABEL["background"]) & ~removal
+    skin_fill = _fill(photo, skin_known, parsing)
+    background_fill = _fill(photo, background_known, parsing)
+    # Shading of the removed garment shapes the skin that comes back (the shadow under a
+    # breast, the side of an arm), gently.
+    folds = _fold_shading(person.image[roi], removal, sw, strength=0.6, labels=labels)
+    skin_fill *= folds[..., None]
+    fill = np.where(body[..., None], skin_fill, background_fill)
+    # Only pixels the new garment does not hide fully need it; blend over a pixel or so.
+    need = removal & (alpha[roi] < 1.0)
+    weight = cv2.GaussianBlur(need.astype(np.float32), (0, 0), 0.8)
+    weight = np.maximum(weight, need.astype(np.float32))[..., None]
+    return photo * (1.0 - weight) + fill * weight
+
+
+def _fill(photo: np.ndarray, known: np.ndarray, parsing: PersonParsing) -> np.ndarray:
+    """Every pixel coloured from the known pixels nearest to it, smoothly (push-pull)."""
+    height, width = known.shape
+    if not known.any():
+        colour = np.float32(parsing.skin_rgb)
+        return np.broadcast_to(colour, (height, width, 3)).copy()
+    scale = min(1.0, FILL_MAX_SIDE / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    weight = known.astype(np.float32)
+    colour = photo * weight[..., None]
+    if scale < 1.0:
+        colour = cv2.resize(colour, size, interpolation=cv2.INTER_AREA)
+        weight = cv2.resize(weight, size, interpolation=cv2.INTER_AREA)
+    filled = _push_pull(colour, weight)
+    if scale < 1.0:
+        filled = cv2.resize(filled, (width, height), interpolation=cv2.INTER_LINEAR)
+    return filled
+
+
+def _push_pull(colour: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Fill holes in premultiplied ``colour`` with weights ``weight`` from coarser levels."""
+    height, width = weight.shape
+    own = colour / np.maximum(weight, 1e-6)[..., None]
+    if min(height, width) <= 2 or weight.min() >= 1.0:
+        return own
+    coarse = _push_pull(cv2.pyrDown(colour), cv2.pyrDown(weight))
+    up = cv2.resize(coarse, (width, height), interpolation=cv2.INTER_LINEAR)
+    w = np.clip(weight * 2.0, 0.0, 1.0)[..., None]
+    return own * w + up * (1.0 - w)
+
+
+def _body_core(person: PersonAnalysis, sw: float) -> np.ndarray:
+    """Where the body itself is (not a loose garment around it): torso, neck, arms, legs."""
+    height, width = person.image.shape[:2]
+    canvas = np.zeros((height, width), dtype=np.uint8)
+    p = {name: person.landmarks[index, :2].astype(np.float64) for name, index in LM.items()}
+    hmid = (p["left_hip"] + p["right_hip"]) / 2
+    smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
+    hips = p["left_hip"] - p["right_hip"]
+    # Hip joints sit inside the outline: the body is ~1.6 joint spans wide there.
+    torso = np.array(
+        [
+            p["left_shoulder"],
+            hmid + 0.8 * hips,
+            hmid - 0.8 * hips,
+            p["right_shoulder"],
+        ]
+    )
+    cv2.fillConvexPoly(canvas, np.round(torso).astype(np.int32), 1)
+    chin = smid + 0.35 * (p["nose"] - smid)
+    _tapered(canvas, smid, chin, 0.16 * sw, 0.12 * sw)
+    for side in ("left", "right"):
+        joints = [p[f"{side}_{j}"] for j in ("shoulder", "elbow", "wrist")]
+        _tapered(canvas, joints[0], joints[1], 0.13 * sw, 0.1 * sw)
+        _tapered(canvas, joints[1], joints[2], 0.1 * sw, 0.07 * sw)
+        legs = [p[f"{side}_{j}"] for j in ("hip", "knee", "ankle")]
+        _tapered(canvas, legs[0], legs[1], 0.24 * sw, 0.13 * sw)
+        _tapered(canvas, legs[1], legs[2], 0.13 * sw, 0.08 * sw)
+    return canvas > 0
+
+
+def _tapered(canvas: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: float) -> None:
+    """Draw a limb segment: circles at both joints joined by their tangent trapezoid."""
+    direction = b - a
+    length = float(np.linalg.norm(direction))
+    cv2.circle(canvas, tuple(np.round(a).astype(int).tolist()), max(1, round(ra)), 1, -1)
+    cv2.circle(canvas, tuple(np.round(b).astype(int).tolist()), max(1, round(rb)), 1, -1)
+    if length < 1e-3:
+        return
+    normal = np.array([-direction[1], direction[0]]) / length
+    quad = np.array([a + ra * normal, b + rb * normal, b - rb * normal, a - ra * normal])
+    cv2.fillConvexPoly(canvas, np.round(quad).astype(np.int32), 1)
+
+
+# --- putting the new one on -----------------------------------------------------------------
+
+
+def _lit_garment(
+    photo: np.ndarray,
+    rgb: np.ndarray,
+    old: np.ndarray,
+    labels: np.ndarray,
+    sw: float,
+    *,
+    exposure: float,
+    grey: bool,
+) -> np.ndarray:
+    """The warped garment's colours under the photo's light and the old garment's folds."""
+    garment = rgb.astype(np.float32)
+    if grey:
+        # A black-and-white photo gets a black-and-white garment.
+        garment = np.repeat(garment @ np.float32([[0.299], [0.587], [0.114]]), 3, axis=-1)
+    folds = _fold_shading(photo, old, sw, strength=1.0, labels=labels)
+    return garment * (folds * exposure)[..., None]
+
+
+def _fold_shading(
+    photo: np.ndarray, region: np.ndarray, sw: float, strength: float, labels: np.ndarray
+) -> np.ndarray:
+    """Multiplicative light-and-fold map (around 1) of the photo inside ``region``; 1 outside.
+
+    The ratio of a fine to a broad smoothing of the luminance, computed per garment (each
+    parsing label in the region on its own) over its plain-coloured pixels only: prints,
+    logos and stripes (far from the garment's median colour) are left out and filled from
+    around them, so they do not show through, and the edge between a dark and a light
+    garment is not mistaken for a shadow. Dark garments lend weaker folds (noise, not light).
+    """
+    height, width = region.shape
+    if not region.any():
+        return np.ones((height, width), dtype=np.float32)
+    scale = min(1.0, FILL_MAX_SIDE / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = cv2.resize(photo, size, interpolation=cv2.INTER_AREA) if scale < 1 else photo
+    small_labels = cv2.resize(labels, size, interpolation=cv2.INTER_NEAREST)
+    small_region = cv2.resize(region.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    sw_small = sw * scale
+    shading = np.ones(small_region.shape, dtype=np.float32)
+    for label in np.unique(small_labels[small_region]):
+        inside = small_region & (small_labels == label)
+        if inside.sum() < 20:
+            continue
+        median = np.median(lab[inside], axis=0)
+        plain = inside & (np.linalg.norm(lab - median, axis=-1) < 15.0)
+        if plain.sum() < 20:
+            continue
+        luma = lab[..., 0]
+        fine = _masked_blur(luma, plain, max(0.8, 0.025 * sw_small))
+        broad = _masked_blur(luma, plain, max(3.0, 0.3 * sw_small))
+        ratio = (fine + 15.0) / (broad + 15.0)
+        gain = strength * float(np.clip((median[0] - 15.0) / 25.0, 0.2, 1.0))
+        piece = np.clip(1.0 + gain * (ratio - 1.0), 0.8, 1.12)
+        # Fade to 1 away from the garment: no old garment there, no folds to borrow.
+        presence = np.clip(_blur(inside.astype(np.float32), max(0.8, 0.025 * sw_small)), 0, 1)
+        presence = np.where(inside, 1.0, presence)
+        shading = np.where(presence > 0, 1.0 + (piece - 1.0) * presence, shading)
+    if scale < 1:
+        shading = cv2.resize(shading, (width, height), interpolation=cv2.INTER_LINEAR)
+    return shading.astype(np.float32)
+
+
+def _masked_blur(values: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
+    weight = _blur(mask.astype(np.float32), sigma)
+    return _blur(values * mask, sigma) / np.maximum(weight, 1e-4)
+
+
+def _blur(values: np.ndarray, sigma: float) -> np.ndarray:
+    return cv2.GaussianBlur(values.astype(np.float32), (0, 0), sigma)
+
+
+def _greyscale(image: np.ndarray) -> bool:
+    """Whether a photo has no colour (a greyscale file decoded to RGB)."""
+    sample = image[:: max(1, image.shape[0] // 200), :: max(1, image.shape[1] // 200)].astype(int)
+    return int(np.abs(sample - sample.mean(axis=-1, keepdims=True)).max()) <= 3
+
+
+def _exposure(photo: np.ndarray) -> np.float32:
+    """A gentle global factor: a bright studio product shot pasted into a dim photo glows."""
+    mean = float(np.mean(photo[::4, ::4] @ np.float32([0.299, 0.587, 0.114])))
+    return np.float32(np.clip((mean / 170.0) ** 0.5, 0.65, 1.0))
+
+
+# --- judging the picture ----------------------------------------------------------------------
+
+
+def _confidence(
+    person: PersonAnalysis,
+    parsing: PersonParsing,
+    warped: WarpedGarment,
+    garment_mask: np.ndarray,
+    removal: np.ndarray,
+    sw: float,
+) -> list[_Check]:
+    """The renderer's own checks of its picture, each scored 0 (bad) to 1 (fine)."""
+    p = {name: person.landmarks[index, :2].astype(np.float64) for name, index in LM.items()}
+    smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
+    hmid = (p["left_hip"] + p["right_hip"]) / 2
+    torso_length = max(float(np.linalg.norm(hmid - smid)), 1.0)
+    checks = []
+    # Facing the camera: shoulders ~0.6-0.75 torso lengths apart; turned, they close up.
+    facing = float(np.linalg.norm(p["left_shoulder"] - p["right_shoulder"])) / torso_length
+    checks.append(
+        _Check(
+            "facing",
+            _ramp(facing, 0.35, 0.5),
+            "Please stand facing the camera, with both shoulders in view.",
+        )
+    )
+    # The garment must land where the body is: its zone (torso, or legs for bottoms) covered.
+    zone = _garment_zone(person, warped.category, sw)
+    visible_zone = zone & ~parsing.mask("face", "hair")
+    if warped.category != "outerwear":
+        visible_zone &= ~parsing.mask("arms")
+    covered = float(garment_mask[visible_zone].mean()) if visible_zone.any() else 0.0
+    checks.append(
+        _Check(
+            "coverage",
+            _ramp(covered, 0.45, 0.7),
+            "Please use a photo where you stand upright, facing the camera, arms at your sides.",
+        )
+    )
+    # Arms across the body hide what the garment would show.
+    torso_zone = _garment_zone(person, "top", sw)
+    crossed = float(parsing.mask("arms")[torso_zone].mean()) if torso_zone.any() else 0.0
+    checks.append(
+        _Check(
+            "arms_in_front",
+            1.0 - _ramp(crossed, 0.3, 0.5),
+            "Please use a photo with your arms relaxed at your sides, not across your body.",
+        )
+    )
+    # Much of the old garment left uncovered means much invented skin or background.
+    uncovered = removal & ~garment_mask
+    body_area = max(float((person.segmentation > 0.5).sum()), 1.0)
+    invented = float(uncovered.sum()) / body_area
+    checks.append(
+        _Check(
+            "invented",
+            1.0 - _ramp(invented, 0.12, 0.25),
+            "A photo in fitted clothes works best.",
+        )
+    )
+    return checks
+
+
+def _garment_zone(person: PersonAnalysis, category: str, sw: float) -> np.ndarray:
+    """Where a garment of this category surely lies on the body (well inside its outline)."""
+    height, width = person.image.shape[:2]
+    p = {name: person.landmarks[index, :2].astype(np.float64) for name, index in LM.items()}
+    canvas = np.zeros((height, width), dtype=np.uint8)
+    if category in ("top", "dress", "outerwear"):
+        quad = np.array(
+            [
+                p["left_shoulder"] + 0.15 * (p["left_hip"] - p["left_shoulder"]),
+                p["left_hip"] - 0.1 * (p["left_hip"] - p["left_shoulder"]),
+                p["right_hip"] - 0.1 * (p["right_hip"] - p["right_shoulder"]),
+                p["right_shoulder"] + 0.15 * (p["right_hip"] - p["right_shoulder"]),
+            ]
+        )
+        # Inset from the sides: the joints are at the torso's edge.
+        centre = quad.mean(axis=0)
+        quad = centre + 0.8 * (quad - centre)
+        cv2.fillConvexPoly(canvas, np.round(quad).astype(np.int32), 1)
+    if category == "bottom":
+        for side in ("left", "right"):
+            hip, knee = p[f"{side}_hip"], p[f"{side}_knee"]
+            _tapered(
+                canvas, hip + 0.1 * (knee - hip), hip + 0.8 * (knee - hip), 0.1 * sw, 0.07 * sw
+            )
+    inside = (canvas > 0) & (person.segmentation > 0.5)
+    return inside
+
+
+def _ramp(value: float, low: float, high: float) -> float:
+    return float(np.clip((value - low) / max(high - low, 1e-6), 0.0, 1.0))
+
+
+# --- small geometry -------------------------------------------------------------------------
+
+
+def _shoulder_span(person: PersonAnalysis) -> float:
+    left = person.landmarks[LM["left_shoulder"], :2]
+    right = person.landmarks[LM["right_shoulder"], :2]
+    return max(float(np.linalg.norm(left - right)), 8.0)
+
+
+def _axial_share(person: PersonAnalysis) -> np.ndarray:
+    """Per pixel: distance down the torso from the shoulders, in torso lengths."""
+    p = person.landmarks
+    smid = (p[LM["left_shoulder"], :2] + p[LM["right_shoulder"], :2]) / 2
+    hmid = (p[LM["left_hip"], :2] + p[LM["right_hip"], :2]) / 2
+    down = hmid - smid
+    length2 = max(float(down @ down), 1.0)
+    height, width = person.image.shape[:2]
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    return ((xs - smid[0]) * down[0] + (ys - smid[1]) * down[1]) / length2
+
+
+def _box(mask: np.ndarray, margin: int, size: tuple[int, int]) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(mask)
+    height, width = size
+    return (
+        max(0, int(xs.min()) - margin),
+        max(0, int(ys.min()) - margin),
+        min(width, int(xs.max()) + margin + 1),
+        min(height, int(ys.max()) + margin + 1),
+    )
+
+
+def _disc(radius: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
