@@ -48,8 +48,9 @@ class StageTimings:
 
     ``decode``: both images; ``pose``: Pose, face detection and the people count;
     ``segmentation``: the person mask; ``parsing``: per-pixel classes; ``warp``: the
-    garment's cut-out and landmarks plus the renderer's warp; ``render``: the renderer's composite (or its whole ``render`` when it
-    does not split into warp and composite); ``encode``: WebP encoding.
+    garment's cut-out and landmarks plus the renderer's warp; ``render``: the renderer's
+    composite (or its whole ``render`` when it does not split into warp and composite);
+    ``encode``: WebP encoding.
     """
 
     decode: float = 0.0

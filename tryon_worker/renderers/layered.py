@@ -427,6 +427,20 @@ def _confidence(
             "Please stand facing the camera, with both shoulders in view.",
         )
     )
+    # Standing upright: the torso near vertical and, for bottoms and dresses, the thighs
+    # hanging down along it (a kick or a crouch bends them away).
+    tilt = _angle_from(hmid - smid, np.array([0.0, 1.0]))
+    if warped.category in ("bottom", "dress"):
+        for side in ("left", "right"):
+            thigh = p[f"{side}_knee"] - p[f"{side}_hip"]
+            tilt = max(tilt, _angle_from(thigh, hmid - smid))
+    checks.append(
+        _Check(
+            "upright",
+            1.0 - _ramp(tilt, 25.0, 40.0),
+            "Please use a photo where you stand upright, facing the camera.",
+        )
+    )
     # The garment must land where the body is: its zone (torso, or legs for bottoms) covered.
     zone = _garment_zone(person, warped.category, sw)
     visible_zone = zone & ~parsing.mask("face", "hair")
@@ -490,6 +504,12 @@ def _garment_zone(person: PersonAnalysis, category: str, sw: float) -> np.ndarra
             )
     inside = (canvas > 0) & (person.segmentation > 0.5)
     return inside
+
+
+def _angle_from(vector: np.ndarray, reference: np.ndarray) -> float:
+    """Angle in degrees between two 2-D vectors."""
+    norms = max(float(np.linalg.norm(vector) * np.linalg.norm(reference)), 1e-9)
+    return float(np.degrees(np.arccos(np.clip(vector @ reference / norms, -1.0, 1.0))))
 
 
 def _ramp(value: float, low: float, high: float) -> float:

@@ -1,0 +1,97 @@
+"""The layered renderer on real photos: nothing outside the edit region changes, the old
+garment goes, what was under it comes back, and a picture that would not convince is refused."""
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from tests.tryon_worker.helpers import BLUE, GREEN, RED, Photos, point_between
+from tryon_worker.renderers.layered import LayeredRenderer, old_garment_mask
+from vision.errors import ImageInputError
+from vision.parsing import person_parsed
+from vision.pose import PersonAnalysis
+
+CASES = [
+    ("p12_woman_head_to_thigh_gray_tee_studio.jpg", "top", "t-shirt", RED),
+    ("p15_man_fullbody_face_cropped_white_tee.jpg", "bottom", "trousers", BLUE),
+    ("p17_woman_fullbody_face_cropped_lilac_tee.jpg", "dress", "a-line-dress", GREEN),
+    ("p09_woman_fullbody_red_skirt_press.jpg", "outerwear", "jacket", BLUE),
+]
+
+
+def _person(photos: Photos, shared: Path, name: str, category: str) -> PersonAnalysis:
+    return person_parsed(photos.person(shared / "people" / name, category))
+
+
+@pytest.mark.parametrize(("name", "category", "kind", "colour"), CASES)
+def test_every_pixel_outside_the_edit_region_is_the_photos_own(
+    photos: Photos, shared_images: Path, name: str, category: str, kind: str, colour: tuple
+) -> None:
+    person = _person(photos, shared_images, name, category)
+    output = LayeredRenderer().render(person, photos.garment(category, kind, colour))
+    edit = output.edit_region
+    assert edit is not None and edit.shape == person.image.shape[:2] and edit.dtype == bool
+    assert np.array_equal(output.image[~edit], person.image[~edit])
+    # The region is the old garment plus the new one's footprint, feathered: no bigger.
+    assert person.parsing is not None
+    old = old_garment_mask(person.parsing, category, person)
+    feather = max(3, round(0.004 * max(person.image.shape[:2])))
+    allowed = cv2.dilate(
+        (old | output.garment_mask).astype(np.uint8),
+        np.ones((4 * feather + 1, 4 * feather + 1), np.uint8),
+    )
+    assert (edit & (allowed == 0)).mean() < 0.002
+    # And the garment really is in it: a good part of the photo changed.
+    assert output.garment_mask.mean() > 0.03
+    assert 0.5 <= output.confidence <= 1.0
+
+
+def test_a_dress_leaves_nothing_of_the_red_skirt(photos: Photos, shared_images: Path) -> None:
+    person = _person(photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", "dress")
+    output = LayeredRenderer().render(person, photos.garment("dress", "a-line-dress", GREEN))
+    assert person.parsing is not None
+    skirt = person.parsing.mask("lower")
+    before = _red(person.image[skirt])
+    after = _red(output.image[skirt])
+    assert before.mean() > 0.7  # the parser's skirt is mostly the red skirt
+    assert after.mean() < 0.02
+
+
+def test_short_sleeves_bring_the_forearms_back(photos: Photos, shared_images: Path) -> None:
+    # A navy long-sleeved sweater replaced by a short-sleeved t-shirt: the forearms that
+    # were in navy sleeves come back as skin, coloured like the person's own.
+    name = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
+    person = _person(photos, shared_images, name, "top")
+    output = LayeredRenderer().render(person, photos.garment("top", "t-shirt", RED))
+    assert person.parsing is not None
+    skin = np.float32(person.parsing.skin_rgb)
+    for side in ("left", "right"):
+        row, column = point_between(person, f"{side}_elbow", f"{side}_wrist", 0.5)
+        before = person.image[row, column].astype(np.float32)
+        after = output.image[row, column].astype(np.float32)
+        assert np.linalg.norm(before - skin) > 60, "the forearm was in a navy sleeve"
+        assert np.linalg.norm(after - skin) < 45, f"{side} forearm is skin again"
+
+
+def test_a_kicking_player_is_told_to_stand_upright(photos: Photos, shared_images: Path) -> None:
+    person = _person(photos, shared_images, "p02_messi5.jpg", "dress")
+    with pytest.raises(ImageInputError) as raised:
+        LayeredRenderer().render(person, photos.garment("dress", "a-line-dress", GREEN))
+    assert raised.value.code == "result_unconvincing"
+    assert "upright" in raised.value.message
+    assert raised.value.details["check"] == "upright"
+
+
+def test_a_bulky_suit_is_told_fitted_clothes_work_best(photos: Photos, shared_images: Path) -> None:
+    person = _person(photos, shared_images, "p01_astronaut.png", "top")
+    with pytest.raises(ImageInputError) as raised:
+        LayeredRenderer().render(person, photos.garment("top", "t-shirt", RED))
+    assert raised.value.code == "result_unconvincing"
+    assert "fitted clothes" in raised.value.message
+
+
+def _red(pixels: np.ndarray) -> np.ndarray:
+    p = pixels.astype(int)
+    return (p[..., 0] > 120) & (p[..., 0] > 2 * p[..., 1]) & (p[..., 0] > 2 * p[..., 2])
