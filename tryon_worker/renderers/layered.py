@@ -21,6 +21,7 @@ Realism comes from the photo itself rather than from a learned prior:
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -84,14 +85,19 @@ class LayeredRenderer:
         sw = _shoulder_span(person)
         feather = max(MIN_FEATHER, round(FEATHER_SHARE * max(height, width)))
 
-        front = _in_front_matte(person, parsing, warped)
-        alpha = np.clip(warped.alpha * warped.support, 0.0, 1.0) * (1.0 - front)
-        alpha[alpha < 1.0 / 255.0] = 0.0
         old = old_garment_mask(parsing, warped.category, person)
-        # Mixed pixels along the old garment's outline go too, or a thin old-colour rim stays.
-        grow = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * (feather // 2) + 1,) * 2)
-        removal = cv2.dilate(old.astype(np.uint8), grow) > 0
-        removal &= front < 0.5
+        rim = _old_colour_rim(photo, parsing, old, sw)
+        old |= rim
+        front = _in_front_matte(person, parsing, warped, not_in_front=rim)
+        alpha = np.clip(warped.alpha * warped.support, 0.0, 1.0) * (1.0 - front)
+        if warped.category == "outerwear":
+            alpha *= 1.0 - _open_front(person, sw)
+        alpha[alpha < 1.0 / 255.0] = 0.0
+        # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
+        # stays: a couple of pixels whatever is there, up to half the feather where nothing
+        # stays in front.
+        removal = cv2.dilate(old.astype(np.uint8), _disc(2)) > 0
+        removal |= (cv2.dilate(old.astype(np.uint8), _disc(feather // 2)) > 0) & (front < 0.5)
         core = removal | (alpha > 0)
         if not core.any():
             return RenderOutput(
@@ -113,6 +119,8 @@ class LayeredRenderer:
             exposure=_exposure(photo),
             grey=_greyscale(photo),
         )
+        garment *= _body_roundness(person.segmentation[roi], sw)[..., None]
+        base *= _contact_shadow(alpha[roi], person.segmentation[roi], feather)[..., None]
         a = alpha[roi][..., None]
         edited = base * (1.0 - a) + garment * a
 
@@ -165,15 +173,53 @@ def old_garment_mask(parsing: PersonParsing, category: str, person: PersonAnalys
     return lower & (axial > 0.85) if parsing.dress else lower
 
 
+def _old_colour_rim(
+    photo: np.ndarray, parsing: PersonParsing, old: np.ndarray, sw: float
+) -> np.ndarray:
+    """Pixels just around the old garment that are still its colour, not skin's.
+
+    The parser's boundaries are coarse: a waistband in shadow, a hem's edge can be taken
+    for skin or the other garment, and would stay behind as a band in the old colours.
+    Within a few percent of a shoulder span of the old garment, what is much closer to its
+    colour than to the person's skin goes with it. Face and hair are never touched.
+    """
+    if not old.any():
+        return old
+    radius = max(2, round(0.06 * sw))
+    ring = cv2.dilate(old.astype(np.uint8), _disc(radius)) > 0
+    ring &= ~old & ~parsing.mask("face", "hair", "background")
+    if not ring.any():
+        return ring
+    lab = cv2.cvtColor(photo.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    skin = cv2.cvtColor(np.float32([[parsing.skin_rgb]]) / 255.0, cv2.COLOR_RGB2Lab)[0, 0]
+    rim = np.zeros_like(ring)
+    ys, xs = np.nonzero(ring)
+    colours = lab[ys, xs]
+    near_any = np.zeros(len(ys), dtype=bool)
+    for name in ("upper", "lower"):
+        piece = old & parsing.mask(name)
+        if piece.sum() < 20:
+            continue
+        median = np.median(lab[piece], axis=0)
+        to_garment = np.linalg.norm(colours - median, axis=-1)
+        to_skin = np.linalg.norm(colours - skin, axis=-1)
+        near_any |= (to_garment < 15.0) & (to_skin > to_garment + 10.0)
+    rim[ys[near_any], xs[near_any]] = True
+    return rim
+
+
 def _in_front_matte(
-    person: PersonAnalysis, parsing: PersonParsing, warped: WarpedGarment
+    person: PersonAnalysis,
+    parsing: PersonParsing,
+    warped: WarpedGarment,
+    not_in_front: np.ndarray,
 ) -> np.ndarray:
     """Soft matte (0..1) of what stays in front of the new garment.
 
     Face and hair always; bare arms unless a sleeve of the new garment covers them; under
     a bottom also the shoes and the top hanging over its waistband; under a dress the shoes.
     The parsing's inner boundaries are coarse, so the matte follows the photo's own edges
-    (guided filter).
+    (guided filter). ``not_in_front`` (old-garment pixels the parser mislabelled) never is.
     """
     names = ["face", "hair"]
     if warped.category == "bottom":
@@ -182,13 +228,15 @@ def _in_front_matte(
         names += ["shoes"]
     front = parsing.mask(*names)
     sleeves = warped.extras.get("sleeves")
-    arms = parsing.mask("arms")
+    # Skin the parser calls "arms" on the belly is not in front of anything.
+    arms = parsing.mask("arms") & _limb_zone(person, ("shoulder", "elbow", "wrist", "index"))
     if sleeves is not None:
         arms &= sleeves < 0.5
     if warped.category != "bottom":
         # Above the armpits the garment's shoulders cover the tops of the arms.
         arms &= _axial_share(person) > 0.25
     front |= arms
+    front &= ~not_in_front
     if warped.category != "bottom":
         # Legs never show through a top; a dress covers them except where it ends.
         front |= parsing.mask("legs") & (warped.alpha < 0.5)
@@ -225,18 +273,39 @@ def _uncovered_restored(
     body = _body_core(person, sw)[roi] & (person.segmentation[roi] > 0.5)
     skin_known = np.isin(labels, [LABEL[n] for n in SKIN_LABELS]) & ~removal
     background_known = (labels == LABEL["background"]) & ~removal
-    skin_fill = _fill(photo, skin_known, parsing)
-    background_fill = _fill(photo, background_known, parsing)
+    skin_fill = _fill(photo, skin_known, parsing) + _grain_like(photo, skin_known)
+    background_fill = _fill(photo, background_known, parsing) + _grain_like(photo, background_known)
     # Shading of the removed garment shapes the skin that comes back (the shadow under a
-    # breast, the side of an arm), gently.
+    # breast, the side of an arm), gently, and skin turns away from the light at the body's
+    # sides like cloth does.
     folds = _fold_shading(person.image[roi], removal, sw, strength=0.6, labels=labels)
-    skin_fill *= folds[..., None]
+    skin_fill *= (folds * _body_roundness(person.segmentation[roi], sw))[..., None]
     fill = np.where(body[..., None], skin_fill, background_fill)
     # Only pixels the new garment does not hide fully need it; blend over a pixel or so.
     need = removal & (alpha[roi] < 1.0)
     weight = cv2.GaussianBlur(need.astype(np.float32), (0, 0), 0.8)
     weight = np.maximum(weight, need.astype(np.float32))[..., None]
     return photo * (1.0 - weight) + fill * weight
+
+
+def _grain_like(photo: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Fine noise as strong as the known pixels' own grain (skin pores, sensor noise).
+
+    A smooth fill next to real skin or a real backdrop looks airbrushed; the same grain
+    makes it sit in the photo. Seeded, so a render is reproducible.
+    """
+    height, width = known.shape
+    if known.sum() < 50:
+        return np.zeros((height, width, 3), dtype=np.float32)
+    luma = photo @ np.float32([0.299, 0.587, 0.114])
+    residual = luma - cv2.GaussianBlur(luma, (0, 0), 1.5)
+    inner = cv2.erode(known.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    values = residual[inner] if inner.sum() >= 50 else residual[known]
+    strength = float(np.clip(1.4826 * np.median(np.abs(values)), 0.0, 6.0))
+    noise = np.random.default_rng(0).standard_normal((height, width)).astype(np.float32)
+    noise = cv2.GaussianBlur(noise, (0, 0), 0.7)
+    noise *= strength / max(float(noise.std()), 1e-6)
+    return np.repeat(noise[..., None], 3, axis=-1)
 
 
 def _fill(photo: np.ndarray, known: np.ndarray, parsing: PersonParsing) -> np.ndarray:
@@ -270,6 +339,20 @@ def _push_pull(colour: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return own * w + up * (1.0 - w)
 
 
+def _limb_zone(
+    person: PersonAnalysis, joints: tuple[str, ...], radius: float = 0.2
+) -> np.ndarray:
+    """Pixels within ``radius`` shoulder spans of both limbs' bones (joints in order)."""
+    height, width = person.image.shape[:2]
+    sw = _shoulder_span(person)
+    canvas = np.zeros((height, width), dtype=np.uint8)
+    for side in ("left", "right"):
+        points = [person.landmarks[LM[f"{side}_{j}"], :2].astype(np.float64) for j in joints]
+        for a, b in itertools.pairwise(points):
+            _tapered(canvas, a, b, radius * sw, radius * sw)
+    return canvas > 0
+
+
 def _body_core(person: PersonAnalysis, sw: float) -> np.ndarray:
     """Where the body itself is (not a loose garment around it): torso, neck, arms, legs."""
     height, width = person.image.shape[:2]
@@ -278,13 +361,15 @@ def _body_core(person: PersonAnalysis, sw: float) -> np.ndarray:
     hmid = (p["left_hip"] + p["right_hip"]) / 2
     smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
     hips = p["left_hip"] - p["right_hip"]
-    # Hip joints sit inside the outline: the body is ~1.6 joint spans wide there.
+    # Generous: the silhouette it is intersected with gives the body's real outline where
+    # the old garment was fitted; loose garments are refused (see _confidence).
+    shoulders = p["left_shoulder"] - p["right_shoulder"]
     torso = np.array(
         [
-            p["left_shoulder"],
-            hmid + 0.8 * hips,
-            hmid - 0.8 * hips,
-            p["right_shoulder"],
+            p["left_shoulder"] + 0.05 * shoulders,
+            hmid + 1.0 * hips,
+            hmid - 1.0 * hips,
+            p["right_shoulder"] - 0.05 * shoulders,
         ]
     )
     cv2.fillConvexPoly(canvas, np.round(torso).astype(np.int32), 1)
@@ -401,6 +486,59 @@ def _exposure(photo: np.ndarray) -> np.float32:
     return np.float32(np.clip((mean / 170.0) ** 0.5, 0.65, 1.0))
 
 
+def _body_roundness(segmentation: np.ndarray, sw: float) -> np.ndarray:
+    """Gentle darkening towards the body's outline, where cloth turns away from the light.
+
+    A flat product shot laid on a body looks like a paper cut-out; real cloth on a round
+    body darkens a little towards its sides. Up to 10% at the silhouette's edge, nothing a
+    fifth of a shoulder span inside it.
+    """
+    inside = (segmentation > 0.5).astype(np.uint8)
+    depth = cv2.distanceTransform(inside, cv2.DIST_L2, 3)
+    share = np.clip(depth / max(0.2 * sw, 1.0), 0.0, 1.0)
+    return (1.0 - 0.1 * (1.0 - share) ** 2).astype(np.float32)
+
+
+def _contact_shadow(alpha: np.ndarray, segmentation: np.ndarray, feather: int) -> np.ndarray:
+    """Soft shadow a garment casts on the body just beyond its edges (light from above).
+
+    Kept within the feather, so the edit region still bounds every changed pixel.
+    """
+    sigma = max(1.0, feather / 2.5)
+    shift = max(1, round(sigma / 2))
+    cast = np.zeros_like(alpha)
+    cast[shift:] = alpha[:-shift]  # the shadow falls a little below the edge
+    cast = cv2.GaussianBlur(cast, (0, 0), sigma)
+    on_body = np.clip(segmentation, 0.0, 1.0)
+    return (1.0 - 0.22 * cast * (1.0 - alpha) * on_body).astype(np.float32)
+
+
+def _open_front(person: PersonAnalysis, sw: float) -> np.ndarray:
+    """Soft mask of an open jacket's front opening: a V from the neck to the hem.
+
+    Jackets and cardigans are worn open over the top, which shows between the fronts.
+    """
+    height, width = person.image.shape[:2]
+    p = {name: person.landmarks[index, :2].astype(np.float64) for name, index in LM.items()}
+    smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
+    hmid = (p["left_hip"] + p["right_hip"]) / 2
+    down = hmid - smid
+    lateral = (p["left_shoulder"] - p["right_shoulder"]) / sw
+    neck = smid - 0.05 * down
+    bottom = hmid + 1.5 * down  # past any hem
+    polygon = np.array(
+        [
+            neck + 0.04 * sw * lateral,
+            bottom + 0.2 * sw * lateral,
+            bottom - 0.2 * sw * lateral,
+            neck - 0.04 * sw * lateral,
+        ]
+    )
+    canvas = np.zeros((height, width), dtype=np.uint8)
+    cv2.fillConvexPoly(canvas, np.round(polygon).astype(np.int32), 1)
+    return cv2.GaussianBlur(canvas.astype(np.float32), (0, 0), max(1.0, 0.01 * sw))
+
+
 # --- judging the picture ----------------------------------------------------------------------
 
 
@@ -464,14 +602,17 @@ def _confidence(
             "Please use a photo with your arms relaxed at your sides, not across your body.",
         )
     )
-    # Much of the old garment left uncovered means much invented skin or background.
+    # Much of the old garment left uncovered means much invented skin or background. Bare
+    # forearms and shins under shorter sleeves and hems are routine: only the rest counts.
     uncovered = removal & ~garment_mask
+    uncovered &= ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.1)
+    uncovered &= ~_limb_zone(person, ("knee", "ankle", "foot_index"), radius=0.12)
     body_area = max(float((person.segmentation > 0.5).sum()), 1.0)
     invented = float(uncovered.sum()) / body_area
     checks.append(
         _Check(
             "invented",
-            1.0 - _ramp(invented, 0.12, 0.25),
+            1.0 - _ramp(invented, 0.1, 0.2),
             "A photo in fitted clothes works best.",
         )
     )
