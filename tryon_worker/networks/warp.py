@@ -30,9 +30,16 @@ def tps_grid(
 
     ``target``/``source``: (B, S, 2) normalised coordinates; ``valid``: (B, S) bool, absent
     landmarks are ignored (their positions need only be distinct). At least three valid,
-    non-collinear points per sample.
+    non-collinear points per sample. Always computed in float32, also under autocast: the
+    spline's terms are large and cancel, and half precision would move the garment.
     """
-    target, source = target.float(), source.float()
+    with torch.autocast(target.device.type, enabled=False):
+        return _tps_grid(target.float(), source.float(), valid, size)
+
+
+def _tps_grid(
+    target: torch.Tensor, source: torch.Tensor, valid: torch.Tensor, size: tuple[int, int]
+) -> torch.Tensor:
     batch, count, _ = target.shape
     device = target.device
     regulariser = torch.where(valid, _PINNED, _ABSENT).to(torch.float32)
@@ -90,12 +97,11 @@ class GarmentWarper(nn.Module):
         """
         size = garment.shape[-2:]
         grid = tps_grid(body_points, garment_points, valid, (int(size[0]), int(size[1])))
-        grid = grid.to(garment.dtype)
         coarse_rgb, coarse_mask = sample_garment(garment, garment_mask, grid)
         flow = self.max_flow * torch.tanh(
             self.refiner(torch.cat([coarse_rgb, coarse_mask, condition], dim=1))
         )
-        final_grid = grid + flow.permute(0, 2, 3, 1)
+        final_grid = grid + flow.float().permute(0, 2, 3, 1)
         rgb, mask = sample_garment(garment, garment_mask, final_grid)
         return {
             "grid": final_grid,
@@ -110,9 +116,17 @@ class GarmentWarper(nn.Module):
 def sample_garment(
     garment: torch.Tensor, mask: torch.Tensor, grid: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Garment colour (border-extended) and mask (zero outside) sampled along ``grid``."""
-    rgb = F.grid_sample(garment, grid, mode="bilinear", padding_mode="border", align_corners=True)
-    warped_mask = F.grid_sample(
-        mask, grid, mode="bilinear", padding_mode="zeros", align_corners=True
-    )
+    """Garment colour (border-extended) and mask (zero outside) sampled along ``grid``.
+
+    In float32 whatever the autocast: a sampling position off by a half-precision step
+    lands on the other side of a stripe or an edge.
+    """
+    with torch.autocast(grid.device.type, enabled=False):
+        grid = grid.float()
+        rgb = F.grid_sample(
+            garment.float(), grid, mode="bilinear", padding_mode="border", align_corners=True
+        )
+        warped_mask = F.grid_sample(
+            mask.float(), grid, mode="bilinear", padding_mode="zeros", align_corners=True
+        )
     return rgb, warped_mask
