@@ -7,9 +7,12 @@ the shopper's message is in it); anything else is a bug or an infrastructure fai
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -18,7 +21,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from tryon_worker.garment import analyse_garment
+from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer
 from vision.image_decode import DEFAULT_MAX_PIXELS, decode_image
 from vision.parsing import person_parsed
@@ -40,17 +43,22 @@ WEBP_QUALITY = 90
 #: The result is at most this big (longest side; pages show 768 px): larger photos are
 #: shrunk first, which keeps a render to a couple of seconds and a few hundred MB.
 RENDER_MAX_SIDE = 2048
+#: Analysed product shots kept per process (~6 MB each), most recently used first out last.
+GARMENT_CACHE_SIZE = 16
+
+_garment_cache: OrderedDict[tuple[str, str, int], GarmentAnalysis] = OrderedDict()
+_garment_lock = threading.Lock()
 
 
 @dataclass
 class StageTimings:
     """Seconds spent per stage of one try-on.
 
-    ``decode``: both images; ``pose``: Pose, face detection and the people count;
+    ``decode``: the person's photo; ``pose``: Pose, face detection and the people count;
     ``segmentation``: the person mask; ``parsing``: per-pixel classes; ``warp``: the
-    garment's cut-out and landmarks plus the renderer's warp; ``render``: the renderer's
-    composite (or its whole ``render`` when it does not split into warp and composite);
-    ``encode``: WebP encoding.
+    product shot's decoding, cut-out and landmarks (once per distinct shot and process)
+    plus the renderer's warp; ``render``: the renderer's composite (or its whole ``render``
+    when it does not split into warp and composite); ``encode``: WebP encoding.
     """
 
     decode: float = 0.0
@@ -111,9 +119,8 @@ def run_tryon(
     timings = StageTimings()
     with _timed(timings, "decode"):
         person_image = _fit(decode_image(person_bytes, max_pixels=max_pixels, role="person"))
-        garment_image = decode_image(garment_bytes, max_pixels=max_pixels, role="garment")
     with _timed(timings, "warp"):
-        garment = analyse_garment(garment_image, category=category)
+        garment = _garment_analysed(garment_bytes, category, max_pixels)
 
     _announce(on_stage, "finding_pose")
     with _timed(timings, "pose"):
@@ -171,6 +178,30 @@ def run_tryon(
         person=person,
         output=output,
     )
+
+
+def _garment_analysed(garment_bytes: bytes, category: str, max_pixels: int) -> GarmentAnalysis:
+    """The product shot decoded and cut out, once per distinct image in this process.
+
+    A shop's catalogue is small next to its shoppers: the same product shot comes back job
+    after job, and its cut-out and landmarks never change. The arrays are made read-only,
+    since every job shares them.
+    """
+    key = (hashlib.sha256(garment_bytes).hexdigest(), category, max_pixels)
+    with _garment_lock:
+        cached = _garment_cache.get(key)
+        if cached is not None:
+            _garment_cache.move_to_end(key)
+            return cached
+    image = decode_image(garment_bytes, max_pixels=max_pixels, role="garment")
+    garment = analyse_garment(image, category=category)
+    for array in (garment.rgba, garment.mask, *garment.parts.values()):
+        array.flags.writeable = False
+    with _garment_lock:
+        _garment_cache[key] = garment
+        while len(_garment_cache) > GARMENT_CACHE_SIZE:
+            _garment_cache.popitem(last=False)
+    return garment
 
 
 def _fit(image: np.ndarray) -> np.ndarray:

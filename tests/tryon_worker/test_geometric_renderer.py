@@ -155,6 +155,7 @@ def test_render_is_warp_then_composite(photos: Photos, shared_images: Path) -> N
 
 
 def test_unknown_renderer_names_the_valid_ones() -> None:
-    assert set(RENDERERS) == {"gan", "geometric"}
-    with pytest.raises(ValueError, match="unknown renderer 'cgi'; valid renderers: gan, geometric"):
+    assert set(RENDERERS) == {"gan", "geometric", "layered"}
+    valid = "valid renderers: gan, geometric, layered"
+    with pytest.raises(ValueError, match=f"unknown renderer 'cgi'; {valid}"):
         renderer_create("cgi")

@@ -62,7 +62,7 @@ def test_a_tryon_returns_a_clean_webp_and_reports_its_stages(
     assert ((chest[:, 0] > 110) & (chest[:, 0] > 2 * chest[:, 1])).mean() > 0.9
     timings = result.timings
     assert [f.name for f in fields(StageTimings)] == [
-        "decode", "pose", "segmentation", "warp", "render", "encode"
+        "decode", "pose", "segmentation", "parsing", "warp", "render", "encode"
     ]  # fmt: skip
     for name, seconds in timings.as_dict().items():
         assert 0.0 < seconds < 30.0, name
