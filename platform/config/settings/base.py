@@ -202,9 +202,10 @@ WORKER_TRANSPORT_KEY = env("FITTINGROOM_WORKER_KEY", default="")
 
 # --- Try-on jobs --------------------------------------------------------------------------
 # A running job silent for this long lost its worker; a queued one this old lost its message.
-# Which renderer new try-on jobs ask the workers for: "gan" (the trained model; workers
-# load TRYON_CHECKPOINT or the shipped default) or "geometric" (the no-learning baseline).
-TRYON_RENDERER = env.str("TRYON_RENDERER", default="gan")
+# Which renderer new try-on jobs ask the workers for: "layered" (parsing-guided, the photo
+# kept exactly outside the edit region), "gan" (the trained model; workers load
+# TRYON_CHECKPOINT or the shipped default) or "geometric" (the no-learning baseline).
+TRYON_RENDERER = env.str("TRYON_RENDERER", default="layered")
 TRYON_RUNNING_STALE_AFTER_S = env.int("TRYON_RUNNING_STALE_AFTER_S", default=10 * 60)
 TRYON_QUEUED_STALE_AFTER_S = env.int("TRYON_QUEUED_STALE_AFTER_S", default=30 * 60)
 # Where a laptop's recommender worker keeps its index and profiles (production: a volume).
