@@ -102,6 +102,40 @@ def person_parsed(person: PersonAnalysis) -> PersonAnalysis:
     return replace(person, parsing=parsing)
 
 
+def replaced_clothes(person: PersonAnalysis, category: str) -> np.ndarray:
+    """The clothes a new garment of ``category`` replaces on this parsed person.
+
+    A top replaces the upper clothes (and a dress's bodice), trousers or a skirt the lower
+    clothes (a dress's skirt), a dress both; outerwear goes over and replaces nothing.
+    """
+    parsing = person.parsing
+    if parsing is None:
+        raise ValueError("the person is not parsed yet (see person_parsed)")
+    upper, lower = parsing.mask("upper"), parsing.mask("lower")
+    if category == "dress":
+        return upper | lower
+    if category == "outerwear":
+        return np.zeros_like(upper)
+    if not parsing.dress:
+        return upper if category == "top" else lower
+    # A dress's waist is a little above the hip joints.
+    waist = torso_axial_share(person.landmarks, parsing.labels.shape) < 0.85
+    return upper | (lower & waist) if category == "top" else lower & ~waist
+
+
+def torso_axial_share(landmarks: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Per pixel of an image of ``size`` (H, W): how far down the torso, in torso lengths.
+
+    0 at the shoulders' midpoint, 1 at the hips' midpoint, measured along the torso's axis.
+    """
+    smid = (landmarks[LM["left_shoulder"], :2] + landmarks[LM["right_shoulder"], :2]) / 2
+    hmid = (landmarks[LM["left_hip"], :2] + landmarks[LM["right_hip"], :2]) / 2
+    down = (hmid - smid).astype(np.float64)
+    length2 = max(float(down @ down), 1.0)
+    ys, xs = np.mgrid[0 : size[0], 0 : size[1]].astype(np.float32)
+    return ((xs - smid[0]) * down[0] + (ys - smid[1]) * down[1]) / length2
+
+
 # --- the skeleton --------------------------------------------------------------------------
 
 

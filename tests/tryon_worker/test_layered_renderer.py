@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from tests.tryon_worker.helpers import BLUE, GREEN, RED, Photos, point_between
-from tryon_worker.renderers.layered import LayeredRenderer, old_garment_mask
+from tryon_worker.renderers.layered import LayeredRenderer
 from vision.errors import ImageInputError
-from vision.parsing import person_parsed
+from vision.parsing import person_parsed, replaced_clothes
 from vision.pose import PersonAnalysis
 
 CASES = [
@@ -36,7 +36,7 @@ def test_every_pixel_outside_the_edit_region_is_the_photos_own(
     assert np.array_equal(output.image[~edit], person.image[~edit])
     # The region is the old garment plus the new one's footprint, feathered: no bigger.
     assert person.parsing is not None
-    old = old_garment_mask(person.parsing, category, person)
+    old = replaced_clothes(person, category)
     feather = max(3, round(0.004 * max(person.image.shape[:2])))
     allowed = cv2.dilate(
         (old | output.garment_mask).astype(np.uint8),

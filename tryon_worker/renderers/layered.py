@@ -32,7 +32,14 @@ from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.geometric import GeometricRenderer
 from vision.errors import ImageInputError
-from vision.parsing import LABEL, SKIN_LABELS, PersonParsing, person_parsed
+from vision.parsing import (
+    LABEL,
+    SKIN_LABELS,
+    PersonParsing,
+    person_parsed,
+    replaced_clothes,
+    torso_axial_share,
+)
 from vision.pose import LM, PersonAnalysis
 
 logger = logging.getLogger(__name__)
@@ -85,7 +92,7 @@ class LayeredRenderer:
         sw = _shoulder_span(person)
         feather = max(MIN_FEATHER, round(FEATHER_SHARE * max(height, width)))
 
-        old = old_garment_mask(parsing, warped.category, person)
+        old = replaced_clothes(person, warped.category)
         rim = _old_colour_rim(photo, parsing, old, sw)
         old |= rim
         front = _in_front_matte(person, parsing, warped, not_in_front=rim)
@@ -152,23 +159,6 @@ class LayeredRenderer:
 # --- what is replaced, what stays in front ------------------------------------------------
 
 
-def old_garment_mask(parsing: PersonParsing, category: str, person: PersonAnalysis) -> np.ndarray:
-    """The clothes a new garment of ``category`` replaces (outerwear replaces nothing).
-
-    A top replaces the upper clothes (and a dress's bodice), trousers or a skirt the lower
-    clothes (a dress's skirt), a dress both.
-    """
-    upper, lower = parsing.mask("upper"), parsing.mask("lower")
-    if category == "dress":
-        return upper | lower
-    if category == "outerwear":
-        return np.zeros_like(upper)
-    axial = _axial_share(person)
-    if category == "top":
-        return upper | (lower & (axial < 0.85)) if parsing.dress else upper
-    return lower & (axial > 0.85) if parsing.dress else lower
-
-
 def _old_colour_rim(
     photo: np.ndarray, parsing: PersonParsing, old: np.ndarray, sw: float
 ) -> np.ndarray:
@@ -230,7 +220,7 @@ def _in_front_matte(
         arms &= sleeves < 0.5
     if warped.category != "bottom":
         # Above the armpits the garment's shoulders cover the tops of the arms.
-        arms &= _axial_share(person) > 0.25
+        arms &= torso_axial_share(person.landmarks, person.image.shape[:2]) > 0.25
     front |= arms
     front &= ~not_in_front
     if warped.category != "bottom":
@@ -658,18 +648,6 @@ def _shoulder_span(person: PersonAnalysis) -> float:
     left = person.landmarks[LM["left_shoulder"], :2]
     right = person.landmarks[LM["right_shoulder"], :2]
     return max(float(np.linalg.norm(left - right)), 8.0)
-
-
-def _axial_share(person: PersonAnalysis) -> np.ndarray:
-    """Per pixel: distance down the torso from the shoulders, in torso lengths."""
-    p = person.landmarks
-    smid = (p[LM["left_shoulder"], :2] + p[LM["right_shoulder"], :2]) / 2
-    hmid = (p[LM["left_hip"], :2] + p[LM["right_hip"], :2]) / 2
-    down = hmid - smid
-    length2 = max(float(down @ down), 1.0)
-    height, width = person.image.shape[:2]
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    return ((xs - smid[0]) * down[0] + (ys - smid[1]) * down[1]) / length2
 
 
 def _box(mask: np.ndarray, margin: int, size: tuple[int, int]) -> tuple[int, int, int, int]:
