@@ -51,8 +51,9 @@ class Footprint:
 def shopper_with_everything(
     *, username: str, garment: Garment, capture_on_commit, operator
 ) -> Footprint:
-    """A shopper with measurements, two photos, a finished try-on (result file, e-mail) and one
-    still running, interactions, suggestions, admin history and a logged-in session."""
+    """A shopper with measurements, two photos, a finished try-on (result and edit-region files,
+    e-mail) and one still running, interactions, suggestions, admin history and a logged-in
+    session."""
     with capture_on_commit(execute=True):
         shopper = shopper_create(username=username)
         shopper_profile_update(shopper=shopper, measurements={"chest_cm": 91.5})
@@ -88,7 +89,7 @@ def shopper_with_everything(
             action_flag=CHANGE,
         )
     done.refresh_from_db()
-    assert done.state == "succeeded" and done.emails.count() == 1
+    assert done.state == "succeeded" and done.emails.count() == 1 and done.edit_region_blob_name
     browser = Client()
     browser.force_login(user)
     return Footprint(
@@ -99,6 +100,7 @@ def shopper_with_everything(
         blobs=[
             done.result_blob_name,
             *[name for p in photos for name in (p.blob_name, p.thumbnail_blob_name)],
+            done.edit_region_blob_name,
         ],
         job_public_ids=[str(done.public_id), str(running.public_id)],
         clients=[browser],

@@ -67,8 +67,14 @@ class TryOnEvent:
     run_id: str  # one execution of the task (a redelivery gets a new one)
     kind: Literal["stage", "succeeded", "failed"]
     stage: str = ""
-    result_blob: str = ""  # key in the private store of the worker's sealed result
+    # Key in the private store of the worker's sealed result. Worker files are named
+    # "results/{job_id}-...": the storefront deletes no other name a worker sends it.
+    result_blob: str = ""
     result_key: str = ""  # the result's data key, wrapped with the worker transport key
+    # Key in the private store of the result's sealed edit region (a 1-bit PNG of the pixels the
+    # renderer may have changed, for debugging), under the result's data key; "" if none. Added
+    # within schema version 1: older readers ignore it, older workers leave it out.
+    edit_region_blob: str = ""
     width: int = 0
     height: int = 0
     error_code: str = ""

@@ -6,7 +6,9 @@ master key: it can open the blobs of the jobs it is given and nothing else.
 
 Photo blobs use the storefront's envelope layout (platform/privacy/crypto.py):
     b"FRE1" | kid_len (1) | kid | wrap_nonce (12) | wrapped_dek (48) | nonce (12) | ciphertext
-Worker results are ``nonce (12) | ciphertext`` under a fresh data key.
+Worker results are ``nonce (12) | ciphertext`` under a fresh data key; a result's edit region
+(debugging) is sealed the same way under that same key, with its own context, so one wrapped
+key travels for both and neither blob can pass for the other.
 """
 
 import base64
@@ -20,6 +22,7 @@ _NONCE = 12
 _WRAPPED_DEK = 48
 PHOTO_CONTEXT = b"shoppers.photo"
 RESULT_CONTEXT = b"tryon.result"
+EDIT_REGION_CONTEXT = b"tryon.edit_region"
 
 
 class SealingError(ValueError):
@@ -68,13 +71,33 @@ def photo_open(blob: bytes, *, data_key: bytes) -> bytes:
 def result_seal(plaintext: bytes) -> tuple[bytes, bytes]:
     """Encrypt a result under a fresh data key; return (blob, data key)."""
     data_key = AESGCM.generate_key(bit_length=256)
-    nonce = os.urandom(_NONCE)
-    return nonce + AESGCM(data_key).encrypt(nonce, plaintext, RESULT_CONTEXT), data_key
+    return _seal(plaintext, data_key=data_key, context=RESULT_CONTEXT), data_key
 
 
 def result_open(blob: bytes, *, data_key: bytes) -> bytes:
     """Decrypt a sealed result."""
+    return _open(blob, data_key=data_key, context=RESULT_CONTEXT, what="result")
+
+
+def edit_region_seal(plaintext: bytes, *, data_key: bytes) -> bytes:
+    """Encrypt a result's edit region under the result's own data key (see result_seal)."""
+    return _seal(plaintext, data_key=data_key, context=EDIT_REGION_CONTEXT)
+
+
+def edit_region_open(blob: bytes, *, data_key: bytes) -> bytes:
+    """Decrypt a sealed edit region with its result's data key."""
+    return _open(blob, data_key=data_key, context=EDIT_REGION_CONTEXT, what="edit region")
+
+
+def _seal(plaintext: bytes, *, data_key: bytes, context: bytes) -> bytes:
+    # A random nonce per blob: the two blobs sealed under one data key (result, edit region)
+    # share a nonce with probability 2^-96, far below any concern for AES-GCM.
+    nonce = os.urandom(_NONCE)
+    return nonce + AESGCM(data_key).encrypt(nonce, plaintext, context)
+
+
+def _open(blob: bytes, *, data_key: bytes, context: bytes, what: str) -> bytes:
     try:
-        return AESGCM(data_key).decrypt(blob[:_NONCE], blob[_NONCE:], RESULT_CONTEXT)
+        return AESGCM(data_key).decrypt(blob[:_NONCE], blob[_NONCE:], context)
     except InvalidTag as exc:
-        raise SealingError("The result does not open with the given key.") from exc
+        raise SealingError(f"The {what} does not open with the given key.") from exc

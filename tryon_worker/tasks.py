@@ -20,12 +20,12 @@ from tryon_worker.celery_app import app
 from tryon_worker.messages import EVENT_QUEUE, EVENT_TASK, RENDER_TASK, RenderRequest, TryOnEvent
 from tryon_worker.pipeline import run_tryon
 from tryon_worker.renderers.registry import renderer_create
+from tryon_worker.result_files import result_files_store
 from tryon_worker.sealing import (
     SealingError,
     data_key_unwrap,
     data_key_wrap,
     photo_open,
-    result_seal,
     transport_key_load,
 )
 from vision.errors import ImageInputError
@@ -125,15 +125,14 @@ def render(self: Task, **message: object) -> None:
             )
         )
         return
-    sealed, result_key = result_seal(result.image_bytes)
-    blob_key = f"results/{request.job_id}-{run_id}.bin"
-    private_store.write(blob_key, sealed)
+    stored = result_files_store(private_store, result, job_id=request.job_id, run_id=run_id)
     _emit(
         TryOnEvent(
             kind="succeeded",
-            result_blob=blob_key,
+            result_blob=stored.result_blob,
+            edit_region_blob=stored.edit_region_blob,
             result_key=data_key_wrap(
-                result_key, transport_key=_transport_key(), job_id=request.job_id
+                stored.data_key, transport_key=_transport_key(), job_id=request.job_id
             ),
             width=result.width,
             height=result.height,

@@ -58,7 +58,8 @@ def encryption_keys_rotate() -> RotationReport:
         photo.key_id = sealed_file_key_id(photo.blob_name)
         photo.save(update_fields=["key_id", "updated_at"])
     for job in TryOnJob.objects.exclude(result_blob_name="").iterator(chunk_size=200):
-        report.blobs_rewrapped += sealed_file_rewrap(job.result_blob_name)
+        for name in job.blob_names:
+            report.blobs_rewrapped += sealed_file_rewrap(name)
     logger.info("key rotation to %s: %s", primary, report)
     return report
 
@@ -74,10 +75,10 @@ def shopper_erase(
     In one transaction: their e-mail records, try-on attempts and jobs, interactions,
     suggestions, photos, admin log entries about them, every session of their login, the
     shopper and the user rows; then an ``ErasureRecord`` (no personal data) is written. Only
-    once that commits are the photo, thumbnail and result files deleted from the private
-    storage and the recommender told to forget the pseudonym, so a rollback never leaves a
-    row pointing at a missing file. A try-on still running for them finishes into nothing:
-    its job is gone, so its result is dropped (``tryon_event_apply``).
+    once that commits are the photo, thumbnail, result and edit-region files deleted from the
+    private storage and the recommender told to forget the pseudonym, so a rollback never
+    leaves a row pointing at a missing file. A try-on still running for them finishes into
+    nothing: its job is gone, so its result is dropped (``tryon_event_apply``).
 
     Safe to repeat: a shopper already erased (or erased concurrently) returns None and
     changes nothing. Staff logins are refused, so the admin never loses an operator by
@@ -100,7 +101,7 @@ def shopper_erase(
         jobs = TryOnJob.objects.filter(shopper=locked)
         photos = ShopperPhoto.objects.filter(shopper=locked)
         blobs = [
-            *jobs.exclude(result_blob_name="").values_list("result_blob_name", flat=True),
+            *(name for job in jobs for name in job.blob_names),
             *photos.values_list("blob_name", flat=True),
             *photos.values_list("thumbnail_blob_name", flat=True),
         ]

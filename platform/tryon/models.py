@@ -37,6 +37,11 @@ class TryOnJob(TimeStampedModel):
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
     result_blob_name = models.CharField(max_length=255, blank=True)
+    edit_region_blob_name = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Encrypted 1-bit PNG of the pixels the renderer may have changed (debugging).",
+    )
     result_width = models.PositiveIntegerField(default=0)
     result_height = models.PositiveIntegerField(default=0)
     renderer = models.CharField(max_length=32, default="geometric")
@@ -66,6 +71,11 @@ class TryOnJob(TimeStampedModel):
     @property
     def is_final(self) -> bool:
         return self.state in self.FINAL_STATES
+
+    @property
+    def blob_names(self) -> list[str]:
+        """The job's files in the private storage (result, edit region), for deletions."""
+        return [name for name in (self.result_blob_name, self.edit_region_blob_name) if name]
 
 
 class TryOnAttempt(TimeStampedModel):

@@ -24,12 +24,13 @@ from recommendations.services import interaction_record
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnAttempt, TryOnJob
 from tryon_worker.messages import RENDER_QUEUE, RENDER_TASK, RenderRequest, TryOnEvent
-from tryon_worker.sealing import result_open
+from tryon_worker.sealing import edit_region_open, result_open
 
 logger = logging.getLogger(__name__)
 MAX_ACTIVE_JOBS_PER_SHOPPER = 3
 MAX_DISPATCHES = 3
 RESULT_STORAGE_CONTEXT = b"tryon.result"
+EDIT_REGION_STORAGE_CONTEXT = b"tryon.edit_region"
 
 
 def tryon_job_request(*, shopper: Shopper, garment: Garment, photo: ShopperPhoto) -> TryOnJob:
@@ -112,7 +113,7 @@ def tryon_event_apply(*, event: TryOnEvent) -> None:
         job.started_at = job.started_at or now
         job.stage = event.stage
     elif event.kind == "succeeded":
-        job.result_blob_name = _result_store(event)
+        job.result_blob_name, job.edit_region_blob_name = _result_store(event)
         job.result_width, job.result_height = event.width, event.height
         job.state, job.stage, job.finished_at = TryOnJob.State.SUCCEEDED, "done", now
         job.timings = event.timings
@@ -212,23 +213,41 @@ def tryon_job_payload(job: TryOnJob) -> dict[str, object]:
     }
 
 
-def _result_store(event: TryOnEvent) -> str:
-    """Move the worker's sealed result into the storefront's own encrypted storage."""
-    storage = private_storage()
-    with storage.open(event.result_blob, "rb") as handle:
-        sealed = handle.read()
+def _result_store(event: TryOnEvent) -> tuple[str, str]:
+    """Move the worker's sealed result, and its edit region if it sent one, into the
+    storefront's own encrypted storage; return both storage names ("" for no edit region)."""
     data_key = data_key_from_worker(event.result_key, bound_to=event.job_id)
-    picture = result_open(sealed, data_key=data_key)
+    picture = result_open(_worker_blob_read(event.result_blob), data_key=data_key)
     name = sealed_file_save(content=picture, folder="results", context=RESULT_STORAGE_CONTEXT)
-    blob = event.result_blob
-    transaction.on_commit(lambda: sealed_file_delete(blob))
-    return name
+    edit_region_name = ""
+    if event.edit_region_blob:
+        region = edit_region_open(_worker_blob_read(event.edit_region_blob), data_key=data_key)
+        edit_region_name = sealed_file_save(
+            content=region, folder="results", context=EDIT_REGION_STORAGE_CONTEXT
+        )
+    _worker_result_discard(event)
+    return name, edit_region_name
+
+
+def _worker_blob_read(name: str) -> bytes:
+    with private_storage().open(name, "rb") as handle:
+        return handle.read()
 
 
 def _worker_result_discard(event: TryOnEvent) -> None:
-    if event.result_blob:
-        blob = event.result_blob
-        transaction.on_commit(lambda: sealed_file_delete(blob))
+    """Delete the worker's copies of a result (and edit region) once the transaction commits.
+
+    Only names a worker writes for this job (``results/{job id}-...``) are deleted: a finish
+    that is dropped unread must not be able to delete any other private file.
+    """
+    blobs = []
+    for name in filter(None, (event.result_blob, event.edit_region_blob)):
+        if name.startswith(f"results/{event.job_id}-") and ".." not in name:
+            blobs.append(name)
+        else:
+            logger.warning("job %s: %r is not its worker's file; not deleted", event.job_id, name)
+    if blobs:
+        transaction.on_commit(lambda: [sealed_file_delete(blob) for blob in blobs])
 
 
 def _garment_image(garment: Garment) -> GarmentImage | None:

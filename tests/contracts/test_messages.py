@@ -12,6 +12,14 @@ REQUEST_V1 = {
     "garment_category": "top", "renderer": "geometric", "schema_version": 1,
 }  # fmt: skip
 
+# A succeeded event as workers sent it before edit regions (schema version 1 all along).
+EVENT_V1 = {
+    "job_id": "5b0e6b6e-3f1c-4c55-9a55-8f1f3c1d2e4a", "attempt": 1, "run_id": "r1",
+    "kind": "succeeded", "stage": "", "result_blob": "results/5b0e6b6e-r1.bin",
+    "result_key": "a2V5", "width": 768, "height": 1024, "error_code": "", "error_message": "",
+    "retryable": False, "worker": "w1", "timings": {"render": 0.5}, "schema_version": 1,
+}  # fmt: skip
+
 
 def test_render_request_v1_round_trips() -> None:
     assert RenderRequest.from_dict(REQUEST_V1).to_dict() == REQUEST_V1
@@ -30,6 +38,17 @@ def test_newer_fields_are_ignored_by_older_readers() -> None:
     assert (
         RenderRequest.from_dict({**REQUEST_V1, "added_later": True}).job_id == REQUEST_V1["job_id"]
     )
+
+
+def test_the_edit_region_is_an_optional_field_within_version_1() -> None:
+    # An older worker's event still reads, with no edit region.
+    older = TryOnEvent.from_dict(EVENT_V1)
+    assert older.edit_region_blob == "" and older.result_blob == EVENT_V1["result_blob"]
+    # A newer worker's event: the same version, one field more, which older readers ignore.
+    newer = {**EVENT_V1, "edit_region_blob": "results/5b0e6b6e-r1-edit.bin"}
+    assert TryOnEvent.from_dict(newer).to_dict() == newer
+    assert set(newer) - set(EVENT_V1) == {"edit_region_blob"}
+    assert set(TryOnEvent.__dataclass_fields__) == set(newer)
 
 
 def test_worker_opens_storefront_photo_envelopes_with_the_data_key_only() -> None:

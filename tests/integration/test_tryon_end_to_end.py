@@ -3,13 +3,16 @@
 import io
 import time
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from core.embedded_redis import EmbeddedRedis
+from privacy.sealed_files import private_storage
 from tests.broker_switch import broker_swapped
 from tests.job_polling import wait_for_job
 from tryon.models import TryOnJob
+from tryon.selectors import tryon_edit_region_read
 from tryon.services import tryon_job_request, tryon_result_read
 
 pytestmark = pytest.mark.slow
@@ -47,6 +50,34 @@ def test_job_succeeds_with_one_email_and_workers_see_no_pii(
     # Job ids and pseudonyms are hex, so look for what cannot occur in them by chance.
     for secret in ("Ada Lovelace", "Lovelace", "@example.org", "RIFF", "JFIF", "Exif"):
         assert secret not in log
+
+
+def test_an_edit_region_is_kept_encrypted_with_its_result(
+    garment, shopper, photo_of, storefront_worker, tryon_worker, settings
+) -> None:
+    # The layered renderer declares the pixels it may change; the worker seals them with the
+    # result and the storefront re-encrypts them under its own keys, for operators only.
+    settings.TRYON_RENDERER = "layered"
+    storefront_worker()
+    tryon_worker()
+    photo = photo_of("people/p12_woman_head_to_thigh_gray_tee_studio.jpg")
+    job = wait_for_job(tryon_job_request(shopper=shopper, garment=garment, photo=photo))
+    assert job.state == "succeeded", (job.error_code, job.error_message)
+    assert job.renderer == "layered" and job.edit_region_blob_name
+    stored = private_storage().open(job.edit_region_blob_name, "rb").read()
+    assert stored.startswith(b"FRE1") and b"IHDR" not in stored
+    region = Image.open(io.BytesIO(tryon_edit_region_read(job=job)))
+    assert (region.format, region.mode) == ("PNG", "1")
+    assert region.size == (photo.width, photo.height) == (job.result_width, job.result_height)
+    changed = np.asarray(region)
+    assert 0.01 < changed.mean() < 0.9  # the garment's area, not nothing, not everything
+    # The worker's two files go once the storefront holds its own (right after its commit).
+    deadline = time.monotonic() + 10
+    while (names := set(private_storage().listdir("results")[1])) != {
+        name.removeprefix("results/") for name in job.blob_names
+    }:
+        assert time.monotonic() < deadline, names
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize(
@@ -108,9 +139,9 @@ def test_worker_killed_mid_job_completes_exactly_once(
     assert outcomes.count("succeeded") == 1
     assert job.attempts == len(outcomes) >= 2
     assert len(smtp_inbox.messages) == 1
-    from privacy.sealed_files import private_storage
-
-    assert len(private_storage().listdir("results")[1]) == 1  # one result, no leftovers
+    # One result (with its edit region, when the renderer declares one), no leftovers.
+    stored = {f"results/{name}" for name in private_storage().listdir("results")[1]}
+    assert stored == set(job.blob_names) and job.result_blob_name in stored
 
 
 def test_jobs_queued_across_a_redis_restart_are_not_lost(

@@ -76,7 +76,7 @@ def test_erasure_removes_every_row_file_and_session_of_that_shopper_only(
     assert ada.pseudonym.removeprefix("psn_") not in record.subject_digest
     assert record.counts == {
         "emails": 1, "tryon_attempts": 2, "tryon_jobs": 2, "interactions": 3,
-        "suggestion_sets": 1, "photos": 2, "admin_log_entries": 2, "sessions": 1, "blobs": 5,
+        "suggestion_sets": 1, "photos": 2, "admin_log_entries": 2, "sessions": 1, "blobs": 6,
     }  # fmt: skip
     assert record.pending_blobs == [] and record.blobs_deleted_at is not None
 
@@ -154,7 +154,7 @@ def test_late_tryon_result_and_suggestions_for_an_erased_shopper_are_dropped(
         shopper_erase(shopper=ada.shopper, channel=Channel.SELF_SERVICE)
     # The worker had the photo open before the erasure; its result arrives afterwards.
     late = worker_result_event(running, "late-run")
-    assert late.result_blob in stored_files()
+    assert {late.result_blob, late.edit_region_blob} <= stored_files()
     caplog.set_level(logging.WARNING, logger="tryon.services")
     with django_capture_on_commit_callbacks(execute=True):
         tryon_event_apply(event=late)
@@ -162,7 +162,8 @@ def test_late_tryon_result_and_suggestions_for_an_erased_shopper_are_dropped(
     assert f"event for unknown job {running.public_id} dropped" in caplog.text
     assert not TryOnJob.objects.filter(public_id=running.public_id).exists()
     assert not TryOnAttempt.objects.filter(run_id="late-run").exists()
-    assert late.result_blob not in stored_files()  # the worker's file is deleted too
+    # The worker's files (result and edit region) are deleted too.
+    assert not {late.result_blob, late.edit_region_blob} & stored_files()
     assert leftovers(ada) == []
 
 
@@ -191,7 +192,7 @@ def test_management_command_erases_by_id(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("erase_shopper", "--id", str(ada.shopper.pk), "--by", "operator", stdout=out)
     assert f"Erased shopper #{ada.shopper.pk}" in out.getvalue()
-    assert "2 photos" in out.getvalue() and "5 blobs" in out.getvalue()
+    assert "2 photos" in out.getvalue() and "6 blobs" in out.getvalue()
     record = ErasureRecord.objects.get()
     assert (record.channel, record.requested_by_staff_id) == (Channel.COMMAND, operator.pk)
     assert leftovers(ada) == [] and set(grace.blobs) <= stored_files()

@@ -126,7 +126,9 @@ def test_events_move_the_job_and_duplicates_change_nothing(
     job.refresh_from_db()
     assert job.state == "succeeded" and job.stage == "done" and job.result_width == 768
     assert tryon_result_read(job=job).startswith(b"RIFF")
-    assert not private_storage().exists(first.result_blob)  # moved into our own envelope
+    # Moved into our own envelopes: the result and its edit region.
+    assert not private_storage().exists(first.result_blob)
+    assert not private_storage().exists(first.edit_region_blob)
     with connection.cursor() as cursor:
         cursor.execute("SELECT result_blob_name FROM tryon_tryonjob WHERE id = %s", [job.pk])
         stored = private_storage().open(cursor.fetchone()[0], "rb").read()
@@ -144,9 +146,10 @@ def test_events_move_the_job_and_duplicates_change_nothing(
     assert job.state == "succeeded" and job.attempts == 2
     assert sorted(job.attempt_log.values_list("outcome", flat=True)) == ["succeeded", "superseded"]
     assert not private_storage().exists(duplicate.result_blob)
+    assert not private_storage().exists(duplicate.edit_region_blob)
     assert len(mail.outbox) == 1
-    results = [p for p in private_storage().listdir("results")[1]]
-    assert len(results) == 1
+    results = {f"results/{p}" for p in private_storage().listdir("results")[1]}
+    assert results == set(job.blob_names) and len(results) == 2  # result, edit region
 
 
 def test_input_failure_ends_the_job_with_its_code(
@@ -219,3 +222,4 @@ def test_cancelled_job_ignores_its_late_result(
     job.refresh_from_db()
     assert job.state == "cancelled" and not job.result_blob_name
     assert not private_storage().exists(late.result_blob)
+    assert not private_storage().exists(late.edit_region_blob)
