@@ -539,7 +539,7 @@ def _confidence(
     smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
     hmid = (p["left_hip"] + p["right_hip"]) / 2
     torso_length = max(float(np.linalg.norm(hmid - smid)), 1.0)
-    checks = []
+    checks = [_parsing_agreement(person, parsing, warped.category)]
     # Facing the camera: shoulders ~0.6-0.75 torso lengths apart; turned, they close up.
     facing = float(np.linalg.norm(p["left_shoulder"] - p["right_shoulder"])) / torso_length
     checks.append(
@@ -601,6 +601,33 @@ def _confidence(
         )
     )
     return checks
+
+
+def _parsing_agreement(person: PersonAnalysis, parsing: PersonParsing, category: str) -> _Check:
+    """Whether the parsing and the skeleton tell the same story about the body.
+
+    Points along the bones the garment goes on (shoulders to hips, hips to knees) should
+    all lie on the person, and those of the torso on clothes or skin, not background. A
+    busy background or a pose the person mask missed shows as bone points off the person.
+    """
+    height, width = parsing.labels.shape
+    p = {name: person.landmarks[index, :2].astype(np.float64) for name, index in LM.items()}
+    bones = [("left_shoulder", "left_hip"), ("right_shoulder", "right_hip")]
+    bones += [("left_shoulder", "right_hip"), ("right_shoulder", "left_hip")]
+    if category in ("bottom", "dress"):
+        bones += [("left_hip", "left_knee"), ("right_hip", "right_knee")]
+    on_person = []
+    for a, b in bones:
+        for share in np.linspace(0.15, 0.85, 8):
+            x, y = np.round(p[a] + share * (p[b] - p[a])).astype(int)
+            if 0 <= x < width and 0 <= y < height:
+                on_person.append(parsing.labels[y, x] != LABEL["background"])
+    agreement = float(np.mean(on_person)) if on_person else 0.0
+    return _Check(
+        "parsing",
+        _ramp(agreement, 0.7, 0.9),
+        "Please use a photo against a plain background, with your whole body clearly visible.",
+    )
 
 
 def _garment_zone(person: PersonAnalysis, category: str, sw: float) -> np.ndarray:
