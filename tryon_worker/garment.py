@@ -68,7 +68,10 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
     left/right_armpit, left/right_hem (hem corners) and left/right_sleeve_end where a sleeve
     is present; bottoms have left/right_waist, left/right_hem (centre of each leg opening, or
     the hem corners of a skirt) and crotch for two-legged garments; dresses have the top's
-    points plus left/right_waist (narrowest row) and hem corners.
+    points plus left/right_waist (narrowest row) and hem corners. Where the inside of the back
+    shows through the front neckline (the label, the back of the collar), an upper
+    garment's "torso" part leaves it out and ``neck_front`` marks the front neckline's
+    lowest point.
     Raises ImageInputError("garment_not_found") when no garment stands out from the backdrop.
     """
     if category not in CATEGORIES:
@@ -76,6 +79,12 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
     work = _downscale(image, WORK_MAX_SIDE)
     mask, backdrop_like = _segment(work)
     landmarks, parts = garment_landmarks(mask, category=category)
+    if category != "bottom":
+        inside = _inner_back(work, mask, landmarks)
+        if inside is not None:
+            region, front = inside
+            parts["torso"] = parts["torso"] & ~region
+            landmarks["neck_front"] = front
     rgba = _cut_out(work, mask, backdrop_like)
     return GarmentAnalysis(
         rgba=rgba, mask=mask, landmarks=landmarks, category=category, parts=parts
@@ -277,7 +286,10 @@ def _covered_gaps(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     above = np.maximum.accumulate(mask, axis=0)
     covered = (hull > 0) & ~mask & above
     _, labels = cv2.connectedComponents(covered.astype(np.uint8))
-    outside = cv2.dilate((hull == 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    # The mouth borders open backdrop: outside the hull, or inside it with no garment above
+    # (beside a sleeve that bulges out further up than the hull's edge below it).
+    open_backdrop = (~mask & ~covered).astype(np.uint8)
+    outside = cv2.dilate(open_backdrop, np.ones((3, 3), np.uint8)) > 0
     return labels, covered & outside
 
 
@@ -343,7 +355,6 @@ def _upper_landmarks(
 ) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
     x0, y0, x1, y1 = _bounds(mask)
     width, height = x1 - x0 + 1, y1 - y0 + 1
-    columns = np.arange(mask.shape[1])[None, :]
     top_rows = np.nonzero(mask[y0 : y0 + max(2, int(0.05 * height))].any(axis=0))[0]
     cx = float(top_rows.min() + top_rows.max()) / 2  # the collar is the best-centred part
     marks: dict[str, Point] = {}
@@ -355,25 +366,15 @@ def _upper_landmarks(
     hem_y = float(np.nonzero(middle)[0].max())
     labels, mouth = _covered_gaps(mask)
     for side, sign in (("left", 1), ("right", -1)):
-        select = sign * (columns - cx) > 0.05 * width
-        armpit, depth = _gap_deepest(labels, mouth, select, 0.002 * mask.sum())
-        if armpit is not None and depth > 0.03 * height and armpit[1] > y0 + 0.08 * height:
-            # A pocket that only opens low down (sleeves lying against the body, or a boxy
-            # cut) still marks where the body's side is; the armpit itself is not lower
-            # than ~40% of the garment's height on any top we have seen.
-            armpit[1] = min(armpit[1], y0 + 0.4 * height)
-            # The shoulder seam ends a little outside the armpit, on the top outline.
-            sx = armpit[0] + sign * 0.02 * width
-            marks[f"{side}_shoulder"] = (float(sx), _column_top(mask, sx))
-            body_x = float(armpit[0])  # the pocket's deepest point lies on the body's side
+        armpit = _armpit(mask, labels, mouth, cx, sign)
+        if armpit is not None:
+            sx = _shoulder_x(mask, cx, float(armpit[0]), sign)
         else:
-            # Sleeveless, or sleeves lying against the body: fall back on proportions.
-            armpit = np.array([np.nan, y0 + 0.3 * height])
+            # Sleeveless: the armhole ends where the side outline stops widening.
+            armpit = _sleeveless_armpit(mask, cx, sign)
             sx = float(top_rows.max() if sign > 0 else top_rows.min())
-            marks[f"{side}_shoulder"] = (sx, _column_top(mask, sx))
-            body_left, body_right = _run_around(mask, armpit[1], cx)
-            body_x = body_right if sign > 0 else body_left
-            armpit[0] = body_x
+        marks[f"{side}_shoulder"] = (float(sx), _column_top(mask, sx))
+        body_x = float(armpit[0])
         marks[f"{side}_armpit"] = (float(armpit[0]), float(armpit[1]))
         hem_left, hem_right = _run_around(mask, hem_y - 0.03 * height, cx)
         hem_x = hem_right if sign > 0 else hem_left
@@ -396,6 +397,98 @@ def _upper_landmarks(
     if dress:
         _dress_points(mask, marks, cx, hem_y)
     return marks, parts
+
+
+def _armpit(
+    mask: np.ndarray, labels: np.ndarray, mouth: np.ndarray, cx: float, sign: int
+) -> np.ndarray | None:
+    """The armpit on one side: the top inner corner of the pocket under the sleeve.
+
+    The pocket between a sleeve and the body runs from the armpit down to wherever the
+    hull closes it (the hem, or the flare of a dress). Its corner furthest up and in
+    towards the centre is the armpit whatever the pocket's shape: the top of the slit
+    beside a hanging sleeve, the inner corner of the triangle under a short one, and not
+    the waist of a fitted dress (deeper from the pocket's mouth, but lower) nor the strip
+    of backdrop beside a puffed sleeve (higher, but far out). None without a real pocket
+    (sleeveless, or sleeves lying against the body).
+    """
+    x0, y0, x1, y1 = _bounds(mask)
+    width, height = x1 - x0 + 1, y1 - y0 + 1
+    columns = np.arange(mask.shape[1])[None, :]
+    rows = np.arange(mask.shape[0])[:, None]
+    select = (sign * (columns - cx) > 0.05 * width) & (rows > y0 + 0.08 * height)
+    _, depth = _gap_deepest(labels, mouth, select, 0.002 * mask.sum())
+    if depth <= 0.03 * height:
+        return None
+    select = np.broadcast_to(select, labels.shape)
+    inside = labels[select]
+    ids, counts = np.unique(inside[inside > 0], return_counts=True)
+    ys, xs = np.nonzero((labels == ids[np.argmax(counts)]) & select)
+    if ys.min() > y0 + 0.65 * height:
+        # Sleeves lying against the body show no gap beside it, only the one under the hem
+        # between them. The sleeve's inner edge starts at that gap's top outer corner: the
+        # body's side runs straight up from there to an armpit at a typical height.
+        top = ys <= ys.min() + 0.03 * height
+        outer = float((sign * xs[top]).max() * sign)
+        return np.array([outer, y0 + 0.4 * height])
+    # Inwards counts twice as much as upwards.
+    score = -0.5 * ys - sign * (xs - cx)
+    corner = score >= score.max() - 1.0
+    point = np.array([float(xs[corner].mean()), float(ys[corner].mean())])
+    # No top we have seen has its armpit lower than ~45% of its height.
+    point[1] = min(point[1], y0 + 0.45 * height)
+    return point
+
+
+def _shoulder_x(mask: np.ndarray, cx: float, armpit_x: float, sign: int) -> float:
+    """Where the shoulder seam ends: the top outline's corner into the sleeve.
+
+    Outwards from the collar the top outline runs down gently along the shoulder; past
+    the seam it falls steeply down a hanging sleeve, or runs on at the same gentle slope
+    along a sleeve held out. Walking in from a little outside the armpit, the seam ends
+    where the outline stops falling at more than 45 degrees (a standing collar further in,
+    steep too, is never reached).
+    """
+    x0, _, x1, _ = _bounds(mask)
+    width = x1 - x0 + 1
+    outer = float(np.clip(armpit_x + sign * 0.02 * width, 0, mask.shape[1] - 1))
+    inner = cx + sign * 0.1 * width
+    if sign * (outer - inner) <= 2:
+        return outer
+    columns = np.arange(round(outer), round(inner), -sign)  # from the outside in
+    filled = mask[:, columns].any(axis=0)
+    tops = np.where(filled, np.argmax(mask[:, columns], axis=0), mask.shape[0])
+    step = max(2, round(0.01 * width))
+    # How far the outline falls per pixel outwards, just outside each column.
+    fall = (tops[:-step] - tops[step:]) / step
+    gentle = np.nonzero(fall <= 1.0)[0]
+    return float(columns[gentle[0] + step]) if len(gentle) else float(columns[-1])
+
+
+def _sleeveless_armpit(mask: np.ndarray, cx: float, sign: int) -> np.ndarray:
+    """Where a sleeveless armhole ends: the side outline has (almost) stopped widening.
+
+    Going down from a strap, the armhole curves out to the side seam; below it the side
+    runs straight, narrows to a waist or flares slowly. The armpit is where the outline
+    first comes within 3% of its widest point in the top 40% of the garment.
+    """
+    x0, y0, x1, y1 = _bounds(mask)
+    height = y1 - y0 + 1
+    rows = np.arange(y0, y0 + max(2, int(0.4 * height)))
+    reach = np.array([_side_reach(mask[y], cx, sign) for y in rows])
+    known = np.isfinite(reach)
+    if not known.any():
+        return np.array([cx + sign * 0.25 * (x1 - x0), y0 + 0.3 * height])
+    widest = float(reach[known].max())
+    index = int(np.argmax(known & (reach >= 0.97 * widest)))
+    return np.array([cx + sign * reach[index], float(rows[index])])
+
+
+def _side_reach(row: np.ndarray, cx: float, sign: int) -> float:
+    """How far the garment reaches from the centre line to one side in one row (nan: no run)."""
+    xs = np.nonzero(row)[0]
+    side = xs[sign * (xs - cx) >= 0]
+    return float(np.abs(side - cx).max()) if len(side) else np.nan
 
 
 def _split_upper(mask: np.ndarray, marks: dict[str, Point], cx: float) -> dict[str, np.ndarray]:
@@ -442,6 +535,127 @@ def _split_upper(mask: np.ndarray, marks: dict[str, Point], cx: float) -> dict[s
             rest[sleeve] = 0
     parts["torso"] = torso | (rest > 0)
     return parts
+
+
+def _inner_back(
+    image: np.ndarray, mask: np.ndarray, marks: dict[str, Point]
+) -> tuple[np.ndarray, Point] | None:
+    """The inside of the back seen through the front neckline, and the neckline's bottom.
+
+    A product shot shows the back of the neck from the inside above the front neckline (a
+    label, the inside of a collar); worn, the wearer's neck hides it. That inside is in
+    the garment's own shadow: darker than the front. The front neckline is searched as a
+    U or V curve hanging from the top outline around the collar's middle, the one that
+    best separates pixels darker than the front (above it) from the rest (below), snapped
+    to where the colour changes sharply. Nothing is cut when no region above a curve is
+    clearly darker than the front (a collar, a neckline with nothing behind it, a black
+    garment whose inside looks like its front). None when nothing is found.
+    """
+    cx, neck_y = marks["neck"]
+    chest = abs(marks["left_armpit"][0] - marks["right_armpit"][0])
+    height, width = mask.shape
+    if chest < 20:
+        return None
+    lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab = cv2.GaussianBlur(lab, (0, 0), max(1.0, 0.006 * chest))
+    lightness = lab[..., 0]
+    # The front: the chest below any neckline, in the middle, and the shoulders beside the
+    # neck (lit like the collar; a print on the chest may be lighter or darker).
+    tops = np.argmax(mask, axis=0)
+    rows = slice(int(neck_y + 0.45 * chest), int(min(neck_y + 0.75 * chest, height)))
+    cols = slice(int(max(cx - 0.3 * chest, 0)), int(min(cx + 0.3 * chest, width)))
+    chest_front = lightness[rows, cols][mask[rows, cols]]
+    shoulders = np.concatenate(
+        [
+            lightness[int(tops[x] + 0.05 * chest) : int(tops[x] + 0.2 * chest), x]
+            for x in np.r_[
+                cx - 0.45 * chest : cx - 0.3 * chest, cx + 0.3 * chest : cx + 0.45 * chest
+            ]
+            .astype(int)
+            .clip(0, width - 1)
+            if mask[:, x].any()
+        ]
+        or [np.zeros(0, np.float32)]
+    )
+    if len(chest_front) < 20 or len(shoulders) < 20:
+        return None
+    threshold = min(float(np.median(chest_front)), float(np.median(shoulders))) - 6.0
+    # Above a curve, darker pixels count for it and lighter ones against; the running sums
+    # down each column give any curve's total at once.
+    vote = np.where(mask, np.tanh((threshold - lightness) / 6.0), 0.0)
+    running = np.vstack([np.zeros((1, width)), np.cumsum(vote, axis=0)])
+    grad_x = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    grad_y = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    best, best_score = None, 0.0
+    for half in np.linspace(0.1, 0.42, 13) * chest:
+        columns = np.arange(int(np.ceil(cx - half)), int(np.floor(cx + half)) + 1)
+        if columns[0] < 0 or columns[-1] >= width or not mask[:, columns].any(axis=0).all():
+            continue
+        end_y = float(tops[columns[[0, -1]]].mean())
+        u = (columns - cx) / half
+        # Wide necklines (a boat neck) are shallow.
+        deepest = 2.0 if half <= 0.3 * chest else 0.5
+        for depth in np.linspace(0.05, deepest, 27) * half:
+            # A round neckline is not deeper than it is wide; a scoop (steep sides, flat
+            # bottom) or a V may be.
+            for shape in ("u", "square", "v") if depth <= half else ("square", "v"):
+                curve = (half, end_y, depth, shape)
+                _, ys, nx, ny = _neckline(cx, curve, u)
+                bottom = np.clip(np.round(ys).astype(int), tops[columns], height - 1)
+                dark = float((running[bottom, columns] - running[tops[columns], columns]).sum())
+                across = (
+                    grad_x[bottom, columns] * nx[:, None] + grad_y[bottom, columns] * ny[:, None]
+                )
+                # The outline's own edge (garment against backdrop) does not count.
+                inner = bottom > tops[columns] + 0.03 * chest
+                edge = float(np.linalg.norm(across, axis=1)[inner].sum())
+                score = dark + 1.5 * edge
+                if score > best_score:
+                    best, best_score = curve, score
+    if best is None:
+        return None
+    region = _above_neckline(mask, cx, best)
+    if region.sum() < 0.002 * mask.sum() or np.median(lightness[region]) > threshold:
+        return None
+    return region, (float(cx), float(best[1] + best[2]))
+
+
+def _neckline(
+    cx: float, curve: tuple[float, float, float, str], u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Points of a neckline curve at ``u`` (-1..1 across it) and their unit normals.
+
+    ``curve`` is (half width, row of its ends, depth, shape): "u" an ellipse, "square" a
+    squarer curve, "v" two straight lines.
+    """
+    half, end_y, depth, shape = curve
+    if shape in ("u", "square"):
+        # An ellipse, or a squarer curve with steep sides and a flat bottom.
+        power = 2.0 if shape == "u" else 4.0
+        base = np.clip(1.0 - np.abs(u) ** power, 1e-6, 1.0)
+        drop = base ** (1.0 / power)
+        slope = -np.sign(u) * np.abs(u) ** (power - 1.0) * base ** (1.0 / power - 1.0)
+    else:
+        drop = 1.0 - np.abs(u)
+        slope = -np.sign(u)
+    xs, ys = cx + u * half, end_y + depth * drop
+    # d(y)/d(x) = depth/half * slope; the normal is (-dy/dx, 1), normalised.
+    dy = depth / half * slope
+    norm = np.hypot(dy, 1.0)
+    return xs, ys, -dy / norm, 1.0 / norm
+
+
+def _above_neckline(
+    mask: np.ndarray, cx: float, curve: tuple[float, float, float, str]
+) -> np.ndarray:
+    """Garment pixels between the top outline and a neckline curve."""
+    half = curve[0]
+    region = np.zeros(mask.shape, dtype=bool)
+    columns = np.arange(int(np.ceil(cx - half)), int(np.floor(cx + half)) + 1)
+    _, ys, _, _ = _neckline(cx, curve, (columns - cx) / half)
+    rows = np.arange(mask.shape[0])[:, None]
+    region[:, columns] = rows < ys[None, :]
+    return region & mask
 
 
 def _dress_points(mask: np.ndarray, marks: dict[str, Point], cx: float, hem_y: float) -> None:

@@ -1,5 +1,6 @@
 """The geometric baseline renderer on real photos: where the garment lands, what stays."""
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from tests.tryon_worker.helpers import (
     torso_pixels,
 )
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
-from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer
+from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer, WarpedGarment
 from tryon_worker.renderers.geometric import GeometricRenderer
 from tryon_worker.renderers.registry import RENDERERS, renderer_create
 from vision.image_decode import decode_image
@@ -159,3 +160,120 @@ def test_unknown_renderer_names_the_valid_ones() -> None:
     valid = "valid renderers: gan, geometric, layered"
     with pytest.raises(ValueError, match=f"unknown renderer 'cgi'; {valid}"):
         renderer_create("cgi")
+
+
+# --- geometry from the garment's own landmarks, on real photos and real product shots --------
+
+_PRODUCTS: dict[tuple[Path, str], GarmentAnalysis] = {}
+
+
+def _product(shared: Path, name: str, category: str) -> GarmentAnalysis:
+    """A real product shot, cut out and analysed once per session."""
+    path = shared / "garments" / name
+    if (path, category) not in _PRODUCTS:
+        image = decode_image(path.read_bytes(), role="garment")
+        _PRODUCTS[path, category] = analyse_garment(image, category=category)
+    return _PRODUCTS[path, category]
+
+
+def _warped(
+    photos: Photos, shared: Path, person: str, garment: str, category: str
+) -> tuple[PersonAnalysis, WarpedGarment]:
+    analysed = photos.person(shared / "people" / person, category)
+    return analysed, GeometricRenderer().warp(analysed, _product(shared, garment, category))
+
+
+def _lowest(coverage: np.ndarray, x: float, half_band: float) -> int:
+    """The lowest row the coverage reaches within a band of columns around ``x``."""
+    band = coverage[:, max(0, int(x - half_band)) : int(x + half_band) + 1] > 0.5
+    rows = np.nonzero(band.any(axis=1))[0]
+    return int(rows.max()) if len(rows) else -1
+
+
+def _middle(person: PersonAnalysis, joint: str) -> np.ndarray:
+    return (person.point(f"left_{joint}") + person.point(f"right_{joint}")) / 2
+
+
+@pytest.mark.parametrize("name", [FULL_BODY[1], "p18_woman_fullbody_face_cropped_sequin_dress.jpg"])
+def test_a_midi_dress_ends_at_mid_calf(photos: Photos, shared_images: Path, name: str) -> None:
+    # Its length comes from the product shot (about 3.5 chest widths from the shoulders),
+    # not from the body: knee-length was the old fault.
+    person, warped = _warped(photos, shared_images, name, "c11_dress_blue_floral.jpg", "dress")
+    knee, ankle = _middle(person, "knee"), _middle(person, "ankle")
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    hem = _lowest(warped.alpha, float(ankle[0]), 0.3 * sw)
+    share = (hem - knee[1]) / (ankle[1] - knee[1])
+    assert 0.3 < share < 1.0, share
+
+
+@pytest.mark.parametrize(
+    "garment",
+    [
+        "c07_trousers_jeans_ripped.jpg",
+        "c08_trousers_beige_chino.jpg",
+        "c10_trousers_patterned_wide.jpg",
+    ],
+)
+def test_full_length_trousers_reach_the_ankles(
+    photos: Photos, shared_images: Path, garment: str
+) -> None:
+    person, warped = _warped(photos, shared_images, FULL_BODY[0], garment, "bottom")
+    height = person.bbox[3] - person.bbox[1]
+    for side in ("left", "right"):
+        ankle = person.point(f"{side}_ankle")
+        hem = _lowest(warped.alpha, float(ankle[0]), 0.03 * height)
+        assert abs(hem - ankle[1]) < 0.04 * height, (side, hem, ankle[1])
+
+
+def test_wide_trousers_keep_their_flare(photos: Photos, shared_images: Path) -> None:
+    person, warped = _warped(
+        photos, shared_images, FULL_BODY[0], "c10_trousers_patterned_wide.jpg", "bottom"
+    )
+    # Just above the ankles the trouser legs are much wider than the person's own legs, and
+    # the person may be painted over there (support), so the flare shows.
+    row = int(_middle(person, "ankle")[1] - 0.04 * (person.bbox[3] - person.bbox[1]))
+    trousers = int((warped.alpha[row] > 0.5).sum())
+    legs = int((person.segmentation[row] > 0.5).sum())
+    assert trousers > 1.4 * legs, (trousers, legs)
+    assert (warped.support[row][warped.alpha[row] > 0.5] > 0.5).mean() > 0.95
+
+
+@pytest.mark.parametrize("garment", ["c01_tshirt_lilac_logo.jpg", "c03_longsleeve_top_striped.jpg"])
+def test_a_regular_top_ends_around_the_hips(
+    photos: Photos, shared_images: Path, garment: str
+) -> None:
+    # Not cropped above the waist, and not down the thighs like a dress (the old fault).
+    person, warped = _warped(photos, shared_images, STUDIO[1], garment, "top")
+    hips, shoulders = _middle(person, "hip"), _middle(person, "shoulder")
+    torso = float(hips[1] - shoulders[1])
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    hem = _lowest(warped.alpha, float(hips[0]), 0.2 * sw)
+    assert hips[1] - 0.15 * torso < hem < hips[1] + 0.35 * torso, (hem, hips[1], torso)
+
+
+@pytest.mark.parametrize("name", FULL_BODY)
+def test_long_sleeves_end_at_the_wrists_and_short_ones_on_the_upper_arm(
+    photos: Photos, shared_images: Path, name: str
+) -> None:
+    _, long_sleeved = _warped(photos, shared_images, name, "c03_longsleeve_top_striped.jpg", "top")
+    person, short_sleeved = _warped(photos, shared_images, name, "c01_tshirt_lilac_logo.jpg", "top")
+    for side in ("left", "right"):
+        # Along the forearm down to just above the wrist...
+        for share in (0.3, 0.8):
+            row, col = point_between(person, f"{side}_elbow", f"{side}_wrist", share)
+            assert long_sleeved.extras["sleeves"][row, col] > 0.5, (side, share)
+        # ...but a short sleeve covers the top of the upper arm only.
+        row, col = point_between(person, f"{side}_shoulder", f"{side}_elbow", 0.3)
+        assert short_sleeved.extras["sleeves"][row, col] > 0.5, side
+        row, col = point_between(person, f"{side}_elbow", f"{side}_wrist", 0.1)
+        assert short_sleeved.alpha[row, col] < 0.5, side
+
+
+def test_the_warp_is_fast(photos: Photos, shared_images: Path) -> None:
+    person = photos.person(shared_images / "people" / STUDIO[1], "top")
+    garment = _product(shared_images, "c03_longsleeve_top_striped.jpg", "top")
+    renderer = GeometricRenderer()
+    renderer.warp(person, garment)  # the body's measurements are kept between calls
+    started = time.perf_counter()
+    renderer.warp(person, garment)
+    assert time.perf_counter() - started < 0.6

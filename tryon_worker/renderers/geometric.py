@@ -2,16 +2,18 @@
 
 This is the reference baseline any learned renderer has to beat. No training, no model:
 
-* warp: the garment is cut into pieces that move differently. The torso of a top, dress or
-  coat (or a skirt) follows a thin-plate spline from garment landmarks to body points: its
-  shoulder seams to the tops of the shopper's shoulders, its sides at armpit, waist and hem to
-  the edges of the person's own torso at those heights (arms left out), so the new garment
-  covers what they wear; below the hips a dress keeps its flare. Sleeves are strips of quads,
-  mapped piecewise-affinely from the armhole (pinned to the torso's) along shoulder, elbow and
-  wrist. Trouser legs are "bone" warps along hip, mid-thigh, knee and ankle, widened at each
-  joint to the person's own leg. Sizes scale from garment to body by shoulder and chest widths
-  (waist widths for bottoms); lengths follow the garment's own proportions (a cropped top stays
-  cropped; long sleeves and full-length legs end at wrists and ankles).
+* warp: the garment is cut into pieces that move differently, each along its own landmarks.
+  Lengths come from the garment, not the body: its length in (flat) chest widths, read
+  against the person's torso, says where its hem lands (a cropped top above the waist, a tee
+  around the hips, a midi dress at mid-calf); long sleeves end at the wrists and full-length
+  legs at the ankles. The torso of a top, dress or coat (or a skirt) follows a thin-plate
+  spline from garment landmarks to body points: its shoulder seams to the tops of the
+  shopper's shoulders, its sides at armpit, waist and hem to the edges of the person's own
+  torso at those heights (arms left out), so the new garment covers what they wear; below
+  the hips it keeps its flare. Sleeves and trouser legs are strips of quads mapped
+  piecewise-affinely along the limb's bones (upper arm and forearm, thigh and shin, bending
+  at elbow and knee), as wide as the garment there but never narrower than the limb: a
+  puffed sleeve or a flared leg keeps its shape.
 * composite: the warped garment is clipped to the person's silhouette (grown a little; a skirt
   may flare past it), forearms and hands stay in front of it, edges are feathered, and the
   photo's own soft folds and exposure are multiplied in lightly. Nothing is painted above the
@@ -248,7 +250,9 @@ class _Body:
             edge = float(start + off[0]) if len(off) else float(len(steps))
             limit = self._arm_limit("left" if sign > 0 else "right", sign, axial, expected)
             edge = min(edge, limit)
-            result.append(float(np.clip(edge, 0.8 * expected, 1.2 * expected)))
+            # Arms are already left out; what is left may be well wider than the table's
+            # expectation on a fuller figure, whose own top must still be covered.
+            result.append(float(np.clip(edge, 0.8 * expected, 1.4 * expected)))
         return result[0], result[1]
 
     def _arm_limit(self, side: str, sign: float, axial: float, expected: float) -> float:
@@ -357,6 +361,84 @@ def _capsule(canvas: np.ndarray, start: np.ndarray, end: np.ndarray, width: floa
 
 # --- tops, outerwear, dresses ---------------------------------------------------------------
 
+#: A fitting garment, laid flat, is this many torso lengths (shoulder to hip joints) wide
+#: across the chest. Lengths on the body follow from it: a dress 2.5 flat chests long ends
+#: at mid-calf. A top's hem catches on the hips and rides up a little: a tee 1.4 flat
+#: chests long ends around the crotch.
+TORSO_PER_FLAT_CHEST = {"dress": 0.93, "top": 0.88, "outerwear": 0.88}
+#: A ghost-mannequin shot shows the chest as a rounded front, narrower than the same garment
+#: laid flat by this factor (the other half of the way round is behind it).
+GHOST_NARROWING = 1.34
+#: Armhole depth over chest width: flat shots show ~0.4 (a wide flat chest), ghost
+#: shots ~0.6 and more (the same depth over the narrower rounded front).
+FLAT_ARMHOLE, GHOST_ARMHOLE = 0.45, 0.6
+
+
+@dataclass
+class _UpperScale:
+    """How garment pixels become body pixels for an upper garment.
+
+    Down the body (and along sleeves) every garment pixel is ``length`` body pixels, from
+    the garment's shoulder line (``g_top``, a garment row) placed at ``origin`` (axial).
+    ``across`` scales widths of pieces not pinned to the body's outline (sleeves): a flat
+    sleeve is half its circumference wide, a ghost-mannequin one shows its diameter.
+    """
+
+    length: float
+    across: float
+    origin: float
+    g_top: float
+
+    def axial(self, point: np.ndarray) -> float:
+        """Where a garment point's row lands, down the body."""
+        return self.origin + self.length * float(point[1] - self.g_top)
+
+
+def _upper_scale(
+    body: _Body, g: dict[str, np.ndarray], b_shoulder: dict[str, np.ndarray], category: str
+) -> _UpperScale:
+    """Length and width scales from the garment's own proportions (see TORSO_PER_FLAT_CHEST).
+
+    The garment's length in chest widths says how long it is meant to be; whether its chest
+    is seen flat or rounded on a ghost mannequin is read from the armhole depth against
+    that width.
+    """
+    g_chest = max(float(np.linalg.norm(g["left_armpit"] - g["right_armpit"])), 1.0)
+    g_top = float(g["left_shoulder"][1] + g["right_shoulder"][1]) / 2
+    armhole = float(g["left_armpit"][1] + g["right_armpit"][1]) / 2 - g_top
+    ghost = float(
+        np.clip((armhole / g_chest - FLAT_ARMHOLE) / (GHOST_ARMHOLE - FLAT_ARMHOLE), 0, 1)
+    )
+    flat_chest = g_chest * (1.0 + (GHOST_NARROWING - 1.0) * ghost)
+    length = TORSO_PER_FLAT_CHEST[category] * body.torso / flat_chest
+    by_sleeves = _long_sleeve_scale(body, g, g_chest)
+    if by_sleeves is not None:
+        # Long sleeves end at the wrists, flat or on a mannequin: a second opinion that
+        # does not depend on how the chest is shown.
+        length = float(np.sqrt(length * by_sleeves))
+    # Seen flat, a sleeve is half its circumference wide: 2/pi of that shows on an arm.
+    across = length * (2.0 / np.pi + (1.0 - 2.0 / np.pi) * ghost)
+    origin = body.axial_of((b_shoulder["left"] + b_shoulder["right"]) / 2)
+    return _UpperScale(length=length, across=across, origin=origin, g_top=g_top)
+
+
+def _long_sleeve_scale(body: _Body, g: dict[str, np.ndarray], g_chest: float) -> float | None:
+    """Body pixels per garment pixel from long sleeves (seam end to cuff = shoulder to wrist).
+
+    None unless the garment has two sleeves at least as long as its chest is wide (long
+    ones; short sleeves end anywhere on the upper arm) and the person's arms are in view.
+    """
+    sleeves, arms = [], []
+    for side in ("left", "right"):
+        if f"{side}_sleeve_end" not in g or not body.seen(f"{side}_wrist"):
+            return None
+        sleeves.append(float(np.linalg.norm(g[f"{side}_sleeve_end"] - g[f"{side}_shoulder"])))
+        joints = [body.pt(f"{side}_{joint}") for joint in ("shoulder", "elbow", "wrist")]
+        arms.append(sum(float(np.linalg.norm(b - a)) for a, b in itertools.pairwise(joints)))
+    if min(sleeves) < g_chest:
+        return None
+    return float(np.mean(arms) / np.mean(sleeves))
+
 
 def _warp_upper(
     body: _Body, garment: GarmentAnalysis, source: np.ndarray
@@ -364,72 +446,15 @@ def _warp_upper(
     g = {k: np.asarray(v, dtype=np.float64) for k, v in garment.landmarks.items()}
     dress = garment.category == "dress"
     b_shoulder = {side: body.shoulder_top(side, sign) for side, sign in SIDES}
+    scale = _upper_scale(body, g, b_shoulder, garment.category)
     g_mid = (g["left_shoulder"] + g["right_shoulder"]) / 2
-    g_span = max(float(np.linalg.norm(g["left_shoulder"] - g["right_shoulder"])), 1.0)
-    g_chest = max(float(np.linalg.norm(g["left_armpit"] - g["right_armpit"])), 1.0)
-    # Garment pixels to photo pixels. Shoulder spans alone mislead (dropped shoulders, straps),
-    # so do chest widths alone (a flat garment is ~1.2x a body's frontal width, more when
-    # loose): the geometric mean of both is steadier than either.
-    by_shoulders = float(np.linalg.norm(b_shoulder["left"] - b_shoulder["right"])) / g_span
-    by_chest = 1.2 * sum(body.half_widths(0.3 * body.torso)) / g_chest
-    scale = float(np.sqrt(by_shoulders * by_chest))
-    # Lengths follow the person's torso: garments are cut for a torso ~1.4 shoulder spans
-    # long (shoulder joints to hip joints), and someone with a longer torso wears the same
-    # top down to the same place.
-    stretch = scale * float(np.clip(body.torso / (1.4 * body.sw), 0.85, 1.25))
-    origin = body.axial_of((b_shoulder["left"] + b_shoulder["right"]) / 2)
-
-    def axial(point: np.ndarray) -> float:
-        return origin + stretch * float(point[1] - g_mid[1])
-
-    limit = _lowest_axial(body)
-    pairs: list[tuple[np.ndarray, np.ndarray]] = [
-        (g["neck"], body.at(axial(g["neck"]), scale * float(g["neck"][0] - g_mid[0]))),
+    pairs, b_armpit = _torso_pairs(body, g, scale, dress)
+    pairs += [
+        (g["neck"], body.at(scale.axial(g["neck"]), scale.across * float(g["neck"][0] - g_mid[0]))),
         (g["left_shoulder"], b_shoulder["left"]),
         (g["right_shoulder"], b_shoulder["right"]),
     ]
-    rows = [("armpit", g["left_armpit"], g["right_armpit"])]
-    if dress and "left_waist" in g:
-        rows.append(("waist", g["left_waist"], g["right_waist"]))
-    middle_left = (g["left_armpit"] + g["left_hem"]) / 2
-    middle_right = (g["right_armpit"] + g["right_hem"]) / 2
-    if not dress:
-        rows.append(("middle", middle_left, middle_right))
-    rows.append(("hem", g["left_hem"], g["right_hem"]))
-    hip_axial = body.axial_of(body.hmid)
-    hip_half = max(*body.half_widths(hip_axial))
-    fit = 1.0  # how much the fitted body part was narrowed (or widened) against the garment
-    b_armpit: dict[str, np.ndarray] = {}
-    for name, g_left, g_right in rows:
-        a = min(axial((g_left + g_right) / 2), limit)
-        half_left, half_right = body.half_widths(a)
-        garment_half = scale * float(g_left[0] - g_right[0]) / 2
-        if (dress and name == "hem") or a > hip_axial + 0.1 * body.torso:
-            # Below the hips a garment keeps its own flare, narrowed as much as its fitted
-            # part was, and never narrower than the hips.
-            half_left = half_right = max(fit * garment_half, 1.04 * hip_half)
-        else:
-            # Fitted: 4% wider than the body, so the clothes underneath are covered.
-            half_left, half_right = 1.04 * half_left, 1.04 * half_right
-            fit = float(np.clip((half_left + half_right) / max(2 * garment_half, 1.0), 0.5, 1.5))
-        b_left, b_right = body.at(a, half_left), body.at(a, -half_right)
-        if name == "armpit":
-            b_armpit = {"left": b_left, "right": b_right}
-        g_centre, b_centre = (g_left + g_right) / 2, (b_left + b_right) / 2
-        pairs += [(g_left, b_left), (g_right, b_right), (g_centre, b_centre)]
-    if dress and "left_waist" in g:
-        # Between the waist and the hem, a point at hip height keeps the hips covered.
-        g_waist = (g["left_waist"] + g["right_waist"]) / 2
-        g_hem = (g["left_hem"] + g["right_hem"]) / 2
-        span = max(axial(g_hem) - axial(g_waist), 1.0)
-        share = float(np.clip((hip_axial - axial(g_waist)) / span, 0.0, 1.0))
-        for side, sign in SIDES:
-            g_point = g[f"{side}_waist"] + share * (g[f"{side}_hem"] - g[f"{side}_waist"])
-            garment_half = abs(scale * float(g_point[0] - g_mid[0]))
-            lateral = sign * max(1.04 * hip_half, fit * garment_half)
-            pairs.append((g_point, body.at(axial(g_point), lateral)))
-
-    # Pin the armhole seam at a few points in both the torso's and the sleeves' splines, so
+    # Pin the armhole seam at a few points in both the torso's and the sleeves' warps, so
     # the two pieces meet along it without a gap.
     armholes = {
         side: [
@@ -448,134 +473,135 @@ def _warp_upper(
         end = garment.landmarks.get(f"{side}_sleeve_end")
         if sleeve is not None and end is not None:
             layer = _warp_sleeve(
-                source, sleeve, g, side, sign, armholes[side], np.asarray(end), scale, g_span, body
+                source, sleeve, armholes[side], np.asarray(end), side, sign, scale, body
             )
             layers.append(("sleeve", layer))
-    flare_from = hip_axial - 0.1 * body.torso if dress else None
+    flare_from = body.axial_of(body.hmid) - 0.1 * body.torso if dress else None
     return layers, flare_from
+
+
+def _torso_pairs(
+    body: _Body, g: dict[str, np.ndarray], scale: _UpperScale, dress: bool
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], dict[str, np.ndarray]]:
+    """Spline pairs down the garment's sides (armpit, waist or middle, hem), and the armpits.
+
+    Each row lands at the height its garment row says (``scale``). Down to the hips the
+    garment is fitted to the person's own outline, a little wider so what they wear is
+    covered; below the hips it keeps its own flare, narrowed as much as its fitted part
+    was, and never narrower than the hips.
+    """
+    limit = _lowest_axial(body)
+    rows = [("armpit", g["left_armpit"], g["right_armpit"])]
+    if dress and "left_waist" in g:
+        rows.append(("waist", g["left_waist"], g["right_waist"]))
+    else:
+        rows.append(
+            (
+                "middle",
+                (g["left_armpit"] + g["left_hem"]) / 2,
+                (g["right_armpit"] + g["right_hem"]) / 2,
+            )
+        )
+    rows.append(("hem", g["left_hem"], g["right_hem"]))
+    hip_axial = body.axial_of(body.hmid)
+    hip_half = max(*body.half_widths(hip_axial))
+    fit = 1.0  # how much the fitted body part was narrowed (or widened) against the garment
+    pairs: list[tuple[np.ndarray, np.ndarray]] = []
+    b_armpit: dict[str, np.ndarray] = {}
+    for name, g_left, g_right in rows:
+        a = min(scale.axial((g_left + g_right) / 2), limit)
+        garment_half = float(g_left[0] - g_right[0]) / 2
+        if a > hip_axial + 0.1 * body.torso:
+            half_left = half_right = max(fit * garment_half, 1.04 * hip_half)
+        else:
+            half_left, half_right = (1.04 * h for h in body.half_widths(a))
+            fit = float(np.clip((half_left + half_right) / max(2 * garment_half, 1.0), 0.3, 1.5))
+        b_left, b_right = body.at(a, half_left), body.at(a, -half_right)
+        if name == "armpit":
+            b_armpit = {"left": b_left, "right": b_right}
+        pairs += [
+            (g_left, b_left),
+            (g_right, b_right),
+            ((g_left + g_right) / 2, (b_left + b_right) / 2),
+        ]
+    if dress and "left_waist" in g:
+        # Between the waist and the hem, a point at hip height keeps the hips covered.
+        g_waist = (g["left_waist"] + g["right_waist"]) / 2
+        g_hem = (g["left_hem"] + g["right_hem"]) / 2
+        span = max(scale.axial(g_hem) - scale.axial(g_waist), 1.0)
+        share = float(np.clip((hip_axial - scale.axial(g_waist)) / span, 0.0, 1.0))
+        g_centre_x = float(g_waist[0])
+        for side, sign in SIDES:
+            g_point = g[f"{side}_waist"] + share * (g[f"{side}_hem"] - g[f"{side}_waist"])
+            lateral = sign * max(1.04 * hip_half, fit * abs(float(g_point[0]) - g_centre_x))
+            pairs.append((g_point, body.at(min(scale.axial(g_point), limit), lateral)))
+    return pairs, b_armpit
 
 
 def _warp_sleeve(
     source: np.ndarray,
     sleeve: np.ndarray,
-    g: dict[str, np.ndarray],
-    side: str,
-    sign: float,
     armhole: list[tuple[np.ndarray, np.ndarray]],
     g_end: np.ndarray,
-    scale: float,
-    g_span: float,
+    side: str,
+    sign: float,
+    scale: _UpperScale,
     body: _Body,
 ) -> _Layer:
-    """A sleeve follows the arm as a strip of quads, each mapped piecewise-affinely.
+    """A sleeve follows the arm's bones as a strip of quads, each mapped piecewise-affinely.
 
     The strip starts at the armhole, pinned where the torso's armhole is (shoulder seam end
-    to armpit) so sleeve and body meet; then one cross-section per joint along the arm
-    (shoulder joint, elbow, wrist), laid across the arm a little looser than the arm itself.
+    to armpit) so sleeve and body meet; then cross-sections every few centimetres along the
+    upper arm and the forearm, bending at the elbow. The sleeve keeps its own length (in
+    body units, like the rest of the garment): a short one ends on the upper arm, a long
+    one at the wrist. Each cross-section is as wide as the garment's there, but at least a
+    little looser than the arm and at most half as wide again: a puffed sleeve stays puffed
+    without being drawn out into streaks.
     Piecewise-affine rather than a spline: a flat sleeve sticks out at an angle and must
     swing down beside the body, which bends a spline into bulges beyond its control points.
     """
-    g_shoulder, g_armpit = g[f"{side}_shoulder"], g[f"{side}_armpit"]
-    b_shoulder, b_armpit = armhole[0][1], armhole[-1][1]
+    (g_shoulder, b_shoulder), (g_armpit, b_armpit) = armhole[0], armhole[-1]
     g_root = (g_shoulder + g_armpit) / 2
-    shoulder, elbow = body.pt(f"{side}_shoulder"), body.pt(f"{side}_elbow")
-    chain = [shoulder, elbow, body.pt(f"{side}_wrist")]
-    g_unit = (g_end - g_root) / max(float(np.linalg.norm(g_end - g_root)), 1e-3)
+    g_axis = g_end - g_root
+    g_length = max(float(np.linalg.norm(g_axis)), 1.0)
+    g_unit = g_axis / g_length
     g_normal = np.array([-g_unit[1], g_unit[0]])
     if np.dot(g_shoulder - g_root, g_normal) < 0:
         g_normal = -g_normal  # g_normal points to the sleeve's outer (shoulder) edge
+    # The cross-sections are centred on the arm's bones. Lengths run from the shoulder
+    # seam's end, which sits on the shoulder joint whether the arm hangs or is raised (the
+    # armpit end of the armhole is on the torso, away from a raised arm).
+    chain = [body.pt(f"{side}_{joint}") for joint in ("shoulder", "elbow", "wrist")]
+    upper = chain[1] - chain[0]
+    upper_length = max(float(np.linalg.norm(upper)), 1e-3)
+    b_start = float(
+        np.clip(np.dot(b_shoulder - chain[0], upper) / upper_length, 0, 0.3 * upper_length)
+    )
+    g_start = min(float(np.dot(g_shoulder - g_root, g_unit)), 0.5 * g_length)
+    arm = sum(float(np.linalg.norm(b - a)) for a, b in itertools.pairwise(chain)) - b_start
+    length = scale.length * (g_length - g_start)
+    if length > 0.85 * arm:
+        length = arm  # a long sleeve ends at the wrist, whatever the shot's proportions
+    count = max(2, int(np.ceil(length / (0.12 * body.sw))))
+    g_from = max(g_start, 0.0)
+    axial = g_from + np.linspace(0.0, 1.0, count + 1)[1:] * (g_length - g_from)
+    shares = (axial - g_start) / (g_length - g_start)
+    b_knots, b_normals = _along_chain(chain, b_start + shares * length, sign * body.lat)
+    g_knots = [g_root + u * g_unit for u in axial]
     arm_half = body.arm_half[side]
-    # Measured from the shoulder seam, the sleeve keeps its scaled length, but its underarm
-    # end cannot sit above the armpit it is sewn to.
-    upper_arm = (elbow - shoulder) / max(float(np.linalg.norm(elbow - shoulder)), 1e-3)
-    along_armpit = float(np.dot(b_armpit - shoulder, upper_arm))
-    g_length = float(np.dot(g_end - g_shoulder, g_unit))
-    if g_length >= 0.75 * g_span:
-        # A long sleeve (about as long as the shoulders are wide, flat) ends at the wrist,
-        # whatever the flat shot's proportions.
-        length = float(np.linalg.norm(elbow - shoulder) + np.linalg.norm(chain[2] - elbow))
-    else:
-        length = max(scale * g_length, along_armpit + 0.15 * body.sw)
-    g_knots, b_knots = _along(g_root, g_end, chain, scale, stretch_to_end=False, length=length)
     g_outer, g_inner, b_outer, b_inner = [g_shoulder], [g_armpit], [b_shoulder], [b_armpit]
-    for k in range(1, len(g_knots)):
-        before = b_knots[k] - b_knots[k - 1]
-        after = b_knots[k + 1] - b_knots[k] if k + 1 < len(b_knots) else before
-        direction = before / max(float(np.linalg.norm(before)), 1e-3)
-        direction = direction + after / max(float(np.linalg.norm(after)), 1e-3)
-        direction /= max(float(np.linalg.norm(direction)), 1e-3)
-        b_normal = np.array([-direction[1], direction[0]])
-        if np.dot(b_normal, sign * body.lat) < 0:
-            b_normal = -b_normal  # away from the body
+    for share, g_knot, b_knot, b_normal in zip(shares, g_knots, b_knots, b_normals, strict=True):
+        # The forearm is narrower than the upper arm the bounds were measured on.
+        lowest = 1.05 * arm_half * (1.0 - 0.25 * share)
         for g_list, b_list, edge in ((g_outer, b_outer, 1.0), (g_inner, b_inner, -1.0)):
-            half = _extent(sleeve, g_knots[k], edge * g_normal)
-            b_half = float(np.clip(scale * half, 1.1 * arm_half, 1.5 * arm_half))
-            g_list.append(g_knots[k] + edge * half * g_normal)
-            b_list.append(b_knots[k] + edge * b_half * b_normal)
+            half = _extent(sleeve, g_knot, edge * g_normal)
+            b_half = float(np.clip(scale.across * half, lowest, 1.5 * arm_half))
+            g_list.append(g_knot + edge * half * g_normal)
+            b_list.append(b_knot + edge * b_half * b_normal)
+    knots = [(b_shoulder + b_armpit) / 2, *b_knots]
+    _unfold(b_outer, b_inner, knots)
+    _unfold(b_inner, b_outer, knots)
     return _warp_strip(source, sleeve, (g_outer, g_inner), (b_outer, b_inner), body)
-
-
-def _warp_strip(
-    source: np.ndarray,
-    mask: np.ndarray,
-    g_edges: tuple[list[np.ndarray], list[np.ndarray]],
-    b_edges: tuple[list[np.ndarray], list[np.ndarray]],
-    body: _Body,
-) -> _Layer:
-    """Piecewise-affine warp of a strip of quads (two edges of matching points).
-
-    Each quad is split into two triangles, each with its own affine map; a photo pixel uses
-    the triangle it lies in, or the one it is nearest to (so the piece's outline, which
-    wanders a little outside the strip, extends straight on).
-    """
-    g_a, g_b = (np.array(edge, dtype=np.float64) for edge in g_edges)
-    b_a, b_b = (np.array(edge, dtype=np.float64) for edge in b_edges)
-    triangles = []
-    for k in range(len(g_a) - 1):
-        triangles.append(((g_a[k], g_b[k], g_a[k + 1]), (b_a[k], b_b[k], b_a[k + 1])))
-        triangles.append(((g_b[k], g_b[k + 1], g_a[k + 1]), (b_b[k], b_b[k + 1], b_a[k + 1])))
-    points = np.vstack([b_a, b_b])
-    box = _roi(points, 0.3 * body.sw, body)
-    x0, y0, x1, y1 = box
-    if x1 <= x0 or y1 <= y0:
-        return _empty_layer()
-    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float64)
-    best = np.full(xs.shape, -np.inf)
-    map_x = np.zeros(xs.shape)
-    map_y = np.zeros(xs.shape)
-    for g_tri, b_tri in triangles:
-        b_tri_arr = np.array(b_tri)
-        edge1, edge2 = b_tri_arr[1] - b_tri_arr[0], b_tri_arr[2] - b_tri_arr[0]
-        det = edge1[0] * edge2[1] - edge1[1] * edge2[0]
-        if abs(det) < 1e-6:
-            continue
-        rx, ry = xs - b_tri_arr[0][0], ys - b_tri_arr[0][1]
-        u = (rx * edge2[1] - ry * edge2[0]) / det
-        v = (edge1[0] * ry - edge1[1] * rx) / det
-        inside = np.minimum(np.minimum(u, v), 1.0 - u - v)
-        better = inside > best
-        g0, g1, g2 = (np.asarray(p, dtype=np.float64) for p in g_tri)
-        gx = g0[0] + u * (g1[0] - g0[0]) + v * (g2[0] - g0[0])
-        gy = g0[1] + u * (g1[1] - g0[1]) + v * (g2[1] - g0[1])
-        best = np.where(better, inside, best)
-        map_x = np.where(better, gx, map_x)
-        map_y = np.where(better, gy, map_y)
-    # Far outside the strip the nearest triangle's affine map is meaningless: send it nowhere.
-    map_x[best < -0.35] = -1.0
-    map_y[best < -0.35] = -1.0
-    return _sample(_piece(source, mask), map_x, map_y, box)
-
-
-def _extent(mask: np.ndarray, start: np.ndarray, direction: np.ndarray) -> float:
-    """How far the piece reaches from ``start`` along ``direction`` (at least 2 px)."""
-    steps = np.arange(0, int(np.hypot(*mask.shape)))
-    points = start[None, :] + steps[:, None] * direction[None, :]
-    xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
-    inside = (xs >= 0) & (xs < mask.shape[1]) & (ys >= 0) & (ys < mask.shape[0])
-    on = np.zeros(len(steps), dtype=bool)
-    on[inside] = mask[ys[inside], xs[inside]]
-    hits = np.nonzero(on)[0]
-    return float(max(hits.max(), 2)) if len(hits) else 2.0
 
 
 def _lowest_axial(body: _Body) -> float:
@@ -589,70 +615,204 @@ def _lowest_axial(body: _Body) -> float:
 
 # --- bottoms ----------------------------------------------------------------------------------
 
+#: A full-length trouser leg is about this many (flat) waist widths long from the crotch to
+#: the hem; shorter legs and skirts are read against it.
+INSEAM_PER_WAIST = 1.9
+#: An inside leg at least this many waist widths long is full length: it ends at the ankle
+#: whatever its exact proportions (wide legs are long for their waist, slim ones short).
+FULL_LENGTH_INSEAM = 1.3
+
+
+@dataclass
+class _BottomFit:
+    """Where a bottom sits: its waistband and crotch rows (axial) and its scales.
+
+    ``length`` turns garment pixels into body pixels down the legs; ``across`` turns garment
+    widths into visible widths (as much narrower as the flat waist is than the body's).
+    ``inseam`` is the body's inside leg (crotch row to ankle, along the leg).
+    """
+
+    waist_axial: float
+    crotch_axial: float
+    length: float
+    across: float
+    inseam: float
+
+
+def _bottom_fit(body: _Body, garment: GarmentAnalysis, g: dict[str, np.ndarray]) -> _BottomFit:
+    """The waistband's height and the scales, from the garment's own proportions.
+
+    The crotch of the body is a little below its hip joints. Full-length legs end at the
+    ankle, so their inside leg sets the length scale; shorter legs and skirts use the waist
+    width against a full-length leg (INSEAM_PER_WAIST). The rise (waist to crotch) follows
+    at that scale, within what trousers are cut to: a high-waisted pair sits higher.
+    """
+    hip_axial = body.axial_of(body.hmid)
+    crotch_axial = hip_axial + 0.15 * body.torso
+    inseam = float(np.mean([_leg_length(body, side, crotch_axial) for side, _ in SIDES]))
+    g_width = max(float(np.linalg.norm(g["left_waist"] - g["right_waist"])), 1.0)
+    g_waist_y = float(g["left_waist"][1] + g["right_waist"][1]) / 2
+    length = inseam / (INSEAM_PER_WAIST * g_width)
+    rise = 0.35 * body.torso
+    if garment.has_legs:
+        g_inseam = float(g["left_hem"][1] + g["right_hem"][1]) / 2 - float(g["crotch"][1])
+        if g_inseam >= FULL_LENGTH_INSEAM * g_width:
+            length = inseam / max(g_inseam, 1.0)
+        rise = length * (float(g["crotch"][1]) - g_waist_y)
+    rise = float(np.clip(rise, 0.3 * body.torso, 0.5 * body.torso))
+    waist_axial = crotch_axial - rise
+    across = 1.04 * sum(body.half_widths(waist_axial)) / g_width
+    return _BottomFit(waist_axial, crotch_axial, length, across, inseam)
+
+
+def _leg_length(body: _Body, side: str, crotch_axial: float) -> float:
+    """Along one leg, from the crotch's height to the ankle."""
+    hip, knee, ankle = (body.pt(f"{side}_{joint}") for joint in ("hip", "knee", "ankle"))
+    thigh = float(np.linalg.norm(knee - hip))
+    below_hip = (crotch_axial - body.axial_of(hip)) / max(
+        body.axial_of(knee) - body.axial_of(hip), 1.0
+    )
+    return thigh * (1.0 - float(np.clip(below_hip, 0.0, 0.5))) + float(np.linalg.norm(ankle - knee))
+
 
 def _warp_bottom(
     body: _Body, garment: GarmentAnalysis, source: np.ndarray
 ) -> tuple[list[tuple[str, _Layer]], float | None]:
     g = {k: np.asarray(v, dtype=np.float64) for k, v in garment.landmarks.items()}
-    # Waistbands sit about a sixth of the torso above the hip joints.
-    waist_axial = body.axial_of(body.hmid) - 0.15 * body.torso
-    half_left, half_right = body.half_widths(waist_axial)
-    b_waist = {"left": body.at(waist_axial, 1.04 * half_left)}
-    b_waist["right"] = body.at(waist_axial, -1.04 * half_right)
-    b_centre = body.at(waist_axial)
-    g_centre = (g["left_waist"] + g["right_waist"]) / 2
-    g_span = max(float(np.linalg.norm(g["left_waist"] - g["right_waist"])), 1.0)
-    scale = float(np.linalg.norm(b_waist["left"] - b_waist["right"])) / g_span
-    limit = _lowest_axial(body)
+    fit = _bottom_fit(body, garment, g)
     if not garment.has_legs:
-        return _warp_skirt(body, garment, source, g, b_waist, waist_axial, scale, limit)
+        return _warp_skirt(body, garment, source, g, fit)
+    layers = [
+        ("body", _warp_leg(source, garment, g, side, sign, fit, body)) for side, sign in SIDES
+    ]
+    # Wide legs flare past the person's own legs below the knees.
+    knees = min(body.axial_of(body.pt(f"{side}_knee")) for side, _ in SIDES)
+    return layers, knees
 
+
+def _warp_leg(
+    source: np.ndarray,
+    garment: GarmentAnalysis,
+    g: dict[str, np.ndarray],
+    side: str,
+    sign: float,
+    fit: _BottomFit,
+    body: _Body,
+) -> _Layer:
+    """One trouser leg as a strip of quads from the waistband down the leg's bones.
+
+    Cross-sections: the waistband (side to centre front), the crotch row (hip to crotch),
+    then every few centimetres down the thigh and the shin, bending at the knee. Each is as
+    wide as the garment's leg there, but never narrower than the person's own leg (so it
+    is hidden): slim legs hug, wide legs keep their flare. Full-length legs end at the
+    ankle, shorter ones at their own share of the leg.
+    """
+    leg = garment.parts[f"{side}_leg"]
     crotch = g["crotch"]
-    layers = []
-    for side, _ in SIDES:
-        leg = garment.parts[f"{side}_leg"]
-        columns = np.nonzero(leg[round(float(crotch[1]))])[0]
-        if len(columns) == 0:
-            columns = np.nonzero(leg.any(axis=0))[0]
-        g_top = (g[f"{side}_waist"] + g_centre) / 2
-        g_leg_top = np.array([(columns.min() + columns.max()) / 2, crotch[1]])
-        hip, knee, ankle = (body.pt(f"{side}_{j}") for j in ("hip", "knee", "ankle"))
-        b_top = (b_waist[side] + b_centre) / 2
-        _, mid_thigh = _limb_span(body, hip, knee)
-        # The hip joint sits inside the pelvis: the trouser leg follows the visible thigh's
-        # middle, not the line from the hip joint.
-        leg_chain = [hip, mid_thigh, knee, ankle]
-        body_leg = sum(float(np.linalg.norm(b - a)) for a, b in itertools.pairwise(leg_chain))
-        # Flat trousers are wide for their length next to a body seen from the front, so the
-        # leg's length is read from the garment's own proportions: an inside leg at least as
-        # long as the waist is wide is full length (to the ankle); shorter legs end at the
-        # matching share of the body's leg (~1.6 waist widths from crotch to ankle).
-        leg_ratio = float(np.linalg.norm(g[f"{side}_hem"] - g_leg_top)) / g_span
-        length = body_leg * (1.02 if leg_ratio >= 1.0 else float(np.clip(leg_ratio / 1.6, 0.2, 1)))
-        g_knots, b_knots = _along(
-            g_leg_top, g[f"{side}_hem"], leg_chain, scale, stretch_to_end=False, length=length
-        )
-        # At each joint the leg is made wide enough to hide the person's own leg (and what
-        # is on it), and never narrower than the garment's own proportions.
-        widths = [scale]
-        g_axis = g_knots[-1] - g_knots[0]
-        g_normal = np.array([-g_axis[1], g_axis[0]]) / max(float(np.linalg.norm(g_axis)), 1e-6)
-        for k in range(1, len(b_knots)):
-            along = b_knots[min(k + 1, len(b_knots) - 1)] - b_knots[k - 1]
-            b_width, _ = _span_at(body, b_knots[k], along)
-            g_width = _extent(leg, g_knots[k], g_normal) + _extent(leg, g_knots[k], -g_normal)
-            widths.append(float(np.clip(1.1 * b_width / max(g_width, 1.0), scale, 2.5 * scale)))
-        g_knots = np.vstack([g_top, g_knots])
-        b_knots = np.vstack([b_top, b_knots])
-        widths = np.array([scale, *widths])
-        # Let each half reach a little past the middle so no seam of the old clothes shows.
-        piece = leg | (
-            (np.abs(np.arange(leg.shape[1]) - crotch[0]) < 0.03 * g_span)[None, :]
-            & (np.arange(leg.shape[0]) < crotch[1])[:, None]
-            & garment.mask
-        )
-        layers.append(("body", _warp_bone(source, piece, g_knots, b_knots, widths, body)))
-    return layers, None
+    g_centre_x = float(g["left_waist"][0] + g["right_waist"][0]) / 2
+    crotch_row = round(float(crotch[1]))
+    columns = np.nonzero(leg[min(crotch_row, leg.shape[0] - 1)])[0]
+    if not len(columns):
+        columns = np.nonzero(leg.any(axis=0))[0]
+    g_outer_top = np.array([float(columns.max() if sign > 0 else columns.min()), crotch[1]])
+    g_top = np.array([(columns.min() + columns.max()) / 2, crotch[1]])
+    g_hem = g[f"{side}_hem"]
+    g_axis = g_hem - g_top
+    g_length = max(float(np.linalg.norm(g_axis)), 1.0)
+    g_unit = g_axis / g_length
+    g_normal = np.array([-g_unit[1], g_unit[0]])
+    if np.dot(g_normal, g_outer_top - g_top) < 0:
+        g_normal = -g_normal  # towards the leg's outer side
+
+    waist_half = dict(zip(("left", "right"), body.half_widths(fit.waist_axial), strict=True))
+    crotch_half = dict(zip(("left", "right"), body.half_widths(fit.crotch_axial), strict=True))
+    b_outer = [body.at(fit.waist_axial, sign * 1.04 * waist_half[side])]
+    b_inner = [body.at(fit.waist_axial)]
+    g_outer = [g[f"{side}_waist"]]
+    g_inner = [np.array([g_centre_x, g[f"{side}_waist"][1]])]
+    b_outer.append(body.at(fit.crotch_axial, sign * 1.04 * crotch_half[side]))
+    b_inner.append(body.at(fit.crotch_axial))
+    g_outer.append(g_outer_top)
+    g_inner.append(crotch.copy())
+
+    chain = _leg_chain(body, side, fit.crotch_axial)
+    other = [
+        body.pt(f"{'right' if side == 'left' else 'left'}_{joint}")
+        for joint in ("hip", "knee", "ankle")
+    ]
+    length = min(fit.length * g_length, 1.05 * fit.inseam)
+    if g_length >= FULL_LENGTH_INSEAM * np.linalg.norm(g["left_waist"] - g["right_waist"]):
+        length = 1.05 * fit.inseam  # full length: down to the top of the shoe
+    count = max(2, int(np.ceil(length / (0.12 * body.sw))))
+    arcs = np.linspace(0.0, 1.0, count + 1)[1:] * length
+    b_knots, b_normals = _along_chain(chain, arcs, sign * body.lat)
+    thigh = float(np.linalg.norm(chain[1] - chain[0]))
+    own = _own_leg_halves(body, b_knots, b_normals, arcs > thigh)
+    # The outer edge leaves the hip's outline smoothly, reaching the leg's own width at
+    # the knee.
+    hip_outer = float(np.dot(b_outer[1] - chain[0], b_normals[0]))
+    for arc, b_knot, b_normal, own_half in zip(arcs, b_knots, b_normals, own, strict=True):
+        g_knot = g_top + arc / length * g_axis
+        from_hip = float(np.clip(1.0 - arc / thigh, 0.0, 1.0))
+        # The inner edge stops a little past the middle between the legs.
+        between = max(0.55 * _distance_to_chain(b_knot, other), 0.05 * body.sw)
+        for g_list, b_list, edge in ((g_outer, b_outer, 1.0), (g_inner, b_inner, -1.0)):
+            half = _extent(leg, g_knot, edge * g_normal)
+            b_half = max(fit.across * half, own_half)
+            b_half = max(b_half, from_hip * hip_outer) if edge > 0 else min(b_half, between)
+            g_list.append(g_knot + edge * half * g_normal)
+            b_list.append(b_knot + edge * b_half * b_normal)
+    knots = [body.at(fit.waist_axial, sign * 0.5 * waist_half[side])]
+    knots += [(b_outer[1] + b_inner[1]) / 2, *b_knots]
+    _unfold(b_outer, b_inner, knots)
+    _unfold(b_inner, b_outer, knots)
+    # Let each half reach a little past the middle so no seam of the old clothes shows.
+    g_width = float(np.linalg.norm(g["left_waist"] - g["right_waist"]))
+    piece = leg | (
+        (np.abs(np.arange(leg.shape[1]) - crotch[0]) < 0.03 * g_width)[None, :]
+        & (np.arange(leg.shape[0]) < crotch[1])[:, None]
+        & garment.mask
+    )
+    return _warp_strip(source, piece, (g_outer, g_inner), (b_outer, b_inner), body)
+
+
+def _leg_chain(body: _Body, side: str, crotch_axial: float) -> list[np.ndarray]:
+    """One leg's bones from the crotch's height: thigh, knee, ankle.
+
+    The hip joint sits inside the pelvis, so the thigh is followed from the middle of its
+    visible width at the crotch's height.
+    """
+    hip, knee, ankle = (body.pt(f"{side}_{joint}") for joint in ("hip", "knee", "ankle"))
+    share = (crotch_axial - body.axial_of(hip)) / max(body.axial_of(knee) - body.axial_of(hip), 1.0)
+    _, thigh_top = _span_at(body, hip + float(np.clip(share, 0.0, 0.5)) * (knee - hip), knee - hip)
+    return [thigh_top, knee, ankle]
+
+
+def _own_leg_halves(
+    body: _Body, knots: list[np.ndarray], normals: list[np.ndarray], below_knee: np.ndarray
+) -> np.ndarray:
+    """Half the person's own leg at each knot, a little looser, plus its middle's offset.
+
+    A dress or legs pressed together merge both legs in the silhouette: then no more than
+    a thigh is wide. Below the knee a leg does not widen much (what does is a shoe seen
+    sideways), and hands resting on a thigh nick its outline: a running median smooths
+    those out.
+    """
+    # Shoulders seen from the side are narrow; a leg is not.
+    reference = max(body.sw, 0.6 * body.torso)
+    halves = []
+    for knot, normal in zip(knots, normals, strict=True):
+        width, middle = _span_at(body, knot, np.array([-normal[1], normal[0]]))
+        half = 0.55 * width + float(np.linalg.norm(middle - knot))
+        halves.append(0.3 * reference if 0.55 * width > 0.32 * reference else half)
+    halves = np.array(halves)
+    if len(halves) >= 3:
+        padded = np.concatenate([halves[:1], halves, halves[-1:]])
+        halves = np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
+    above = halves[~below_knee]
+    if len(above):
+        halves[below_knee] = np.minimum(halves[below_knee], 1.15 * above[-1])
+    return halves
 
 
 def _warp_skirt(
@@ -660,36 +820,44 @@ def _warp_skirt(
     garment: GarmentAnalysis,
     source: np.ndarray,
     g: dict[str, np.ndarray],
-    b_waist: dict[str, np.ndarray],
-    waist_axial: float,
-    scale: float,
-    limit: float,
+    fit: _BottomFit,
 ) -> tuple[list[tuple[str, _Layer]], float | None]:
+    """A skirt is one piece, warped by a spline: waistband on the waist, then its flare."""
+    limit = _lowest_axial(body)
     g_waist_y = float((g["left_waist"][1] + g["right_waist"][1]) / 2)
-    pairs = [(g["left_waist"], b_waist["left"]), (g["right_waist"], b_waist["right"])]
+    waist = dict(zip(("left", "right"), body.half_widths(fit.waist_axial), strict=True))
+    b_left = body.at(fit.waist_axial, 1.04 * waist["left"])
+    b_right = body.at(fit.waist_axial, -1.04 * waist["right"])
     g_centre = (g["left_waist"] + g["right_waist"]) / 2
-    pairs.append((g_centre, (b_waist["left"] + b_waist["right"]) / 2))
+    pairs = [
+        (g["left_waist"], b_left),
+        (g["right_waist"], b_right),
+        (g_centre, (b_left + b_right) / 2),
+    ]
     hip_axial = body.axial_of(body.hmid)
     hip_half = max(*body.half_widths(hip_axial))
-    g_mid_x = float((g["left_waist"][0] + g["right_waist"][0]) / 2)
     for share in (0.35, 1.0):
         gy = g_waist_y + share * (float(g["left_hem"][1]) - g_waist_y)
-        a = min(waist_axial + scale * (gy - g_waist_y), limit)
+        a = min(fit.waist_axial + fit.length * (gy - g_waist_y), limit)
         row = np.nonzero(garment.mask[min(round(gy), garment.mask.shape[0] - 1)])[0]
         g_left = np.array([float(row.max()), gy]) if len(row) else g["left_hem"]
         g_right = np.array([float(row.min()), gy]) if len(row) else g["right_hem"]
-        garment_half = scale * float(g_left[0] - g_right[0]) / 2
-        half = max(garment_half, 1.04 * hip_half)
+        half = max(fit.across * float(g_left[0] - g_right[0]) / 2, 1.04 * hip_half)
         b_left, b_right = body.at(a, half), body.at(a, -half)
-        g_mid = np.array([g_mid_x, gy])
+        g_mid = np.array([float(g_centre[0]), gy])
         pairs += [(g_left, b_left), (g_right, b_right), (g_mid, (b_left + b_right) / 2)]
     layer = _warp_tps(source, garment.parts["torso"], pairs, body)
     return [("body", layer)], hip_axial - 0.1 * body.torso
 
 
-def _limb_span(body: _Body, a: np.ndarray, b: np.ndarray) -> tuple[float, np.ndarray]:
-    """Width of the silhouette across a limb halfway from ``a`` to ``b``, and its middle."""
-    return _span_at(body, (a + b) / 2, b - a)
+def _distance_to_chain(point: np.ndarray, chain: list[np.ndarray]) -> float:
+    """Distance from a point to the nearest point of a chain of joints."""
+    best = np.inf
+    for a, b in itertools.pairwise(chain):
+        axis = b - a
+        t = float(np.clip(np.dot(point - a, axis) / max(float(np.dot(axis, axis)), 1e-6), 0, 1))
+        best = min(best, float(np.linalg.norm(point - (a + t * axis))))
+    return best
 
 
 def _span_at(body: _Body, centre: np.ndarray, along: np.ndarray) -> tuple[float, np.ndarray]:
@@ -718,43 +886,6 @@ def _span_at(body: _Body, centre: np.ndarray, along: np.ndarray) -> tuple[float,
 
 
 # --- warps ------------------------------------------------------------------------------------
-
-
-def _along(
-    g_start: np.ndarray,
-    g_end: np.ndarray,
-    chain: list[np.ndarray],
-    scale: float,
-    *,
-    stretch_to_end: bool,
-    length: float | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Knots laying a straight garment piece (start to end) along a chain of body joints.
-
-    The piece keeps its length times ``scale`` (a short sleeve ends above the elbow) unless
-    ``stretch_to_end`` (or a ``length`` is given); it never runs past the chain's last joint
-    by more than a little.
-    """
-    g_length = float(np.linalg.norm(g_end - g_start))
-    seg_lengths = [max(float(np.linalg.norm(b - a)), 1e-3) for a, b in itertools.pairwise(chain)]
-    total = sum(seg_lengths)
-    wanted = scale * g_length if length is None else length
-    target = total * 1.02 if stretch_to_end else min(wanted, total * 1.02)
-    b_knots, fractions = [chain[0]], [0.0]
-    run = 0.0
-    for index, length in enumerate(seg_lengths):
-        a, b = chain[index], chain[index + 1]
-        last = index == len(seg_lengths) - 1
-        if run + length >= target or last:
-            remaining = target - run
-            b_knots.append(a + (b - a) * remaining / length)
-            fractions.append(1.0)
-            break
-        run += length
-        b_knots.append(b)
-        fractions.append(run / target)
-    g_knots = [g_start + f * (g_end - g_start) for f in fractions]
-    return np.array(g_knots), np.array(b_knots)
 
 
 def _premultiplied(rgba: np.ndarray) -> np.ndarray:
@@ -850,68 +981,130 @@ def _tps(src: np.ndarray, dst: np.ndarray, points: np.ndarray) -> np.ndarray:
     return kernel(p, s) @ coef[:n] + coef[n] + p @ coef[n + 1 :]
 
 
-def _warp_bone(
+def _unfold(edge: list[np.ndarray], other: list[np.ndarray], knots: list[np.ndarray]) -> None:
+    """Keep one edge of a strip from folding back over itself, in place.
+
+    Cross-section k runs from ``edge[k]`` to ``other[k]`` around ``knots[k]``. On the
+    inside of a bent elbow (or under an arm raised sideways) a cross-section's end can
+    fall behind the previous cross-section; the quads between would fold over and draw
+    the sleeve twice, mirrored. Such points are moved onto the straight line from the
+    last good point to the next one ahead of it: the sleeve's underside cuts the corner,
+    as cloth does.
+    """
+    good = 0
+    for k in range(1, len(edge)):
+        line = other[good] - edge[good]
+        ahead = _cross(line, knots[k] - edge[good])
+        if _cross(line, edge[k] - edge[good]) * ahead <= 0.0 and k < len(edge) - 1:
+            continue
+        for j in range(good + 1, k):
+            edge[j] = edge[good] + (edge[k] - edge[good]) * (j - good) / (k - good)
+        good = k
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a[0] * b[1] - a[1] * b[0])
+
+
+def _along_chain(
+    chain: list[np.ndarray], distances: np.ndarray, outward: np.ndarray
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Points at the given arc lengths along a chain of joints, with their normals.
+
+    Past the last joint the chain runs straight on. A normal points to the side of
+    ``outward`` (away from the body); at a joint it bisects the two segments' normals, so
+    cross-sections fan out round a bent elbow instead of crossing.
+    """
+    segments = list(itertools.pairwise(chain))
+    lengths = [max(float(np.linalg.norm(b - a)), 1e-3) for a, b in segments]
+    starts = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    normals = []
+    for a, b in segments:
+        unit = (b - a) / max(float(np.linalg.norm(b - a)), 1e-3)
+        normal = np.array([-unit[1], unit[0]])
+        normals.append(normal if np.dot(normal, outward) >= 0 else -normal)
+    points, point_normals = [], []
+    for distance in distances:
+        index = int(
+            np.clip(np.searchsorted(starts, distance, side="right") - 1, 0, len(segments) - 1)
+        )
+        a, b = segments[index]
+        t = (distance - starts[index]) / lengths[index]
+        points.append(a + t * (b - a))
+        normal = normals[index]
+        # Within a tenth of a segment of a joint, turn half-way towards the next one's normal.
+        if index + 1 < len(segments) and t > 0.9:
+            normal = normal + normals[index + 1] * (t - 0.9) / 0.2
+        elif index > 0 and t < 0.1:
+            normal = normal + normals[index - 1] * (0.1 - t) / 0.2
+        point_normals.append(normal / max(float(np.linalg.norm(normal)), 1e-6))
+    return points, point_normals
+
+
+def _warp_strip(
     source: np.ndarray,
     mask: np.ndarray,
-    g_knots: np.ndarray,
-    b_knots: np.ndarray,
-    widths: np.ndarray,
+    g_edges: tuple[list[np.ndarray], list[np.ndarray]],
+    b_edges: tuple[list[np.ndarray], list[np.ndarray]],
     body: _Body,
 ) -> _Layer:
-    """Warp a limb-shaped piece along a chain of body joints.
+    """Piecewise-affine warp of a strip of quads (two edges of matching points).
 
-    Each photo pixel is expressed as (distance along, signed distance across) the nearest
-    body segment and sent to the same place relative to the matching garment segment, the
-    across distance divided by that knot's width scale. The ends extend straight on.
+    Each quad is split into two triangles, each with its own affine map; a photo pixel uses
+    the triangle it lies in, or within a few pixels of the strip the nearest one (so the
+    piece's outline, which wanders a little outside the strip, extends straight on).
     """
-    reach = float(widths.max()) * _piece_radius(mask, g_knots) * 1.2 + 2.0
-    box = _roi(b_knots, reach, body)
+    g_a, g_b = (np.array(edge, dtype=np.float32) for edge in g_edges)
+    b_a, b_b = (np.array(edge, dtype=np.float32) for edge in b_edges)
+    margin = max(2.0, 0.04 * body.sw)
+    box = _roi(np.vstack([b_a, b_b]), margin + 2.0, body)
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
         return _empty_layer()
+    offset = np.float32([x0, y0])
+    index = np.zeros((y1 - y0, x1 - x0), dtype=np.int32)
+    affines = [np.zeros((2, 3), dtype=np.float64)]  # index 0: no triangle
+    for k in range(len(g_a) - 1):
+        for g_tri, b_tri in (
+            ((g_a[k], g_b[k], g_a[k + 1]), (b_a[k], b_b[k], b_a[k + 1])),
+            ((g_b[k], g_b[k + 1], g_a[k + 1]), (b_b[k], b_b[k + 1], b_a[k + 1])),
+        ):
+            b_tri_arr = np.array(b_tri)
+            if abs(_cross(b_tri_arr[1] - b_tri_arr[0], b_tri_arr[2] - b_tri_arr[0])) < 1.0:
+                continue  # collapsed (the inside of a bend): its neighbours cover it
+            affines.append(cv2.getAffineTransform(b_tri_arr, np.array(g_tri)))
+            corners = np.round(b_tri_arr - offset).astype(np.int32)
+            cv2.fillConvexPoly(index, corners, len(affines) - 1)
+    # Outside the strip, the nearest pixel inside it says which triangle's map to extend.
+    outside = (index == 0).astype(np.uint8)
+    distance, nearest = cv2.distanceTransformWithLabels(
+        outside, cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    inside_rows, inside_cols = np.nonzero(outside == 0)
+    if not len(inside_rows):
+        return _empty_layer()
+    lookup = np.concatenate([[0], index[inside_rows, inside_cols]])
+    index = np.where(outside > 0, lookup[np.minimum(nearest, len(lookup) - 1)], index)
+    index[distance > margin] = 0
+    maps = np.array(affines, dtype=np.float32)[index]  # (h, w, 2, 3)
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    best = np.full(xs.shape, np.inf, dtype=np.float32)
-    map_x = np.full(xs.shape, -1.0, dtype=np.float32)
-    map_y = np.full(xs.shape, -1.0, dtype=np.float32)
-    last = len(b_knots) - 2
-    for i in range(len(b_knots) - 1):
-        b0, b1 = b_knots[i].astype(np.float32), b_knots[i + 1].astype(np.float32)
-        g0, g1 = g_knots[i].astype(np.float32), g_knots[i + 1].astype(np.float32)
-        axis = b1 - b0
-        length = max(float(np.linalg.norm(axis)), 1e-3)
-        unit = axis / length
-        rel_x, rel_y = xs - b0[0], ys - b0[1]
-        t = (rel_x * unit[0] + rel_y * unit[1]) / length
-        across = rel_x * -unit[1] + rel_y * unit[0]
-        clamped = np.clip(t, 0.0, 1.0)
-        distance = np.hypot(rel_x - clamped * axis[0], rel_y - clamped * axis[1])
-        lo = -np.inf if i == 0 else 0.0
-        hi = np.inf if i == last else 1.0
-        t_used = np.clip(t, lo, hi)
-        g_axis = g1 - g0
-        g_unit = g_axis / max(float(np.linalg.norm(g_axis)), 1e-3)
-        g_normal = np.array([-g_unit[1], g_unit[0]], dtype=np.float32)
-        width = widths[i] + np.clip(t_used, 0.0, 1.0) * (widths[i + 1] - widths[i])
-        offset = across / width
-        gx = g0[0] + t_used * g_axis[0] + offset * g_normal[0]
-        gy = g0[1] + t_used * g_axis[1] + offset * g_normal[1]
-        closer = distance < best
-        best = np.where(closer, distance, best)
-        map_x = np.where(closer, gx, map_x)
-        map_y = np.where(closer, gy, map_y)
+    map_x = maps[..., 0, 0] * xs + maps[..., 0, 1] * ys + maps[..., 0, 2]
+    map_y = maps[..., 1, 0] * xs + maps[..., 1, 1] * ys + maps[..., 1, 2]
+    map_x[index == 0] = -1.0
+    map_y[index == 0] = -1.0
     return _sample(_piece(source, mask), map_x, map_y, box)
 
 
-def _piece_radius(mask: np.ndarray, knots: np.ndarray) -> float:
-    """How far (garment pixels) the piece reaches from its axis, at most."""
-    ys, xs = np.nonzero(mask)
-    if not len(xs):
-        return 1.0
-    a, b = knots[0], knots[-1]
-    axis = b - a
-    length = max(float(np.linalg.norm(axis)), 1e-3)
-    across = np.abs((xs - a[0]) * axis[1] - (ys - a[1]) * axis[0]) / length
-    return float(np.percentile(across, 99))
+def _extent(mask: np.ndarray, start: np.ndarray, direction: np.ndarray) -> float:
+    """How far the piece reaches from ``start`` along ``direction`` (at least 2 px)."""
+    steps = np.arange(0, int(np.hypot(*mask.shape)))
+    points = start[None, :] + steps[:, None] * direction[None, :]
+    xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
+    inside = (xs >= 0) & (xs < mask.shape[1]) & (ys >= 0) & (ys < mask.shape[0])
+    on = np.zeros(len(steps), dtype=bool)
+    on[inside] = mask[ys[inside], xs[inside]]
+    hits = np.nonzero(on)[0]
+    return float(max(hits.max(), 2)) if len(hits) else 2.0
 
 
 # --- shading ----------------------------------------------------------------------------------
