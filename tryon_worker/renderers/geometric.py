@@ -34,6 +34,7 @@ import numpy as np
 from tryon_worker.data.conditioning import EXPECTED_TORSO_WIDTH
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
+from tryon_worker.renderers.photo_light import garment_in_photo_light
 from vision.pose import LM, PersonAnalysis
 
 logger = logging.getLogger(__name__)
@@ -115,11 +116,8 @@ class GeometricRenderer:
         alpha = cv2.GaussianBlur(alpha, (0, 0), sigma)
         alpha *= body.paint_zone()
         alpha[alpha < 1.0 / 512.0] = 0.0
-        garment = warped.rgb
-        if _greyscale(person.image):
-            # A black-and-white photo gets a black-and-white garment.
-            garment = np.repeat(garment @ np.float32([[0.299], [0.587], [0.114]]), 3, axis=-1)
-        shaded = garment * (_shading(photo, body.sw) * _exposure(photo))[..., None]
+        garment = garment_in_photo_light(warped.rgb, person.image)
+        shaded = garment * _shading(photo, body.sw)[..., None]
         out = photo * (1.0 - alpha[..., None]) + shaded * alpha[..., None]
         image = np.clip(np.round(out), 0, 255).astype(np.uint8)
         untouched = alpha <= 0.0
@@ -1108,22 +1106,6 @@ def _extent(mask: np.ndarray, start: np.ndarray, direction: np.ndarray) -> float
 
 
 # --- shading ----------------------------------------------------------------------------------
-
-
-def _greyscale(image: np.ndarray) -> bool:
-    """Whether a photo has no colour (a greyscale file decoded to RGB, or a sepia-free scan)."""
-    sample = image[:: max(1, image.shape[0] // 200), :: max(1, image.shape[1] // 200)].astype(int)
-    return int(np.abs(sample - sample.mean(axis=-1, keepdims=True)).max()) <= 3
-
-
-def _exposure(photo: np.ndarray) -> np.float32:
-    """How much darker than a studio shot the photo is exposed (1.0 for a bright photo).
-
-    Product shots are lit brightly; pasted unchanged into a dim indoor photo the garment
-    glows. A global, gentle factor from the photo's mean brightness is enough to stop that.
-    """
-    mean = float(np.mean(photo @ np.float32([0.299, 0.587, 0.114])))
-    return np.float32(np.clip((mean / 170.0) ** 0.5, 0.65, 1.0))
 
 
 def _shading(photo: np.ndarray, shoulder_span: float) -> np.ndarray:

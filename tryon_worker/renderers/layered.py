@@ -31,6 +31,7 @@ import numpy as np
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.geometric import GeometricRenderer
+from tryon_worker.renderers.photo_light import garment_in_photo_light
 from vision.errors import ImageInputError
 from vision.parsing import (
     LABEL,
@@ -119,9 +120,7 @@ class LayeredRenderer:
         # Light and folds of the old garment, for the new one and the skin coming back.
         folds = _fold_shading(photo[roi], old[roi], sw, labels=parsing.labels[roi])
         base = _uncovered_restored(person, parsing, removal, alpha, roi, sw, folds)
-        garment = _lit_garment(
-            warped.rgb[roi], folds, exposure=_exposure(photo), grey=_greyscale(photo)
-        )
+        garment = garment_in_photo_light(warped.rgb[roi], photo) * folds[..., None]
         garment *= _body_roundness(person.segmentation[roi], sw)[..., None]
         base *= _contact_shadow(alpha[roi], person.segmentation[roi], feather)[..., None]
         a = alpha[roi][..., None]
@@ -386,15 +385,6 @@ def _tapered(canvas: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: fl
 # --- putting the new one on -----------------------------------------------------------------
 
 
-def _lit_garment(rgb: np.ndarray, folds: np.ndarray, *, exposure: float, grey: bool) -> np.ndarray:
-    """The warped garment's colours under the photo's light and the old garment's folds."""
-    garment = rgb.astype(np.float32)
-    if grey:
-        # A black-and-white photo gets a black-and-white garment.
-        garment = np.repeat(garment @ np.float32([[0.299], [0.587], [0.114]]), 3, axis=-1)
-    return garment * (folds * exposure)[..., None]
-
-
 def _fold_shading(
     photo: np.ndarray, region: np.ndarray, sw: float, labels: np.ndarray
 ) -> np.ndarray:
@@ -456,18 +446,6 @@ def _blur(values: np.ndarray, sigma: float) -> np.ndarray:
     small = cv2.resize(values, size, interpolation=cv2.INTER_AREA)
     small = cv2.GaussianBlur(small, (0, 0), sigma / factor)
     return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
-
-
-def _greyscale(image: np.ndarray) -> bool:
-    """Whether a photo has no colour (a greyscale file decoded to RGB)."""
-    sample = image[:: max(1, image.shape[0] // 200), :: max(1, image.shape[1] // 200)].astype(int)
-    return int(np.abs(sample - sample.mean(axis=-1, keepdims=True)).max()) <= 3
-
-
-def _exposure(photo: np.ndarray) -> np.float32:
-    """A gentle global factor: a bright studio product shot pasted into a dim photo glows."""
-    mean = float(np.mean(photo[::4, ::4] @ np.float32([0.299, 0.587, 0.114])))
-    return np.float32(np.clip((mean / 170.0) ** 0.5, 0.65, 1.0))
 
 
 def _body_roundness(segmentation: np.ndarray, sw: float) -> np.ndarray:
