@@ -95,3 +95,20 @@ def test_a_bulky_suit_is_told_fitted_clothes_work_best(photos: Photos, shared_im
 def _red(pixels: np.ndarray) -> np.ndarray:
     p = pixels.astype(int)
     return (p[..., 0] > 120) & (p[..., 0] > 2 * p[..., 1]) & (p[..., 0] > 2 * p[..., 2])
+
+
+def test_a_top_covers_the_old_tops_sides_and_shoulders(photos: Photos, shared_images: Path) -> None:
+    """Where the warp narrowly misses the old top (sides, shoulder tops), the new one goes
+    over it, rather than skin or background being invented there; the hem stays its own."""
+    person = _person(photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "top")
+    output = LayeredRenderer().render(person, photos.garment("top", "t-shirt", RED))
+    old = replaced_clothes(person, "top")
+    red = _red(output.image)
+    # The upper half of the old tee (shoulders, armpits, sides): nearly all the new red.
+    assert person.parsing is not None
+    torso = old & (person.parsing.mask("upper"))
+    ys = np.nonzero(torso)[0]
+    band = torso.copy()
+    band[: int(np.percentile(ys, 10))] = False
+    band[int(np.percentile(ys, 50)) :] = False
+    assert red[band].mean() > 0.94  # 0.90 when nothing is stretched over the old top

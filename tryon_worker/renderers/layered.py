@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -101,6 +101,9 @@ class LayeredRenderer:
         if warped.category == "outerwear":
             alpha *= 1.0 - _open_front(person, sw)
         alpha[alpha < 1.0 / 255.0] = 0.0
+        stretched = np.zeros((height, width), dtype=bool)
+        if old.any() and warped.category != "outerwear":
+            warped, alpha, stretched = _old_footprint_covered(person, warped, alpha, old, front, sw)
         # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
         # stays: a couple of pixels whatever is there, up to half the feather where nothing
         # stays in front.
@@ -134,7 +137,7 @@ class LayeredRenderer:
         image[roi] = patch
 
         garment_mask = alpha > 0.5
-        checks = _confidence(person, parsing, warped, garment_mask, removal, sw)
+        checks = _confidence(person, parsing, warped, garment_mask, removal, stretched, sw)
         confidence = min(check.score for check in checks)
         logger.info(
             "layered %s: confidence %.2f (%s)",
@@ -236,6 +239,141 @@ def _in_front_matte(
     matte[inner] = 1.0
     matte[cv2.dilate(front.astype(np.uint8), _disc(radius)) == 0] = 0.0
     return matte.astype(np.float32)
+
+
+def _old_footprint_covered(
+    person: PersonAnalysis,
+    warped: WarpedGarment,
+    alpha: np.ndarray,
+    old: np.ndarray,
+    front: np.ndarray,
+    sw: float,
+) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
+    """The new garment stretched over what it narrowly misses of the old one's sides and shoulders.
+
+    A landmark warp never fits a body's outline exactly: a new top a little narrower or
+    lower-shouldered than the old one leaves slivers of the old garment beside it, which
+    would come back as invented skin or background (flat, and wrong: a T-shirt drapes to
+    the body it is on). Where the old garment lies within a fifth of a shoulder span of the
+    new one, beside it or above it (away from the neck's column), the new garment is
+    continued into it by mirroring its own pixels across its edge, so prints run on. Below
+    a hem, past a sleeve's end or inside a neckline nothing is added: length and neckline
+    are the garment's own.
+    """
+    covered = alpha >= 0.5
+    none = np.zeros_like(covered)
+    if not covered.any():
+        return warped, alpha, none
+    reach = max(2.0, 0.18 * sw)
+    missing = old & ~covered & (front < 0.5) & (person.segmentation > 0.5)
+    # Around the forearms the parser's clothes may be an arm: leave that to the restoration,
+    # and never lengthen a sleeve down a forearm held out sideways.
+    missing &= ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)
+    if not missing.any():
+        return warped, alpha, none
+    distance, index = cv2.distanceTransformWithLabels(
+        (~covered).astype(np.uint8), cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    missing_all = missing.copy()
+    missing &= distance <= reach
+    # Label i (1-based) is the i-th zero pixel of the input in row-major order.
+    sources = np.flatnonzero(covered.ravel())
+    ys, xs = np.nonzero(missing)
+    nearest = sources[index[ys, xs] - 1]
+    ny, nx = np.divmod(nearest, covered.shape[1])
+    frame = _torso_frame(person)
+    offset = np.stack([nx - xs, ny - ys], axis=1).astype(np.float64)
+    along, across = offset @ frame.down, offset @ frame.lat
+    lateral = np.abs(across) >= np.abs(along)
+    # The neckline's column, down to the chest, is the garment's own (a V stays a V).
+    centre = np.stack([xs, ys], axis=1) - frame.smid
+    neckline = (np.abs(centre @ frame.lat) < 0.2 * sw) & (centre @ frame.down < 0.6 * sw)
+    upward = along > 0  # the garment is below: a shoulder's top
+    keep = (lateral | upward) & ~neckline
+    ys, xs, ny, nx = ys[keep], xs[keep], ny[keep], nx[keep]
+    # Mirror across the edge; where the mirror image falls off the garment, its edge pixel.
+    my = np.clip(2 * ny - ys, 0, covered.shape[0] - 1)
+    mx = np.clip(2 * nx - xs, 0, covered.shape[1] - 1)
+    on = covered[my, mx]
+    sy, sx = np.where(on, my, ny), np.where(on, mx, nx)
+    raised = _neckline_raised(missing_all, covered, frame, sw)
+    ys, xs = np.concatenate([ys, raised[0]]), np.concatenate([xs, raised[1]])
+    sy, sx = np.concatenate([sy, raised[2]]), np.concatenate([sx, raised[3]])
+    if not len(ys):
+        return warped, alpha, none
+    rgb, support, own = warped.rgb.copy(), warped.support.copy(), warped.alpha.copy()
+    alpha = alpha.copy()
+    rgb[ys, xs] = rgb[sy, sx]
+    alpha[ys, xs] = own[ys, xs] = support[ys, xs] = 1.0
+    extras = dict(warped.extras)
+    sleeves = extras.get("sleeves")
+    if sleeves is not None:
+        sleeves = sleeves.copy()
+        sleeves[ys, xs] = sleeves[sy, sx]
+        extras["sleeves"] = sleeves
+    stretched = none.copy()
+    stretched[ys, xs] = True
+    return replace(warped, rgb=rgb, alpha=own, support=support, extras=extras), alpha, stretched
+
+
+def _neckline_raised(
+    missing: np.ndarray, covered: np.ndarray, frame: _Frame, sw: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pixels (ys, xs) that raise the new neckline towards the old one, and their sources.
+
+    A product shot's neckline lands a little lower than the old garment's on many bodies,
+    leaving a band of the old collar that would come back as invented skin. In the neck's
+    column each garment column is continued upwards, mirrored, through the old garment by
+    at most 0.1 shoulder spans: a crew neck meets the neck, a V keeps nearly all its depth.
+    """
+    empty = np.zeros(0, dtype=np.intp)
+    height, width = covered.shape
+    x0 = max(0, int(frame.smid[0] - 0.2 * sw))
+    x1 = min(width, int(frame.smid[0] + 0.2 * sw) + 1)
+    y0 = max(0, int(frame.smid[1] - 0.4 * sw))
+    y1 = min(height, int(frame.smid[1] + 0.6 * sw))
+    if x1 <= x0 or y1 <= y0:
+        return empty, empty, empty, empty
+    reach = max(2, round(0.1 * sw))
+    band_covered, band_missing = covered[y0:y1, x0:x1], missing[y0:y1, x0:x1]
+    has = band_covered.any(axis=0)
+    top = np.where(has, np.argmax(band_covered, axis=0), -1)
+    out: list[tuple[int, int, int, int]] = []
+    for column in np.nonzero(has)[0]:
+        edge = int(top[column])
+        for step in range(1, reach + 1):
+            row = edge - step
+            if row < 0 or not band_missing[row, column]:
+                break
+            source = min(edge + step, band_covered.shape[0] - 1)
+            if not band_covered[source, column]:
+                source = edge
+            out.append((row + y0, column + x0, source + y0, column + x0))
+    if not out:
+        return empty, empty, empty, empty
+    ys, xs, sy, sx = (np.array(values, dtype=np.intp) for values in zip(*out, strict=True))
+    return ys, xs, sy, sx
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The torso's frame in the photo: shoulders' midpoint, unit vectors down and left."""
+
+    smid: np.ndarray
+    down: np.ndarray
+    lat: np.ndarray
+
+
+def _torso_frame(person: PersonAnalysis) -> _Frame:
+    p = {name: person.landmarks[LM[name], :2].astype(np.float64) for name in
+         ("left_shoulder", "right_shoulder", "left_hip", "right_hip")}  # fmt: skip
+    smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
+    down = (p["left_hip"] + p["right_hip"]) / 2 - smid
+    down /= max(float(np.linalg.norm(down)), 1e-6)
+    lat = np.array([-down[1], down[0]])
+    if np.dot(lat, p["left_shoulder"] - p["right_shoulder"]) < 0:
+        lat = -lat
+    return _Frame(smid=smid, down=down, lat=lat)
 
 
 # --- taking the old garment off -------------------------------------------------------------
@@ -510,6 +648,7 @@ def _confidence(
     warped: WarpedGarment,
     garment_mask: np.ndarray,
     removal: np.ndarray,
+    stretched: np.ndarray,
     sw: float,
 ) -> list[_Check]:
     """The renderer's own checks of its picture, each scored 0 (bad) to 1 (fine)."""
@@ -564,9 +703,10 @@ def _confidence(
             "Please use a photo with your arms relaxed at your sides, not across your body.",
         )
     )
-    # Much of the old garment left uncovered means much invented skin or background. Bare
+    # Much of the old garment left uncovered means much invented skin or background (or
+    # garment stretched over it: see _old_footprint_covered). Bare
     # forearms and shins under shorter sleeves and hems are routine: only the rest counts.
-    uncovered = removal & ~garment_mask
+    uncovered = (removal & ~garment_mask) | stretched
     uncovered &= ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.1)
     uncovered &= ~_limb_zone(person, ("knee", "ankle", "foot_index"), radius=0.12)
     body_area = max(float((person.segmentation > 0.5).sum()), 1.0)
