@@ -112,3 +112,17 @@ def test_a_top_covers_the_old_tops_sides_and_shoulders(photos: Photos, shared_im
     band[: int(np.percentile(ys, 10))] = False
     band[int(np.percentile(ys, 50)) :] = False
     assert red[band].mean() > 0.94  # 0.90 when nothing is stretched over the old top
+
+
+def test_trousers_on_a_dress_wearer_are_refused_with_advice(
+    photos: Photos, shared_images: Path
+) -> None:
+    person = _person(
+        photos, shared_images, "p18_woman_fullbody_face_cropped_sequin_dress.jpg", "bottom"
+    )
+    assert person.parsing is not None and person.parsing.dress
+    with pytest.raises(ImageInputError) as raised:
+        LayeredRenderer().render(person, photos.garment("bottom", "trousers", BLUE))
+    assert raised.value.code == "result_unconvincing"
+    assert raised.value.details["check"] == "dress_worn"
+    assert "rather than a dress" in raised.value.message

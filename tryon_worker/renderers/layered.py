@@ -102,7 +102,7 @@ class LayeredRenderer:
             alpha *= 1.0 - _open_front(person, sw)
         alpha[alpha < 1.0 / 255.0] = 0.0
         stretched = np.zeros((height, width), dtype=bool)
-        if old.any() and warped.category != "outerwear":
+        if old.any() and warped.category in ("top", "dress"):
             warped, alpha, stretched = _old_footprint_covered(person, warped, alpha, old, front, sw)
         # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
         # stays: a couple of pixels whatever is there, up to half the feather where nothing
@@ -258,7 +258,8 @@ def _old_footprint_covered(
     new one, beside it or above it (away from the neck's column), the new garment is
     continued into it by mirroring its own pixels across its edge, so prints run on. Below
     a hem, past a sleeve's end or inside a neckline nothing is added: length and neckline
-    are the garment's own.
+    are the garment's own. Tops and dresses only: trousers are meant to be narrower than a
+    skirt they replace.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -657,6 +658,17 @@ def _confidence(
     hmid = (p["left_hip"] + p["right_hip"]) / 2
     torso_length = max(float(np.linalg.norm(hmid - smid)), 1.0)
     checks = [_parsing_agreement(person, parsing, warped.category)]
+    if warped.category == "bottom" and parsing.dress:
+        # Trousers or a skirt under half a dress: the bodice would have to pass for a top
+        # and most of the legs and the skirt's backdrop would be invented.
+        checks.append(
+            _Check(
+                "dress_worn",
+                0.0,
+                "To try on trousers or a skirt, please use a photo in a top and trousers "
+                "or a skirt rather than a dress.",
+            )
+        )
     # Facing the camera: shoulders ~0.6-0.75 torso lengths apart; turned, they close up.
     facing = float(np.linalg.norm(p["left_shoulder"] - p["right_shoulder"])) / torso_length
     checks.append(
