@@ -405,6 +405,7 @@ def _uncovered_restored(
     # sides like cloth does.
     gentle = 1.0 + 0.6 * (folds - 1.0)
     skin_fill *= (gentle * _body_roundness(person.segmentation[roi], sw))[..., None]
+    skin_fill *= _arm_roundness(person, sw)[roi][..., None]
     fill = np.where(body[..., None], skin_fill, background_fill)
     # Only pixels the new garment does not hide fully need it; blend over a pixel or so.
     need = removal & (alpha[roi] < 1.0)
@@ -598,6 +599,36 @@ def _body_roundness(segmentation: np.ndarray, sw: float) -> np.ndarray:
     depth = cv2.distanceTransform(inside, cv2.DIST_L2, 3)
     share = np.clip(depth / max(0.2 * sw, 1.0), 0.0, 1.0)
     return (1.0 - 0.1 * (1.0 - share) ** 2).astype(np.float32)
+
+
+def _arm_roundness(person: PersonAnalysis, sw: float) -> np.ndarray:
+    """Darkening across each arm, from its bone line to its sides (a lit cylinder).
+
+    Skin restored under a removed sleeve is coloured from the arm's visible skin; without
+    the arm's roundness it looks like a flat band. An arm hanging against the body has no
+    silhouette edge of its own, so the shape comes from the bones: up to 15% darker at
+    the arm's sides, nothing on its line.
+    """
+    height, width = person.image.shape[:2]
+    profile = np.ones((height, width), dtype=np.float32)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    for side in ("left", "right"):
+        joints = [person.landmarks[LM[f"{side}_{j}"], :2].astype(np.float32)
+                  for j in ("shoulder", "elbow", "wrist")]  # fmt: skip
+        for (a, b), radius in zip(itertools.pairwise(joints), (0.13 * sw, 0.1 * sw), strict=True):
+            x0 = int(max(0, min(a[0], b[0]) - radius))
+            x1 = int(min(width, max(a[0], b[0]) + radius + 1))
+            y0 = int(max(0, min(a[1], b[1]) - radius))
+            y1 = int(min(height, max(a[1], b[1]) + radius + 1))
+            if x1 <= x0 or y1 <= y0:
+                continue
+            px, py = xs[y0:y1, x0:x1] - a[0], ys[y0:y1, x0:x1] - a[1]
+            d = b - a
+            t = np.clip((px * d[0] + py * d[1]) / max(float(d @ d), 1e-6), 0.0, 1.0)
+            dist = np.hypot(px - t * d[0], py - t * d[1]) / max(radius, 1.0)
+            shade = np.where(dist < 1.0, 1.0 - 0.15 * dist**2, 1.0).astype(np.float32)
+            profile[y0:y1, x0:x1] = np.minimum(profile[y0:y1, x0:x1], shade)
+    return profile
 
 
 def _contact_shadow(alpha: np.ndarray, segmentation: np.ndarray, feather: int) -> np.ndarray:
