@@ -209,12 +209,17 @@ def _in_front_matte(
     The parsing's inner boundaries are coarse, so the matte follows the photo's own edges
     (guided filter). ``not_in_front`` (old-garment pixels the parser mislabelled) never is.
     """
-    names = ["face", "hair"]
+    names = ["hair"]
     if warped.category == "bottom":
         names += ["upper", "shoes"]
     elif warped.category == "dress":
         names += ["shoes"]
     front = parsing.mask(*names)
+    # The parser's "face" runs on down a bare chest (a neckline's skin); only the head and
+    # neck, above the shoulders' line, stay in front: below it the garment's own neckline
+    # decides what shows.
+    axial = torso_axial_share(person.landmarks, person.image.shape[:2])
+    front |= parsing.mask("face") & (axial < 0.03)
     sleeves = warped.extras.get("sleeves")
     # Skin the parser calls "arms" on the belly is not in front of anything.
     arms = parsing.mask("arms") & _limb_zone(person, ("shoulder", "elbow", "wrist", "index"))
@@ -222,7 +227,7 @@ def _in_front_matte(
         arms &= sleeves < 0.5
     if warped.category != "bottom":
         # Above the armpits the garment's shoulders cover the tops of the arms.
-        arms &= torso_axial_share(person.landmarks, person.image.shape[:2]) > 0.25
+        arms &= axial > 0.25
     front |= arms
     front &= ~not_in_front
     if warped.category != "bottom":
@@ -267,6 +272,11 @@ def _old_footprint_covered(
         return warped, alpha, none
     reach = max(2.0, 0.18 * sw)
     missing = old & ~covered & (front < 0.5) & (person.segmentation > 0.5)
+    beside_only = np.zeros_like(covered)
+    if warped.category == "top" and person.parsing is not None:
+        # A top hangs over the waistband: beside it, no strip of the trousers shows.
+        beside_only = person.parsing.mask("lower") & ~covered & (front < 0.5)
+        missing |= beside_only
     # Around the forearms the parser's clothes may be an arm: leave that to the restoration,
     # and never lengthen a sleeve down a forearm held out sideways.
     missing &= ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)
@@ -291,6 +301,13 @@ def _old_footprint_covered(
     neckline = (np.abs(centre @ frame.lat) < 0.2 * sw) & (centre @ frame.down < 0.6 * sw)
     upward = along > 0  # the garment is below: a shoulder's top
     keep = (lateral | upward) & ~neckline
+    # The trousers only straight beside the top's body, never below its hem's corners and
+    # never under a sleeve's cuff hanging beside them.
+    sleeves = warped.extras.get("sleeves")
+    body_source = np.abs(across) > 2.0 * np.abs(along)
+    if sleeves is not None:
+        body_source &= sleeves[ny, nx] < 0.5
+    keep &= ~beside_only[ys, xs] | body_source
     ys, xs, ny, nx = ys[keep], xs[keep], ny[keep], nx[keep]
     # Mirror across the edge; where the mirror image falls off the garment, its edge pixel.
     my = np.clip(2 * ny - ys, 0, covered.shape[0] - 1)
@@ -305,7 +322,11 @@ def _old_footprint_covered(
     rgb, support, own = warped.rgb.copy(), warped.support.copy(), warped.alpha.copy()
     alpha = alpha.copy()
     rgb[ys, xs] = rgb[sy, sx]
-    alpha[ys, xs] = own[ys, xs] = support[ys, xs] = 1.0
+    # The neckline's pull also moves garment pixels that were already there (and any
+    # gap among them): each takes its source's coverage.
+    taken = np.where(covered[sy, sx], 1.0, alpha[sy, sx])
+    alpha[ys, xs] = own[ys, xs] = taken
+    support[ys, xs] = np.maximum(support[ys, xs], taken)
     extras = dict(warped.extras)
     sleeves = extras.get("sleeves")
     if sleeves is not None:
@@ -313,7 +334,7 @@ def _old_footprint_covered(
         sleeves[ys, xs] = sleeves[sy, sx]
         extras["sleeves"] = sleeves
     stretched = none.copy()
-    stretched[ys, xs] = True
+    stretched[ys, xs] = ~covered[ys, xs] & (taken > 0.5)
     return replace(warped, rgb=rgb, alpha=own, support=support, extras=extras), alpha, stretched
 
 
@@ -324,8 +345,9 @@ def _neckline_raised(
 
     A product shot's neckline lands a little lower than the old garment's on many bodies,
     leaving a band of the old collar that would come back as invented skin. In the neck's
-    column each garment column is continued upwards, mirrored, through the old garment by
-    at most 0.1 shoulder spans: a crew neck meets the neck, a V keeps nearly all its depth.
+    column the garment is pulled up by the band's height (at most 0.1 shoulder spans),
+    fading to nothing a third of a shoulder span lower: the collar moves up whole, a crew
+    neck meets the neck, a V keeps nearly all its depth.
     """
     empty = np.zeros(0, dtype=np.intp)
     height, width = covered.shape
@@ -336,24 +358,37 @@ def _neckline_raised(
     if x1 <= x0 or y1 <= y0:
         return empty, empty, empty, empty
     reach = max(2, round(0.1 * sw))
+    fade = max(4, round(0.33 * sw))
     band_covered, band_missing = covered[y0:y1, x0:x1], missing[y0:y1, x0:x1]
     has = band_covered.any(axis=0)
-    top = np.where(has, np.argmax(band_covered, axis=0), -1)
-    out: list[tuple[int, int, int, int]] = []
+    top = np.argmax(band_covered, axis=0)
+    lift = np.zeros(x1 - x0, dtype=np.float32)
     for column in np.nonzero(has)[0]:
         edge = int(top[column])
-        for step in range(1, reach + 1):
-            row = edge - step
-            if row < 0 or not band_missing[row, column]:
-                break
-            source = min(edge + step, band_covered.shape[0] - 1)
-            if not band_covered[source, column]:
-                source = edge
-            out.append((row + y0, column + x0, source + y0, column + x0))
-    if not out:
+        run = 0
+        while run < reach and edge - run - 1 >= 0 and band_missing[edge - run - 1, column]:
+            run += 1
+        lift[column] = run
+    if not lift.any():
         return empty, empty, empty, empty
-    ys, xs, sy, sx = (np.array(values, dtype=np.intp) for values in zip(*out, strict=True))
-    return ys, xs, sy, sx
+    # Neighbouring columns move together, so the collar stays one smooth curve, and the
+    # pull fades out towards the column's sides (no step in a stripe there).
+    lift = cv2.GaussianBlur(lift[None, :], (0, 0), max(1.0, 0.03 * sw))[0]
+    across = (np.arange(x0, x1) - frame.smid[0]) / (0.2 * sw)
+    lift *= np.clip(1.5 * (1.0 - np.abs(across)), 0.0, 1.0)
+    out_y, out_x, src_y = [], [], []
+    for column in np.nonzero(has & (lift >= 1.0))[0]:
+        edge, h = int(top[column]), float(lift[column])
+        rows = np.arange(max(0, round(edge - h)), min(band_covered.shape[0], edge + fade))
+        share = np.clip((rows - (edge - h)) / (fade + h), 0.0, 1.0)
+        sources = np.clip(np.round(rows + h * (1.0 - share)), 0, band_covered.shape[0] - 1)
+        out_y.append(rows + y0)
+        out_x.append(np.full(len(rows), column + x0))
+        src_y.append(sources.astype(np.intp) + y0)
+    if not out_y:
+        return empty, empty, empty, empty
+    ys, xs = np.concatenate(out_y).astype(np.intp), np.concatenate(out_x).astype(np.intp)
+    return ys, xs, np.concatenate(src_y), xs.copy()
 
 
 @dataclass(frozen=True)
