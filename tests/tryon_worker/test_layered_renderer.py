@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from tests.tryon_worker.helpers import BLUE, GREEN, RED, Photos, point_between
+from tryon_worker.garment import analyse_garment
 from tryon_worker.renderers.layered import LayeredRenderer
 from vision.errors import ImageInputError
-from vision.parsing import person_parsed, replaced_clothes
-from vision.pose import PersonAnalysis
+from vision.image_decode import decode_image
+from vision.parsing import person_parsed, replaced_clothes, torso_axial_share
+from vision.pose import LM, PersonAnalysis
 
 CASES = [
     ("p12_woman_head_to_thigh_gray_tee_studio.jpg", "top", "t-shirt", RED),
@@ -126,3 +128,32 @@ def test_trousers_on_a_dress_wearer_are_refused_with_advice(
     assert raised.value.code == "result_unconvincing"
     assert raised.value.details["check"] == "dress_worn"
     assert "rather than a dress" in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "least"),
+    [
+        ("p12_woman_head_to_thigh_gray_tee_studio.jpg", 0.9),
+        ("p17_woman_fullbody_face_cropped_lilac_tee.jpg", 0.83),
+    ],
+)
+def test_a_crew_neck_meets_the_neck_where_the_old_one_did(
+    photos: Photos, shared_images: Path, name: str, least: float
+) -> None:
+    """The product shot's neckline lands a little low; it is pulled up to the old collar
+    rather than a band of invented skin showing (0.83 and 0.76 of the band without)."""
+    person = _person(photos, shared_images, name, "top")
+    product = decode_image(
+        (shared_images / "garments" / "c01_tshirt_lilac_logo.jpg").read_bytes(), role="garment"
+    )
+    output = LayeredRenderer().render(person, analyse_garment(product, category="top"))
+    old = replaced_clothes(person, "top")
+    left, right = (
+        person.landmarks[LM["left_shoulder"], :2],
+        person.landmarks[LM["right_shoulder"], :2],
+    )
+    span = float(np.linalg.norm(left - right))
+    columns = np.abs(np.arange(old.shape[1]) - (left[0] + right[0]) / 2) < 0.2 * span
+    neck_band = old & columns[None, :] & (torso_axial_share(person.landmarks, old.shape) < 0.3)
+    assert neck_band.sum() > 1000
+    assert output.garment_mask[neck_band].mean() > least
