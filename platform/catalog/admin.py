@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -160,7 +161,10 @@ class GarmentAdmin(MerchantScopedAdmin):
         return [
             path(
                 "import/",
-                self.admin_site.admin_view(self.import_view),
+                # Not one transaction for the whole request: the import commits garment by
+                # garment (catalog_import_run), so it never holds SQLite's write lock for
+                # the length of a large import while sign-ups and uploads wait on it.
+                transaction.non_atomic_requests(self.admin_site.admin_view(self.import_view)),
                 name="catalog_garment_import",
             ),
             *super().get_urls(),

@@ -1,16 +1,20 @@
 """Storefront pages: the catalogue and a garment."""
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from catalog.models import Category
 from catalog.selectors import garment_list_public
-from recommendations.models import Interaction
 from recommendations.selectors import suggestions_for
-from recommendations.services import interaction_record
+from recommendations.services import interaction_view_queue
 from shoppers.selectors import shopper_for_user, shopper_photo_list
 
 
+# The shop's pages only read, so they run outside ATOMIC_REQUESTS' transaction: on SQLite
+# (IMMEDIATE transactions) that transaction would take the one write lock just to read, and
+# queue every page view behind uploads, sign-ups and the catalogue import.
+@transaction.non_atomic_requests
 def garment_list(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category") or None
     if category not in Category.values:
@@ -31,12 +35,14 @@ def garment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@transaction.non_atomic_requests
 def garment_detail(request: HttpRequest, garment_id: int) -> HttpResponse:
     garment = get_object_or_404(garment_list_public(), pk=garment_id)
     shopper = shopper_for_user(user=request.user) if request.user.is_authenticated else None
     photos = shopper_photo_list(shopper=shopper) if shopper else []
     if shopper is not None:
-        interaction_record(shopper=shopper, garment=garment, kind=Interaction.Kind.VIEW)
+        # Queued, not written: a GET never writes to the database (see the service).
+        interaction_view_queue(shopper=shopper, garment=garment)
     return render(
         request,
         "catalog/garment_detail.html",

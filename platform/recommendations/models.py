@@ -1,6 +1,7 @@
 """What shoppers did with garments, and the suggestions the recommender last computed."""
 
 from django.db import models
+from django.utils import timezone
 
 from catalog.models import Garment
 from core.models import TimeStampedModel
@@ -19,7 +20,8 @@ class Interaction(models.Model):
     shopper = models.ForeignKey(Shopper, on_delete=models.CASCADE, related_name="interactions")
     garment = models.ForeignKey(Garment, on_delete=models.CASCADE, related_name="interactions")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When it happened, not when it was stored: page views are written in batches, later.
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,14 +1,19 @@
 """The storefront's side of recommendations: publish catalogue and shopper signals to the
 recommender (by task name, on its own queue), and apply the suggestions it sends back."""
 
+import json
 import logging
 from datetime import datetime
+from functools import lru_cache
 
+import redis
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
+from config.redis_url import redis_cache_location
 from notifications.services import live_publish
 from privacy.worker_keys import blob_key_for_worker
 from recommendations.models import Interaction, SuggestionSet
@@ -16,6 +21,13 @@ from recommender import messages as contract
 from shoppers.models import Shopper, ShopperPhoto
 
 logger = logging.getLogger(__name__)
+
+# Page views wait here (a Redis list of JSON entries, oldest first) until
+# `interaction_views_flush` stores them in batches: a garment page never writes to the
+# database on GET, so views cannot contend for SQLite's single write lock.
+VIEW_QUEUE_KEY = "recommendations:views"
+VIEW_FLUSH_LOCK_KEY = "recommendations:views:flush"
+VIEW_FLUSH_BATCH = 500
 
 
 def _send(task: str, message: contract._Message) -> None:
@@ -105,6 +117,89 @@ def interaction_record(*, shopper: Shopper, garment: Garment, kind: str) -> Inte
         ),
     )
     return interaction
+
+
+def interaction_view_queue(*, shopper: Shopper, garment: Garment) -> None:
+    """Note that a shopper viewed a garment; stored later, in a batch, off the request.
+
+    Best effort: with Redis down the page still renders and this one view is not counted
+    (a view only nudges suggestions; a broken page would cost the sale).
+    """
+    entry = {"shopper": shopper.pk, "garment": garment.pk, "at": timezone.now().isoformat()}
+    try:
+        _redis().rpush(VIEW_QUEUE_KEY, json.dumps(entry))
+    except redis.RedisError:
+        logger.warning("view of garment %s not queued", garment.pk, exc_info=True)
+
+
+def interaction_views_flush(*, batch_size: int = VIEW_FLUSH_BATCH) -> int:
+    """Store the queued page views as interactions, a batch per transaction; how many stored.
+
+    One flush at a time (a Redis lock), so a batch is never stored twice by two workers. A
+    batch leaves the queue only after its transaction commits: a database error leaves it
+    queued for the retry. A worker killed between the commit and the trim stores that one
+    batch twice on the next flush; views are counted at least once, never lost.
+    """
+    client = _redis()
+    lock = client.lock(VIEW_FLUSH_LOCK_KEY, timeout=120)
+    if not lock.acquire(blocking=False):
+        return 0
+    stored = 0
+    try:
+        while raw := client.lrange(VIEW_QUEUE_KEY, 0, batch_size - 1):
+            stored += _views_store([json.loads(item) for item in raw])
+            client.ltrim(VIEW_QUEUE_KEY, len(raw), -1)
+    finally:
+        try:
+            lock.release()
+        except redis.exceptions.LockError:  # expired meanwhile; the next flush carries on
+            logger.warning("view flush outlived its lock")
+    return stored
+
+
+@transaction.atomic
+def _views_store(entries: list[dict[str, object]]) -> int:
+    """Create one VIEW interaction per entry still meaningful; tell the recommender of each."""
+    pseudonyms = dict(
+        Shopper.objects.filter(pk__in={e["shopper"] for e in entries}).values_list(
+            "pk", "pseudonym"
+        )
+    )
+    garments = set(
+        Garment.objects.filter(pk__in={e["garment"] for e in entries}).values_list("pk", flat=True)
+    )
+    # A shopper erased or a garment deleted since the view: nothing of it is kept.
+    kept = [e for e in entries if e["shopper"] in pseudonyms and e["garment"] in garments]
+    Interaction.objects.bulk_create(
+        Interaction(
+            shopper_id=e["shopper"],
+            garment_id=e["garment"],
+            kind=Interaction.Kind.VIEW,
+            created_at=datetime.fromisoformat(str(e["at"])),
+        )
+        for e in kept
+    )
+    for entry in kept:
+        _send(
+            contract.INTERACTION_TASK,
+            contract.Interaction(
+                subject=pseudonyms[entry["shopper"]],
+                garment_id=int(entry["garment"]),
+                kind=Interaction.Kind.VIEW,
+                at=str(entry["at"]),
+            ),
+        )
+    return len(kept)
+
+
+@lru_cache(maxsize=4)
+def _redis_for(url: str) -> redis.Redis:
+    return redis.Redis.from_url(redis_cache_location(url))
+
+
+def _redis() -> redis.Redis:
+    """A client (and its connection pool) per Redis URL, shared by the process's threads."""
+    return _redis_for(settings.REDIS_URL)
 
 
 @transaction.atomic

@@ -1,12 +1,21 @@
-"""Storefront task consuming the recommender's answers. Thin."""
+"""Storefront tasks of recommendations: apply the recommender's answers, store page views.
+
+Thin: each calls one service."""
 
 from celery import shared_task
 
-from recommendations.services import suggestion_set_apply
+from core.task_retry import DatabaseTask
+from recommendations.services import interaction_views_flush, suggestion_set_apply
 from recommender.messages import SUGGESTIONS_EVENT_TASK, SuggestionSet
 
 
-@shared_task(name=SUGGESTIONS_EVENT_TASK)
+@shared_task(base=DatabaseTask, name=SUGGESTIONS_EVENT_TASK)
 def suggestions_event(**event: object) -> None:
     """Store suggestions computed by the recommender worker."""
     suggestion_set_apply(event=SuggestionSet.from_dict(event))
+
+
+@shared_task(base=DatabaseTask, name="storefront.recommendations.views_flush")
+def views_flush() -> int:
+    """Periodic: store the page views queued since the last run; how many were stored."""
+    return interaction_views_flush()

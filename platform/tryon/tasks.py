@@ -2,17 +2,18 @@
 
 from celery import shared_task
 
+from core.task_retry import DatabaseTask
 from tryon.services import tryon_event_apply, tryon_jobs_reap
 from tryon_worker.messages import EVENT_TASK, TryOnEvent
 
 
-@shared_task(name=EVENT_TASK)
+@shared_task(base=DatabaseTask, name=EVENT_TASK)
 def tryon_event(**event: object) -> None:
     """Apply one event from a try-on worker."""
     tryon_event_apply(event=TryOnEvent.from_dict(event))
 
 
-@shared_task(name="storefront.tryon.reap")
+@shared_task(base=DatabaseTask, name="storefront.tryon.reap")
 def tryon_reap() -> dict[str, int]:
     """Periodic: re-queue or fail jobs stuck beyond their limits."""
     return tryon_jobs_reap()

@@ -1,5 +1,6 @@
 """Settings come from the environment; production refuses to start unsafely."""
 
+import json
 import os
 import subprocess
 import sys
@@ -84,3 +85,42 @@ def test_local_settings_refuse_to_run_without_secrets() -> None:
         }
     )
     assert completed.returncode != 0 and "run bin/up once" in completed.stderr
+
+
+DATABASE_PROBE = (
+    "import django, json; django.setup(); from django.db import connection as c; "
+    "cursor = c.cursor(); engine = c.vendor; "
+    "mode = cursor.execute('PRAGMA journal_mode').fetchone()[0] if engine == 'sqlite' else ''; "
+    "print(json.dumps({'options': c.settings_dict['OPTIONS'], 'journal': mode, "
+    "'begin': c.transaction_mode if engine == 'sqlite' else ''}))"
+)
+
+
+def test_sqlite_waits_for_the_lock_in_wal_mode_with_immediate_transactions(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FITTINGROOM_"))}
+    env.update(GOOD, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env["PYTHONPATH"] = str(REPO / "platform")
+    completed = subprocess.run(
+        [sys.executable, "-c", DATABASE_PROBE], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    probe = json.loads(completed.stdout)
+    assert probe["options"]["transaction_mode"] == "IMMEDIATE" == probe["begin"]
+    assert probe["options"]["timeout"] >= 10 and probe["journal"] == "wal"
+    assert "synchronous=NORMAL" in probe["options"]["init_command"]
+
+
+def test_postgres_gets_no_sqlite_options() -> None:
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FITTINGROOM_"))}
+    env.update(GOOD, PYTHONPATH=str(REPO / "platform"))
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "{}"

@@ -75,6 +75,20 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default is shared by the web server's threads and every worker process.
+    # WAL lets readers run beside the one writer; a busy timeout makes a writer wait for the
+    # lock instead of failing at once; IMMEDIATE takes the write lock when a transaction
+    # begins, so a read transaction is never refused its upgrade to a write halfway through
+    # (that upgrade fails at once whatever the timeout, which gave the 500s of issue 12).
+    # synchronous=NORMAL is safe in WAL mode (a power cut may lose the last commits, never
+    # corrupt the file) and spares an fsync per commit.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.float("SQLITE_BUSY_TIMEOUT_S", default=20.0),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker, cache --------------------------------------------------------
@@ -215,6 +229,11 @@ FITTINGROOM_BASE_URL = env("FITTINGROOM_BASE_URL", default="http://127.0.0.1:800
 CELERY_BEAT_SCHEDULE = {
     "tryon-reaper": {"task": "storefront.tryon.reap", "schedule": 60.0},
     "erasure-files": {"task": "storefront.privacy.erasure_files_retry", "schedule": 3600.0},
+    # Garment page views wait in Redis and are stored in batches (no write on a GET).
+    "interaction-views-flush": {
+        "task": "storefront.recommendations.views_flush",
+        "schedule": env.float("FITTINGROOM_VIEWS_FLUSH_S", default=10.0),
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------
