@@ -377,8 +377,10 @@ def test_shoppers_during_an_import_never_see_a_500_and_nothing_is_lost(
         1 for c in load.calls if c.actor == "tryon" and c.method == "GET" and "/garments/" in c.path
     )
     current_app.send_task("storefront.recommendations.views_flush").get(timeout=60)
+    views = Interaction.objects.filter(kind=Interaction.Kind.VIEW)
     _wait_for(
-        lambda: Interaction.objects.filter(kind=Interaction.Kind.VIEW).count() == shop_views,
-        f"{shop_views} page views stored",
+        lambda: views.count() == shop_views,
+        f"{shop_views} page views stored (not {views.count()}; "
+        f"{queue_client().llen(VIEW_QUEUE_KEY)} still queued)",
     )
     assert queue_client().llen(VIEW_QUEUE_KEY) == 0
