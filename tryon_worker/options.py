@@ -91,6 +91,13 @@ def options_parse(argv: list[str] | None = None) -> tuple[TrainOptions, ModelOpt
     return train, _build(ModelOptions, args)
 
 
+def flags_parse(cls: type[T], argv: list[str] | None, prog: str, description: str) -> T:
+    """One options dataclass from command-line flags (``--batch-size 8``; defaults from it)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    _add_flags(parser, cls, "options")
+    return _build(cls, vars(parser.parse_args(argv)))
+
+
 def options_save(path: Path, train: TrainOptions | None, model: ModelOptions) -> None:
     """Write the options as JSON (``{"model": {...}, "train": {...}}``)."""
     payload: dict[str, Any] = {"model": dataclasses.asdict(model)}

@@ -30,6 +30,7 @@ import numpy as np
 
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
+from tryon_worker.renderers.fold_shading import FILL_MAX_SIDE, fold_shading
 from tryon_worker.renderers.geometric import GeometricRenderer
 from tryon_worker.renderers.photo_light import garment_in_photo_light
 from vision.errors import ImageInputError
@@ -48,8 +49,6 @@ logger = logging.getLogger(__name__)
 #: The edit region's feather: this share of the photo's longest side, at least MIN_FEATHER px.
 FEATHER_SHARE = 0.004
 MIN_FEATHER = 3
-#: Fills and shading are computed at most this big (they are smooth by nature).
-FILL_MAX_SIDE = 512
 #: Below this confidence the shopper gets advice instead of a picture.
 MIN_CONFIDENCE = 0.5
 
@@ -94,7 +93,7 @@ class LayeredRenderer:
         feather = max(MIN_FEATHER, round(FEATHER_SHARE * max(height, width)))
 
         old = replaced_clothes(person, warped.category)
-        rim = _old_colour_rim(photo, parsing, old, sw)
+        rim = _old_colour_rim(person, old, sw)
         old |= rim
         front = _in_front_matte(person, parsing, warped, not_in_front=rim)
         alpha = np.clip(warped.alpha * warped.support, 0.0, 1.0) * (1.0 - front)
@@ -121,7 +120,7 @@ class LayeredRenderer:
         roi = (slice(y0, y1), slice(x0, x1))
 
         # Light and folds of the old garment, for the new one and the skin coming back.
-        folds = _fold_shading(photo[roi], old[roi], sw, labels=parsing.labels[roi])
+        folds = fold_shading(photo[roi], old[roi], sw, parsing.labels[roi])
         base = _uncovered_restored(person, parsing, removal, alpha, roi, sw, folds)
         garment = garment_in_photo_light(warped.rgb[roi], photo) * folds[..., None]
         garment *= _body_roundness(person.segmentation[roi], sw)[..., None]
@@ -146,7 +145,9 @@ class LayeredRenderer:
             ", ".join(f"{c.name} {c.score:.2f}" for c in checks),
         )
         if confidence < MIN_CONFIDENCE:
-            worst = min(checks, key=lambda c: c.score)
+            # The first failing check in their order, most basic first (a bulky suit is
+            # told about fitted clothes before its invented arms).
+            worst = next(c for c in checks if c.score < MIN_CONFIDENCE)
             raise ImageInputError(
                 "result_unconvincing",
                 f"We couldn't make a convincing picture from this photo. {worst.advice}",
@@ -161,28 +162,42 @@ class LayeredRenderer:
 # --- what is replaced, what stays in front ------------------------------------------------
 
 
-def _old_colour_rim(
-    photo: np.ndarray, parsing: PersonParsing, old: np.ndarray, sw: float
-) -> np.ndarray:
+def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.ndarray:
     """Pixels just around the old garment that are still its colour, not skin's.
 
     The parser's boundaries are coarse: a waistband in shadow, a hem's edge can be taken
     for skin or the other garment, and would stay behind as a band in the old colours.
     Within a few percent of a shoulder span of the old garment, what is much closer to its
-    colour than to the person's skin goes with it. Face and hair are never touched.
+    colour than to the person's skin goes with it. Hair and the face are never touched,
+    except in the neck's column below the chin, where a collar sits: a rib knitted lighter
+    or darker than the body of the garment, which the parser takes for neck or hair, and
+    which is nothing like skin.
     """
+    parsing = person.parsing
+    assert parsing is not None
     if not old.any():
         return old
     radius = max(2, round(0.06 * sw))
     ring = cv2.dilate(old.astype(np.uint8), _disc(radius)) > 0
-    ring &= ~old & ~parsing.mask("face", "hair", "background")
+    frame = _torso_frame(person)
+    height, width = old.shape
+    ys_all, xs_all = np.mgrid[0:height, 0:width]
+    centre_x, centre_y = xs_all - frame.smid[0], ys_all - frame.smid[1]
+    # Below the chin (within a fifth of a shoulder span above the shoulders' line), in
+    # the neck's column.
+    below_chin = centre_x * frame.down[0] + centre_y * frame.down[1] > -0.2 * sw
+    central = np.abs(centre_x * frame.lat[0] + centre_y * frame.lat[1]) < 0.4 * sw
+    neck = below_chin & central & parsing.mask("face", "hair")
+    ring &= ~old & ~parsing.mask("background") & (~parsing.mask("face", "hair") | neck)
     if not ring.any():
         return ring
-    lab = cv2.cvtColor(photo.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    lab = cv2.cvtColor(person.image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     skin = cv2.cvtColor(np.float32([[parsing.skin_rgb]]) / 255.0, cv2.COLOR_RGB2Lab)[0, 0]
     rim = np.zeros_like(ring)
     ys, xs = np.nonzero(ring)
     colours = lab[ys, xs]
+    on_neck = neck[ys, xs]
+    to_skin = np.linalg.norm(colours - skin, axis=-1)
     near_any = np.zeros(len(ys), dtype=bool)
     for name in ("upper", "lower"):
         piece = old & parsing.mask(name)
@@ -190,8 +205,8 @@ def _old_colour_rim(
             continue
         median = np.median(lab[piece], axis=0)
         to_garment = np.linalg.norm(colours - median, axis=-1)
-        to_skin = np.linalg.norm(colours - skin, axis=-1)
-        near_any |= (to_garment < 15.0) & (to_skin > to_garment + 10.0)
+        near_any |= ~on_neck & (to_garment < 15.0) & (to_skin > to_garment + 10.0)
+        near_any |= on_neck & (to_garment < 30.0) & (to_skin > to_garment + 15.0)
     rim[ys[near_any], xs[near_any]] = True
     return rim
 
@@ -296,11 +311,10 @@ def _old_footprint_covered(
     offset = np.stack([nx - xs, ny - ys], axis=1).astype(np.float64)
     along, across = offset @ frame.down, offset @ frame.lat
     lateral = np.abs(across) >= np.abs(along)
-    # The neckline's column, down to the chest, is the garment's own (a V stays a V).
-    centre = np.stack([xs, ys], axis=1) - frame.smid
-    neckline = (np.abs(centre @ frame.lat) < 0.2 * sw) & (centre @ frame.down < 0.6 * sw)
+    # The neck's opening is the garment's own (a V stays a V, a scoop a scoop).
+    opening = _neck_opening(covered, frame, sw)
     upward = along > 0  # the garment is below: a shoulder's top
-    keep = (lateral | upward) & ~neckline
+    keep = (lateral | upward) & ~opening.mask[ys, xs]
     # The trousers only straight beside the top's body, never below its hem's corners and
     # never under a sleeve's cuff hanging beside them.
     sleeves = warped.extras.get("sleeves")
@@ -314,7 +328,7 @@ def _old_footprint_covered(
     mx = np.clip(2 * nx - xs, 0, covered.shape[1] - 1)
     on = covered[my, mx]
     sy, sx = np.where(on, my, ny), np.where(on, mx, nx)
-    raised = _neckline_raised(missing_all, covered, frame, sw)
+    raised = _neckline_raised(missing_all, covered, opening, sw)
     ys, xs = np.concatenate([ys, raised[0]]), np.concatenate([xs, raised[1]])
     sy, sx = np.concatenate([sy, raised[2]]), np.concatenate([sx, raised[3]])
     if not len(ys):
@@ -338,53 +352,87 @@ def _old_footprint_covered(
     return replace(warped, rgb=rgb, alpha=own, support=support, extras=extras), alpha, stretched
 
 
+@dataclass(frozen=True)
+class _NeckOpening:
+    """The new garment's neck opening in the photo: between the neckline's two corners
+    (its highest points beside the neck), above the garment's top edge."""
+
+    mask: np.ndarray
+    top: np.ndarray  # per column of the photo, the garment's top row (-1: none)
+    left: int  # first and last column of the opening (left > right: no opening)
+    right: int
+
+
+def _neck_opening(covered: np.ndarray, frame: _Frame, sw: float) -> _NeckOpening:
+    height, width = covered.shape
+    mask = np.zeros_like(covered)
+    top = np.full(width, -1)
+    none = _NeckOpening(mask, top, 1, 0)
+    centre = round(float(frame.smid[0]))
+    x0, x1 = max(0, int(centre - 0.35 * sw)), min(width, int(centre + 0.35 * sw) + 1)
+    y0, y1 = max(0, int(frame.smid[1] - 0.5 * sw)), min(height, int(frame.smid[1] + 0.8 * sw))
+    if not x0 <= centre < x1 or y1 <= y0:
+        return none
+    band = covered[y0:y1, x0:x1]
+    has = band.any(axis=0)
+    rows = np.where(has, np.argmax(band, axis=0) + y0, height)
+    c = centre - x0
+    if not has[c]:
+        return none
+    # The corners: the garment's highest points on either side of the neck.
+    left = int(np.argmin(rows[: c + 1]))
+    right = c + int(np.argmin(rows[c:]))
+    if rows[c] - max(rows[left], rows[right]) < 0.02 * sw:
+        return none  # a boat neck, a strapless top: no opening to keep
+    top[x0:x1] = np.where(has, rows, -1)
+    columns = np.arange(left, right + 1)
+    below = np.arange(height)[:, None] < rows[columns][None, :]
+    mask[:, columns + x0] = below & (rows[columns] < height)[None, :]
+    return _NeckOpening(mask, top, left + x0, right + x0)
+
+
 def _neckline_raised(
-    missing: np.ndarray, covered: np.ndarray, frame: _Frame, sw: float
+    missing: np.ndarray, covered: np.ndarray, opening: _NeckOpening, sw: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pixels (ys, xs) that raise the new neckline towards the old one, and their sources.
 
     A product shot's neckline lands a little lower than the old garment's on many bodies,
-    leaving a band of the old collar that would come back as invented skin. In the neck's
-    column the garment is pulled up by the band's height (at most 0.1 shoulder spans),
-    fading to nothing a third of a shoulder span lower: the collar moves up whole, a crew
-    neck meets the neck, a V keeps nearly all its depth.
+    leaving a band of the old collar that would come back as invented skin. The neckline
+    is pulled up whole by the band's height in its middle (at most 0.1 shoulder spans),
+    across the opening and fading out just beyond its corners, and the pull fades to
+    nothing half a shoulder span lower: the curve keeps its shape, a crew neck meets
+    the neck, a V keeps nearly all its depth.
     """
     empty = np.zeros(0, dtype=np.intp)
+    if opening.left > opening.right:
+        return empty, empty, empty, empty
     height, width = covered.shape
-    x0 = max(0, int(frame.smid[0] - 0.2 * sw))
-    x1 = min(width, int(frame.smid[0] + 0.2 * sw) + 1)
-    y0 = max(0, int(frame.smid[1] - 0.4 * sw))
-    y1 = min(height, int(frame.smid[1] + 0.6 * sw))
-    if x1 <= x0 or y1 <= y0:
-        return empty, empty, empty, empty
     reach = max(2, round(0.1 * sw))
-    fade = max(4, round(0.33 * sw))
-    band_covered, band_missing = covered[y0:y1, x0:x1], missing[y0:y1, x0:x1]
-    has = band_covered.any(axis=0)
-    top = np.argmax(band_covered, axis=0)
-    lift = np.zeros(x1 - x0, dtype=np.float32)
-    for column in np.nonzero(has)[0]:
-        edge = int(top[column])
-        run = 0
-        while run < reach and edge - run - 1 >= 0 and band_missing[edge - run - 1, column]:
+    fade = max(4, round(0.5 * sw))
+    middle = (opening.left + opening.right) // 2
+    runs = []
+    for column in range(max(0, middle - 2), min(width, middle + 3)):
+        edge, run = int(opening.top[column]), 0
+        while run < reach and edge - run - 1 >= 0 and missing[edge - run - 1, column]:
             run += 1
-        lift[column] = run
-    if not lift.any():
+        runs.append(run)
+    lift = float(np.median(runs))
+    if lift < 1.0:
         return empty, empty, empty, empty
-    # Neighbouring columns move together, so the collar stays one smooth curve, and the
-    # pull fades out towards the column's sides (no step in a stripe there).
-    lift = cv2.GaussianBlur(lift[None, :], (0, 0), max(1.0, 0.03 * sw))[0]
-    across = (np.arange(x0, x1) - frame.smid[0]) / (0.2 * sw)
-    lift *= np.clip(1.5 * (1.0 - np.abs(across)), 0.0, 1.0)
+    margin = max(1.0, 0.08 * sw)
     out_y, out_x, src_y = [], [], []
-    for column in np.nonzero(has & (lift >= 1.0))[0]:
-        edge, h = int(top[column]), float(lift[column])
-        rows = np.arange(max(0, round(edge - h)), min(band_covered.shape[0], edge + fade))
+    for column in np.nonzero(opening.top >= 0)[0]:
+        outside = max(opening.left - column, column - opening.right, 0)
+        h = lift * max(0.0, 1.0 - outside / margin)
+        if h < 1.0:
+            continue
+        edge = int(opening.top[column])
+        rows = np.arange(max(0, round(edge - h)), min(height, edge + fade))
         share = np.clip((rows - (edge - h)) / (fade + h), 0.0, 1.0)
-        sources = np.clip(np.round(rows + h * (1.0 - share)), 0, band_covered.shape[0] - 1)
-        out_y.append(rows + y0)
-        out_x.append(np.full(len(rows), column + x0))
-        src_y.append(sources.astype(np.intp) + y0)
+        sources = np.clip(np.round(rows + h * (1.0 - share)), 0, height - 1)
+        out_y.append(rows)
+        out_x.append(np.full(len(rows), column))
+        src_y.append(sources.astype(np.intp))
     if not out_y:
         return empty, empty, empty, empty
     ys, xs = np.concatenate(out_y).astype(np.intp), np.concatenate(out_x).astype(np.intp)
@@ -442,11 +490,50 @@ def _uncovered_restored(
     skin_fill *= (gentle * _body_roundness(person.segmentation[roi], sw))[..., None]
     skin_fill *= _arm_roundness(person, sw)[roi][..., None]
     fill = np.where(body[..., None], skin_fill, background_fill)
+    under = _waistband_continued(person, parsing, removal, roi)
+    if under is not None:
+        rows, columns, source_rows = under
+        fill[rows, columns] = photo[source_rows, columns]
     # Only pixels the new garment does not hide fully need it; blend over a pixel or so.
     need = removal & (alpha[roi] < 1.0)
     weight = cv2.GaussianBlur(need.astype(np.float32), (0, 0), 0.8)
     weight = np.maximum(weight, need.astype(np.float32))[..., None]
     return photo * (1.0 - weight) + fill * weight
+
+
+def _waistband_continued(
+    person: PersonAnalysis, parsing: PersonParsing, removal: np.ndarray, roi: tuple[slice, slice]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Where a removed top hung over the trousers: the trousers go on up to the waist.
+
+    A top worn over trousers hides their waistband; taken off, the trousers show there,
+    not a band of bare midriff. Removed pixels below the waist (a fifth of a torso length
+    above the hips) in a column whose trousers start just below them take the trousers'
+    pixels mirrored across that edge (rows, columns and source rows, in the ROI).
+    """
+    lower = parsing.mask("lower")[roi] & ~removal
+    if lower.sum() < 50:
+        return None
+    p = {name: person.landmarks[LM[name], :2].astype(np.float64) for name in
+         ("left_shoulder", "right_shoulder", "left_hip", "right_hip")}  # fmt: skip
+    smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
+    hmid = (p["left_hip"] + p["right_hip"]) / 2
+    torso = max(float(np.linalg.norm(hmid - smid)), 1.0)
+    down = (hmid - smid) / torso
+    height, width = removal.shape
+    ys, xs = np.mgrid[0:height, 0:width]
+    ys_photo, xs_photo = ys + roi[0].start, xs + roi[1].start
+    depth = (xs_photo - hmid[0]) * down[0] + (ys_photo - hmid[1]) * down[1]
+    below_waist = depth > -0.2 * torso
+    has = lower.any(axis=0)
+    edge = np.where(has, np.argmax(lower, axis=0), height)  # the trousers' top per column
+    near = (ys < edge[None, :]) & (ys >= edge[None, :] - 0.25 * torso)
+    rows, columns = np.nonzero(removal & below_waist & near & has[None, :])
+    if not len(rows):
+        return None
+    mirrored = np.clip(2 * edge[columns] - rows, 0, height - 1)
+    source = np.where(lower[mirrored, columns], mirrored, edge[columns])
+    return rows, columns, source
 
 
 def _grain_like(photo: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -532,8 +619,14 @@ def _body_core(person: PersonAnalysis, sw: float) -> np.ndarray:
         ]
     )
     cv2.fillConvexPoly(canvas, np.round(torso).astype(np.int32), 1)
+    # The slope of the shoulders up to the neck (the silhouette gives its real outline).
+    up = (smid - hmid) / max(float(np.linalg.norm(smid - hmid)), 1e-6) * 0.25 * sw
+    slope = np.array([p["left_shoulder"], p["left_shoulder"] + up,
+                      p["right_shoulder"] + up, p["right_shoulder"]])  # fmt: skip
+    cv2.fillConvexPoly(canvas, np.round(slope).astype(np.int32), 1)
     chin = smid + 0.35 * (p["nose"] - smid)
-    _tapered(canvas, smid, chin, 0.16 * sw, 0.12 * sw)
+    # The neck's base is as wide as the slope of the shoulders beside it.
+    _tapered(canvas, smid, chin, 0.3 * sw, 0.12 * sw)
     for side in ("left", "right"):
         joints = [p[f"{side}_{j}"] for j in ("shoulder", "elbow", "wrist")]
         _tapered(canvas, joints[0], joints[1], 0.13 * sw, 0.1 * sw)
@@ -558,69 +651,6 @@ def _tapered(canvas: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: fl
 
 
 # --- putting the new one on -----------------------------------------------------------------
-
-
-def _fold_shading(
-    photo: np.ndarray, region: np.ndarray, sw: float, labels: np.ndarray
-) -> np.ndarray:
-    """Multiplicative light-and-fold map (around 1) of the photo inside ``region``; 1 outside.
-
-    The ratio of a fine to a broad smoothing of the luminance, computed per garment (each
-    parsing label in the region on its own) over its plain-coloured pixels only: prints,
-    logos and stripes (far from the garment's median colour) are left out and filled from
-    around them, so they do not show through, and the edge between a dark and a light
-    garment is not mistaken for a shadow. Dark garments lend weaker folds (noise, not light).
-    """
-    height, width = region.shape
-    if not region.any():
-        return np.ones((height, width), dtype=np.float32)
-    scale = min(1.0, FILL_MAX_SIDE / max(height, width))
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = cv2.resize(photo, size, interpolation=cv2.INTER_AREA) if scale < 1 else photo
-    small_labels = cv2.resize(labels, size, interpolation=cv2.INTER_NEAREST)
-    small_region = cv2.resize(region.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
-    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
-    sw_small = sw * scale
-    shading = np.ones(small_region.shape, dtype=np.float32)
-    for label in np.unique(small_labels[small_region]):
-        inside = small_region & (small_labels == label)
-        if inside.sum() < 20:
-            continue
-        median = np.median(lab[inside], axis=0)
-        plain = inside & (np.linalg.norm(lab - median, axis=-1) < 15.0)
-        if plain.sum() < 20:
-            continue
-        luma = lab[..., 0]
-        fine = _masked_blur(luma, plain, max(0.8, 0.025 * sw_small))
-        broad = _masked_blur(luma, plain, max(3.0, 0.3 * sw_small))
-        ratio = (fine + 15.0) / (broad + 15.0)
-        gain = float(np.clip((median[0] - 15.0) / 25.0, 0.2, 1.0))
-        piece = np.clip(1.0 + gain * (ratio - 1.0), 0.8, 1.12)
-        # Fade to 1 away from the garment: no old garment there, no folds to borrow.
-        presence = np.clip(_blur(inside.astype(np.float32), max(0.8, 0.025 * sw_small)), 0, 1)
-        presence = np.where(inside, 1.0, presence)
-        shading = np.where(presence > 0, 1.0 + (piece - 1.0) * presence, shading)
-    if scale < 1:
-        shading = cv2.resize(shading, (width, height), interpolation=cv2.INTER_LINEAR)
-    return shading.astype(np.float32)
-
-
-def _masked_blur(values: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
-    weight = _blur(mask.astype(np.float32), sigma)
-    return _blur(values * mask, sigma) / np.maximum(weight, 1e-4)
-
-
-def _blur(values: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur; wide ones on a smaller copy (the result is smooth anyway, and 10x faster)."""
-    values = values.astype(np.float32)
-    factor = int(sigma // 4)
-    if factor < 2:
-        return cv2.GaussianBlur(values, (0, 0), sigma)
-    height, width = values.shape[:2]
-    size = (max(1, width // factor), max(1, height // factor))
-    small = cv2.resize(values, size, interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (0, 0), sigma / factor)
-    return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
 def _body_roundness(segmentation: np.ndarray, sw: float) -> np.ndarray:
@@ -718,7 +748,10 @@ def _confidence(
     stretched: np.ndarray,
     sw: float,
 ) -> list[_Check]:
-    """The renderer's own checks of its picture, each scored 0 (bad) to 1 (fine)."""
+    """The renderer's own checks of its picture, each scored 0 (bad) to 1 (fine).
+
+    In order, the most basic first: the first that fails gives the shopper's advice.
+    """
     p = {name: person.landmarks[index, :2].astype(np.float64) for name, index in LM.items()}
     smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
     hmid = (p["left_hip"] + p["right_hip"]) / 2
@@ -796,6 +829,20 @@ def _confidence(
             "A photo in fitted clothes works best.",
         )
     )
+    # An arm the old sleeve hid must be invented under a shorter sleeve: over much of an
+    # upper arm or a forearm it comes out flat and airbrushed, no shopper would believe it.
+    for joints in (("shoulder", "elbow"), ("elbow", "wrist")):
+        zone = _limb_zone(person, joints, radius=0.08)
+        if zone.any():
+            hidden = float((removal & ~garment_mask & zone).sum()) / float(zone.sum())
+            checks.append(
+                _Check(
+                    f"{joints[0]}_to_{joints[1]}_invented",
+                    1.0 - _ramp(hidden, 0.25, 0.45),
+                    "For this garment, a photo with your arms bare (a sleeveless or "
+                    "short-sleeved top) works best.",
+                )
+            )
     return checks
 
 
