@@ -297,16 +297,20 @@ def _old_footprint_covered(
     missing &= ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)
     if not missing.any():
         return warped, alpha, none
-    distance, index = cv2.distanceTransformWithLabels(
-        (~covered).astype(np.uint8), cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL
-    )
     missing_all = missing.copy()
-    missing &= distance <= reach
-    # Label i (1-based) is the i-th zero pixel of the input in row-major order.
-    sources = np.flatnonzero(covered.ravel())
     ys, xs = np.nonzero(missing)
-    nearest = sources[index[ys, xs] - 1]
-    ny, nx = np.divmod(nearest, covered.shape[1])
+    distance, ny, nx = _nearest_of(covered, ys, xs)
+    sleeves = warped.extras.get("sleeves")
+    if sleeves is not None and beside_only.any():
+        # Beside the top's body the trousers take the body's fabric, even where a sleeve
+        # hanging beside it is nearer (not the sleeve's, which would lengthen it).
+        body = covered & (sleeves < 0.5)
+        if body.any():
+            use = beside_only[ys, xs]
+            d_body, y_body, x_body = _nearest_of(body, ys[use], xs[use])
+            distance[use], ny[use], nx[use] = d_body, y_body, x_body
+    near = distance <= reach
+    ys, xs, ny, nx = ys[near], xs[near], ny[near], nx[near]
     frame = _torso_frame(person)
     offset = np.stack([nx - xs, ny - ys], axis=1).astype(np.float64)
     along, across = offset @ frame.down, offset @ frame.lat
@@ -315,13 +319,8 @@ def _old_footprint_covered(
     opening = _neck_opening(covered, frame, sw)
     upward = along > 0  # the garment is below: a shoulder's top
     keep = (lateral | upward) & ~opening.mask[ys, xs]
-    # The trousers only straight beside the top's body, never below its hem's corners and
-    # never under a sleeve's cuff hanging beside them.
-    sleeves = warped.extras.get("sleeves")
-    body_source = np.abs(across) > 2.0 * np.abs(along)
-    if sleeves is not None:
-        body_source &= sleeves[ny, nx] < 0.5
-    keep &= ~beside_only[ys, xs] | body_source
+    # The trousers only straight beside the top's body, never below its hem's corners.
+    keep &= ~beside_only[ys, xs] | (np.abs(across) > 2.0 * np.abs(along))
     ys, xs, ny, nx = ys[keep], xs[keep], ny[keep], nx[keep]
     # Mirror across the edge; where the mirror image falls off the garment, its edge pixel.
     my = np.clip(2 * ny - ys, 0, covered.shape[0] - 1)
@@ -350,6 +349,19 @@ def _old_footprint_covered(
     stretched = none.copy()
     stretched[ys, xs] = ~covered[ys, xs] & (taken > 0.5)
     return replace(warped, rgb=rgb, alpha=own, support=support, extras=extras), alpha, stretched
+
+
+def _nearest_of(
+    target: np.ndarray, ys: np.ndarray, xs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each pixel (ys, xs): its distance to the nearest ``target`` pixel, and that pixel."""
+    distance, index = cv2.distanceTransformWithLabels(
+        (~target).astype(np.uint8), cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    # Label i (1-based) is the i-th zero pixel of the input in row-major order.
+    sources = np.flatnonzero(target.ravel())
+    ny, nx = np.divmod(sources[index[ys, xs] - 1], target.shape[1])
+    return distance[ys, xs], ny, nx
 
 
 @dataclass(frozen=True)
