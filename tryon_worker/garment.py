@@ -119,6 +119,16 @@ def _cut_out(image: np.ndarray, mask: np.ndarray, backdrop_like: np.ndarray) -> 
         bool
     )
     core = (mask & ~(near_edge & backdrop_like)).astype(np.uint8)
+    # Stripes as light as the backdrop end a little short of the dark ones beside them, a
+    # comb along the edge: each small gap of the garment's own mask between two kept pixels
+    # in the same column (or row) is closed again. Long ones (between two trouser legs, an
+    # armpit) stay open.
+    for kernel in (np.ones((band, 1), np.uint8), np.ones((1, band), np.uint8)):
+        gaps = cv2.morphologyEx(core, cv2.MORPH_CLOSE, kernel) & mask.astype(np.uint8) & ~core
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(gaps, connectivity=4)
+        small = np.zeros(count, dtype=bool)
+        small[1:] = stats[1:, cv2.CC_STAT_AREA] <= band * band // 4
+        core |= small[labels].astype(np.uint8)
     shrink = max(1, round(0.002 * side))
     inner = cv2.erode(core, np.ones((2 * shrink + 1,) * 2, np.uint8)).astype(np.float32)
     sigma = 2.0 * shrink + 1.0

@@ -222,7 +222,8 @@ def test_full_length_trousers_reach_the_ankles(
     for side in ("left", "right"):
         ankle = person.point(f"{side}_ankle")
         hem = _lowest(warped.alpha, float(ankle[0]), 0.03 * height)
-        assert abs(hem - ankle[1]) < 0.04 * height, (side, hem, ankle[1])
+        # At the ankle, or a little below it: wide legs drape over the shoes.
+        assert -0.04 * height < hem - ankle[1] < 0.06 * height, (side, hem, ankle[1])
 
 
 def test_wide_trousers_keep_their_flare(photos: Photos, shared_images: Path) -> None:
