@@ -97,8 +97,6 @@ class LayeredRenderer:
         old |= rim
         front = _in_front_matte(person, parsing, warped, not_in_front=rim)
         alpha = np.clip(warped.alpha * warped.support, 0.0, 1.0) * (1.0 - front)
-        if warped.category == "outerwear":
-            alpha *= 1.0 - _open_front(person, sw)
         alpha[alpha < 1.0 / 255.0] = 0.0
         stretched = np.zeros((height, width), dtype=bool)
         if old.any() and warped.category in ("top", "dress"):
@@ -720,32 +718,6 @@ def _contact_shadow(alpha: np.ndarray, segmentation: np.ndarray, feather: int) -
     cast = cv2.GaussianBlur(cast, (0, 0), sigma)
     on_body = np.clip(segmentation, 0.0, 1.0)
     return (1.0 - 0.22 * cast * (1.0 - alpha) * on_body).astype(np.float32)
-
-
-def _open_front(person: PersonAnalysis, sw: float) -> np.ndarray:
-    """Soft mask of an open jacket's front opening: a V from the neck to the hem.
-
-    Jackets and cardigans are worn open over the top, which shows between the fronts.
-    """
-    height, width = person.image.shape[:2]
-    p = {name: person.landmarks[index, :2].astype(np.float64) for name, index in LM.items()}
-    smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
-    hmid = (p["left_hip"] + p["right_hip"]) / 2
-    down = hmid - smid
-    lateral = (p["left_shoulder"] - p["right_shoulder"]) / sw
-    neck = smid - 0.05 * down
-    bottom = hmid + 1.5 * down  # past any hem
-    polygon = np.array(
-        [
-            neck + 0.04 * sw * lateral,
-            bottom + 0.2 * sw * lateral,
-            bottom - 0.2 * sw * lateral,
-            neck - 0.04 * sw * lateral,
-        ]
-    )
-    canvas = np.zeros((height, width), dtype=np.uint8)
-    cv2.fillConvexPoly(canvas, np.round(polygon).astype(np.int32), 1)
-    return cv2.GaussianBlur(canvas.astype(np.float32), (0, 0), max(1.0, 0.01 * sw))
 
 
 # --- judging the picture ----------------------------------------------------------------------
