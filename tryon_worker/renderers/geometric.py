@@ -584,6 +584,12 @@ def _warp_sleeve(
     g_from = max(g_start, 0.0)
     axial = g_from + np.linspace(0.0, 1.0, count + 1)[1:] * (g_length - g_from)
     shares = (axial - g_start) / (g_length - g_start)
+    # A cross-section right at the elbow, so the strip bends there: between two knots on
+    # either side of a bent elbow a straight quad would leave its outer corner bare.
+    elbow_share = (upper_length - b_start) / max(length, 1e-6)
+    if 0.05 < elbow_share < 0.95 and np.min(np.abs(shares - elbow_share)) > 0.02:
+        shares = np.sort(np.append(shares, elbow_share))
+        axial = g_start + shares * (g_length - g_start)
     b_knots, b_normals = _along_chain(chain, b_start + shares * length, sign * body.lat)
     g_knots = [g_root + u * g_unit for u in axial]
     arm_half = body.arm_half[side]
