@@ -1,5 +1,6 @@
 """Shared fixtures: isolated media storage, a real Redis, real Celery worker processes."""
 
+import io
 import os
 import shutil
 import signal
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.assets import shared_images_dir
+
 REPO = Path(__file__).resolve().parents[1]
-SHARED_IMAGES = REPO.parent / "shared" / "images"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -58,12 +60,28 @@ def _media_storage(settings, tmp_path: Path) -> None:
 
 @pytest.fixture
 def shared_images() -> Path:
-    """The real photos beside the repo (people/, groups/, no_person/, garments/)."""
-    if not SHARED_IMAGES.is_dir():
-        pytest.skip(
-            f"the shared test photos are not here ({SHARED_IMAGES}); they are not in the repo"
-        )
-    return SHARED_IMAGES
+    """The real photos beside the repo (people/, groups/, no_person/, garments/).
+
+    Only this team's machines and CI have them: elsewhere a test that needs them is skipped
+    with the reason (tests/assets.py). Tests that need any photo of one person take
+    `astronaut_jpeg` instead, which every clone has.
+    """
+    return shared_images_dir()
+
+
+@pytest.fixture(scope="session")
+def astronaut_jpeg() -> bytes:
+    """A photo of one person, waist up, on every clone: NASA's public-domain portrait of
+    Eileen Collins that scikit-image (a dev dependency) ships, as a 512x512 JPEG.
+
+    Try-on accepts it for tops (the same picture as the shared p01_astronaut.png).
+    """
+    from PIL import Image
+    from skimage import data
+
+    buffer = io.BytesIO()
+    Image.fromarray(data.astronaut()).save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
 
 
 def _test_database_url() -> str:

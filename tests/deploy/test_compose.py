@@ -4,7 +4,8 @@ Pure PyYAML + subprocess: no Django import, no Docker daemon needed.
 
 The `docker-compose config` tests need a compose binary (Debian: `apt-get install
 docker-compose`, i.e. compose 1.29; Compose v2 `docker compose` is used too when present).
-Without one they FAIL, unless FITTINGROOM_SKIP_COMPOSE=1 is set, in which case they skip.
+Without one they are skipped with that hint; in CI (`.ci/run` installs docker-compose and sets
+FITTINGROOM_REQUIRE_TEST_ASSETS=1) a missing one fails them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.assets import missing_asset
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -87,11 +90,10 @@ SECRET_VARS = {
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
 
-SKIP_ENV = "FITTINGROOM_SKIP_COMPOSE"
 INSTALL_HINT = (
-    "No working docker-compose binary found. Install it with `apt-get install -y docker-compose` "
-    "(Compose 1.29; a Docker daemon is NOT needed for `config`), or set "
-    f"{SKIP_ENV}=1 to skip the compose validation tests."
+    "no working `docker-compose` or `docker compose` binary to validate docker-compose.yml with; "
+    "install one with `apt-get install -y docker-compose` (Compose 1.29; no Docker daemon is "
+    "needed for `config`)"
 )
 
 
@@ -409,9 +411,7 @@ def available_compose_commands() -> tuple[tuple[str, ...], ...]:
 def compose_cmd(request) -> tuple[str, ...]:
     available = available_compose_commands()
     if not available:
-        if os.environ.get(SKIP_ENV) == "1":
-            pytest.skip(f"{SKIP_ENV}=1: compose validation skipped")
-        pytest.fail(INSTALL_HINT, pytrace=False)
+        missing_asset(INSTALL_HINT)
     wanted = tuple(request.param.split())
     if wanted not in available:
         pytest.skip(f"`{request.param}` not available; validated with {available}")

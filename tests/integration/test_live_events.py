@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 from django.test import Client
 
+from shoppers.services import shopper_photo_add
 from tests.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_request
 from tryon_worker.messages import TryOnEvent
@@ -61,9 +62,11 @@ def test_page_gets_updates_and_the_final_state_after_reconnecting(
     web_server,
     shopper,
     garment,
-    photo_of,
+    astronaut_jpeg: bytes,
 ) -> None:
-    job = tryon_job_request(shopper=shopper, garment=garment, photo=photo_of())
+    # No worker runs here (its events are sent by the test), so any photo of a person will do.
+    photo = shopper_photo_add(shopper=shopper, upload=astronaut_jpeg)
+    job = tryon_job_request(shopper=shopper, garment=garment, photo=photo)
     cookie = _session_cookie(shopper.user)
 
     stream = SseClient(web_server.url, "/live/", cookie)

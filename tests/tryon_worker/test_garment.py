@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from catalog.procedural_garments import KINDS, GarmentArtSpec, render_garment_mask
+from tests.assets import shared_images_dir
 from tests.tryon_worker.helpers import RED, procedural_image
 from tryon_worker.garment import GarmentAnalysis, analyse_garment, garment_mask
 from vision.errors import ImageInputError
@@ -46,10 +47,7 @@ def real(shared_images_root: Path) -> dict[str, GarmentAnalysis]:
 @pytest.fixture(scope="module")
 def shared_images_root() -> Path:
     # Module-scoped twin of the shared_images fixture (which is per test).
-    root = Path(__file__).resolve().parents[3] / "shared" / "images" / "garments"
-    if not root.is_dir():
-        pytest.skip(f"the shared test photos are not here ({root}); they are not in the repo")
-    return root
+    return shared_images_dir("garments")
 
 
 def test_every_real_product_shot_is_listed(shared_images: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.assets import shared_images_dir
 from vision.image_decode import decode_image
 from vision.parsing import LABEL, LABELS, parse_person
 from vision.parsing_eval import IGNORE, IouTally, hand_labels_load
@@ -94,8 +95,7 @@ def test_every_fixture_is_a_valid_labelling_of_its_photo() -> None:
 
 @pytest.fixture(scope="module")
 def scored() -> IouTally:
-    if not PEOPLE.is_dir():
-        pytest.skip(f"the shared people photos are not here ({PEOPLE}); they are not in the repo")
+    shared_images_dir("people")
     tally = IouTally()
     for path in sorted(LABELS_DIR.glob("*.json")):
         truth = hand_labels_load(path)

@@ -86,8 +86,8 @@ def test_non_images_are_refused_clearly(payload: bytes, code: str, words: str) -
     assert words in caught.value.message and "Your photo" in caught.value.message
 
 
-def test_truncated_jpeg_is_refused(shared_images: Path) -> None:
-    data = (shared_images / "people" / "p11_woman_head_to_thigh_jeans_studio.jpg").read_bytes()
+def test_truncated_jpeg_is_refused(astronaut_jpeg: bytes) -> None:
+    data = astronaut_jpeg
     with pytest.raises(ImageRejected) as caught:
         image_intake(data[: len(data) // 2])
     assert caught.value.code == "truncated"

@@ -1,7 +1,5 @@
 """Rotating the master key: everything moves to the new key, the old key can then go."""
 
-from pathlib import Path
-
 from django.core.management import call_command
 from django.db import connection
 
@@ -12,15 +10,12 @@ from shoppers.services import shopper_photo_add, shopper_profile_update
 from tests.factories import shopper_create
 
 
-def test_rotation_moves_fields_and_photos_to_the_new_key(db, settings, shared_images: Path) -> None:
+def test_rotation_moves_fields_and_photos_to_the_new_key(
+    db, settings, astronaut_jpeg: bytes
+) -> None:
     shopper = shopper_create()
     shopper_profile_update(shopper=shopper, measurements={"waist_cm": 70})
-    photo = shopper_photo_add(
-        shopper=shopper,
-        upload=(
-            shared_images / "people" / "p12_woman_head_to_thigh_gray_tee_studio.jpg"
-        ).read_bytes(),
-    )
+    photo = shopper_photo_add(shopper=shopper, upload=astronaut_jpeg)
     old_keys = list(settings.ENCRYPTION_KEYS)
     new_key = KeyRing.generate_spec("2027")
     settings.ENCRYPTION_KEYS = [new_key, *old_keys]

@@ -1,7 +1,5 @@
 """Recommendation signals leave the storefront pseudonymously; answers are applied and shown."""
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +21,7 @@ def _empty_queue() -> None:
 
 
 def test_catalogue_and_profile_signals_are_pseudonymous(
-    db, shared_images: Path, django_capture_on_commit_callbacks, settings
+    db, astronaut_jpeg: bytes, django_capture_on_commit_callbacks, settings
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         shopper = shopper_create()
@@ -34,12 +32,7 @@ def test_catalogue_and_profile_signals_are_pseudonymous(
         shopper_profile_update(
             shopper=shopper, measurements={"chest_cm": 90, "preferred_size": "M"}
         )
-        photo = shopper_photo_add(
-            shopper=shopper,
-            upload=(
-                shared_images / "people" / "p11_woman_head_to_thigh_jeans_studio.jpg"
-            ).read_bytes(),
-        )
+        photo = shopper_photo_add(shopper=shopper, upload=astronaut_jpeg)
         interaction_record(shopper=shopper, garment=garment, kind="like")
     messages = queued_messages(QUEUE)
     assert [m["task"] for m in messages] == [

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from PIL import Image
@@ -19,8 +20,6 @@ from shoppers.services import (
     shopper_sign_up,
 )
 from tests.factories import shopper_create
-
-PHOTO = "p11_woman_head_to_thigh_jeans_studio.jpg"
 
 
 @pytest.fixture
@@ -54,8 +53,8 @@ def test_encrypted_fields_refuse_searches(shopper: Shopper) -> None:
         list(Shopper.objects.filter(contact_email="ada@example.org"))
 
 
-def test_photo_is_encrypted_in_the_raw_stored_file(shopper: Shopper, shared_images: Path) -> None:
-    original = (shared_images / "people" / PHOTO).read_bytes()
+def test_photo_is_encrypted_in_the_raw_stored_file(shopper: Shopper, astronaut_jpeg: bytes) -> None:
+    original = astronaut_jpeg
     photo = shopper_photo_add(shopper=shopper, upload=io.BytesIO(original))
     storage = private_storage()
     for name in (photo.blob_name, photo.thumbnail_blob_name):
@@ -66,15 +65,13 @@ def test_photo_is_encrypted_in_the_raw_stored_file(shopper: Shopper, shared_imag
         assert original[1000:1064] not in raw
     assert photo.key_id == "test-2026"
     decrypted = Image.open(io.BytesIO(shopper_photo_read(photo=photo)))
-    assert decrypted.size == (photo.width, photo.height) == (768, 1024)
+    assert decrypted.size == (photo.width, photo.height) == (512, 512)
 
 
 def test_photo_delete_removes_the_blobs(
-    shopper: Shopper, shared_images: Path, django_capture_on_commit_callbacks
+    shopper: Shopper, astronaut_jpeg: bytes, django_capture_on_commit_callbacks
 ) -> None:
-    photo = shopper_photo_add(
-        shopper=shopper, upload=(shared_images / "people" / PHOTO).read_bytes()
-    )
+    photo = shopper_photo_add(shopper=shopper, upload=astronaut_jpeg)
     storage = private_storage()
     names = [photo.blob_name, photo.thumbnail_blob_name]
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +80,7 @@ def test_photo_delete_removes_the_blobs(
     assert not any(storage.exists(name) for name in names)
 
 
-def test_bad_photo_is_refused_and_nothing_is_stored(shopper: Shopper, shared_images: Path) -> None:
+def test_bad_photo_is_refused_and_nothing_is_stored(shopper: Shopper) -> None:
     with pytest.raises(ApplicationError, match="Your photo is not an image"):
         shopper_photo_add(shopper=shopper, upload=b"not an image at all" * 10)
     assert not ShopperPhoto.objects.exists()
@@ -122,11 +119,11 @@ def test_sign_up_log_out_log_in_pages(client, db) -> None:
 
 
 def test_photo_pages_serve_only_the_owner(
-    client, shopper: Shopper, shared_images: Path, db
+    client, shopper: Shopper, astronaut_jpeg: bytes, db
 ) -> None:
     client.force_login(shopper.user)
-    with (shared_images / "people" / PHOTO).open("rb") as handle:
-        response = client.post(reverse("shoppers:photo_upload"), {"photo": handle})
+    upload = SimpleUploadedFile("astronaut.jpg", astronaut_jpeg, content_type="image/jpeg")
+    response = client.post(reverse("shoppers:photo_upload"), {"photo": upload})
     assert response.status_code == 302
     photo = ShopperPhoto.objects.get()
     url = reverse("shoppers:photo_image", args=[photo.pk, "thumbnail"])

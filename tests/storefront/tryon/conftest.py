@@ -1,14 +1,10 @@
 """Fixtures for the try-on flow: a garment with a product image, a shopper with a photo."""
 
-from pathlib import Path
-
 import pytest
 
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
 from tests.factories import shopper_create
-
-PERSON_PHOTO = "p11_woman_head_to_thigh_jeans_studio.jpg"
 
 
 @pytest.fixture
@@ -17,7 +13,6 @@ def shopper(db) -> Shopper:
 
 
 @pytest.fixture
-def photo(shopper: Shopper, shared_images: Path) -> ShopperPhoto:
-    return shopper_photo_add(
-        shopper=shopper, upload=(shared_images / "people" / PERSON_PHOTO).read_bytes()
-    )
+def photo(shopper: Shopper, astronaut_jpeg: bytes) -> ShopperPhoto:
+    """A photo of one person; the worker's events are simulated here, so any will do."""
+    return shopper_photo_add(shopper=shopper, upload=astronaut_jpeg)
