@@ -1,24 +1,22 @@
 """Celery app of the try-on worker, configured from the environment alone (no Django).
 
 Reliability: a job is acknowledged only after it finished (acks_late), a worker that dies
-mid-job gives its message back (reject_on_worker_lost) and is redelivered after the
-visibility timeout; each process takes one job at a time (prefetch 1).
+mid-job gives its message back (reject_on_worker_lost), and one killed outright has it handed
+out again after the visibility timeout (tryon_worker/limits.py: under a minute); each process
+takes one job at a time (prefetch 1).
 """
 
 import os
 
 from celery import Celery
 
+from tryon_worker.limits import TryOnLimits
+
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-# A render takes seconds on a GPU and under a minute on a CPU; the limits leave room for a
-# cold start but stop a stuck process. The visibility timeout must exceed the hard limit, or
-# Redis would hand a job that is still running to a second worker.
-TASK_SOFT_LIMIT_S = int(os.environ.get("TRYON_TASK_SOFT_LIMIT_S", "240"))
-TASK_HARD_LIMIT_S = int(os.environ.get("TRYON_TASK_HARD_LIMIT_S", "300"))
-VISIBILITY_TIMEOUT_S = int(os.environ.get("TRYON_VISIBILITY_TIMEOUT_S", "600"))
-# How often a worker looks for messages whose worker died (older than the visibility timeout)
-# and puts them back on the queue. One cheap sorted-set query per sweep.
-RESTORE_SWEEP_S = int(os.environ.get("TRYON_RESTORE_SWEEP_S", "10"))
+# The time limits, the visibility timeout and the restore sweep all come from one place (the
+# storefront's reaper reads the same): a killed worker's job is handed out again within a
+# minute, and never while it still runs.
+LIMITS = TryOnLimits.from_env()
 
 # fixups=[]: Celery would otherwise load Django whenever DJANGO_SETTINGS_MODULE is set
 # (it is, in the shared production environment); this process must never import it.
@@ -34,13 +32,19 @@ app.conf.update(
     task_reject_on_worker_lost=True,
     task_acks_on_failure_or_timeout=True,
     worker_prefetch_multiplier=1,
-    task_soft_time_limit=TASK_SOFT_LIMIT_S,
-    task_time_limit=TASK_HARD_LIMIT_S,
+    task_soft_time_limit=LIMITS.soft_limit_s,
+    task_time_limit=LIMITS.hard_limit_s,
     broker_connection_retry_on_startup=True,
     broker_transport_options={
-        "visibility_timeout": VISIBILITY_TIMEOUT_S,
-        "unacked_restore_interval": RESTORE_SWEEP_S,
+        "visibility_timeout": LIMITS.visibility_timeout_s,
+        "unacked_restore_interval": LIMITS.restore_sweep_s,
         "unacked_restore_throttle": 1,  # kombu's default 10 makes a sweep every 100 s
+        # Our own unacknowledged-message keys: a sweep restores every message older than
+        # *its* visibility timeout, so sharing kombu's default keys would let this short one
+        # hand out storefront and recommender tasks that are still running.
+        "unacked_key": "unacked.tryon",
+        "unacked_index_key": "unacked_index.tryon",
+        "unacked_mutex_key": "unacked_mutex.tryon",
     },
     worker_hijack_root_logger=True,
 )

@@ -17,6 +17,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 from tryon_worker.celery_app import app
+from tryon_worker.limits import MAX_RETRIES, RETRY_BACKOFF_MAX_S, RETRY_BACKOFF_S
 from tryon_worker.messages import EVENT_QUEUE, EVENT_TASK, RENDER_TASK, RenderRequest, TryOnEvent
 from tryon_worker.pipeline import run_tryon
 from tryon_worker.renderers.registry import renderer_create
@@ -55,10 +56,12 @@ def _emit(event: TryOnEvent) -> None:
     name=RENDER_TASK,
     bind=True,
     autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=60,
+    # From limits.py: a retry waits out its backoff holding the unacknowledged message, so
+    # the visibility timeout is sized to cover the longest wait.
+    retry_backoff=RETRY_BACKOFF_S,
+    retry_backoff_max=RETRY_BACKOFF_MAX_S,
     retry_jitter=True,
-    max_retries=3,
+    max_retries=MAX_RETRIES,
 )
 def render(self: Task, **message: object) -> None:
     """Render one try-on job and emit its stage, result or failure events."""

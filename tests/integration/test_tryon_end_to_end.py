@@ -14,6 +14,7 @@ from tests.job_polling import wait_for_job
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_edit_region_read
 from tryon.services import tryon_job_request, tryon_result_read
+from tryon_worker.limits import TryOnLimits
 
 pytestmark = pytest.mark.slow
 
@@ -117,9 +118,12 @@ def test_worker_killed_mid_job_completes_exactly_once(
     smtp_inbox,
 ) -> None:
     storefront_worker(env={"EMAIL_URL": smtp_inbox.url})
-    # A short visibility timeout so the lost job comes back within the test.
-    fast_redelivery = {"TRYON_VISIBILITY_TIMEOUT_S": "3", "TRYON_RESTORE_SWEEP_S": "1"}
-    doomed = tryon_worker(name="doomed", env=fast_redelivery)
+    # The real limits (no test override): the broker hands a dead worker's job out again
+    # after the visibility timeout that tryon_worker/limits.py derives from the job's own
+    # time limits, so a shopper waits about a minute, not ten.
+    limits = TryOnLimits.from_env({})
+    assert limits.visibility_timeout_s + limits.restore_sweep_s <= 60
+    doomed = tryon_worker(name="doomed")
     job = tryon_job_request(
         shopper=shopper,
         garment=garment,
@@ -127,12 +131,14 @@ def test_worker_killed_mid_job_completes_exactly_once(
     )
     wait_for_job(job, states=("running",))
     worker_processes.kill(doomed)
+    killed_at = time.monotonic()
     job.refresh_from_db()
     assert job.state == "running" and job.attempts == 1
 
-    tryon_worker(name="rescuer", env=fast_redelivery)
-    job = wait_for_job(job)
+    tryon_worker(name="rescuer")  # as bin/up's supervisor restarts it
+    job = wait_for_job(job, timeout_s=90)
     assert job.state == "succeeded", (job.error_code, job.error_message)
+    assert time.monotonic() - killed_at < 90
     time.sleep(3)  # room for any duplicate event or e-mail to show up
     job.refresh_from_db()
     outcomes = list(job.attempt_log.values_list("outcome", flat=True))

@@ -1,7 +1,9 @@
 """The README's first command, end to end: `manage.py up` on a fresh state directory.
 
-It must migrate, load the demo catalogue, start embedded Redis, a Celery worker and the web
-server, print the URL and logins, serve pages, and stop every process on Ctrl-C.
+It must migrate, load the demo catalogue, start embedded Redis, three Celery workers
+(storefront, try-on, recommender) and the web server, print the URL and logins, serve pages,
+restart a worker or the web server that dies while the rest keep serving, and stop every
+process on Ctrl-C.
 """
 
 import os
@@ -11,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -48,9 +51,8 @@ def _alive(pid: int) -> bool:
     return state not in {"Z", "X"}
 
 
-@pytest.mark.slow
-def test_up_runs_the_platform_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
-    port = _free_port()
+def _up_env(tmp_path: Path) -> dict[str, str]:
+    """bin/up's environment on a fresh state directory, with fixed test secrets."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -67,12 +69,37 @@ def test_up_runs_the_platform_and_ctrl_c_stops_everything(tmp_path: Path) -> Non
         FITTINGROOM_DEMO_PASSWORD="demo-pass-123",
         PYTHONUNBUFFERED="1",
     )
+    return env
+
+
+def _up_start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], Path]:
+    """`manage.py up` in its own session, its output in a log file."""
     log_path = tmp_path / "up.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "up", "--port", str(port)],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, "manage.py", "up", *args],
+            cwd=REPO, env=_up_env(tmp_path), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )  # fmt: skip
+    return process, log_path
+
+
+def _wait_for_log(
+    process: subprocess.Popen[bytes], log_path: Path, pattern: str, timeout_s: float
+) -> re.Match[str]:
+    """The first match of ``pattern`` in the log, waiting while the process runs."""
+    deadline = time.monotonic() + timeout_s
+    while not (found := re.search(pattern, log_path.read_text(errors="replace"))):
+        assert process.poll() is None, log_path.read_text()[-4000:]
+        assert time.monotonic() < deadline, (pattern, log_path.read_text()[-4000:])
+        time.sleep(0.2)
+    return found
+
+
+@pytest.mark.slow
+def test_up_runs_the_platform_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    port = _free_port()
+    process, log_path = _up_start(tmp_path, "--port", str(port))
     try:
         deadline = time.monotonic() + 240
         while "Press Ctrl-C" not in log_path.read_text(errors="replace"):
@@ -107,3 +134,75 @@ def test_up_runs_the_platform_and_ctrl_c_stops_everything(tmp_path: Path) -> Non
     time.sleep(1)
     assert not [pid for pid in children if _alive(pid)], "processes left running after Ctrl-C"
     assert "Stopped." in log_path.read_text()
+
+
+def _health(base: str) -> int:
+    """The status of GET /health/ (0 when nothing answers)."""
+    try:
+        with urllib.request.urlopen(base + "/health/", timeout=10) as response:
+            return response.status
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+def _started_pids(log: str) -> dict[str, int]:
+    """The latest pid the supervisor logged for each child."""
+    return {name: int(pid) for name, pid in re.findall(r"started the ([\w -]+?), pid (\d+)", log)}
+
+
+@pytest.mark.slow
+def test_up_restarts_a_killed_worker_and_web_server_while_the_rest_keep_running(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    process, log_path = _up_start(tmp_path, "--port", str(port), "--no-demo")
+    try:
+        _wait_for_log(process, log_path, "Press Ctrl-C", timeout_s=120)
+        _wait_for_log(process, log_path, r"tryon@\S+ ready\.", timeout_s=60)
+        first = _started_pids(log_path.read_text())
+        assert set(first) == {"storefront worker", "try-on worker", "recommender worker",
+                              "web server"}  # fmt: skip
+        tryon_pool = _descendants(first["try-on worker"])
+        assert tryon_pool, "the try-on worker has no pool process"
+
+        # The try-on worker's main process dies as under the OOM killer; its pool is orphaned.
+        os.kill(first["try-on worker"], signal.SIGKILL)
+        _wait_for_log(
+            process, log_path,
+            rf"the try-on worker \(pid {first['try-on worker']}\) killed by SIGKILL .*"
+            r"restarting it in 1 s",
+            timeout_s=10,
+        )  # fmt: skip
+        _wait_for_log(process, log_path, r"started the try-on worker, pid \d+ \(restart 1\)", 15)
+        assert _health(base) == 200  # the web server kept serving throughout
+        _wait_for_log(process, log_path, r"(?s)tryon@\S+ ready\..*tryon@\S+ ready\.", 60)
+        assert not [pid for pid in tryon_pool if _alive(pid)], "orphaned pool left running"
+
+        # The web server dies: it comes back on the same port; the workers never noticed.
+        os.kill(first["web server"], signal.SIGKILL)
+        _wait_for_log(process, log_path, r"started the web server, pid \d+ \(restart 1\)", 15)
+        deadline = time.monotonic() + 30
+        while _health(base) != 200:
+            assert time.monotonic() < deadline, log_path.read_text()[-4000:]
+            time.sleep(0.2)
+        now = _started_pids(log_path.read_text())
+        for name in ("storefront worker", "recommender worker"):
+            assert now[name] == first[name] and _alive(first[name]), name
+        assert now["try-on worker"] != first["try-on worker"] and _alive(now["try-on worker"])
+        assert now["web server"] != first["web server"]
+        health = urllib.request.urlopen(base + "/health/?worker=1", timeout=30).read().decode()
+        assert '"worker": "ok"' in health
+        children = _descendants(process.pid)
+    finally:
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    assert process.returncode == 0, log_path.read_text()[-3000:]
+    time.sleep(1)
+    assert not [pid for pid in children if _alive(pid)], "processes left running after Ctrl-C"
+    log = log_path.read_text()
+    assert "Stopped." in log and "(restart 2)" not in log  # nothing restarted while stopping

@@ -6,6 +6,7 @@ from pathlib import Path
 import environ
 
 from config.redis_url import redis_cache_location
+from tryon_worker.limits import TryOnLimits
 
 # platform/config/settings/base.py -> repository root is three levels above platform/.
 PLATFORM_DIR = Path(__file__).resolve().parents[2]
@@ -220,7 +221,11 @@ WORKER_TRANSPORT_KEY = env("FITTINGROOM_WORKER_KEY", default="")
 # kept exactly outside the edit region), "gan" (the trained model; workers load
 # TRYON_CHECKPOINT or the shipped default) or "geometric" (the no-learning baseline).
 TRYON_RENDERER = env.str("TRYON_RENDERER", default="layered")
-TRYON_RUNNING_STALE_AFTER_S = env.int("TRYON_RUNNING_STALE_AFTER_S", default=10 * 60)
+# The try-on job's own time limits (the same TRYON_TASK_*_LIMIT_S the workers read) decide
+# when the reaper gives up on a silent running job: only after the broker's redelivery of a
+# dead worker's job had its chance (tryon_worker/limits.py; 70 s by default).
+TRYON_LIMITS = TryOnLimits.from_env()
+TRYON_RUNNING_STALE_AFTER_S = TRYON_LIMITS.running_stale_after_s
 TRYON_QUEUED_STALE_AFTER_S = env.int("TRYON_QUEUED_STALE_AFTER_S", default=30 * 60)
 # Where a laptop's recommender worker keeps its index and profiles (production: a volume).
 RECOMMENDER_DATA_DIR = Path(env("RECOMMENDER_DATA_DIR", default=str(VAR_DIR / "recommender")))

@@ -1,14 +1,16 @@
 """Run the whole platform on a laptop: embedded Redis, the workers, the ASGI web server.
 
-Ctrl-C (or SIGTERM) stops every process this command started.
+The workers and the web server are supervised (core/supervisor.py): one that dies is
+restarted with backoff, logged, while the others keep running. Ctrl-C (or SIGTERM) stops
+every process this command started.
 """
 
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -16,13 +18,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.embedded_redis import EmbeddedRedis
+from core.supervisor import ChildSpec, Supervisor, exit_description
 from core.worker_env import worker_env
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo catalogue and run web server, worker and embedded Redis."
+    help = "Migrate, load the demo catalogue and run (and supervise) web server and workers."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -32,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, no_demo: bool, **options: Any) -> None:
         if not _port_free(host, port):
             raise CommandError(f"Port {port} on {host} is in use; pass --port to pick another.")
-        children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        supervisor: Supervisor | None = None
         redis_server: EmbeddedRedis | None = None
         stopping = False
 
@@ -62,53 +65,58 @@ class Command(BaseCommand):
             if not recommender_dir.is_dir() or not any(recommender_dir.iterdir()):
                 # A fresh recommender (or one whose state was deleted) learns the catalogue.
                 call_command("recommender_resync", verbosity=0)
-            worker_cmd = [
-                sys.executable, "-m", "celery", "-A", "config.celery_app", "worker",
-                "--queues", "default,storefront_events", "--concurrency", "1",
-                "--loglevel", "INFO", "--hostname", "storefront@%h",
-                # The periodic reaper of stuck try-on jobs runs in this worker on a laptop.
-                "--beat", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"),
-            ]  # fmt: skip
-            tryon_cmd = [
-                sys.executable, "-m", "celery", "-A", "tryon_worker.celery_app", "worker",
-                "--queues", "tryon", "--concurrency", "1", "--prefetch-multiplier", "1",
-                "--loglevel", "INFO", "--hostname", "tryon@%h",
-            ]  # fmt: skip
-            recommender_cmd = [
-                sys.executable, "-m", "celery", "-A", "recommender.celery_app", "worker",
-                "--queues", "recommender", "--concurrency", "1", "--prefetch-multiplier", "1",
-                "--loglevel", "INFO", "--hostname", "recommender@%h",
-            ]  # fmt: skip
-            web_cmd = [
-                sys.executable, "-m", "uvicorn", "config.asgi:application",
-                "--app-dir", str(settings.PLATFORM_DIR), "--host", host, "--port", str(port),
-            ]  # fmt: skip
-            commands = [
-                ("storefront worker", worker_cmd, env),
-                ("try-on worker", tryon_cmd, worker_env(env)),
-                ("recommender worker", recommender_cmd, worker_env(env)),
-                ("web", web_cmd, env),
-            ]
-            for name, command, command_env in commands:
-                # Own session: a terminal's Ctrl-C reaches only us, and we stop them in order.
-                process = subprocess.Popen(
-                    command, env=command_env, cwd=settings.BASE_DIR, start_new_session=True
-                )
-                children.append((name, process))
-            _wait_for_port(host, port, children)
-            self._print_banner(host, port)
-            while not stopping:
-                for name, process in children:
-                    if process.poll() is not None:
-                        raise CommandError(f"The {name} process exited with {process.returncode}.")
-                time.sleep(0.5)
+            supervisor = Supervisor(self._children(env, host, port), say=self._say)
+            supervisor.start_all()
+            _wait_for_port(host, port, supervisor, lambda: stopping)
+            if not stopping:
+                self._print_banner(host, port)
+            # From here on a child that dies is restarted (with backoff) and the rest keep
+            # running; only Ctrl-C / SIGTERM ends the loop.
+            supervisor.run(lambda: stopping)
             self.stdout.write("Stopping ...")
         finally:
-            for _name, process in reversed(children):
-                _stop_process_group(process)
+            if supervisor is not None:
+                supervisor.stop_all()
             if redis_server is not None:
                 redis_server.stop()
         self.stdout.write("Stopped.")
+
+    def _children(self, env: dict[str, str], host: str, port: int) -> list[ChildSpec]:
+        """The storefront worker (with beat), the try-on and recommender workers (without the
+        storefront's secrets) and the web server, in the order they start."""
+        worker_cmd = [
+            sys.executable, "-m", "celery", "-A", "config.celery_app", "worker",
+            "--queues", "default,storefront_events", "--concurrency", "1",
+            "--loglevel", "INFO", "--hostname", "storefront@%h",
+            # The periodic reaper of stuck try-on jobs runs in this worker on a laptop.
+            "--beat", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"),
+        ]  # fmt: skip
+        tryon_cmd = [
+            sys.executable, "-m", "celery", "-A", "tryon_worker.celery_app", "worker",
+            "--queues", "tryon", "--concurrency", "1", "--prefetch-multiplier", "1",
+            "--loglevel", "INFO", "--hostname", "tryon@%h",
+        ]  # fmt: skip
+        recommender_cmd = [
+            sys.executable, "-m", "celery", "-A", "recommender.celery_app", "worker",
+            "--queues", "recommender", "--concurrency", "1", "--prefetch-multiplier", "1",
+            "--loglevel", "INFO", "--hostname", "recommender@%h",
+        ]  # fmt: skip
+        web_cmd = [
+            sys.executable, "-m", "uvicorn", "config.asgi:application",
+            "--app-dir", str(settings.PLATFORM_DIR), "--host", host, "--port", str(port),
+        ]  # fmt: skip
+        cwd = settings.BASE_DIR
+        return [
+            ChildSpec("storefront worker", worker_cmd, env, cwd),
+            ChildSpec("try-on worker", tryon_cmd, worker_env(env), cwd),
+            ChildSpec("recommender worker", recommender_cmd, worker_env(env), cwd),
+            ChildSpec("web server", web_cmd, env, cwd),
+        ]
+
+    def _say(self, message: str) -> None:
+        """One supervisor log line, flushed at once (bin/up's output is often a file)."""
+        self.stdout.write(message)
+        self.stdout.flush()
 
     def _print_banner(self, host: str, port: int) -> None:
         password = os.environ.get("FITTINGROOM_DEMO_PASSWORD", "(set FITTINGROOM_DEMO_PASSWORD)")
@@ -136,28 +144,18 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _wait_for_port(
-    host: str, port: int, children: list[tuple[str, subprocess.Popen[bytes]]]
+    host: str, port: int, supervisor: Supervisor, stopping: Callable[[], bool]
 ) -> None:
+    """Wait for the web server to listen. A child that exits before that is not restarted:
+    at start it is a configuration error (port taken, broken install), so say so and stop."""
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        for name, process in children:
-            if process.poll() is not None:
-                raise CommandError(f"The {name} process exited with {process.returncode} at start.")
+    while time.monotonic() < deadline and not stopping():
+        exited = supervisor.exited()
+        if exited is not None:
+            name, returncode = exited
+            raise CommandError(f"The {name} {exit_description(returncode)} at start.")
         if not _port_free(host, port):
             return
         time.sleep(0.2)
-    raise CommandError(f"The web server did not start listening on {host}:{port}.")
-
-
-def _stop_process_group(process: subprocess.Popen[bytes], timeout_s: float = 15.0) -> None:
-    """SIGTERM the child's whole process group (Celery's pool included), then SIGKILL."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
+    if not stopping():
+        raise CommandError(f"The web server did not start listening on {host}:{port}.")
