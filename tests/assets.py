@@ -1,4 +1,4 @@
-"""Things some tests need from outside the repo: the shared photos and a compose binary.
+"""What some tests need from outside the repo: the shared photos, a compose binary, Chromium.
 
 A clone without them skips those tests with the reason; CI (`.ci/run`) sets
 FITTINGROOM_REQUIRE_TEST_ASSETS=1, so there a missing one fails the test instead, and

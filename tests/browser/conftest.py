@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.assets import missing_asset
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -31,9 +33,9 @@ os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
 def browser():
     """Debian's Chromium, headless, for the whole test session."""
     if not CHROMIUM.is_file():
-        pytest.fail(
+        missing_asset(
             f"{CHROMIUM} is missing: the browser tests need Debian's Chromium "
-            "(`apt-get install chromium`; `playwright install` is not used)."
+            "(`apt-get install chromium`; `playwright install` is not used)"
         )
     from playwright.sync_api import sync_playwright
 
