@@ -30,6 +30,9 @@ from tryon_worker.networks.shading import ShadingNet
 FILL_MAX_SIDE = 512
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "shading_default.pt"
 ESTIMATORS = ("learned", "classical")
+#: Lab chroma distance from a garment's median beyond which a pixel is another colour (a
+#: print, a hand), not the same cloth in other light.
+HUE_SPREAD = 12.0
 #: The folds may darken the new garment this much and lighten it this much, no more.
 MIN_FOLD_GAIN, MAX_FOLD_GAIN = 0.8, 1.12
 
@@ -93,12 +96,21 @@ def fold_ratio(rgb: np.ndarray, inside: np.ndarray, sw: float, estimator: str) -
 
     ``sw`` is the wearer's shoulder width in pixels of ``rgb``.
     """
-    if estimator == "learned":
-        log_shading = learned_log_shading(rgb, inside, sw)
-        # The fold scale only, as the classical estimator: broad light is the exposure's.
-        return np.exp(log_shading - masked_blur(log_shading, inside, max(3.0, 0.3 * sw)))
     lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     median = np.median(lab[inside], axis=0)
+    if estimator == "learned":
+        # Light does not change hue: a print or a hand of another colour is left out and
+        # filled from around it; what differs only in lightness (a wash, a heather, a
+        # fold) is the network's to tell apart.
+        same_hue = inside & (np.linalg.norm(lab[..., 1:] - median[1:], axis=-1) < HUE_SPREAD)
+        if same_hue.sum() < 20:
+            same_hue = inside
+        log_shading = learned_log_shading(rgb, same_hue, sw)
+        log_shading = np.where(
+            same_hue, log_shading, masked_blur(log_shading, same_hue, max(1.5, 0.1 * sw))
+        )
+        # The fold scale only, as the classical estimator: broad light is the exposure's.
+        return np.exp(log_shading - masked_blur(log_shading, inside, max(3.0, 0.3 * sw)))
     plain = inside & (np.linalg.norm(lab - median, axis=-1) < 15.0)
     if plain.sum() < 20:
         return None
