@@ -33,6 +33,8 @@ ESTIMATORS = ("learned", "classical")
 #: Lab chroma distance from a garment's median beyond which a pixel is another colour (a
 #: print, a hand), not the same cloth in other light.
 HUE_SPREAD = 12.0
+#: The learned folds approach this log factor (about x0.89 .. x1.13) but never pass it.
+FOLD_SOFT_LIMIT = 0.12
 #: The folds may darken the new garment this much and lighten it this much, no more.
 MIN_FOLD_GAIN, MAX_FOLD_GAIN = 0.8, 1.12
 
@@ -110,7 +112,10 @@ def fold_ratio(rgb: np.ndarray, inside: np.ndarray, sw: float, estimator: str) -
             same_hue, log_shading, masked_blur(log_shading, same_hue, max(1.5, 0.1 * sw))
         )
         # The fold scale only, as the classical estimator: broad light is the exposure's.
-        return np.exp(log_shading - masked_blur(log_shading, inside, max(3.0, 0.3 * sw)))
+        folds = log_shading - masked_blur(log_shading, inside, max(3.0, 0.3 * sw))
+        # Folds are gentle; a deep dark or bright patch is more likely the fabric misread
+        # (a wash's blotch) than light: such extremes are compressed, small values kept.
+        return np.exp(FOLD_SOFT_LIMIT * np.tanh(folds / FOLD_SOFT_LIMIT))
     plain = inside & (np.linalg.norm(lab - median, axis=-1) < 15.0)
     if plain.sum() < 20:
         return None

@@ -429,11 +429,14 @@ def _neckline_raised(
     lift = float(np.median(runs))
     if lift < 1.0:
         return empty, empty, empty, empty
-    margin = max(1.0, 0.08 * sw)
+    # Beyond the corners the pull eases out over a quarter of a shoulder span, so a print
+    # across the chest bends gently instead of breaking.
+    margin = max(1.0, 0.25 * sw)
     out_y, out_x, src_y = [], [], []
     for column in np.nonzero(opening.top >= 0)[0]:
         outside = max(opening.left - column, column - opening.right, 0)
-        h = lift * max(0.0, 1.0 - outside / margin)
+        ease = max(0.0, 1.0 - outside / margin)
+        h = lift * ease * ease * (3.0 - 2.0 * ease)
         if h < 1.0:
             continue
         edge = int(opening.top[column])
