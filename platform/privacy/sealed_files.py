@@ -14,11 +14,25 @@ def private_storage():
     return storages["private"]
 
 
-def sealed_file_save(*, content: bytes, folder: str, context: bytes) -> str:
-    """Encrypt ``content`` and store it under a random name; return the storage name."""
+def sealed_file_save(
+    *, content: bytes, folder: str, context: bytes, name: str | None = None
+) -> str:
+    """Encrypt ``content`` and store it; return the storage name.
+
+    Without ``name`` the file gets a random one. With ``name`` (a name a row already knows,
+    such as a try-on result's) a file left there by an earlier try is replaced, never kept
+    beside the new one under a suffixed name that nothing would point at.
+    """
     blob = encrypt_bytes(content, keyring=active_keyring(), context=context)
-    name = f"{folder}/{uuid.uuid4().hex}.bin"
-    return private_storage().save(name, ContentFile(blob))
+    storage = private_storage()
+    if name is None:
+        return storage.save(f"{folder}/{uuid.uuid4().hex}.bin", ContentFile(blob))
+    storage.delete(name)
+    stored = storage.save(name, ContentFile(blob))
+    if stored != name:  # a concurrent writer took the name: never leave a second copy behind
+        storage.delete(stored)
+        raise FileExistsError(f"{name} was written concurrently")
+    return stored
 
 
 def sealed_file_read(name: str, *, context: bytes) -> bytes:

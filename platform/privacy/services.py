@@ -23,6 +23,7 @@ from recommendations.models import Interaction, SuggestionSet
 from recommendations.services import shopper_forget_publish
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnAttempt, TryOnJob
+from tryon.selectors import tryon_job_files
 
 logger = logging.getLogger(__name__)
 # Session engines whose sessions sit in the database, where a user's other sessions can be found.
@@ -101,7 +102,7 @@ def shopper_erase(
         jobs = TryOnJob.objects.filter(shopper=locked)
         photos = ShopperPhoto.objects.filter(shopper=locked)
         blobs = [
-            *(name for job in jobs for name in job.blob_names),
+            *tryon_job_files(jobs=jobs),
             *photos.values_list("blob_name", flat=True),
             *photos.values_list("thumbnail_blob_name", flat=True),
         ]

@@ -84,9 +84,39 @@ def tryon_job_dispatch(*, job: TryOnJob) -> None:
     logger.info("dispatched try-on %s (attempt %d)", job_id, message.attempt)
 
 
-@transaction.atomic
 def tryon_event_apply(*, event: TryOnEvent) -> None:
-    """Apply a worker event. Idempotent: redelivered or duplicate events change nothing."""
+    """Apply a worker event. Idempotent: redelivered or duplicate events change nothing.
+
+    A succeeded event stores the result under names that follow from the job id
+    (``tryon_result_names``), so the job row "points" at them before they exist: a retry of
+    the event replaces the files instead of adding more, and an erasure finds them even when
+    no row was ever saved with them. When applying fails after the files were written, the
+    transaction rolls back and they are deleted at once, on the same failure path; the
+    worker's own copies stay for the retry (and erasure deletes them by the job's id).
+    """
+    written: list[str] = []
+    try:
+        _event_apply(event=event, written=written)
+    except BaseException:
+        for name in written:
+            try:
+                sealed_file_delete(name)
+            except Exception:  # the original error matters more; erasure deletes by name
+                logger.exception("job %s: stored result not removed after a failure", event.job_id)
+        raise
+
+
+def tryon_result_names(*, job_id: str) -> tuple[str, str]:
+    """The storefront's names for a job's result and edit region, from its public id alone.
+
+    Not ``results/{job id}-...``: those names belong to the worker's copies
+    (``_worker_result_discard``).
+    """
+    return f"results/{job_id}.bin", f"results/{job_id}.edit.bin"
+
+
+@transaction.atomic
+def _event_apply(*, event: TryOnEvent, written: list[str]) -> None:
     job = TryOnJob.objects.select_for_update().filter(public_id=event.job_id).first()
     if job is None:
         # Deleted, or its shopper erased: never re-create anything; drop the worker's file too.
@@ -113,7 +143,7 @@ def tryon_event_apply(*, event: TryOnEvent) -> None:
         job.started_at = job.started_at or now
         job.stage = event.stage
     elif event.kind == "succeeded":
-        job.result_blob_name, job.edit_region_blob_name = _result_store(event)
+        job.result_blob_name, job.edit_region_blob_name = _result_store(event, written=written)
         job.result_width, job.result_height = event.width, event.height
         job.state, job.stage, job.finished_at = TryOnJob.State.SUCCEEDED, "done", now
         job.timings = event.timings
@@ -213,20 +243,30 @@ def tryon_job_payload(job: TryOnJob) -> dict[str, object]:
     }
 
 
-def _result_store(event: TryOnEvent) -> tuple[str, str]:
+def _result_store(event: TryOnEvent, *, written: list[str]) -> tuple[str, str]:
     """Move the worker's sealed result, and its edit region if it sent one, into the
-    storefront's own encrypted storage; return both storage names ("" for no edit region)."""
+    storefront's own encrypted storage; return both storage names ("" for no edit region).
+
+    Each name is noted in ``written`` before its file is written, so a failure anywhere after
+    it (even half-way through a save) knows what to delete.
+    """
     data_key = data_key_from_worker(event.result_key, bound_to=event.job_id)
     picture = result_open(_worker_blob_read(event.result_blob), data_key=data_key)
-    name = sealed_file_save(content=picture, folder="results", context=RESULT_STORAGE_CONTEXT)
-    edit_region_name = ""
-    if event.edit_region_blob:
+    result_name, region_name = tryon_result_names(job_id=event.job_id)
+    written.append(result_name)
+    sealed_file_save(
+        content=picture, folder="results", context=RESULT_STORAGE_CONTEXT, name=result_name
+    )
+    if not event.edit_region_blob:
+        region_name = ""
+    else:
         region = edit_region_open(_worker_blob_read(event.edit_region_blob), data_key=data_key)
-        edit_region_name = sealed_file_save(
-            content=region, folder="results", context=EDIT_REGION_STORAGE_CONTEXT
+        written.append(region_name)
+        sealed_file_save(
+            content=region, folder="results", context=EDIT_REGION_STORAGE_CONTEXT, name=region_name
         )
     _worker_result_discard(event)
-    return name, edit_region_name
+    return result_name, region_name
 
 
 def _worker_blob_read(name: str) -> bytes:
