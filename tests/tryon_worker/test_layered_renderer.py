@@ -156,3 +156,31 @@ def test_a_crew_neck_meets_the_neck_where_the_old_one_did(
     neck_band = old & columns[None, :] & (torso_axial_share(person.landmarks, old.shape) < 0.3)
     assert neck_band.sum() > 1000
     assert output.garment_mask[neck_band].mean() > least
+
+
+def test_a_camisoles_straps_go_with_it(photos: Photos, shared_images: Path) -> None:
+    """Thin dark straps over the shoulders, which the parser takes for arms, are part of the
+    old top: under a boat-necked top they do not stay in front (25 dark pixels left; 77
+    without)."""
+    person = _person(photos, shared_images, "p11_woman_head_to_thigh_jeans_studio.jpg", "top")
+    product = decode_image(
+        (shared_images / "garments" / "c03_longsleeve_top_striped.jpg").read_bytes(),
+        role="garment",
+    )
+    output = LayeredRenderer().render(person, analyse_garment(product, category="top"))
+    left = person.landmarks[LM["left_shoulder"], :2].astype(np.float64)
+    right = person.landmarks[LM["right_shoulder"], :2].astype(np.float64)
+    span = float(np.linalg.norm(left - right))
+    height, width = person.image.shape[:2]
+    ys, xs = np.mgrid[0:height, 0:width]
+    centre = (left + right) / 2
+    # Between the chin and the old top, across the shoulders: dark there means a strap.
+    zone = (ys > centre[1] - 0.2 * span) & (ys < centre[1] + 0.1 * span)
+    zone &= np.abs(xs - centre[0]) < 0.45 * span
+    zone &= ~replaced_clothes(person, "top")
+    luma = person.image.astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
+    straps = zone & (luma < 60)
+    assert straps.sum() > 150, "the photo's straps are there"
+    after = output.image.astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
+    left_dark = int((after[straps] < 60).sum())
+    assert left_dark < 40, left_dark

@@ -206,7 +206,47 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
         near_any |= ~on_neck & (to_garment < 15.0) & (to_skin > to_garment + 10.0)
         near_any |= on_neck & (to_garment < 30.0) & (to_skin > to_garment + 15.0)
     rim[ys[near_any], xs[near_any]] = True
-    return rim
+    return rim | _straps(person, old | rim, lab, skin, below_chin & central, sw)
+
+
+def _straps(
+    person: PersonAnalysis,
+    garment: np.ndarray,
+    lab: np.ndarray,
+    skin: np.ndarray,
+    zone: np.ndarray,
+    sw: float,
+) -> np.ndarray:
+    """Thin straps running up from the old top over the shoulders (a camisole's, a dress's).
+
+    The parser takes a thin dark strap for hair or a line of the neck, and it would stay
+    in front of the new garment. Within the shoulders' zone, thin lines (narrower than
+    0.05 shoulder spans: never a lock of hair, which is wider) of the old top's colour,
+    unlike skin, joined to the old top, go with it.
+    """
+    parsing = person.parsing
+    assert parsing is not None
+    piece = garment & parsing.mask("upper", "lower")
+    if piece.sum() < 20:
+        return np.zeros_like(garment)
+    median = np.median(lab[piece], axis=0)
+    to_garment = np.linalg.norm(lab - median, axis=-1)
+    to_skin = np.linalg.norm(lab - skin, axis=-1)
+    like = zone & ~garment & (to_garment < 30.0) & (to_skin > to_garment + 15.0)
+    like &= ~parsing.mask("background")
+    width = max(2, round(0.025 * sw))
+    thin = like & ~(cv2.morphologyEx(like.astype(np.uint8), cv2.MORPH_OPEN, _disc(width)) > 0)
+    if not thin.any():
+        return thin
+    # Grow from the old top along the thin lines only (a geodesic dilation).
+    grown = garment.astype(np.uint8)
+    allowed = (thin | garment).astype(np.uint8)
+    for _ in range(max(1, round(0.5 * sw / 2))):
+        step = cv2.dilate(grown, np.ones((5, 5), np.uint8)) & allowed
+        if np.array_equal(step, grown):
+            break
+        grown = step
+    return (grown > 0) & thin
 
 
 def _in_front_matte(
@@ -379,7 +419,9 @@ def _neck_opening(covered: np.ndarray, frame: _Frame, sw: float) -> _NeckOpening
     top = np.full(width, -1)
     none = _NeckOpening(mask, top, 1, 0)
     centre = round(float(frame.smid[0]))
-    x0, x1 = max(0, int(centre - 0.35 * sw)), min(width, int(centre + 0.35 * sw) + 1)
+    # The top edge across the shoulders (the neckline's pull eases out over them); the
+    # corners are sought nearer the neck.
+    x0, x1 = max(0, int(centre - 0.7 * sw)), min(width, int(centre + 0.7 * sw) + 1)
     y0, y1 = max(0, int(frame.smid[1] - 0.5 * sw)), min(height, int(frame.smid[1] + 0.8 * sw))
     if not x0 <= centre < x1 or y1 <= y0:
         return none
@@ -387,11 +429,13 @@ def _neck_opening(covered: np.ndarray, frame: _Frame, sw: float) -> _NeckOpening
     has = band.any(axis=0)
     rows = np.where(has, np.argmax(band, axis=0) + y0, height)
     c = centre - x0
+    reach = round(0.35 * sw)
     if not has[c]:
         return none
     # The corners: the garment's highest points on either side of the neck.
-    left = int(np.argmin(rows[: c + 1]))
-    right = c + int(np.argmin(rows[c:]))
+    first = max(0, c - reach)
+    left = first + int(np.argmin(rows[first : c + 1]))
+    right = c + int(np.argmin(rows[c : c + reach + 1]))
     if rows[c] - max(rows[left], rows[right]) < 0.02 * sw:
         return none  # a boat neck, a strapless top: no opening to keep
     top[x0:x1] = np.where(has, rows, -1)
