@@ -365,14 +365,25 @@ def _old_footprint_covered(
     mx = np.clip(2 * nx - xs, 0, covered.shape[1] - 1)
     on = covered[my, mx]
     sy, sx = np.where(on, my, ny), np.where(on, mx, nx)
-    raised = _neckline_raised(missing_all, covered, opening, sw)
-    ys, xs = np.concatenate([ys, raised[0]]), np.concatenate([xs, raised[1]])
-    sy, sx = np.concatenate([sy, raised[2]]), np.concatenate([sx, raised[3]])
+    raised_y, raised_x, raised_from = _neckline_raised(missing_all, covered, opening, sw)
+    height = covered.shape[0]
+    ys, xs = np.concatenate([ys, raised_y]), np.concatenate([xs, raised_x])
+    sy = np.concatenate([sy, np.clip(np.round(raised_from), 0, height - 1).astype(np.intp)])
+    sx = np.concatenate([sx, raised_x])
     if not len(ys):
         return warped, alpha, none
     rgb, support, own = warped.rgb.copy(), warped.support.copy(), warped.alpha.copy()
     alpha = alpha.copy()
     rgb[ys, xs] = rgb[sy, sx]
+    if len(raised_y):
+        # The pull moves the garment by fractions of a pixel: the two rows a pixel falls
+        # between are blended, so stripes across the chest stay smooth, not jagged.
+        low = np.clip(np.floor(raised_from), 0, height - 1).astype(np.intp)
+        high = np.minimum(low + 1, height - 1)
+        t = np.clip(raised_from - low, 0.0, 1.0)[:, None]
+        rgb[raised_y, raised_x] = (
+            warped.rgb[low, raised_x] * (1.0 - t) + warped.rgb[high, raised_x] * t
+        )
     # The neckline's pull also moves garment pixels that were already there (and any
     # gap among them): each takes its source's coverage.
     taken = np.where(covered[sy, sx], 1.0, alpha[sy, sx])
@@ -447,8 +458,9 @@ def _neck_opening(covered: np.ndarray, frame: _Frame, sw: float) -> _NeckOpening
 
 def _neckline_raised(
     missing: np.ndarray, covered: np.ndarray, opening: _NeckOpening, sw: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pixels (ys, xs) that raise the new neckline towards the old one, and their sources.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pixels (ys, xs) that raise the new neckline towards the old one, and the (fractional)
+    rows of their sources in the same columns.
 
     A product shot's neckline lands a little lower than the old garment's on many bodies,
     leaving a band of the old collar that would come back as invented skin. The neckline
@@ -458,8 +470,9 @@ def _neckline_raised(
     the neck, a V keeps nearly all its depth.
     """
     empty = np.zeros(0, dtype=np.intp)
+    nowhere = (empty, empty, np.zeros(0, dtype=np.float64))
     if opening.left > opening.right:
-        return empty, empty, empty, empty
+        return nowhere
     height, width = covered.shape
     reach = max(2, round(0.1 * sw))
     fade = max(4, round(0.5 * sw))
@@ -472,7 +485,7 @@ def _neckline_raised(
         runs.append(run)
     lift = float(np.median(runs))
     if lift < 1.0:
-        return empty, empty, empty, empty
+        return nowhere
     # Beyond the corners the pull eases out over a quarter of a shoulder span, so a print
     # across the chest bends gently instead of breaking.
     margin = max(1.0, 0.25 * sw)
@@ -486,14 +499,14 @@ def _neckline_raised(
         edge = int(opening.top[column])
         rows = np.arange(max(0, round(edge - h)), min(height, edge + fade))
         share = np.clip((rows - (edge - h)) / (fade + h), 0.0, 1.0)
-        sources = np.clip(np.round(rows + h * (1.0 - share)), 0, height - 1)
+        sources = np.clip(rows + h * (1.0 - share), 0, height - 1)
         out_y.append(rows)
         out_x.append(np.full(len(rows), column))
-        src_y.append(sources.astype(np.intp))
+        src_y.append(sources)
     if not out_y:
-        return empty, empty, empty, empty
+        return nowhere
     ys, xs = np.concatenate(out_y).astype(np.intp), np.concatenate(out_x).astype(np.intp)
-    return ys, xs, np.concatenate(src_y), xs.copy()
+    return ys, xs, np.concatenate(src_y)
 
 
 @dataclass(frozen=True)
