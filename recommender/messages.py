@@ -82,6 +82,10 @@ class ProfileUpdate(_Message):
     subject: str  # pseudonym
     measurements: dict[str, float] = field(default_factory=dict)  # declared, in cm
     preferred_size: str = ""
+    # The storefront sends measurements and preferred size sealed here instead (JSON
+    # {"measurements", "preferred_size"}, tryon_worker.sealing.fields_seal with the worker
+    # key, bound to `subject`): the broker keeps messages on disk, never body measurements.
+    sealed: str = ""
     photo_blob: str = ""  # key in the private store (the storefront's photo envelope)
     photo_key: str = ""  # the photo's data key, wrapped with the worker key for `subject`
     schema_version: int = SCHEMA_VERSION

@@ -9,6 +9,7 @@ and broker hiccups are retried with backoff.
 
 import logging
 import threading
+from dataclasses import replace
 
 from recommender.celery_app import app
 from recommender.config import RecommenderSettings
@@ -33,7 +34,13 @@ from recommender.messages import (
 from recommender.profile_store import SubjectError
 from recommender.service import Recommender
 from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
-from tryon_worker.sealing import SealingError, data_key_unwrap, photo_open, transport_key_load
+from tryon_worker.sealing import (
+    SealingError,
+    data_key_unwrap,
+    fields_open,
+    photo_open,
+    transport_key_load,
+)
 
 logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (ConnectionError, TimeoutError)
@@ -120,13 +127,34 @@ def garment_remove(**message: object) -> None:
 def profile_update(**message: object) -> None:
     """Update a shopper's measurements and body shape (from their photo), then suggest."""
     try:
-        update = ProfileUpdate.from_dict(message)
+        update = _unsealed(ProfileUpdate.from_dict(message))
         service = recommender()
         photo, problem = _photo(update)
         service.profile_update(update, photo, photo_problem=problem)
         _emit(service.suggest(update.subject))
-    except (MessageError, SubjectError, TypeError) as exc:
+    except (MessageError, SubjectError, SealingError, TypeError, ValueError) as exc:
         return _refused(PROFILE_UPDATE_TASK, exc)
+
+
+def _unsealed(update: ProfileUpdate) -> ProfileUpdate:
+    """The update with its sealed measurements and preferred size opened (see ProfileUpdate)."""
+    if not update.sealed:
+        return update
+    settings = RecommenderSettings.from_env()
+    if not settings.worker_key:
+        raise SealingError("FITTINGROOM_WORKER_KEY is not set: sealed measurements unreadable")
+    fields = fields_open(
+        update.sealed, transport_key=transport_key_load(settings.worker_key), subject=update.subject
+    )
+    measurements = fields.get("measurements") or {}
+    if not isinstance(measurements, dict):
+        raise MessageError("sealed measurements are not an object")
+    return replace(
+        update,
+        measurements={str(k): float(v) for k, v in measurements.items()},
+        preferred_size=str(fields.get("preferred_size") or ""),
+        sealed="",
+    )
 
 
 def _photo(update: ProfileUpdate) -> tuple[bytes | None, str]:

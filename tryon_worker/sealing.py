@@ -12,6 +12,7 @@ key travels for both and neither blob can pass for the other.
 """
 
 import base64
+import json
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -54,6 +55,34 @@ def data_key_unwrap(wrapped: str, *, transport_key: bytes, job_id: str) -> bytes
         return AESGCM(transport_key).decrypt(raw[:_NONCE], raw[_NONCE:], b"job:" + job_id.encode())
     except (ValueError, InvalidTag) as exc:
         raise SealingError("The data key does not open for this job.") from exc
+
+
+def fields_seal(fields: dict, *, transport_key: bytes, subject: str) -> str:
+    """Encrypt JSON-safe message fields for the workers, bound to one subject (base64 text).
+
+    For what a message must carry but the broker must not keep readable: messages wait in
+    Redis, whose append-only file keeps their bytes on disk, so a shopper's body measurements
+    travel sealed and only a worker holding the transport key reads them.
+    """
+    nonce = os.urandom(_NONCE)
+    plaintext = json.dumps(fields, sort_keys=True).encode()
+    sealed = AESGCM(transport_key).encrypt(nonce, plaintext, b"fields:" + subject.encode())
+    return base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def fields_open(sealed: str, *, transport_key: bytes, subject: str) -> dict:
+    """Decrypt fields sealed by ``fields_seal`` for this very subject."""
+    try:
+        raw = base64.b64decode(sealed, validate=True)
+        plaintext = AESGCM(transport_key).decrypt(
+            raw[:_NONCE], raw[_NONCE:], b"fields:" + subject.encode()
+        )
+        fields = json.loads(plaintext)
+    except (ValueError, InvalidTag) as exc:
+        raise SealingError("The sealed fields do not open for this subject.") from exc
+    if not isinstance(fields, dict):
+        raise SealingError("The sealed fields are not an object.")
+    return fields
 
 
 def photo_open(blob: bytes, *, data_key: bytes) -> bytes:

@@ -15,10 +15,11 @@ from django.utils import timezone
 from catalog.models import Garment, GarmentImage
 from config.redis_url import redis_cache_location
 from notifications.services import live_publish
-from privacy.worker_keys import blob_key_for_worker
+from privacy.worker_keys import blob_key_for_worker, worker_transport_key
 from recommendations.models import Interaction, SuggestionSet
 from recommender import messages as contract
 from shoppers.models import Shopper, ShopperPhoto
+from tryon_worker.sealing import fields_seal
 
 logger = logging.getLogger(__name__)
 
@@ -83,12 +84,21 @@ def shopper_profile_publish(*, shopper: Shopper, photo: ShopperPhoto | None = No
     if photo is not None:
         photo_blob = photo.blob_name
         photo_key = blob_key_for_worker(blob_name=photo.blob_name, bound_to=shopper.pseudonym)
+    # Sealed: the message waits in Redis, whose append-only file is on disk and outlives the
+    # message; only a worker with the transport key reads the measurements.
+    sealed = fields_seal(
+        {
+            "measurements": {k: float(v) for k, v in declared.items()},
+            "preferred_size": preferred_size,
+        },
+        transport_key=worker_transport_key(),
+        subject=shopper.pseudonym,
+    )
     _send(
         contract.PROFILE_UPDATE_TASK,
         contract.ProfileUpdate(
             subject=shopper.pseudonym,
-            measurements={k: float(v) for k, v in declared.items()},
-            preferred_size=preferred_size,
+            sealed=sealed,
             photo_blob=photo_blob,
             photo_key=photo_key,
         ),

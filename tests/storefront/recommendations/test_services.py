@@ -12,7 +12,7 @@ from recommender.messages import SuggestionSet as Answer
 from shoppers.services import shopper_photo_add, shopper_profile_update
 from tests.broker_queue import queue_client, queued_messages
 from tests.factories import garment_create, shopper_create
-from tryon_worker.sealing import data_key_unwrap, photo_open, transport_key_load
+from tryon_worker.sealing import data_key_unwrap, fields_open, photo_open, transport_key_load
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,15 @@ def test_catalogue_and_profile_signals_are_pseudonymous(
     assert document.garment_id == garment.pk and document.in_stock
     assert document.sizes[0]["label"] == "M" and document.image_key.endswith(".webp")
     declared = ProfileUpdate.from_dict(messages[1]["kwargs"])
-    assert declared.measurements == {"chest_cm": 90.0} and declared.preferred_size == "M"
+    # Sealed for the workers (the broker's append-only file keeps messages on disk): nothing
+    # readable in the message, and only this pseudonym's worker key opens it.
+    assert declared.measurements == {} and declared.preferred_size == ""
+    assert "chest_cm" not in messages[1]["raw"] and "90.0" not in messages[1]["raw"]
+    assert fields_open(
+        declared.sealed,
+        transport_key=transport_key_load(settings.WORKER_TRANSPORT_KEY),
+        subject=shopper.pseudonym,
+    ) == {"measurements": {"chest_cm": 90.0}, "preferred_size": "M"}
     with_photo = ProfileUpdate.from_dict(messages[2]["kwargs"])
     assert with_photo.photo_blob == photo.blob_name
     # The wrapped key opens this photo, for this pseudonym only.
