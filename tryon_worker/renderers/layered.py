@@ -181,9 +181,9 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
     height, width = old.shape
     ys_all, xs_all = np.mgrid[0:height, 0:width]
     centre_x, centre_y = xs_all - frame.smid[0], ys_all - frame.smid[1]
-    # Below the chin (within a fifth of a shoulder span above the shoulders' line), in
-    # the neck's column.
-    below_chin = centre_x * frame.down[0] + centre_y * frame.down[1] > -0.2 * sw
+    # Below the chin (within 0.3 shoulder spans above the shoulders' line: a collar rises
+    # up the neck's sides), in the neck's column.
+    below_chin = centre_x * frame.down[0] + centre_y * frame.down[1] > -0.3 * sw
     central = np.abs(centre_x * frame.lat[0] + centre_y * frame.lat[1]) < 0.4 * sw
     neck = below_chin & central & parsing.mask("face", "hair")
     ring &= ~old & ~parsing.mask("background") & (~parsing.mask("face", "hair") | neck)
@@ -204,7 +204,7 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
         median = np.median(lab[piece], axis=0)
         to_garment = np.linalg.norm(colours - median, axis=-1)
         near_any |= ~on_neck & (to_garment < 15.0) & (to_skin > to_garment + 10.0)
-        near_any |= on_neck & (to_garment < 30.0) & (to_skin > to_garment + 15.0)
+        near_any |= on_neck & (to_garment < 22.0) & (to_skin > to_garment + 15.0)
     rim[ys[near_any], xs[near_any]] = True
     return rim | _straps(person, old | rim, lab, skin, below_chin & central, sw)
 
@@ -550,7 +550,9 @@ def _uncovered_restored(
     labels = parsing.labels[roi]
     body = _body_core(person, sw)[roi] & (person.segmentation[roi] > 0.5)
     skin_known = np.isin(labels, [LABEL[n] for n in SKIN_LABELS]) & ~removal
-    background_known = (labels == LABEL["background"]) & ~removal
+    # Outside the body what was behind the old garment is the backdrop, or hair hanging
+    # behind a shoulder: both are filled from their nearest known pixels.
+    background_known = np.isin(labels, [LABEL["background"], LABEL["hair"]]) & ~removal
     skin_fill = _fill(photo, skin_known, parsing) + _grain_like(photo, skin_known)
     background_fill = _fill(photo, background_known, parsing) + _grain_like(photo, background_known)
     # Shading of the removed garment shapes the skin that comes back (the shadow under a
