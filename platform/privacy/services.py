@@ -1,10 +1,14 @@
 """Privacy operations over stored data: re-encrypting everything under the newest key, and
 erasing a shopper (their right to be forgotten)."""
 
+import base64
+import contextlib
+import json
 import logging
 from dataclasses import dataclass
 from importlib import import_module
 
+import redis
 from accounts.models import User
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -13,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from config.redis_url import redis_cache_location
 from core.exceptions import ApplicationError
 from notifications.models import EmailNotification
 from privacy.keyring import active_keyring
@@ -21,6 +26,7 @@ from privacy.pseudonyms import erasure_digest_for
 from privacy.sealed_files import sealed_file_delete, sealed_file_key_id, sealed_file_rewrap
 from recommendations.models import Interaction, SuggestionSet
 from recommendations.services import shopper_forget_publish
+from recommender.messages import FORGET_TASK
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnAttempt, TryOnJob
 from tryon.selectors import tryon_job_files
@@ -106,6 +112,7 @@ def shopper_erase(
             *photos.values_list("blob_name", flat=True),
             *photos.values_list("thumbnail_blob_name", flat=True),
         ]
+        job_ids = [str(public_id) for public_id in jobs.values_list("public_id", flat=True)]
         counts = {
             "emails": _deleted(EmailNotification.objects.filter(job__shopper=locked)),
             "tryon_attempts": _deleted(TryOnAttempt.objects.filter(job__shopper=locked)),
@@ -119,6 +126,10 @@ def shopper_erase(
         }
         subject = f"shopper:{locked.pk}"
         pseudonym = locked.pseudonym
+        # What names them in Redis: messages carry the pseudonym, job ids and file names; a
+        # queued page view carries the shopper id (recommendations.services).
+        redis_markers = [m for m in (pseudonym, *job_ids, *blobs) if m]
+        redis_markers.append(f'"shopper": {locked.pk},')
         locked.delete()
         # The login goes last; Django cascades to what else hangs on it (groups, permissions).
         user.delete()
@@ -135,6 +146,10 @@ def shopper_erase(
         # robust: a storage hiccup must not turn a committed erasure into an error page; the
         # record keeps the files still to delete (``erasure_blobs_retry``).
         transaction.on_commit(lambda: erasure_blobs_delete(record_id=record_id), robust=True)
+        # After the forget message is queued (registered earlier, so it runs earlier): the
+        # purge leaves that one message alone, and a second pass once it has been consumed
+        # rewrites the append-only file without it.
+        transaction.on_commit(lambda: erasure_redis_purge(markers=redis_markers), robust=True)
     logger.info("erased a shopper (erasure record %s, %s)", record.pk, channel)
     return record
 
@@ -196,3 +211,118 @@ def _user_sessions_end(*, user: User) -> int:
             store_class(session_key=session.session_key).delete()
             ended += 1
     return ended
+
+
+#: How long after an erasure the append-only file is rewritten once more: the forget message
+#: and late try-on events for the erased jobs are consumed (acknowledged) by then.
+REDIS_COMPACT_AFTER_S = 30
+
+
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(redis_cache_location(settings.REDIS_URL))
+
+
+def erasure_redis_purge(*, markers: list[str]) -> int:
+    """Remove what Redis still holds about an erased shopper; rewrite its append-only file.
+
+    Every list item, hash field, set or sorted-set member and string value that names one of
+    ``markers`` goes (queued and in-flight messages, whose bodies are base64, are read
+    decoded), except the recommender's forget message, which must still arrive. Redis keeps
+    deleted data in its append-only file until the file is rewritten, so it is rewritten
+    now, and again ``REDIS_COMPACT_AFTER_S`` later (``erasure_redis_compact``, a message that
+    names no one), once the forget message and late try-on events are consumed. Returns the
+    number of entries removed. Redis errors are logged, never raised: the erasure has
+    committed, and the second rewrite still comes.
+    """
+    needles = [m.encode() for m in markers if m]
+    removed = 0
+    try:
+        client = _redis()
+        for key in client.scan_iter(count=500):
+            removed += _redis_key_purge(client, key, needles)
+        redis_aof_rewrite(client=client)
+    except redis.RedisError:
+        logger.warning("erasure: Redis not purged", exc_info=True)
+    from privacy.tasks import erasure_redis_compact
+
+    erasure_redis_compact.apply_async(countdown=REDIS_COMPACT_AFTER_S)
+    logger.info("erasure: %d Redis entries removed", removed)
+    return removed
+
+
+def redis_aof_rewrite(*, client: redis.Redis | None = None) -> bool:
+    """Ask Redis to rewrite its append-only file (only the live data stays); False when it
+    keeps none or a rewrite is already running (that one may predate the deletions, hence
+    the second pass after an erasure)."""
+    client = client or _redis()
+    try:
+        if not int(client.info("persistence").get("aof_enabled", 0)):
+            return False
+        client.bgrewriteaof()
+    except redis.ResponseError:  # "already in progress", or the command is disabled
+        logger.info("append-only file rewrite not started", exc_info=True)
+        return False
+    return True
+
+
+def _redis_key_purge(client: redis.Redis, key: bytes, needles: list[bytes]) -> int:
+    """Remove the entries of one key that name the shopper; the number removed."""
+    if any(n in key for n in needles):
+        return client.delete(key)
+    kind = client.type(key)
+    removed = 0
+    if kind == b"list":
+        for item in set(client.lrange(key, 0, -1)):
+            if _names(item, needles):
+                removed += client.lrem(key, 0, item)
+    elif kind == b"hash":
+        # Kombu's in-flight messages: a hash of delivery tag -> message, with a sorted-set
+        # index of the same tags ("unacked" -> "unacked_index", "unacked.tryon" -> ...).
+        index = key.replace(b"unacked", b"unacked_index", 1) if key.startswith(b"unacked") else None
+        for field, value in client.hscan_iter(key, count=500):
+            if _names(value, needles):
+                removed += client.hdel(key, field)
+                if index is not None:
+                    client.zrem(index, field)
+    elif kind == b"set":
+        doomed = [m for m in client.sscan_iter(key, count=500) if _names(m, needles)]
+        removed += client.srem(key, *doomed) if doomed else 0
+    elif kind == b"zset":
+        doomed = [m for m, _score in client.zscan_iter(key, count=500) if _names(m, needles)]
+        removed += client.zrem(key, *doomed) if doomed else 0
+    elif kind == b"string":
+        value = client.get(key)
+        if value is not None and _names(value, needles):
+            removed += client.delete(key)
+    return removed
+
+
+def _names(raw: bytes, needles: list[bytes]) -> bool:
+    """Whether a stored value names the shopper, reading message bodies decoded.
+
+    A Celery message keeps its body base64-encoded inside a JSON envelope (in a queue as is,
+    in flight as the first item of a list), so a plain search would miss what it carries.
+    """
+    texts = [raw]
+    envelope = _message_envelope(raw)
+    if envelope is not None:
+        if envelope.get("headers", {}).get("task") == FORGET_TASK:
+            return False  # the recommender must still receive it
+        body = envelope.get("body")
+        if isinstance(body, str):
+            with contextlib.suppress(ValueError):  # binascii.Error: not base64 after all
+                texts.append(base64.b64decode(body, validate=True))
+    return any(n in text for text in texts for n in needles)
+
+
+def _message_envelope(raw: bytes) -> dict | None:
+    """The kombu message in a stored value (queued: the envelope; in flight: [envelope, ...])."""
+    if raw[:1] not in (b"{", b"["):
+        return None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        data = data[0]
+    return data if isinstance(data, dict) and "body" in data else None
