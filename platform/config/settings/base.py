@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Django's console mailer prints recipients and text into the log, which outlives an erasure:
+# the console default here logs subjects and links only (notifications.mail_backends).
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    EMAIL_BACKEND = "notifications.mail_backends.IdsOnlyConsoleEmailBackend"
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Fitting Room <noreply@localhost>")
 
 # --- REST framework -----------------------------------------------------------------------
