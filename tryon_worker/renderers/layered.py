@@ -268,11 +268,16 @@ def _in_front_matte(
     elif warped.category == "dress":
         names += ["shoes"]
     front = parsing.mask(*names)
-    # The parser's "face" runs on down a bare chest (a neckline's skin); only the head and
-    # neck, above the shoulders' line, stay in front: below it the garment's own neckline
-    # decides what shows.
+    # The parser's "face" runs on down a bare chest (a neckline's skin) and out over bare
+    # shoulders; only the head and the neck's own column, above the shoulders' line, stay
+    # in front: elsewhere the garment's neckline and shoulders decide what shows.
     axial = torso_axial_share(person.landmarks, person.image.shape[:2])
-    front |= parsing.mask("face") & (axial < 0.03)
+    frame = _torso_frame(person)
+    height, width = parsing.labels.shape
+    ys, xs = np.mgrid[0:height, 0:width]
+    across = (xs - frame.smid[0]) * frame.lat[0] + (ys - frame.smid[1]) * frame.lat[1]
+    neck = (np.abs(across) < 0.18 * _shoulder_span(person)) | (axial < -0.1)
+    front |= parsing.mask("face") & (axial < 0.03) & neck
     sleeves = warped.extras.get("sleeves")
     # Skin the parser calls "arms" on the belly is not in front of anything.
     arms = parsing.mask("arms") & _limb_zone(person, ("shoulder", "elbow", "wrist", "index"))
