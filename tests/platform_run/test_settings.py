@@ -31,7 +31,8 @@ PROBE = (
 )
 
 
-def _run(env_changes: dict[str, str | None]) -> subprocess.CompletedProcess:
+def _env(env_changes: dict[str, str | None]) -> dict[str, str]:
+    """The GOOD production environment with these changes (None removes a variable)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FITTINGROOM_"))}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
@@ -42,9 +43,14 @@ def _run(env_changes: dict[str, str | None]) -> subprocess.CompletedProcess:
         else:
             env[key] = value
     env["PYTHONPATH"] = str(REPO / "platform")
+    return env
+
+
+def _run(env_changes: dict[str, str | None]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60
-    )
+        [sys.executable, "-c", PROBE], env=_env(env_changes), capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
 
 
 def test_production_takes_everything_from_the_environment() -> None:
@@ -124,3 +130,58 @@ def test_postgres_gets_no_sqlite_options() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "{}"
+
+
+SECURITY_PROBE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "d = s.CONTENT_SECURITY_POLICY['DIRECTIVES']; "
+    "print(json.dumps({'hsts': s.SECURE_HSTS_SECONDS, 'sub': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+    "'preload': s.SECURE_HSTS_PRELOAD, 'cookies': [s.SESSION_COOKIE_SECURE, "
+    "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SESSION_COOKIE_NAME, "
+    "s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, s.CSRF_COOKIE_SAMESITE, s.CSRF_COOKIE_NAME], "
+    "'ssl_redirect': s.SECURE_SSL_REDIRECT, 'csp': 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE, "
+    "'img': d['img-src'], 'upgrade': d.get('upgrade-insecure-requests'), "
+    "'axes': [s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_MINUTES]}))"
+)
+
+
+def _security(env_changes: dict[str, str | None]) -> dict:
+    completed = subprocess.run(
+        [sys.executable, "-c", SECURITY_PROBE],
+        env=_env(env_changes),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_production_security_defaults() -> None:
+    values = _security({})
+    assert values["hsts"] == 31536000  # a year
+    assert values["sub"] is False and values["preload"] is False  # both opt-in
+    assert values["cookies"] == [
+        True, True, "Lax", "__Secure-sessionid", True, True, "Lax", "__Secure-csrftoken"
+    ]  # fmt: skip
+    assert values["ssl_redirect"] is True and values["csp"] is True
+    assert values["upgrade"] is True
+    # Catalogue images come from the bucket's endpoint: the policy lets the browser load them.
+    assert values["img"] == ["'self'", "http://minio:9000"]
+    assert values["axes"] == [5, 15]
+
+
+def test_production_security_opt_ins_from_the_environment() -> None:
+    values = _security(
+        {
+            "DJANGO_SECURE_HSTS_PRELOAD": "true",
+            "DJANGO_AWS_S3_CUSTOM_DOMAIN": "media.shop.example",
+            "FITTINGROOM_LOGIN_FAILURE_LIMIT": "8",
+            "FITTINGROOM_LOGIN_LOCKOUT_MINUTES": "60",
+        }
+    )
+    # The preload list requires includeSubDomains: opting in to one turns on both.
+    assert values["preload"] is True and values["sub"] is True
+    assert values["img"] == ["'self'", "https://media.shop.example"]
+    assert values["axes"] == [8, 60]
+    assert _security({"DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "true"})["sub"] is True

@@ -66,7 +66,6 @@ def _up_env(tmp_path: Path) -> dict[str, str]:
         FITTINGROOM_ENCRYPTION_KEYS="up-test:" + "dXAtdGVzdC1rZXktdGhpcnR5LXR3by1ieXRlcy0xMjM=",
         FITTINGROOM_PSEUDONYM_KEY="up-test-pseudonym-key-0123456789abcdef",
         FITTINGROOM_WORKER_KEY="dXAtdGVzdC13b3JrZXIta2V5LXRoaXJ0eS10d28tYnk=",
-        FITTINGROOM_DEMO_PASSWORD="demo-pass-123",
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -108,10 +107,11 @@ def test_up_runs_the_platform_and_ctrl_c_stops_everything(tmp_path: Path) -> Non
             time.sleep(0.5)
         output = log_path.read_text()
         assert f"running at http://127.0.0.1:{port}/" in output
-        assert re.search(
-            r"Merchant admin: .*/admin/\s+user: demo-merchant\s+password: demo-pass-123", output
-        )
-        assert re.search(r"Demo shopper: .*user: demo-shopper\s+password: demo-pass-123", output)
+        # Each demo login has its own random password, shown in this first banner.
+        passwords = dict(re.findall(r"user: (\S+)\s+password: (try-\S+)", output))
+        assert set(passwords) == {"demo-merchant", "operator", "demo-shopper"}
+        assert len(set(passwords.values())) == 3
+        assert re.search(r"Merchant admin: .*/admin/\s+user: demo-merchant\s+password: ", output)
 
         base = f"http://127.0.0.1:{port}"
         page = urllib.request.urlopen(base + "/", timeout=30).read().decode()
@@ -121,6 +121,9 @@ def test_up_runs_the_platform_and_ctrl_c_stops_everything(tmp_path: Path) -> Non
         health = urllib.request.urlopen(base + "/health/?worker=1", timeout=30).read().decode()
         assert '"worker": "ok"' in health
         assert (tmp_path / "var" / "db.sqlite3").is_file()
+        # The database and var/ itself are the owner's alone.
+        assert (tmp_path / "var" / "db.sqlite3").stat().st_mode & 0o777 == 0o600
+        assert (tmp_path / "var").stat().st_mode & 0o777 == 0o700
         children = _descendants(process.pid)
         assert len(children) >= 4  # redis-server, celery main + pool process, uvicorn
     finally:

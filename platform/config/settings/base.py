@@ -1,9 +1,12 @@
 """Settings shared by every environment. Everything configurable comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from config.redis_url import redis_cache_location
 from tryon_worker.limits import TryOnLimits
@@ -32,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "csp",
+    "axes",
     "core",
     "accounts",
     "privacy",
@@ -51,6 +56,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during the view into the
+    # login page with the lockout message (accounts/login_throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,9 +151,73 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes' backend goes first: it refuses a locked-out client before any password check.
+# AxesBackend (not the standalone one) also loads users, so a session that names the first
+# backend (force_login, tests) keeps working.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "shoppers:login"
 LOGIN_REDIRECT_URL = "catalog:garment_list"
 LOGOUT_REDIRECT_URL = "catalog:garment_list"
+
+# --- Login throttling (django-axes), the shop's log-in and the admin's alike -------------
+# After this many wrong passwords for one username from one address, that pair is locked out
+# for the cool-off: even the right password is refused, with a message saying why. Keyed on
+# the pair, not the username alone, so nobody can lock a shopper out from elsewhere.
+AXES_FAILURE_LIMIT = env.int("FITTINGROOM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("FITTINGROOM_LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Counters live in Redis (hashed keys, expiring with the cool-off): no write to the database
+# per failed login, and no table of usernames left behind after a shopper's erasure.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
+# Logs carry a keyed digest of who tried, never the username (issue 12: no names in logs).
+AXES_CLIENT_STR_CALLABLE = "accounts.login_throttle.client_str"
+AXES_LOCKOUT_MESSAGE = (
+    f"Too many failed log-in attempts: logging in with this username is locked for "
+    f"{AXES_COOLOFF_MINUTES} minutes. Please try again later."
+)
+
+
+def _public_media_origin(options: dict) -> str:
+    """The origin catalogue image URLs point at: the custom domain, else the endpoint, else
+    AWS's own S3 hosts (django-storages' default URLs)."""
+    if options.get("custom_domain"):
+        return f"https://{options['custom_domain']}"
+    if options.get("endpoint_url"):
+        return urlsplit(options["endpoint_url"])._replace(path="", query="", fragment="").geturl()
+    return "https://*.amazonaws.com"
+
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------
+# Everything our pages load comes from this origin: our scripts are files or inline blocks
+# carrying the per-response nonce ({{ request.csp_nonce }}), the live updates (EventSource on
+# /live/) and the suggestion refresh are same-origin. Style attributes stay allowed (only
+# attributes, never <style> blocks or foreign sheets): Django's admin and DRF's browsable API
+# templates use them, and an attribute can neither run code nor load anything.
+# Object storage's public address is added below when a bucket is configured.
+_csp_img_src = [SELF]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": _csp_img_src,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+if env("DJANGO_CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env("DJANGO_CSP_REPORT_URI")]
 
 # --- I18n ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -181,6 +254,8 @@ if AWS_STORAGE_BUCKET_NAME:
             "custom_domain": env("DJANGO_AWS_S3_CUSTOM_DOMAIN", default=None) or None,
         },
     }
+    # Browsers fetch catalogue images straight from the bucket's public address.
+    _csp_img_src.append(_public_media_origin(_default_storage["OPTIONS"]))
     _private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {**_s3_options, "location": "private", "querystring_auth": True},
@@ -191,6 +266,11 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT.parent / "private", "base_url": None},
     }
+# Local media and private blobs are readable by the platform's own user only: the private
+# ones are shopper data (encrypted, still nobody else's business), and the app serves the
+# public ones itself, so no other user needs to read them either.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": _default_storage,
     # Ciphertext only (shopper photos, try-on results); never served directly.

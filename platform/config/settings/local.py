@@ -22,7 +22,10 @@ if not (SECRET_KEY and ENCRYPTION_KEYS and PSEUDONYM_KEY and WORKER_TRANSPORT_KE
         "Local secrets are missing: run bin/up once (it writes .env), or set DJANGO_SECRET_KEY, "
         "FITTINGROOM_ENCRYPTION_KEYS, FITTINGROOM_PSEUDONYM_KEY and FITTINGROOM_WORKER_KEY."
     )
-VAR_DIR.mkdir(exist_ok=True)
+# var/ holds the database, Redis' socket and append-only file, media and the recommender's
+# data: the owner's alone (bin/up also runs everything under umask 077).
+VAR_DIR.mkdir(mode=0o700, exist_ok=True)
+VAR_DIR.chmod(0o700)
 # Serve static files straight from the source folders; no collectstatic on a laptop.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

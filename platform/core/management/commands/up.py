@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from catalog.management.commands.seed_demo import Command as SeedDemoCommand
+from catalog.management.commands.seed_demo import DemoLogin
 from core.embedded_redis import EmbeddedRedis
 from core.supervisor import ChildSpec, Supervisor, exit_description
 from core.worker_env import worker_env
@@ -33,11 +35,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="Skip the demo catalogue.")
 
     def handle(self, *args: Any, host: str, port: int, no_demo: bool, **options: Any) -> None:
+        # The database, Redis' append-only file, media and the workers' files hold shopper
+        # data: whatever this command and its children create is the owner's alone.
+        os.umask(0o077)
         if not _port_free(host, port):
             raise CommandError(f"Port {port} on {host} is in use; pass --port to pick another.")
         supervisor: Supervisor | None = None
         redis_server: EmbeddedRedis | None = None
         stopping = False
+        new_logins: list[DemoLogin] = []
 
         def request_stop(signum: int, _frame: object) -> None:
             nonlocal stopping
@@ -60,7 +66,9 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             if not no_demo:
                 self.stdout.write("Loading the demo catalogue ...")
-                call_command("seed_demo", verbosity=0)
+                seed = SeedDemoCommand()
+                call_command(seed, verbosity=0)
+                new_logins = seed.new_logins
             recommender_dir = settings.RECOMMENDER_DATA_DIR
             if not recommender_dir.is_dir() or not any(recommender_dir.iterdir()):
                 # A fresh recommender (or one whose state was deleted) learns the catalogue.
@@ -69,7 +77,7 @@ class Command(BaseCommand):
             supervisor.start_all()
             _wait_for_port(host, port, supervisor, lambda: stopping)
             if not stopping:
-                self._print_banner(host, port)
+                self._print_banner(host, port, new_logins)
             # From here on a child that dies is restarted (with backoff) and the rest keep
             # running; only Ctrl-C / SIGTERM ends the loop.
             supervisor.run(lambda: stopping)
@@ -118,24 +126,22 @@ class Command(BaseCommand):
         self.stdout.write(message)
         self.stdout.flush()
 
-    def _print_banner(self, host: str, port: int) -> None:
-        password = os.environ.get("FITTINGROOM_DEMO_PASSWORD", "(set FITTINGROOM_DEMO_PASSWORD)")
+    def _print_banner(self, host: str, port: int, new_logins: list[DemoLogin]) -> None:
+        """The URL and the demo logins: a password only when seed_demo just issued it (the
+        database keeps hashes, so it is shown this once), else where to get a new one."""
         url = f"http://{host}:{port}/"
-        self.stdout.write(
-            self.style.SUCCESS(
-                "\n".join(
-                    [
-                        "",
-                        f"Fitting Room is running at {url}",
-                        f"  Merchant admin: {url}admin/  user: demo-merchant  password: {password}",
-                        f"  Demo shopper:   {url}account/login/  "
-                        f"user: demo-shopper  password: {password}",
-                        "Press Ctrl-C to stop everything.",
-                        "",
-                    ]
-                )
-            )
-        )
+        issued = {login.username: login.password for login in new_logins}
+        kept = "as shown when issued (new ones: manage.py seed_demo --reset-passwords)"
+        lines = ["", f"Fitting Room is running at {url}"]
+        for label, where, username in (
+            ("Merchant admin:", "admin/", "demo-merchant"),
+            ("Operator admin:", "admin/", "operator"),
+            ("Demo shopper:  ", "account/login/", "demo-shopper"),
+        ):
+            password = issued.get(username, kept)
+            lines.append(f"  {label} {url}{where}  user: {username}  password: {password}")
+        lines += ["Press Ctrl-C to stop everything.", ""]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
 
 
 def _port_free(host: str, port: int) -> bool:
