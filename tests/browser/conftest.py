@@ -60,13 +60,33 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Every Content-Security-Policy violation is reported on the page's console, so a page our
+# policy breaks (a blocked script, style, image or EventSource) fails the test that saw it.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser):
-    """A fresh page in a new browser context (its own cookies) for each test."""
+    """A fresh page in a new browser context (its own cookies) for each test; the test fails
+    if any Content-Security-Policy violation happened on it."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context.add_init_script(CSP_REPORTER)
+    violations: list[str] = []
+
+    def console_seen(message) -> None:
+        text = message.text
+        if message.type == "error" and ("CSP violation" in text or "Content Security" in text):
+            violations.append(f"{text} (on {message.page.url if message.page else '?'})")
+
+    context.on("console", console_seen)
     yield context.new_page()
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
