@@ -184,3 +184,26 @@ def test_a_camisoles_straps_go_with_it(photos: Photos, shared_images: Path) -> N
     after = output.image.astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
     left_dark = int((after[straps] < 60).sum())
     assert left_dark < 40, left_dark
+
+
+def test_a_polos_collar_and_shoulders_cover_bare_shoulders(
+    photos: Photos, shared_images: Path
+) -> None:
+    """On bare shoulders (which the parser calls face above the shoulders' line) a polo's
+    shoulders and collar show beside the neck, rather than a square cut-out of skin."""
+    person = _person(photos, shared_images, "p11_woman_head_to_thigh_jeans_studio.jpg", "top")
+    product = decode_image(
+        (shared_images / "garments" / "c04_polo_shirt_navy_lightblue.jpg").read_bytes(),
+        role="garment",
+    )
+    output = LayeredRenderer().render(person, analyse_garment(product, category="top"))
+    left = person.landmarks[LM["left_shoulder"], :2].astype(np.float64)
+    right = person.landmarks[LM["right_shoulder"], :2].astype(np.float64)
+    span = float(np.linalg.norm(left - right))
+    height, width = person.image.shape[:2]
+    ys, xs = np.mgrid[0:height, 0:width]
+    centre = (left + right) / 2
+    beside_neck = (np.abs(xs - centre[0]) > 0.22 * span) & (np.abs(xs - centre[0]) < 0.4 * span)
+    beside_neck &= np.abs(ys - centre[1]) < 0.04 * span
+    covered = float(output.garment_mask[beside_neck].mean())
+    assert covered > 0.8, covered
