@@ -213,6 +213,11 @@ def _user_sessions_end(*, user: User) -> int:
     return ended
 
 
+COMPACT_TASK = "storefront.privacy.erasure_redis_compact"
+# Queues whose messages may carry a pseudonym, job ids or file names (besides `tryon`, whose
+# messages for the erased shopper the purge removed and which a busy GPU may never empty).
+_SHOPPER_QUEUES = {b"recommender", b"storefront_events"}
+
 #: How long after an erasure the append-only file is rewritten once more: the forget message
 #: and late try-on events for the erased jobs are consumed (acknowledged) by then.
 REDIS_COMPACT_AFTER_S = 30
@@ -248,6 +253,26 @@ def erasure_redis_purge(*, markers: list[str]) -> int:
     erasure_redis_compact.apply_async(countdown=REDIS_COMPACT_AFTER_S)
     logger.info("erasure: %d Redis entries removed", removed)
     return removed
+
+
+def redis_messages_pending(*, client: redis.Redis | None = None) -> bool:
+    """Whether messages that may name an erased shopper still wait in Redis, queued or in
+    flight: anything for the recommender or the storefront's event queue (the forget message,
+    suggestions, try-on events). A rewrite of the append-only file made now would keep them.
+    The erasure's own compaction messages name no one and do not count."""
+    client = client or _redis()
+    for key in client.scan_iter(count=500):
+        kind = client.type(key)
+        if kind == b"list" and key.split(b"\x06")[0] in _SHOPPER_QUEUES:
+            if client.llen(key):
+                return True
+        elif kind == b"hash" and key.startswith(b"unacked"):
+            for raw in client.hvals(key):
+                envelope = _message_envelope(raw)
+                task = (envelope or {}).get("headers", {}).get("task")
+                if task != COMPACT_TASK:
+                    return True
+    return False
 
 
 def redis_aof_rewrite(*, client: redis.Redis | None = None) -> bool:

@@ -3,8 +3,14 @@ second Redis pass after an erasure. Thin."""
 
 from celery import shared_task
 
+import privacy.services
 from core.task_retry import DatabaseTask
-from privacy.services import erasure_blobs_retry, redis_aof_rewrite
+from privacy.services import (
+    COMPACT_TASK,
+    erasure_blobs_retry,
+    redis_aof_rewrite,
+    redis_messages_pending,
+)
 
 
 @shared_task(base=DatabaseTask, name="storefront.privacy.erasure_files_retry")
@@ -14,8 +20,11 @@ def erasure_files_retry() -> int:
 
 
 # DatabaseTask although it writes no row: the one retry policy every storefront task follows.
-@shared_task(base=DatabaseTask, name="storefront.privacy.erasure_redis_compact", ignore_result=True)
-def erasure_redis_compact() -> bool:
+@shared_task(base=DatabaseTask, bind=True, name=COMPACT_TASK, ignore_result=True, max_retries=20)
+def erasure_redis_compact(self) -> bool:
     """A while after an erasure: rewrite Redis's append-only file once more, so the messages
-    consumed since (the forget message, late try-on events) leave the disk too."""
+    consumed since (the forget message, suggestions, late try-on events) leave the disk too.
+    While such messages still wait, try later (up to ten minutes), then rewrite anyway."""
+    if redis_messages_pending() and self.request.retries < self.max_retries:
+        raise self.retry(countdown=privacy.services.REDIS_COMPACT_AFTER_S)
     return redis_aof_rewrite()
