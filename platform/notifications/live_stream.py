@@ -2,28 +2,54 @@
 
 On every (re)connect the stream first sends the current state of the shopper's recent jobs,
 so a page that lost its connection never misses a final state; then it relays pub/sub.
+
+A stream lives no longer than its login: a logout or an erasure publishes a close message on
+the shopper's channel (``notifications.services.live_close``) and the stream ends on it; a
+stream that missed it (Redis restarted, the logout came before it subscribed) ends at its
+next session check, every ``SESSION_RECHECK_S``.
 """
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
+from importlib import import_module
 
 import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from config.redis_url import redis_cache_location
-from notifications.services import live_channel
+from notifications.services import LIVE_CLOSE, live_channel, live_session_tag
 from shoppers.selectors import shopper_for_user
 from tryon.selectors import tryon_job_payloads_recent
 
 KEEPALIVE_S = 15
+#: How often an open stream checks that its session still logs in its user: one indexed
+#: query per stream (database sessions), the safety net under the close message.
+SESSION_RECHECK_S = 15
 
 
 def _sse(payload: dict[str, object]) -> bytes:
     return f"event: {payload.get('type', 'message')}\ndata: {json.dumps(payload)}\n\n".encode()
+
+
+async def _session_valid(session_key: str | None, user_id: int) -> bool:
+    """Whether the session still exists and still logs in this user (not logged out, not
+    erased, not replaced by another login). Reads the store afresh, never the request's copy."""
+    if not session_key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    data = await store.aload()
+    return data.get(SESSION_KEY) == str(user_id)
+
+
+def _closes(payload: dict[str, object], session_tag: str) -> bool:
+    """Whether a close message ends this stream: one for every session or for this one."""
+    return payload.get("session") in (None, session_tag)
 
 
 @transaction.non_atomic_requests
@@ -36,6 +62,8 @@ async def live_events(request: HttpRequest) -> HttpResponse:
     if shopper is None:
         return HttpResponse("No shopper profile.", status=404)
     snapshot = await sync_to_async(tryon_job_payloads_recent)(shopper=shopper)
+    session_key = request.session.session_key
+    session_tag = live_session_tag(session_key=session_key or "")
 
     async def stream() -> AsyncIterator[bytes]:
         client = aioredis.Redis.from_url(redis_cache_location(settings.REDIS_URL))
@@ -45,14 +73,28 @@ async def live_events(request: HttpRequest) -> HttpResponse:
             yield b"retry: 2000\n\n"
             for payload in snapshot:
                 yield _sse(payload)
+            checked_at = time.monotonic()
             while True:
+                if time.monotonic() - checked_at >= SESSION_RECHECK_S:
+                    if not await _session_valid(session_key, user.pk):
+                        break
+                    checked_at = time.monotonic()
                 message = await pubsub.get_message(
-                    ignore_subscribe_messages=True, timeout=KEEPALIVE_S
+                    ignore_subscribe_messages=True,
+                    timeout=min(KEEPALIVE_S, SESSION_RECHECK_S),
                 )
                 if message is None:
                     yield b": keep-alive\n\n"
                     continue
-                yield _sse(json.loads(message["data"]))
+                payload = json.loads(message["data"])
+                if payload.get("type") == LIVE_CLOSE:
+                    if _closes(payload, session_tag):
+                        break
+                    continue  # another session's logout: not for this page to see
+                yield _sse(payload)
+            # The page's EventSource reconnects after a dropped stream; told "close", it can stop,
+            # and a reconnect would be refused anyway (401: no login).
+            yield _sse({"type": LIVE_CLOSE})
         except asyncio.CancelledError:
             raise
         finally:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from config.redis_url import redis_cache_location
 from notifications.models import EmailNotification
@@ -29,6 +30,26 @@ def live_publish(*, shopper_id: int, payload: dict[str, object]) -> None:
         client.publish(live_channel(shopper_id=shopper_id), json.dumps(payload))
     except redis.RedisError:
         logger.warning("live update for shopper %s not published", shopper_id, exc_info=True)
+
+
+#: The ``type`` of the message that ends a shopper's open streams (``live_close``).
+LIVE_CLOSE = "close"
+
+
+def live_session_tag(*, session_key: str) -> str:
+    """What a close message names a session by: a keyed digest, never the session key itself
+    (anyone who can read Redis must not be able to take the session over)."""
+    return salted_hmac("notifications.live_session", session_key).hexdigest()
+
+
+def live_close(*, shopper_id: int, session_key: str | None = None) -> None:
+    """End the shopper's open live streams: those of one session (a logout), or all of them
+    (an erasure, ``session_key=None``). Best effort: a stream that misses the message still
+    ends at its next session check (``notifications.live_stream``)."""
+    payload: dict[str, object] = {"type": LIVE_CLOSE}
+    if session_key:
+        payload["session"] = live_session_tag(session_key=session_key)
+    live_publish(shopper_id=shopper_id, payload=payload)
 
 
 def tryon_ready_email_queue(*, job) -> EmailNotification | None:

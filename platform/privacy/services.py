@@ -20,6 +20,7 @@ from django.utils import timezone
 from config.redis_url import redis_cache_location
 from core.exceptions import ApplicationError
 from notifications.models import EmailNotification
+from notifications.services import live_close
 from privacy.keyring import active_keyring
 from privacy.models import ErasureRecord
 from privacy.pseudonyms import erasure_digest_for
@@ -124,7 +125,8 @@ def shopper_erase(
             "sessions": _user_sessions_end(user=user),
             "blobs": len(blobs),
         }
-        subject = f"shopper:{locked.pk}"
+        shopper_id = locked.pk
+        subject = f"shopper:{shopper_id}"
         pseudonym = locked.pseudonym
         # What names them in Redis: messages carry the pseudonym, job ids and file names; a
         # queued page view carries the shopper id (recommendations.services).
@@ -150,6 +152,8 @@ def shopper_erase(
         # purge leaves that one message alone, and a second pass once it has been consumed
         # rewrites the append-only file without it.
         transaction.on_commit(lambda: erasure_redis_purge(markers=redis_markers), robust=True)
+        # Every open page of theirs, on every device, stops receiving: the login is gone.
+        transaction.on_commit(lambda: live_close(shopper_id=shopper_id), robust=True)
     logger.info("erased a shopper (erasure record %s, %s)", record.pk, channel)
     return record
 

@@ -4,12 +4,14 @@ import http.client
 import json
 import queue
 import threading
+import time
 import urllib.parse
 import urllib.request
 
 import pytest
 from django.test import Client
 
+from notifications.services import live_publish
 from shoppers.services import shopper_photo_add
 from tests.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_request
@@ -29,6 +31,7 @@ class SseClient:
         )
         self.response = self.connection.getresponse()
         self.events: queue.Queue = queue.Queue()
+        self.ended = threading.Event()  # the server ended the response
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -41,6 +44,7 @@ class SseClient:
                 elif not line and data:
                     self.events.put(json.loads("\n".join(data)))
                     data = []
+            self.ended.set()
         except (OSError, ValueError, AttributeError, http.client.HTTPException):
             pass  # the test closed the connection under the reader
 
@@ -53,9 +57,28 @@ class SseClient:
 
 
 def _session_cookie(user) -> str:
+    return _logged_in(user)[1]
+
+
+def _logged_in(user) -> tuple[Client, str]:
+    """A browser logged in as ``user`` (its own session) and that session's cookie header."""
     client = Client()
     client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
+    return client, f"sessionid={client.cookies['sessionid'].value}"
+
+
+def _ends_within(stream: SseClient, seconds: float) -> float:
+    """How long the server took to end the stream (fails after ``seconds``)."""
+    started = time.monotonic()
+    assert stream.ended.wait(seconds), f"the stream was still open after {seconds}s"
+    return time.monotonic() - started
+
+
+def _drain(stream: SseClient) -> list[dict]:
+    events = []
+    while not stream.events.empty():
+        events.append(stream.events.get_nowait())
+    return events
 
 
 def test_page_gets_updates_and_the_final_state_after_reconnecting(
@@ -103,3 +126,37 @@ def test_page_gets_updates_and_the_final_state_after_reconnecting(
 def test_stream_refuses_anonymous_visitors(web_server) -> None:
     stream = SseClient(web_server.url, "/live/", cookie="")
     assert stream.response.status == 401
+
+
+def test_logout_ends_that_sessions_stream_and_no_other(web_server, shopper) -> None:
+    laptop, laptop_cookie = _logged_in(shopper.user)
+    _phone, phone_cookie = _logged_in(shopper.user)
+    on_laptop = SseClient(web_server.url, "/live/", laptop_cookie)
+    on_phone = SseClient(web_server.url, "/live/", phone_cookie)
+    assert on_laptop.response.status == on_phone.response.status == 200
+    time.sleep(0.5)  # both subscribed (the first bytes precede the subscription's reply)
+
+    assert laptop.post("/account/logout/").status_code == 302  # Django's own LogoutView
+    _ends_within(on_laptop, 5)
+    assert _drain(on_laptop)[-1] == {"type": "close"}
+
+    # The phone's login is still valid: its stream stays open and keeps receiving.
+    assert not on_phone.ended.is_set()
+    live_publish(shopper_id=shopper.pk, payload={"type": "tryon", "job": "after-logout"})
+    assert on_phone.next_event(timeout_s=5)["job"] == "after-logout"
+    on_phone.close()
+    # And the logged-out session cannot open a new one.
+    assert SseClient(web_server.url, "/live/", laptop_cookie).response.status == 401
+
+
+def test_erasure_ends_every_stream_of_the_shopper(web_server, shopper) -> None:
+    browser, cookie = _logged_in(shopper.user)
+    _other, other_cookie = _logged_in(shopper.user)
+    streams = [SseClient(web_server.url, "/live/", c) for c in (cookie, other_cookie)]
+    assert [s.response.status for s in streams] == [200, 200]
+    time.sleep(0.5)
+
+    assert browser.delete("/api/shoppers/me/").status_code == 204
+    for stream in streams:
+        _ends_within(stream, 5)
+        assert {"type": "close"} in _drain(stream)
