@@ -15,6 +15,8 @@ import threading
 from celery import Celery
 from celery.signals import worker_process_init
 
+from tryon_worker.sealed_headers import sealed_headers_connect
+
 logger = logging.getLogger(__name__)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -49,6 +51,8 @@ app.conf.update(
         "unacked_restore_throttle": 1,
     },
 )
+# Retries too: no message of ours repeats its arguments as readable text in its headers.
+sealed_headers_connect()
 
 
 @app.task(name="recommender.ping", acks_late=False, ignore_result=False)

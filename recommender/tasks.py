@@ -34,6 +34,7 @@ from recommender.messages import (
 from recommender.profile_store import SubjectError
 from recommender.service import Recommender
 from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
+from tryon_worker.messages import SEALED_REPRS
 from tryon_worker.sealing import (
     SealingError,
     data_key_unwrap,
@@ -81,7 +82,13 @@ def _store(which: str) -> BlobStore | None:
 
 
 def _emit(suggestions: SuggestionSet) -> None:
-    app.send_task(SUGGESTIONS_EVENT_TASK, kwargs=suggestions.to_dict(), queue=EVENT_QUEUE)
+    # The headers would repeat the pseudonym readable (SEALED_REPRS): only the body names it.
+    app.send_task(
+        SUGGESTIONS_EVENT_TASK,
+        kwargs=suggestions.to_dict(),
+        queue=EVENT_QUEUE,
+        **SEALED_REPRS,
+    )
     logger.info(
         "sent %d suggestions (%s) for %s",
         len(suggestions.items),

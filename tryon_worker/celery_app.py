@@ -11,6 +11,7 @@ import os
 from celery import Celery
 
 from tryon_worker.limits import TryOnLimits
+from tryon_worker.sealed_headers import sealed_headers_connect
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # The time limits, the visibility timeout and the restore sweep all come from one place (the
@@ -48,3 +49,5 @@ app.conf.update(
     },
     worker_hijack_root_logger=True,
 )
+# Retries too: no message of ours repeats its arguments as readable text in its headers.
+sealed_headers_connect()

@@ -18,7 +18,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 from tryon_worker.celery_app import app
 from tryon_worker.limits import MAX_RETRIES, RETRY_BACKOFF_MAX_S, RETRY_BACKOFF_S
-from tryon_worker.messages import EVENT_QUEUE, EVENT_TASK, RENDER_TASK, RenderRequest, TryOnEvent
+from tryon_worker.messages import (
+    EVENT_QUEUE,
+    EVENT_TASK,
+    RENDER_TASK,
+    SEALED_REPRS,
+    RenderRequest,
+    TryOnEvent,
+)
 from tryon_worker.pipeline import run_tryon
 from tryon_worker.renderers.registry import renderer_create
 from tryon_worker.result_files import result_files_store
@@ -49,7 +56,8 @@ def _transport_key() -> bytes:
 
 
 def _emit(event: TryOnEvent) -> None:
-    app.send_task(EVENT_TASK, kwargs=event.to_dict(), queue=EVENT_QUEUE)
+    # The headers would repeat the job id and file names readable (SEALED_REPRS).
+    app.send_task(EVENT_TASK, kwargs=event.to_dict(), queue=EVENT_QUEUE, **SEALED_REPRS)
 
 
 @app.task(

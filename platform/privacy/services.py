@@ -279,6 +279,15 @@ def redis_messages_pending(*, client: redis.Redis | None = None) -> bool:
     return False
 
 
+def redis_aof_rewriting(*, client: redis.Redis | None = None) -> bool:
+    """Whether Redis is rewriting its append-only file now. Such a rewrite may have copied
+    the data before the last messages naming a shopper were acknowledged, and a rewrite asked
+    for meanwhile is refused, so the erasure's second pass must wait for it to end."""
+    client = client or _redis()
+    info = client.info("persistence")
+    return bool(info.get("aof_rewrite_in_progress"))
+
+
 def redis_aof_rewrite(*, client: redis.Redis | None = None) -> bool:
     """Ask Redis to rewrite its append-only file (only the live data stays); False when it
     keeps none or a rewrite is already running (that one may predate the deletions, hence

@@ -9,6 +9,7 @@ from privacy.services import (
     COMPACT_TASK,
     erasure_blobs_retry,
     redis_aof_rewrite,
+    redis_aof_rewriting,
     redis_messages_pending,
 )
 
@@ -24,7 +25,9 @@ def erasure_files_retry() -> int:
 def erasure_redis_compact(self) -> bool:
     """A while after an erasure: rewrite Redis's append-only file once more, so the messages
     consumed since (the forget message, suggestions, late try-on events) leave the disk too.
-    While such messages still wait, try later (up to ten minutes), then rewrite anyway."""
-    if redis_messages_pending() and self.request.retries < self.max_retries:
+    While such messages still wait, or a rewrite that may predate their acknowledgement still
+    runs (Redis would refuse this one), try later (up to ten minutes), then rewrite anyway."""
+    busy = redis_messages_pending() or redis_aof_rewriting()
+    if busy and self.request.retries < self.max_retries:
         raise self.retry(countdown=privacy.services.REDIS_COMPACT_AFTER_S)
     return redis_aof_rewrite()

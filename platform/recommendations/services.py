@@ -19,6 +19,7 @@ from privacy.worker_keys import blob_key_for_worker, worker_transport_key
 from recommendations.models import Interaction, SuggestionSet
 from recommender import messages as contract
 from shoppers.models import Shopper, ShopperPhoto
+from tryon_worker.messages import SEALED_REPRS
 from tryon_worker.sealing import fields_seal
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,10 @@ VIEW_FLUSH_BATCH = 500
 def _send(task: str, message: contract._Message) -> None:
     """Queue a message for the recommender once the current transaction commits."""
     payload = message.to_dict()
-    transaction.on_commit(lambda: current_app.send_task(task, kwargs=payload, queue=contract.QUEUE))
+    # The headers would repeat the pseudonym readable (SEALED_REPRS): only the body names it.
+    transaction.on_commit(
+        lambda: current_app.send_task(task, kwargs=payload, queue=contract.QUEUE, **SEALED_REPRS)
+    )
 
 
 def garment_document(*, garment: Garment) -> contract.GarmentDocument:

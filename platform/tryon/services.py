@@ -23,7 +23,13 @@ from recommendations.models import Interaction
 from recommendations.services import interaction_record
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnAttempt, TryOnJob
-from tryon_worker.messages import RENDER_QUEUE, RENDER_TASK, RenderRequest, TryOnEvent
+from tryon_worker.messages import (
+    RENDER_QUEUE,
+    RENDER_TASK,
+    SEALED_REPRS,
+    RenderRequest,
+    TryOnEvent,
+)
 from tryon_worker.sealing import edit_region_open, result_open
 
 logger = logging.getLogger(__name__)
@@ -80,7 +86,8 @@ def tryon_job_dispatch(*, job: TryOnJob) -> None:
     TryOnJob.objects.filter(pk=job.pk).update(
         dispatches=job.dispatches + 1, queued_at=timezone.now(), last_event_at=timezone.now()
     )
-    current_app.send_task(RENDER_TASK, kwargs=message.to_dict(), queue=RENDER_QUEUE)
+    # The headers would repeat the pseudonym and photo name readable (SEALED_REPRS).
+    current_app.send_task(RENDER_TASK, kwargs=message.to_dict(), queue=RENDER_QUEUE, **SEALED_REPRS)
     logger.info("dispatched try-on %s (attempt %d)", job_id, message.attempt)
 
 

@@ -77,6 +77,12 @@ def test_request_queues_a_pseudonymous_message_after_commit(
     assert set(kwargs) == set(RenderRequest.__dataclass_fields__)
     assert message.subject.startswith("psn_") and str(shopper.pk) != message.subject
     assert queued["envelope"]["headers"]["task"] == "tryon.render"
+    # The headers never repeat the arguments as text: pseudonym, job id and photo name stay
+    # inside the (base64) body, out of plain sight in the broker's append-only file.
+    headers = json.dumps(queued["envelope"]["headers"])
+    for named in (message.subject, message.job_id, message.person_blob):
+        assert named not in headers
+    assert queued["envelope"]["headers"]["kwargsrepr"] == "<sealed>"
     # The wrapped key opens this photo for this job, and only for this job.
     key = transport_key_load(settings.WORKER_TRANSPORT_KEY)
     data_key = data_key_unwrap(message.person_key, transport_key=key, job_id=message.job_id)
