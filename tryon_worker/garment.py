@@ -127,7 +127,7 @@ def _cut_out(image: np.ndarray, mask: np.ndarray, backdrop_like: np.ndarray) -> 
         gaps = cv2.morphologyEx(core, cv2.MORPH_CLOSE, kernel) & mask.astype(np.uint8) & ~core
         count, labels, stats, _ = cv2.connectedComponentsWithStats(gaps, connectivity=4)
         small = np.zeros(count, dtype=bool)
-        small[1:] = stats[1:, cv2.CC_STAT_AREA] <= band * band // 4
+        small[1:] = stats[1:, cv2.CC_STAT_AREA] <= band * band
         core |= small[labels].astype(np.uint8)
     shrink = max(1, round(0.002 * side))
     inner = cv2.erode(core, np.ones((2 * shrink + 1,) * 2, np.uint8)).astype(np.float32)
