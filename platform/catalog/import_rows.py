@@ -28,6 +28,7 @@ OPTIONAL_COLUMNS = (
 )
 MEASUREMENT_COLUMNS = ("chest_cm", "waist_cm", "hips_cm", "length_cm")
 MAX_ROWS = 20_000
+DELIMITERS = (",", ";", "\t")  # in order of preference when the header line ties
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,10 @@ def rows_parse(csv_bytes: bytes) -> tuple[list[ImportRow], list[ImportIssue], in
         text = csv_bytes.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [ImportIssue(0, "", "The CSV file is not UTF-8 text.")], 0
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # RFC 4180 quoting (doubled quotes inside quoted cells) with only the delimiter taken from
+    # the header line. A dialect guessed from a sample (csv.Sniffer) decides quoting from
+    # whatever the sample happens to hold and then misreads every later row that differs.
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=_delimiter(text))
     try:
         header = [column.strip().lower() for column in next(reader)]
     except StopIteration:
@@ -141,6 +141,18 @@ def rows_parse(csv_bytes: bytes) -> tuple[list[ImportRow], list[ImportIssue], in
         first_row_of_sku.setdefault(parsed.sku, parsed)
         rows.append(parsed)
     return rows, issues, total
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of the header line: the candidate that splits it into the most cells.
+
+    Column names never hold a delimiter, so the header line is a reliable sample, unlike data
+    rows, where names and decimal-comma prices hold commas and semicolons.
+    """
+    header_line = text.split("\n", 1)[0]
+    counts = {candidate: header_line.count(candidate) for candidate in DELIMITERS}
+    best = max(DELIMITERS, key=lambda candidate: counts[candidate])  # ties: the first, ","
+    return best if counts[best] else ","
 
 
 def _row_parse(row: int, values: dict[str, str]) -> tuple[ImportRow | None, list[ImportIssue]]:

@@ -167,3 +167,39 @@ def test_not_a_zip_keeps_rows_without_images(merchant: Merchant) -> None:
     messages = [e["message"] for e in result.errors]
     assert "The images file is not a readable ZIP archive." in messages
     assert any("'jeans.png' is listed but no ZIP" in m for m in messages)
+
+
+def _raw_csv(text: str) -> io.BytesIO:
+    """A CSV file written by hand, for layouts csv.writer would never produce."""
+    handle = io.BytesIO(text.encode())
+    handle.name = "catalogue.csv"
+    return handle
+
+
+def test_doubled_quotes_after_the_first_4_kb_stay_intact(merchant: Merchant) -> None:
+    # More than 4 KB of plain rows first: a dialect guessed from that much text has never seen
+    # a doubled quote, and used to read `"Jeans 32"" waist"` as `Jeans 32" waist"`.
+    rows = [
+        [f"TEE-{i}", f"Plain tee {i}", "top", "10", "M", "1", "ecru", "", "", ""]
+        for i in range(120)
+    ]
+    rows.append(["JEAN-32", 'Jeans 32" waist', "bottom", "49", "M", "1", "", "", "", ""])
+    upload = _csv(rows)
+    assert len(upload.getvalue()) > 4096 and b'"Jeans 32"" waist"' in upload.getvalue()
+    result = catalog_import_run(merchant=merchant, csv_file=upload)
+    assert result.errors == []
+    assert Garment.objects.get(sku="JEAN-32").name == 'Jeans 32" waist'
+
+
+def test_the_delimiter_comes_from_the_header_line(merchant: Merchant) -> None:
+    # A semicolon file (as spreadsheets write it in comma-decimal locales) whose names hold
+    # commas and whose prices use a decimal comma: the header alone decides the delimiter.
+    text = (
+        "sku;name;category;price;size\n"
+        'SCARF-1;"Scarf, wool";outerwear;12,50;M\n'
+        'JEAN-33;"Jeans 33"" waist; slim";bottom;59;L\n'
+    )
+    result = catalog_import_run(merchant=merchant, csv_file=_raw_csv(text))
+    assert result.errors == []
+    assert Garment.objects.get(sku="SCARF-1").price == Decimal("12.50")
+    assert Garment.objects.get(sku="JEAN-33").name == 'Jeans 33" waist; slim'
