@@ -1,8 +1,10 @@
 """Parse and validate a catalogue CSV (one row per garment size) into typed rows.
 
 Nothing here touches the database: every problem becomes an ImportIssue with the row number
-as a spreadsheet shows it (the header is row 1), the column and the reason, and every row
-without a problem is returned for import.
+as a spreadsheet shows it (the header is row 1, a cell with line breaks stays in its row, a
+blank line is an empty row), the column and the reason, and every row without a problem is
+returned for import. Where a row starts on a later line of the file than its row number (after
+cells with line breaks), the message names that line too, so either view finds it.
 """
 
 import csv
@@ -39,9 +41,13 @@ class ImportIssue:
     column: str
     message: str
     sku: str = ""
+    line: int = 0  # the file line the row starts on; 0 when it is the row number
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message, "sku": self.sku}
+        message = self.message
+        if self.line and self.line != self.row:
+            message = f"{message} (Row {self.row} starts on line {self.line} of the file.)"
+        return {"row": self.row, "column": self.column, "message": message, "sku": self.sku}
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,11 @@ class ImportRow:
     garment: GarmentFields
     size: SizeFields
     images: tuple[str, ...]  # file names inside the ZIP, in display order; empty = keep as is
+    line: int = 0  # the file line the row starts on
+
+    def issue(self, column: str, message: str) -> ImportIssue:
+        """A problem found with this row after parsing (saving it, its images)."""
+        return ImportIssue(self.row, column, message, self.sku, self.line)
 
 
 def rows_parse(csv_bytes: bytes) -> tuple[list[ImportRow], list[ImportIssue], int]:
@@ -101,35 +112,44 @@ def rows_parse(csv_bytes: bytes) -> tuple[list[ImportRow], list[ImportIssue], in
     issues: list[ImportIssue] = []
     first_row_of_sku: dict[str, ImportRow] = {}
     total = 0
+    row_number = 1  # the header's
     while True:
+        # reader.line_num counts the lines read so far, so before a row is read the next line
+        # is where it starts; after reading it is where it ended, which is too far down once a
+        # cell holds line breaks.
+        line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
+            row_number += 1
             total += 1
-            issues.append(ImportIssue(reader.line_num, "", f"Row cannot be read: {exc}."))
+            issues.append(ImportIssue(row_number, "", f"Row cannot be read: {exc}.", line=line))
             continue
+        row_number += 1  # a blank line still is a row in a spreadsheet
         if not any(cell.strip() for cell in cells):
-            continue  # blank lines are not rows
+            continue  # but not a garment size: not counted, not reported
         total += 1
         if total > MAX_ROWS:
             issues.append(
-                ImportIssue(reader.line_num, "", f"More than {MAX_ROWS} rows; split the file.")
+                ImportIssue(
+                    row_number, "", f"More than {MAX_ROWS} rows; split the file.", line=line
+                )
             )
             break
-        row_number = reader.line_num
         if len(cells) != len(header):
             issues.append(
                 ImportIssue(
                     row_number,
                     "",
                     f"Row has {len(cells)} cells but the header has {len(header)} columns.",
+                    line=line,
                 )
             )
             continue
         values = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
-        parsed, row_issues = _row_parse(row_number, values)
+        parsed, row_issues = _row_parse(row_number, line, values)
         if parsed is not None:
             earlier = first_row_of_sku.get(parsed.sku)
             if earlier is not None:
@@ -155,12 +175,14 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _row_parse(row: int, values: dict[str, str]) -> tuple[ImportRow | None, list[ImportIssue]]:
+def _row_parse(
+    row: int, line: int, values: dict[str, str]
+) -> tuple[ImportRow | None, list[ImportIssue]]:
     issues: list[ImportIssue] = []
     sku = values.get("sku", "")
 
     def problem(column: str, message: str) -> None:
-        issues.append(ImportIssue(row, column, message, sku))
+        issues.append(ImportIssue(row, column, message, sku, line))
 
     if not sku:
         problem("sku", "SKU is empty.")
@@ -223,7 +245,7 @@ def _row_parse(row: int, values: dict[str, str]) -> tuple[ImportRow | None, list
         style_tags=tags,
     )
     size = SizeFields(label=label, stock=stock or 0, measurements=measurements)
-    return ImportRow(row=row, sku=sku, garment=garment, size=size, images=images), []
+    return ImportRow(row=row, sku=sku, garment=garment, size=size, images=images, line=line), []
 
 
 def _conflicts(row: ImportRow, earlier: ImportRow) -> list[ImportIssue]:
@@ -232,19 +254,10 @@ def _conflicts(row: ImportRow, earlier: ImportRow) -> list[ImportIssue]:
     for column, value in vars(row.garment).items():
         if value != getattr(earlier.garment, column):
             issues.append(
-                ImportIssue(
-                    row.row,
-                    column,
-                    f"{column} differs from row {earlier.row} of the same SKU.",
-                    row.sku,
-                )
+                row.issue(column, f"{column} differs from row {earlier.row} of the same SKU.")
             )
     if row.images and earlier.images and row.images != earlier.images:
-        issues.append(
-            ImportIssue(
-                row.row, "images", f"images differ from row {earlier.row} of the same SKU.", row.sku
-            )
-        )
+        issues.append(row.issue("images", f"images differ from row {earlier.row} of the same SKU."))
     return issues
 
 

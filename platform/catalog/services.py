@@ -119,7 +119,7 @@ def catalog_import_run(
                     garment_publish(garment=garment)
         except (IntegrityError, ValidationError, ApplicationError) as exc:
             message = getattr(exc, "message", None) or f"Could not be saved: {exc}"
-            issues.extend(ImportIssue(r.row, "", message, sku) for r in sku_rows)
+            issues.extend(r.issue("", message) for r in sku_rows)
             continue
         issues.extend(row_issues)
         if outcome == "created":
@@ -236,9 +236,9 @@ def _images_load(
             if digest not in known_digests:
                 cleaned = image_intake(data, limits=limits, label=f"Image {name!r}")
         except (LookupError, ValueError) as exc:
-            return [], ImportIssue(row.row, "images", str(exc).strip("'\""), row.sku)
+            return [], row.issue("images", str(exc).strip("'\""))
         except ImageRejected as exc:
-            return [], ImportIssue(row.row, "images", exc.message, row.sku)
+            return [], row.issue("images", exc.message)
         loaded.append(_ArchivedImage(name=name, digest=digest, cleaned=cleaned))
     return loaded, None
 

@@ -203,3 +203,27 @@ def test_the_delimiter_comes_from_the_header_line(merchant: Merchant) -> None:
     assert result.errors == []
     assert Garment.objects.get(sku="SCARF-1").price == Decimal("12.50")
     assert Garment.objects.get(sku="JEAN-33").name == 'Jeans 33" waist; slim'
+
+
+def test_row_numbers_stay_right_after_cells_with_line_breaks(merchant: Merchant) -> None:
+    # Rows are numbered as a spreadsheet shows them (the header is row 1, a cell with line
+    # breaks stays in its row); where a row starts on a later line of the file, the message
+    # says that line too. They used to be the file line where the row *ended*.
+    header = ["sku", "name", "category", "price", "size", "description"]
+    rows = [
+        ["LONG-1", "Tee", "top", "10", "M", "Soft cotton.\nWash cold.\nMade in Portugal."],
+        ["BAD-PRICE", "Tee", "top", "ten", "M", "One line."],
+        ["BAD-SIZE", "Tee", "top", "10", "XXXXL", "Two\nlines."],
+        [],
+        ["BAD-CAT", "Hat", "hat", "10", "M", ""],
+    ]
+    upload = _csv(rows, header)
+    # Lines: header 1, LONG-1 2-4, BAD-PRICE 5, BAD-SIZE 6-7, blank 8, BAD-CAT 9.
+    assert upload.getvalue().count(b"\n") == 9
+    result = catalog_import_run(merchant=merchant, csv_file=upload)
+    errors = {(e["row"], e["column"]): e["message"] for e in result.errors}
+    assert set(errors) == {(3, "price"), (4, "size"), (6, "category")}
+    assert errors[(3, "price")].endswith("(Row 3 starts on line 5 of the file.)")
+    assert errors[(4, "size")].endswith("(Row 4 starts on line 6 of the file.)")
+    assert errors[(6, "category")].endswith("(Row 6 starts on line 9 of the file.)")
+    assert Garment.objects.get(sku="LONG-1").description.count("\n") == 2
