@@ -252,6 +252,7 @@ class WebServer:
     url: str
     process: subprocess.Popen
     log_path: Path
+    tmp_dir: Path  # the server's TMPDIR, where Django would spool request bodies
 
 
 @pytest.fixture
@@ -260,6 +261,10 @@ def web_server(transactional_db, tmp_path: Path) -> Iterator[WebServer]:
     env = storefront_worker_env()
     # The browser fixture turns Django's async-safety check off for pytest's own process only.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # Its own temporary folder, so a test can see what the server spooled to disk.
+    tmp_dir = tmp_path / "web-server-tmp"
+    tmp_dir.mkdir()
+    env["TMPDIR"] = str(tmp_dir)
     log_path = tmp_path / "web-server.log"
     for _attempt in range(3):  # another process may take the free port before uvicorn binds it
         port = _free_port()
@@ -277,7 +282,7 @@ def web_server(transactional_db, tmp_path: Path) -> Iterator[WebServer]:
             pytest.fail(f"The web server did not start:\n{log_path.read_text()[-3000:]}")
     else:
         pytest.fail(f"The web server could not bind a port:\n{log_path.read_text()[-3000:]}")
-    yield WebServer(url=url, process=process, log_path=log_path)
+    yield WebServer(url=url, process=process, log_path=log_path, tmp_dir=tmp_dir)
     _stop_group(process)
 
 

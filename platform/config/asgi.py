@@ -2,8 +2,18 @@
 
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from core.request_limits import RequestBodyLimit  # noqa: E402  (needs the apps loaded)
+
+# Outermost: a body over the limit is refused before Django spools any of it to disk.
+application = RequestBodyLimit(
+    django_application,
+    max_bytes=settings.REQUEST_MAX_BYTES,
+    admin_max_bytes=settings.ADMIN_REQUEST_MAX_BYTES,
+)

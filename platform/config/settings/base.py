@@ -282,8 +282,17 @@ STORAGES = {
 # Decoding is refused above these, before any pixel is decompressed.
 IMAGE_MAX_PIXELS = env.int("FITTINGROOM_IMAGE_MAX_PIXELS", default=40_000_000)
 IMAGE_MAX_BYTES = env.int("FITTINGROOM_IMAGE_MAX_BYTES", default=25 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest request body the web server accepts (config/asgi.py answers 413 from the
+# declared length, before reading, or as soon as streamed bytes pass it): one photo at the
+# image limit plus a margin for the multipart framing and the form's other fields.
+REQUEST_MAX_BYTES = env.int("FITTINGROOM_REQUEST_MAX_BYTES", default=IMAGE_MAX_BYTES + 1024 * 1024)
+# The admin takes a catalogue's ZIP of images and several product images in one request.
+ADMIN_REQUEST_MAX_BYTES = env.int("FITTINGROOM_ADMIN_REQUEST_MAX_BYTES", default=512 * 1024 * 1024)
+# Non-file form fields and JSON bodies are small; Django's own default. An uploaded file
+# stays in memory up to this size and is spooled to a temporary file beyond it, so several
+# photos at once never hold their full size in RAM.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Privacy ------------------------------------------------------------------------------
 # "kid:base64(32 bytes)" comma-separated; the first key encrypts, all of them decrypt, so a
