@@ -227,3 +227,20 @@ def test_row_numbers_stay_right_after_cells_with_line_breaks(merchant: Merchant)
     assert errors[(4, "size")].endswith("(Row 4 starts on line 6 of the file.)")
     assert errors[(6, "category")].endswith("(Row 6 starts on line 9 of the file.)")
     assert Garment.objects.get(sku="LONG-1").description.count("\n") == 2
+
+
+def test_a_sku_unsafe_as_a_file_name_is_refused_on_its_own_row(merchant: Merchant) -> None:
+    # SKUs name the garment's image files and its folder in the training export; one with a
+    # path in it used to abort the whole import with a bare 400 when its images were stored.
+    unsafe = ["../../escape", "..\\windows", "coats/wool", ".hidden", "C:stream", "TAB\tBED"]
+    rows = [[sku, "Sneaky", "top", "10", "M", "1", "", "", "tee-front.png", ""] for sku in unsafe]
+    rows.append(["SAFE-1.v2_b", "Safe tee", "top", "10", "M", "1", "", "", "tee-front.png", ""])
+    result = catalog_import_run(merchant=merchant, csv_file=_csv(rows), zip_file=_zip(IMAGES))
+    assert list(Garment.objects.values_list("sku", flat=True)) == ["SAFE-1.v2_b"]
+    assert Garment.objects.get().images.count() == 1
+    assert [(e["row"], e["column"], e["sku"]) for e in result.errors] == [
+        (row, "sku", sku) for row, sku in enumerate(unsafe, start=2)
+    ]
+    assert all("cannot be used in a file name" in e["message"] for e in result.errors)
+    assert "'/'" in result.errors[0]["message"]
+    assert "start with a dot" in result.errors[3]["message"]
