@@ -8,13 +8,16 @@ Realism comes from the photo itself rather than from a learned prior:
   few pixels. Every pixel outside it is the photo's own, bit for bit.
 * Where the old garment is not covered by the new one, what was under it comes back: skin
   inside the body's outline (arms, neck, midriff, legs; coloured from the person's own
-  visible skin), background outside it (continued from the surrounding background).
+  visible skin), the trousers up to the waist under a removed top, background (or hair)
+  outside it (continued from around it). What the new garment narrowly misses of the old
+  one (its sides, shoulder tops, a collar a little higher) it is stretched over instead.
 * The garment's pixels are the product shot's, warped at full resolution along its own
   landmarks (the geometric warp), so prints stay sharp. Hair, face, arms held in front of
   the body, and, under trousers, the shoes and the top hanging over the waistband stay in
   front of it, along edge-aware mattes.
-* Light and folds are the photo's: the old garment's smooth shading (prints and seams
-  excluded) is multiplied into the new one, with the photo's overall exposure.
+* Light and folds are the photo's: the old garment's folds, as the shading GAN tells them
+  from its print or wash (``fold_shading``), are multiplied into the new one, with the
+  photo's overall exposure.
 * The renderer judges its own picture (see ``_confidence``) and refuses, with advice, one
   that would not convince.
 """
