@@ -36,6 +36,19 @@ class ImageArchive:
 
     def read(self, name: str) -> bytes:
         """The bytes of ``name``; raises LookupError/ValueError with a readable reason."""
+        info = self.find(name)
+        assert self._zip is not None  # find() raised otherwise
+        try:
+            with self._zip.open(info) as member:
+                data = member.read(self._max + 1)  # never trust the declared size
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise ValueError(f"Image {name!r} is damaged inside the ZIP.") from exc
+        if len(data) > self._max:
+            raise ValueError(f"Image {name!r} is larger than {self._max // (1024 * 1024)} MB.")
+        return data
+
+    def find(self, name: str) -> zipfile.ZipInfo:
+        """The member for ``name`` without reading it; raises LookupError/ValueError like read."""
         if self._zip is None:
             raise LookupError(f"Image {name!r} is listed but no ZIP of images was uploaded.")
         key = name.replace("\\", "/").lower().lstrip("/")
@@ -51,11 +64,4 @@ class ImageArchive:
             raise LookupError(f"Image {name!r} is not in the ZIP.")
         if info.file_size > self._max:
             raise ValueError(f"Image {name!r} is larger than {self._max // (1024 * 1024)} MB.")
-        try:
-            with self._zip.open(info) as member:
-                data = member.read(self._max + 1)  # never trust the declared size
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise ValueError(f"Image {name!r} is damaged inside the ZIP.") from exc
-        if len(data) > self._max:
-            raise ValueError(f"Image {name!r} is larger than {self._max // (1024 * 1024)} MB.")
-        return data
+        return info

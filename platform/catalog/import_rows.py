@@ -9,6 +9,7 @@ cells with line breaks), the message names that line too, so either view finds i
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -89,8 +90,19 @@ class ImportRow:
         return ImportIssue(self.row, column, message, self.sku, self.line)
 
 
-def rows_parse(csv_bytes: bytes) -> tuple[list[ImportRow], list[ImportIssue], int]:
-    """Validate a CSV file; return (valid rows, issues, number of data rows)."""
+#: Checks the image names of one row: (names, whether the row is refused anyway) -> a reason
+#: per problem. See catalog.services for why the flag matters.
+ImagesCheck = Callable[[tuple[str, ...], bool], list[str]]
+
+
+def rows_parse(
+    csv_bytes: bytes, images_check: ImagesCheck | None = None
+) -> tuple[list[ImportRow], list[ImportIssue], int]:
+    """Validate a CSV file; return (valid rows, issues, number of data rows).
+
+    Every problem of a row is reported, not just the first: each column's, a disagreement with
+    an earlier row of its SKU, and each of its images that ``images_check`` finds wanting.
+    """
     try:
         text = csv_bytes.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -140,22 +152,35 @@ def rows_parse(csv_bytes: bytes) -> tuple[list[ImportRow], list[ImportIssue], in
                 )
             )
             break
+        row_issues: list[ImportIssue] = []
         if len(cells) != len(header):
-            issues.append(
+            hint = (
+                " A value holding the delimiter needs quotes." if len(cells) > len(header) else ""
+            )
+            row_issues.append(
                 ImportIssue(
                     row_number,
                     "",
-                    f"Row has {len(cells)} cells but the header has {len(header)} columns.",
+                    f"Row has {len(cells)} cells but the header has {len(header)} columns.{hint}",
                     line=line,
                 )
             )
-            continue
+            # Still check the cells as read (missing ones as empty), so the row's other
+            # problems are known now rather than one round of fixes later.
+            cells = (cells + [""] * len(header))[: len(header)]
         values = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
-        parsed, row_issues = _row_parse(row_number, line, values)
+        parsed, field_issues = _row_parse(row_number, line, values)
+        row_issues.extend(field_issues)
         if parsed is not None:
             earlier = first_row_of_sku.get(parsed.sku)
             if earlier is not None:
                 row_issues.extend(_conflicts(parsed, earlier))
+        images = _image_names(values)
+        if images_check is not None and images:
+            row_issues.extend(
+                ImportIssue(row_number, "images", reason, values.get("sku", ""), line)
+                for reason in images_check(images, bool(row_issues))
+            )
         if row_issues:
             issues.extend(row_issues)
             continue
@@ -246,7 +271,7 @@ def _row_parse(
             problem(column, f"{column} {text!r} is not a measurement between 20 and 250 cm.")
         else:
             measurements[column] = number.quantize(Decimal("0.1"))
-    images = tuple(part.strip() for part in values.get("images", "").split(";") if part.strip())
+    images = _image_names(values)
     if issues:
         return None, issues
     tags = tuple(
@@ -270,6 +295,11 @@ def _row_parse(
     )
     size = SizeFields(label=label, stock=stock or 0, measurements=measurements)
     return ImportRow(row=row, sku=sku, garment=garment, size=size, images=images, line=line), []
+
+
+def _image_names(values: dict[str, str]) -> tuple[str, ...]:
+    """The file names of the row's images column, in order."""
+    return tuple(part.strip() for part in values.get("images", "").split(";") if part.strip())
 
 
 def _conflicts(row: ImportRow, earlier: ImportRow) -> list[ImportIssue]:

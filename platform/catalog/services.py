@@ -101,12 +101,16 @@ def catalog_import_run(
         zip_name=(getattr(zip_file, "name", "images.zip") if zip_file else "")[:255],
     )
     csv_bytes = csv_file.read()
-    rows, issues, record.rows_total = rows_parse(csv_bytes)
+    zip_issues: list[ImportIssue] = []
     try:
         archive = ImageArchive(zip_file, max_member_bytes=intake_limits_from_settings().max_bytes)
     except ApplicationError as exc:
         archive = ImageArchive(None, max_member_bytes=0)
-        issues.append(ImportIssue(0, "images", exc.message))
+        zip_issues.append(ImportIssue(0, "images", exc.message))
+    rows, issues, record.rows_total = rows_parse(
+        csv_bytes, images_check=lambda names, refused: _images_check(archive, names, refused)
+    )
+    issues.extend(zip_issues)
 
     by_sku: dict[str, list[ImportRow]] = {}
     for row in rows:
@@ -157,9 +161,9 @@ def _garment_import(
     usable: list[ImportRow] = []
     for row in rows:
         if row.images and images is None:
-            loaded, problem = _images_load(row, archive, known_digests)
-            if problem:
-                issues.append(problem)
+            loaded, problems = _images_load(row, archive, known_digests)
+            if problems:
+                issues.extend(problems)
                 continue
             images = loaded
         usable.append(row)
@@ -223,10 +227,47 @@ class _ArchivedImage:
     cleaned: IntakeImage | None  # None when the garment already has this exact file
 
 
+def _images_check(archive: ImageArchive, names: tuple[str, ...], refused: bool) -> list[str]:
+    """Every problem with a row's images, one reason each.
+
+    Presence and declared size are cheap and checked for every row. Decoding is not: a row
+    that will be imported has its images decoded once, when they are stored (_images_load),
+    so here they are decoded only for a row that is refused anyway (for another problem, or
+    for a missing image), where nothing else would ever tell the merchant one is damaged.
+    """
+    problems: list[str] = []
+    present: list[str] = []
+    for name in names:
+        try:
+            archive.find(name)
+        except (LookupError, ValueError) as exc:
+            problems.append(_reason(exc))
+        else:
+            present.append(name)
+    if refused or problems:
+        limits = intake_limits_from_settings()
+        for name in present:
+            try:
+                image_intake(archive.read(name), limits=limits, label=f"Image {name!r}")
+            except (LookupError, ValueError) as exc:
+                problems.append(_reason(exc))
+            except ImageRejected as exc:
+                problems.append(exc.message)
+    return problems
+
+
+def _reason(exc: LookupError | ValueError) -> str:
+    """The readable reason ImageArchive put in its exception."""
+    # str() of a LookupError subclass such as KeyError is the repr, quotes and all.
+    return str(exc).strip("'\"")
+
+
 def _images_load(
     row: ImportRow, archive: ImageArchive, known_digests: set[str]
-) -> tuple[list[_ArchivedImage], ImportIssue | None]:
+) -> tuple[list[_ArchivedImage], list[ImportIssue]]:
+    """Read and clean a row's images; every image's problem is reported, not only the first."""
     loaded = []
+    problems: list[ImportIssue] = []
     limits = intake_limits_from_settings()
     for name in row.images:
         try:
@@ -236,11 +277,13 @@ def _images_load(
             if digest not in known_digests:
                 cleaned = image_intake(data, limits=limits, label=f"Image {name!r}")
         except (LookupError, ValueError) as exc:
-            return [], row.issue("images", str(exc).strip("'\""))
+            problems.append(row.issue("images", _reason(exc)))
+            continue
         except ImageRejected as exc:
-            return [], row.issue("images", exc.message)
+            problems.append(row.issue("images", exc.message))
+            continue
         loaded.append(_ArchivedImage(name=name, digest=digest, cleaned=cleaned))
-    return loaded, None
+    return ([], problems) if problems else (loaded, [])
 
 
 def _images_sync(garment: Garment, images: list[_ArchivedImage]) -> bool:

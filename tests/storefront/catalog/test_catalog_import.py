@@ -111,7 +111,14 @@ def test_valid_rows_import_and_broken_rows_are_reported(merchant: Merchant) -> N
     assert "2 cells but the header has 10" in errors[(9, "")]
     assert "Unknown category 'hat'" in errors[(10, "category")]
     assert "differs from row 2" in errors[(11, "price")]
-    assert len(result.errors) == 7
+    # Row 9 lists its missing category, price and size as well as its cell count.
+    assert [e["column"] for e in result.errors if e["row"] == 9] == [
+        "",
+        "category",
+        "price",
+        "size",
+    ]
+    assert len(result.errors) == 10
     assert CatalogImport.objects.get().errors == result.errors
 
 
@@ -244,3 +251,42 @@ def test_a_sku_unsafe_as_a_file_name_is_refused_on_its_own_row(merchant: Merchan
     assert all("cannot be used in a file name" in e["message"] for e in result.errors)
     assert "'/'" in result.errors[0]["message"]
     assert "start with a dot" in result.errors[3]["message"]
+
+
+def test_every_problem_of_a_broken_row_is_reported(merchant: Merchant) -> None:
+    # All of a row's problems at once, so one round of fixes is enough; the other rows import.
+    images = "missing-a.png;tee-front.png;broken.png;missing-b.png"
+    rows = [
+        ["MANY", "", "hat", "free", "XXXXL", "-1", "", "", images, "500"],  # row 2
+        ["SHORT", "Too few cells"],  # row 3
+        ["TWO-IMG", "Glitch", "dress", "50", "M", "1", "", "", "broken.png;missing-c.png", ""],
+        GOOD_ROWS[2],  # row 5
+    ]
+    result = catalog_import_run(merchant=merchant, csv_file=_csv(rows), zip_file=_zip(IMAGES))
+    assert list(Garment.objects.values_list("sku", flat=True)) == ["JEAN-1"]
+    found: dict[int, list[tuple[str, str]]] = {}
+    for error in result.errors:
+        found.setdefault(error["row"], []).append((error["column"], error["message"]))
+    assert [column for column, _ in found[2]] == [
+        "category",
+        "chest_cm",
+        "images",
+        "images",
+        "images",
+        "name",
+        "price",
+        "size",
+        "stock",
+    ]
+    image_messages = " ".join(message for column, message in found[2] if column == "images")
+    assert "'missing-a.png' is not in the ZIP" in image_messages
+    assert "'missing-b.png' is not in the ZIP" in image_messages
+    assert "'broken.png'" in image_messages
+    assert "tee-front.png" not in image_messages
+    assert [column for column, _ in found[3]] == ["", "category", "price", "size"]
+    assert "2 cells but the header has 10" in found[3][0][1]
+    assert sorted(message.split("'")[1] for _, message in found[4]) == [
+        "broken.png",
+        "missing-c.png",
+    ]
+    assert set(found) == {2, 3, 4}
