@@ -50,9 +50,9 @@ def shopper_create(*, username: str = "ada", notifications: bool = True) -> Shop
     )
 
 
-def bomb_png(width: int, height: int) -> bytes:
-    """A valid 1-bit PNG of the given size that compresses to almost nothing."""
-    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+def bomb_png(width: int, height: int, bit_depth: int = 1) -> bytes:
+    """A valid greyscale PNG (1-bit unless asked) of the given size that compresses to nothing."""
+    row = b"\x00" + b"\x00" * ((width * bit_depth + 7) // 8)
     compressor = zlib.compressobj(9)
     body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
 
@@ -60,7 +60,7 @@ def bomb_png(width: int, height: int) -> bytes:
         crc = struct.pack(">I", zlib.crc32(kind + data))
         return struct.pack(">I", len(data)) + kind + data + crc
 
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
     )

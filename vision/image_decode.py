@@ -7,7 +7,9 @@ a cut-off file is an error rather than a half-grey picture.
 
 import io
 import logging
+import os
 import re
+import threading
 import warnings
 from typing import Literal
 
@@ -18,7 +20,12 @@ from vision.errors import ImageInputError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_PIXELS = 40_000_000
+# The same variables the storefront reads, so a worker never decodes what the shop refused.
+DEFAULT_MAX_PIXELS = int(os.environ.get("FITTINGROOM_IMAGE_MAX_PIXELS", "24000000"))
+# Decodes running at once in this process: each holds up to a few hundred MB at the limit.
+DECODE_SLOTS = threading.BoundedSemaphore(
+    int(os.environ.get("FITTINGROOM_IMAGE_DECODE_CONCURRENCY", "2"))
+)
 # What browsers upload (phones' multi-picture JPEGs open as JPEG).
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 
@@ -39,14 +46,15 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, role: Rol
     if not data:
         raise _unreadable(role, "empty")
     image = _open_header(data, max_pixels, role)
-    try:
-        image.load()
-        image = ImageOps.exif_transpose(image)
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        # Pillow reports truncated and corrupt data as OSError (or SyntaxError for PNG chunks).
-        logger.info("%s image could not be decoded: %s", role, exc)
-        raise _unreadable(role, "damaged") from exc
-    return _to_rgb_array(image)
+    with DECODE_SLOTS:
+        try:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            # Pillow reports truncated and corrupt data as OSError (or SyntaxError for PNG).
+            logger.info("%s image could not be decoded: %s", role, exc)
+            raise _unreadable(role, "damaged") from exc
+        return _to_rgb_array(image)
 
 
 def _open_header(data: bytes, max_pixels: int, role: Role) -> Image.Image:
@@ -77,10 +85,18 @@ def _to_rgb_array(image: Image.Image) -> np.ndarray:
         image.seek(0)  # animated GIF/WebP: the first frame is the picture
     icc = image.info.get("icc_profile")
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        # Pillow's convert() clips high-bit-depth greys to 0..255; rescale by the range instead.
-        grey = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if image.mode.startswith("I;16") else max(float(grey.max()), 1.0)
-        image = Image.fromarray(np.clip(grey / top * 255.0, 0, 255).astype(np.uint8), mode="L")
+        # Pillow's convert() clips high-bit-depth greys to 0..255; rescale by the range instead,
+        # in integers or float32 (a float64 copy of a 16-bit photo was 8 bytes a pixel).
+        grey = np.asarray(image)
+        if image.mode.startswith("I;16"):
+            eight_bit = (grey >> 8).astype(np.uint8)
+        else:
+            grey = grey.astype(np.float32)  # a writable copy, scaled in place
+            top = max(float(grey.max()), 1.0)
+            grey *= 255.0 / top
+            eight_bit = np.clip(grey, 0, 255, out=grey).astype(np.uint8)
+        del grey
+        image = Image.fromarray(eight_bit, mode="L")
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
         image.mode in ("P", "L", "RGB") and "transparency" in image.info
     )

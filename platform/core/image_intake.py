@@ -10,7 +10,10 @@ import hashlib
 import io
 import logging
 import re
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -30,6 +33,54 @@ CANONICAL_EXTENSION = "webp"
 THUMBNAIL_SIDES = {"small": 256, "medium": 768}
 
 
+class DecodeGate:
+    """At most ``limit`` images decoded at once in this process; the rest wait their turn.
+
+    One decode holds up to a few hundred MB at the pixel limit, so the process's memory is
+    bounded by the gate rather than by how many uploads happen to arrive together.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._slots = threading.BoundedSemaphore(limit)
+        self._lock = threading.Lock()
+        self.active = 0
+        self.peak = 0  # the most decodes seen running at once (for tests and diagnostics)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one decode slot for the length of the block."""
+        with self._slots:
+            with self._lock:
+                self.active += 1
+                self.peak = max(self.peak, self.active)
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self.active -= 1
+
+
+_gate: DecodeGate | None = None
+_gate_lock = threading.Lock()
+
+
+def decode_gate() -> DecodeGate:
+    """The process-wide gate, sized from ``IMAGE_DECODE_CONCURRENCY`` on first use."""
+    global _gate
+    with _gate_lock:
+        if _gate is None:
+            from django.conf import settings
+            from django.core.exceptions import ImproperlyConfigured
+
+            try:
+                limit = settings.IMAGE_DECODE_CONCURRENCY
+            except ImproperlyConfigured:  # used as a plain library, outside a Django process
+                limit = 2
+            _gate = DecodeGate(limit)
+        return _gate
+
+
 class ImageRejected(ApplicationError):
     """An upload that is not a usable image; ``code`` says why, ``message`` says it plainly."""
 
@@ -40,7 +91,7 @@ class ImageRejected(ApplicationError):
 class IntakeLimits:
     """Bounds on what is decoded and what is kept."""
 
-    max_pixels: int = 40_000_000
+    max_pixels: int = 24_000_000
     max_bytes: int = 25 * 1024 * 1024
     min_side: int = 64
     # Canonical images are downscaled to this longest side; nothing we render needs more.
@@ -72,24 +123,26 @@ def image_intake(
     """
     limits = limits or IntakeLimits()
     data = _read_bounded(source, limits.max_bytes, label)
+    # The header is checked outside the gate: a refusal costs nothing and never waits.
     image = _open_checked(data, limits, label)
-    try:
-        image.load()
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageRejected(
-            f"{label} is damaged or incomplete (cut off during upload?) and cannot be read.",
-            code="truncated",
-            extra={"detail": str(exc)},
-        ) from exc
+    with decode_gate().slot():
+        try:
+            image.load()
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ImageRejected(
+                f"{label} is damaged or incomplete (cut off during upload?) and cannot be read.",
+                code="truncated",
+                extra={"detail": str(exc)},
+            ) from exc
 
-    image = _to_canonical_pixels(image, limits)
-    has_alpha = image.mode == "RGBA"
-    content = _encode(image)
-    thumbnails = {}
-    for name, side in THUMBNAIL_SIDES.items():
-        thumb = image.copy()
-        thumb.thumbnail((side, side), Image.Resampling.LANCZOS)
-        thumbnails[name] = _encode(thumb)
+        image = _to_canonical_pixels(image, limits)
+        has_alpha = image.mode == "RGBA"
+        content = _encode(image)
+        thumbnails = {}
+        for name, side in THUMBNAIL_SIDES.items():
+            thumb = image.copy()
+            thumb.thumbnail((side, side), Image.Resampling.LANCZOS)
+            thumbnails[name] = _encode(thumb)
     return IntakeImage(
         content=content,
         width=image.width,
@@ -139,6 +192,10 @@ def _open_checked(data: bytes, limits: IntakeLimits, label: str) -> Image.Image:
     width, height = image.size
     if width * height > limits.max_pixels:
         raise _too_many_pixels(label, limits, (width, height))
+    if image.format == "JPEG" and max(width, height) >= 2 * limits.max_side:
+        # A JPEG can be decoded at 1/2, 1/4 or 1/8 scale for free; nothing we keep needs more
+        # than max_side, so a large camera photo never costs its full size in memory.
+        image.draft("RGB", (limits.max_side, limits.max_side))
     if min(width, height) < limits.min_side:
         raise ImageRejected(
             f"{label} is only {width}x{height} pixels; it must be at least "

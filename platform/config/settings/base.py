@@ -279,8 +279,11 @@ STORAGES = {
 }
 
 # --- Image intake -------------------------------------------------------------------------
-# Decoding is refused above these, before any pixel is decompressed.
-IMAGE_MAX_PIXELS = env.int("FITTINGROOM_IMAGE_MAX_PIXELS", default=40_000_000)
+# Decoding is refused above these, before any pixel is decompressed. 24 MP is a 6000x4000
+# camera; a decoded image costs about 10 bytes a pixel on the way to the canonical one.
+IMAGE_MAX_PIXELS = env.int("FITTINGROOM_IMAGE_MAX_PIXELS", default=24_000_000)
+# How many images one process decodes at once; further uploads wait for a slot.
+IMAGE_DECODE_CONCURRENCY = env.int("FITTINGROOM_IMAGE_DECODE_CONCURRENCY", default=2)
 IMAGE_MAX_BYTES = env.int("FITTINGROOM_IMAGE_MAX_BYTES", default=25 * 1024 * 1024)
 # The largest request body the web server accepts (config/asgi.py answers 413 from the
 # declared length, before reading, or as soon as streamed bytes pass it): one photo at the

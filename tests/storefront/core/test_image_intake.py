@@ -137,3 +137,78 @@ def test_decompression_bomb_is_refused_without_memory_blow_up(tmp_path: Path) ->
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("too_many_pixels")
     assert "400 megapixels" in completed.stdout
+
+
+def _peak_growth_mb(image_path: Path, call: str) -> tuple[float, str]:
+    """Run ``call`` on the file's bytes in a fresh process; its peak RSS growth and output."""
+    script = textwrap.dedent(
+        f"""
+        import resource, sys
+        sys.path.insert(0, {str(REPO / "platform")!r})
+        sys.path.insert(0, {str(REPO)!r})
+        from core.image_intake import ImageRejected, image_intake
+        from vision.errors import ImageInputError
+        from vision.image_decode import decode_image
+        data = open({str(image_path)!r}, "rb").read()
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        try:
+            {call}
+            print("accepted")
+        except (ImageRejected, ImageInputError) as exc:
+            print(exc.code, exc.message)
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+        print(f"peak-growth-kb={{grown}}")
+        """
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    output, _, tail = completed.stdout.rpartition("peak-growth-kb=")
+    return int(tail) / 1024, output.strip()
+
+
+@pytest.mark.parametrize("bit_depth", [1, 16])
+def test_forty_megapixel_png_is_refused_from_its_header_in_every_path(
+    tmp_path: Path, bit_depth: int
+) -> None:
+    """A small 40 MP PNG (8- or 16-bit) is refused by the upload and the worker decoder alike."""
+    path = tmp_path / "forty.png"
+    path.write_bytes(bomb_png(8000, 5000, bit_depth=bit_depth))
+    assert path.stat().st_size < 1_000_000
+    grown_mb, output = _peak_growth_mb(path, "image_intake(data)")
+    assert output.startswith("too_many_pixels"), output
+    assert "8000x5000, 40 megapixels" in output and "at most 24 megapixels" in output
+    assert grown_mb < 20, f"the refusal cost {grown_mb:.0f} MB"
+    grown_mb, output = _peak_growth_mb(path, "decode_image(data, role='person')")
+    assert output.startswith("image_too_large"), output
+    assert "8000x5000" in output and "at most 24 megapixels" in output
+    assert grown_mb < 20, f"the refusal cost {grown_mb:.0f} MB"
+
+
+def test_sixteen_bit_photo_under_the_limit_decodes_in_bounded_memory(tmp_path: Path) -> None:
+    """A 12 MP 16-bit PNG reaching the worker decoder costs ~12 bytes a pixel, not ~27."""
+    path = tmp_path / "sixteen.png"
+    path.write_bytes(bomb_png(4000, 3000, bit_depth=16))
+    grown_mb, output = _peak_growth_mb(path, "decode_image(data, role='person')")
+    assert output == "accepted"
+    assert grown_mb < 200, f"decoding 12 MP took {grown_mb:.0f} MB"
+
+
+def test_concurrent_decodes_are_bounded_by_the_setting(settings) -> None:
+    """Eight uploads at once: never more than IMAGE_DECODE_CONCURRENCY decoding together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core.image_intake import decode_gate
+
+    gate = decode_gate()
+    assert gate.limit == settings.IMAGE_DECODE_CONCURRENCY == 2
+    image = Image.new("RGB", (2000, 1500), (120, 80, 40))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    data = buffer.getvalue()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: image_intake(data), range(8)))
+    assert all(result.width == 2000 for result in results)
+    assert 1 <= gate.peak <= gate.limit
+    assert gate.active == 0
