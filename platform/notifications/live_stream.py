@@ -12,6 +12,7 @@ next session check, every ``SESSION_RECHECK_S``.
 import asyncio
 import json
 import time
+import uuid
 from collections.abc import AsyncIterator
 from importlib import import_module
 
@@ -31,6 +32,39 @@ KEEPALIVE_S = 15
 #: How often an open stream checks that its session still logs in its user: one indexed
 #: query per stream (database sessions), the safety net under the close message.
 SESSION_RECHECK_S = 15
+#: A stream's entry in its user's set of open streams is refreshed this often; one not
+#: refreshed for STREAM_STALE_S belonged to a process that died and no longer counts.
+STREAM_STALE_S = 3 * KEEPALIVE_S
+
+
+def _streams_key(user_id: int) -> str:
+    return f"live:streams:{user_id}"
+
+
+async def _stream_register(client: aioredis.Redis, user_id: int, stream_id: str) -> bool:
+    """Add this stream to the user's open ones; False (and nothing added) when over the cap.
+
+    Added first and counted after, so two streams opening at once cannot both slip under it.
+    """
+    key, now = _streams_key(user_id), time.time()
+    pipe = client.pipeline(transaction=True)
+    pipe.zremrangebyscore(key, "-inf", now - STREAM_STALE_S)
+    pipe.zadd(key, {stream_id: now})
+    pipe.expire(key, STREAM_STALE_S)
+    pipe.zrank(key, stream_id)
+    *_, rank = await pipe.execute()
+    if rank is not None and rank < settings.LIVE_STREAMS_PER_USER:
+        return True
+    await client.zrem(key, stream_id)
+    return False
+
+
+async def _stream_refresh(client: aioredis.Redis, user_id: int, stream_id: str) -> None:
+    key = _streams_key(user_id)
+    pipe = client.pipeline(transaction=True)
+    pipe.zadd(key, {stream_id: time.time()}, xx=True)
+    pipe.expire(key, STREAM_STALE_S)
+    await pipe.execute()
 
 
 def _sse(payload: dict[str, object]) -> bytes:
@@ -61,12 +95,23 @@ async def live_events(request: HttpRequest) -> HttpResponse:
     shopper = await sync_to_async(shopper_for_user)(user=user)
     if shopper is None:
         return HttpResponse("No shopper profile.", status=404)
+    client = aioredis.Redis.from_url(redis_cache_location(settings.REDIS_URL))
+    stream_id = uuid.uuid4().hex
+    if not await _stream_register(client, user.pk, stream_id):
+        await client.aclose()
+        response = HttpResponse(
+            f"Too many live update streams: at most {settings.LIVE_STREAMS_PER_USER} pages "
+            "or devices can follow your try-ons at once. Close another tab and reload.",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(KEEPALIVE_S)
+        return response
     snapshot = await sync_to_async(tryon_job_payloads_recent)(shopper=shopper)
     session_key = request.session.session_key
     session_tag = live_session_tag(session_key=session_key or "")
 
     async def stream() -> AsyncIterator[bytes]:
-        client = aioredis.Redis.from_url(redis_cache_location(settings.REDIS_URL))
         pubsub = client.pubsub()
         await pubsub.subscribe(live_channel(shopper_id=shopper.pk))
         try:
@@ -84,6 +129,7 @@ async def live_events(request: HttpRequest) -> HttpResponse:
                     timeout=min(KEEPALIVE_S, SESSION_RECHECK_S),
                 )
                 if message is None:
+                    await _stream_refresh(client, user.pk, stream_id)
                     yield b": keep-alive\n\n"
                     continue
                 payload = json.loads(message["data"])
@@ -99,6 +145,7 @@ async def live_events(request: HttpRequest) -> HttpResponse:
             raise
         finally:
             await pubsub.aclose()
+            await client.zrem(_streams_key(user.pk), stream_id)
             await client.aclose()
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream")

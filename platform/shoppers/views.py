@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
+from core.rate_limits import rate_limited
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from shoppers.forms import (
@@ -97,6 +98,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("photo_upload")
 def photo_upload(request: HttpRequest) -> HttpResponse:
     shopper = shopper_or_404(request)
     form = PhotoUploadForm(request.POST, request.FILES)

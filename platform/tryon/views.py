@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from catalog.selectors import garment_list_public
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
+from core.rate_limits import rate_limited
 from shoppers.models import ShopperPhoto
 from shoppers.views import shopper_or_404
 from tryon.models import TryOnJob
@@ -19,6 +20,7 @@ from tryon.services import tryon_job_cancel, tryon_job_payload, tryon_job_reques
 
 @login_required
 @require_POST
+@rate_limited("tryon_request")
 def job_create(request: HttpRequest) -> HttpResponse:
     shopper = shopper_or_404(request)
     garment = get_object_or_404(garment_list_public(), pk=request.POST.get("garment"))

@@ -297,6 +297,23 @@ ADMIN_REQUEST_MAX_BYTES = env.int("FITTINGROOM_ADMIN_REQUEST_MAX_BYTES", default
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- Rate limits (core/rate_limits.py) ------------------------------------------------------
+# Attempts per shopper and per client address, counted in Redis; over a limit the page says
+# so with a 429. Uploads are the costly ones (a decode each); try-ons queue GPU work.
+PHOTO_UPLOADS_PER_HOUR = env.int("FITTINGROOM_PHOTO_UPLOADS_PER_HOUR", default=20)
+PHOTO_UPLOADS_PER_DAY = env.int("FITTINGROOM_PHOTO_UPLOADS_PER_DAY", default=60)
+PHOTO_UPLOADS_PER_HOUR_PER_ADDRESS = env.int(
+    "FITTINGROOM_PHOTO_UPLOADS_PER_HOUR_PER_ADDRESS", default=100
+)
+TRYON_REQUESTS_PER_HOUR = env.int("FITTINGROOM_TRYON_REQUESTS_PER_HOUR", default=60)
+TRYON_REQUESTS_PER_DAY = env.int("FITTINGROOM_TRYON_REQUESTS_PER_DAY", default=300)
+TRYON_REQUESTS_PER_HOUR_PER_ADDRESS = env.int(
+    "FITTINGROOM_TRYON_REQUESTS_PER_HOUR_PER_ADDRESS", default=300
+)
+# Live update streams one user may hold open at once (tabs and devices); each holds a
+# connection and a Redis subscription.
+LIVE_STREAMS_PER_USER = env.int("FITTINGROOM_LIVE_STREAMS_PER_USER", default=5)
+
 # --- Privacy ------------------------------------------------------------------------------
 # "kid:base64(32 bytes)" comma-separated; the first key encrypts, all of them decrypt, so a
 # new key can be put first and old ciphertext re-encrypted later (`manage.py rotate_keys`).

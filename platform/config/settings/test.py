@@ -54,3 +54,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 VAR_DIR.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The whole suite posts from 127.0.0.1 and reuses user ids between tests within the hour;
+# tests of the limits themselves set small ones (tests/storefront/core/test_rate_limits.py).
+PHOTO_UPLOADS_PER_HOUR = PHOTO_UPLOADS_PER_DAY = PHOTO_UPLOADS_PER_HOUR_PER_ADDRESS = 100_000
+TRYON_REQUESTS_PER_HOUR = TRYON_REQUESTS_PER_DAY = TRYON_REQUESTS_PER_HOUR_PER_ADDRESS = 100_000
