@@ -1,5 +1,6 @@
 """Write paths for shoppers: sign-up, profile changes, photos."""
 
+import re
 from typing import Any, BinaryIO
 
 from django.contrib.auth import get_user_model
@@ -24,6 +25,34 @@ from shoppers.models import MEASUREMENT_RANGES_CM, Shopper, ShopperPhoto
 PHOTO_CONTEXT = b"shoppers.photo"
 PHOTO_THUMB_CONTEXT = b"shoppers.photo.thumbnail"
 
+USERNAME_MIN_LENGTH = 3
+USERNAME_MAX_LENGTH = 150  # the auth user model's column
+# Django's own username characters (UnicodeUsernameValidator): letters, digits and @.+-_.
+USERNAME_PATTERN = re.compile(r"^[\w.@+-]+\Z")
+USERNAME_RULES = (
+    f"{USERNAME_MIN_LENGTH} to {USERNAME_MAX_LENGTH} characters: letters, digits and "
+    "@ . + - _ only, no spaces."
+)
+
+
+def username_validate(username: str) -> None:
+    """Raise ApplicationError (code ``invalid_username``) naming the rule a username breaks.
+
+    Checked before the database sees it: the user model's own validator would otherwise
+    raise inside the sign-up's transaction, which the page showed as a server error.
+    """
+    if len(username) < USERNAME_MIN_LENGTH:
+        problem = f"Usernames need at least {USERNAME_MIN_LENGTH} characters."
+    elif len(username) > USERNAME_MAX_LENGTH:
+        problem = f"Usernames may have at most {USERNAME_MAX_LENGTH} characters."
+    elif any(character.isspace() for character in username):
+        problem = "Usernames cannot contain spaces."
+    elif not USERNAME_PATTERN.match(username):
+        problem = "Usernames may contain only letters, digits and the characters @ . + - _."
+    else:
+        return
+    raise ApplicationError(f"{problem} A username has {USERNAME_RULES}", code="invalid_username")
+
 
 def shopper_sign_up(
     *,
@@ -36,6 +65,7 @@ def shopper_sign_up(
     """Create a login and its shopper profile."""
     user_model = get_user_model()
     username = username.strip()
+    username_validate(username)
     if user_model.objects.filter(username__iexact=username).exists():
         raise ApplicationError("That username is taken.", code="username_taken")
     user = user_model(username=username)
@@ -43,9 +73,13 @@ def shopper_sign_up(
         validate_password(password, user)
     except ValidationError as exc:
         raise ApplicationError(" ".join(exc.messages), code="weak_password") from exc
+    try:
+        # Whatever the model still refuses is the person's input, never a server error.
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), code="invalid_username") from exc
     with transaction.atomic():
         user.set_password(password)
-        user.full_clean(exclude=["password"])
         user.save()
         shopper = Shopper(user=user)
         _apply_profile(

@@ -38,7 +38,13 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         try:
             shopper = shopper_sign_up(**form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            # Shown on the field it is about, where the person will look for it.
+            field = {
+                "invalid_username": "username",
+                "username_taken": "username",
+                "weak_password": "password",
+            }.get(exc.code)
+            form.add_error(field, exc.message)
         else:
             login(request, shopper.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome! Add a photo of yourself to try garments on.")

@@ -63,7 +63,7 @@ def test_photo_uploads_per_address_are_limited_across_accounts(
 ) -> None:
     """New accounts from one address do not get a fresh allowance each."""
     settings.PHOTO_UPLOADS_PER_HOUR_PER_ADDRESS = 2
-    responses = [_upload(_logged_in(name), astronaut_jpeg) for name in ("a1", "a2", "a3")]
+    responses = [_upload(_logged_in(name), astronaut_jpeg) for name in ("addr1", "addr2", "addr3")]
     assert [response.status_code for response in responses] == [302, 302, 429]
     assert "from your network: at most 2 per hour" in responses[2].content.decode()
     # The address is counted only as a keyed digest: no IP address in Redis.

@@ -125,7 +125,7 @@ def test_cold_start_suggests_popular_in_stock_in_the_declared_size(db) -> None:
     popular, quiet = garment_create(sku="POP"), garment_create(sku="QUIET")
     small_only = garment_create(sku="SMALL")
     small_only.sizes.update(label="S")
-    other = shopper_create(username="bo")
+    other = shopper_create(username="bob")
     for _ in range(3):
         Interaction.objects.create(shopper=other, garment=popular, kind="tryon")
     view = suggestions_for(shopper=shopper)
