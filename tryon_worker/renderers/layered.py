@@ -587,10 +587,7 @@ def _uncovered_restored(
     skin_fill *= (gentle * _body_roundness(person.segmentation[roi], sw))[..., None]
     skin_fill *= _arm_roundness(person, sw)[roi][..., None]
     fill = np.where(body[..., None], skin_fill, background_fill)
-    under = _waistband_continued(person, parsing, removal, roi)
-    if under is not None:
-        rows, columns, source_rows = under
-        fill[rows, columns] = photo[source_rows, columns]
+    _trousers_continued(person, parsing, removal, roi, photo, skin_known, fill)
     # Only pixels the new garment does not hide fully need it; blend over a pixel or so.
     need = removal & (alpha[roi] < 1.0)
     weight = cv2.GaussianBlur(need.astype(np.float32), (0, 0), 0.8)
@@ -598,19 +595,27 @@ def _uncovered_restored(
     return photo * (1.0 - weight) + fill * weight
 
 
-def _waistband_continued(
-    person: PersonAnalysis, parsing: PersonParsing, removal: np.ndarray, roi: tuple[slice, slice]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Where a removed top hung over the trousers: the trousers go on up to the waist.
+def _trousers_continued(
+    person: PersonAnalysis,
+    parsing: PersonParsing,
+    removal: np.ndarray,
+    roi: tuple[slice, slice],
+    photo: np.ndarray,
+    skin_known: np.ndarray,
+    fill: np.ndarray,
+) -> None:
+    """Where a removed top hung over the trousers, the trousers go on up to the waist.
 
-    A top worn over trousers hides their waistband; taken off, the trousers show there,
-    not a band of bare midriff. Removed pixels below the waist (a fifth of a torso length
-    above the hips) in a column whose trousers start just below them take the trousers'
-    pixels mirrored across that edge (rows, columns and source rows, in the ROI).
+    A top worn over trousers hides their waistband, and the parser may count a dark
+    trouser's top as part of a dark top; taken off, the trousers show there, not a band of
+    bare midriff. Removed pixels below the waist (a fifth of a torso length above the hips)
+    that are nearer the trousers than bare skin are filled from the trousers (in place);
+    in a column whose trousers start just below, with their own pixels mirrored across
+    that edge, so their texture runs on.
     """
     lower = parsing.mask("lower")[roi] & ~removal
     if lower.sum() < 50:
-        return None
+        return
     p = {name: person.landmarks[LM[name], :2].astype(np.float64) for name in
          ("left_shoulder", "right_shoulder", "left_hip", "right_hip")}  # fmt: skip
     smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
@@ -621,16 +626,23 @@ def _waistband_continued(
     ys, xs = np.mgrid[0:height, 0:width]
     ys_photo, xs_photo = ys + roi[0].start, xs + roi[1].start
     depth = (xs_photo - hmid[0]) * down[0] + (ys_photo - hmid[1]) * down[1]
-    below_waist = depth > -0.2 * torso
+    below_waist = removal & (depth > -0.2 * torso)
+    if not below_waist.any():
+        return
+    to_lower = cv2.distanceTransform((~lower).astype(np.uint8), cv2.DIST_L2, 3)
+    to_skin = cv2.distanceTransform((~skin_known).astype(np.uint8), cv2.DIST_L2, 3)
+    trousers = below_waist & (to_lower < to_skin)
+    if trousers.any():
+        lower_fill = _fill(photo, lower, parsing) + _grain_like(photo, lower)
+        fill[trousers] = lower_fill[trousers]
     has = lower.any(axis=0)
     edge = np.where(has, np.argmax(lower, axis=0), height)  # the trousers' top per column
     near = (ys < edge[None, :]) & (ys >= edge[None, :] - 0.25 * torso)
-    rows, columns = np.nonzero(removal & below_waist & near & has[None, :])
-    if not len(rows):
-        return None
-    mirrored = np.clip(2 * edge[columns] - rows, 0, height - 1)
-    source = np.where(lower[mirrored, columns], mirrored, edge[columns])
-    return rows, columns, source
+    rows, columns = np.nonzero(below_waist & near & has[None, :])
+    if len(rows):
+        mirrored = np.clip(2 * edge[columns] - rows, 0, height - 1)
+        source = np.where(lower[mirrored, columns], mirrored, edge[columns])
+        fill[rows, columns] = photo[source, columns]
 
 
 def _grain_like(photo: np.ndarray, known: np.ndarray) -> np.ndarray:
