@@ -118,7 +118,7 @@ async def live_events(request: HttpRequest) -> HttpResponse:
             yield b"retry: 2000\n\n"
             for payload in snapshot:
                 yield _sse(payload)
-            checked_at = time.monotonic()
+            checked_at = refreshed_at = time.monotonic()
             while True:
                 if time.monotonic() - checked_at >= SESSION_RECHECK_S:
                     if not await _session_valid(session_key, user.pk):
@@ -128,8 +128,11 @@ async def live_events(request: HttpRequest) -> HttpResponse:
                     ignore_subscribe_messages=True,
                     timeout=min(KEEPALIVE_S, SESSION_RECHECK_S),
                 )
-                if message is None:
+                if time.monotonic() - refreshed_at >= KEEPALIVE_S:
+                    # Busy or idle, the stream's place in the cap stays current.
                     await _stream_refresh(client, user.pk, stream_id)
+                    refreshed_at = time.monotonic()
+                if message is None:
                     yield b": keep-alive\n\n"
                     continue
                 payload = json.loads(message["data"])
