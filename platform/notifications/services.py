@@ -5,7 +5,7 @@ import logging
 
 import redis
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -87,10 +87,16 @@ def email_notification_deliver(*, notification_id: int) -> None:
         "tryon:job_detail", args=[job.public_id]
     )
     context = {"garment": job.garment.name, "link": link, "name": job.shopper.display_name}
-    message = EmailMessage(
+    # The text part's template turns autoescaping off (a garment named `Jeans 32" & Co` must
+    # not arrive as `&quot;` and `&amp;`); the HTML part keeps Django's escaping, since there
+    # the same characters would be markup.
+    message = EmailMultiAlternatives(
         subject=f"Your try-on of {job.garment.name} is ready",
         body=render_to_string("notifications/tryon_ready.txt", context),
         to=[job.shopper.contact_email],
+    )
+    message.attach_alternative(
+        render_to_string("notifications/tryon_ready.html", context), "text/html"
     )
     try:
         message.send(fail_silently=False)
