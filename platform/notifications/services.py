@@ -32,6 +32,10 @@ def live_publish(*, shopper_id: int, payload: dict[str, object]) -> None:
         logger.warning("live update for shopper %s not published", shopper_id, exc_info=True)
 
 
+#: The kinds of e-mail a try-on job can owe its shopper (EmailNotification.kind).
+EMAIL_TRYON_READY = "tryon_ready"
+EMAIL_TRYON_FAILED = "tryon_failed"
+
 #: The ``type`` of the message that ends a shopper's open streams (``live_close``).
 LIVE_CLOSE = "close"
 
@@ -54,16 +58,34 @@ def live_close(*, shopper_id: int, session_key: str | None = None) -> None:
 
 def tryon_ready_email_queue(*, job) -> EmailNotification | None:
     """Owe the shopper one "your picture is ready" e-mail, if they asked for it."""
+    return _email_queue(job=job, kind=EMAIL_TRYON_READY)
+
+
+def tryon_failed_email_queue(*, job) -> EmailNotification | None:
+    """Owe the shopper one "your picture could not be made" e-mail, if they asked for e-mail:
+    someone waiting for a picture must hear that it is not coming, and why."""
+    return _email_queue(job=job, kind=EMAIL_TRYON_FAILED)
+
+
+def _email_queue(*, job, kind: str) -> EmailNotification | None:
+    """Record the owed e-mail (once per job and kind) and send it from a Celery task after
+    commit, so a rolled-back job never mails and a mail server fault is retried, not lost."""
     shopper = job.shopper
     if not (shopper.email_notifications and shopper.contact_email):
         return None
-    notification, created = EmailNotification.objects.get_or_create(job=job, kind="tryon_ready")
+    notification, created = EmailNotification.objects.get_or_create(job=job, kind=kind)
     if created:
         from notifications.tasks import email_notification_send
 
         notification_id = notification.pk
         transaction.on_commit(lambda: email_notification_send.delay(notification_id))
     return notification
+
+
+_SUBJECTS = {
+    EMAIL_TRYON_READY: "Your try-on of {garment} is ready",
+    EMAIL_TRYON_FAILED: "Your try-on of {garment} could not be made",
+}
 
 
 def email_notification_deliver(*, notification_id: int) -> None:
@@ -86,18 +108,24 @@ def email_notification_deliver(*, notification_id: int) -> None:
     link = settings.FITTINGROOM_BASE_URL.rstrip("/") + reverse(
         "tryon:job_detail", args=[job.public_id]
     )
-    context = {"garment": job.garment.name, "link": link, "name": job.shopper.display_name}
+    context = {
+        "garment": job.garment.name,
+        "link": link,
+        "name": job.shopper.display_name,
+        # The job's own message is the reason and the advice the shopper also sees on the
+        # page (e.g. "We couldn't find a person in this photo."); it names no one.
+        "reason": job.error_message,
+    }
+    kind = notification.kind if notification.kind in _SUBJECTS else EMAIL_TRYON_READY
     # The text part's template turns autoescaping off (a garment named `Jeans 32" & Co` must
     # not arrive as `&quot;` and `&amp;`); the HTML part keeps Django's escaping, since there
     # the same characters would be markup.
     message = EmailMultiAlternatives(
-        subject=f"Your try-on of {job.garment.name} is ready",
-        body=render_to_string("notifications/tryon_ready.txt", context),
+        subject=_SUBJECTS[kind].format(garment=job.garment.name),
+        body=render_to_string(f"notifications/{kind}.txt", context),
         to=[job.shopper.contact_email],
     )
-    message.attach_alternative(
-        render_to_string("notifications/tryon_ready.html", context), "text/html"
-    )
+    message.attach_alternative(render_to_string(f"notifications/{kind}.html", context), "text/html")
     try:
         message.send(fail_silently=False)
     except Exception as exc:

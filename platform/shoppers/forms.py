@@ -23,7 +23,7 @@ class SignUpForm(forms.Form):
     display_name = forms.CharField(max_length=200, required=False, label="Your name")
     contact_email = forms.EmailField(required=False, label="E-mail (optional)")
     email_notifications = forms.BooleanField(
-        required=False, label="E-mail me when a try-on picture is ready"
+        required=False, label="E-mail me when a try-on picture is ready (or could not be made)"
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -55,7 +55,7 @@ class ProfileForm(forms.Form):
     display_name = forms.CharField(max_length=200, required=False, label="Your name")
     contact_email = forms.EmailField(required=False, label="E-mail")
     email_notifications = forms.BooleanField(
-        required=False, label="E-mail me when a try-on picture is ready"
+        required=False, label="E-mail me when a try-on picture is ready (or could not be made)"
     )
 
 

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
 from core.exceptions import ApplicationError
-from notifications.services import live_publish, tryon_ready_email_queue
+from notifications.services import (
+    live_publish,
+    tryon_failed_email_queue,
+    tryon_ready_email_queue,
+)
 from privacy.sealed_files import (
     private_storage,
     sealed_file_delete,
@@ -232,6 +236,9 @@ def _on_commit_announce(job: TryOnJob) -> None:
     transaction.on_commit(lambda: live_publish(shopper_id=shopper_id, payload=payload))
     if job.state == TryOnJob.State.SUCCEEDED:
         tryon_ready_email_queue(job=job)
+    elif job.state == TryOnJob.State.FAILED:
+        # A cancelled job is the shopper's own doing; a failed one they are waiting to hear of.
+        tryon_failed_email_queue(job=job)
 
 
 def tryon_job_payload(job: TryOnJob) -> dict[str, object]:

@@ -170,7 +170,9 @@ def test_input_failure_ends_the_job_with_its_code(
         tryon_event_apply(event=event)
     job.refresh_from_db()
     assert (job.state, job.error_code) == ("failed", "no_person")
-    assert mail.outbox == []
+    # Ada opted in to e-mail: she hears that the picture is not coming, and why.
+    (message,) = mail.outbox
+    assert "could not be made" in message.subject and event.error_message in message.body
 
 
 def test_retryable_failure_is_requeued_until_the_limit(
