@@ -338,7 +338,8 @@ TRYON_RUNNING_STALE_AFTER_S = TRYON_LIMITS.running_stale_after_s
 TRYON_QUEUED_STALE_AFTER_S = env.int("TRYON_QUEUED_STALE_AFTER_S", default=30 * 60)
 # Where a laptop's recommender worker keeps its index and profiles (production: a volume).
 RECOMMENDER_DATA_DIR = Path(env("RECOMMENDER_DATA_DIR", default=str(VAR_DIR / "recommender")))
-# Links in e-mails point here.
+# Links in e-mails point here: `manage.py up` sets it from its --host and --port; production
+# sets the public address (the default is only what a bare `runserver` would serve).
 FITTINGROOM_BASE_URL = env("FITTINGROOM_BASE_URL", default="http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "tryon-reaper": {"task": "storefront.tryon.reap", "schedule": 60.0},

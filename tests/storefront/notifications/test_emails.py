@@ -111,3 +111,16 @@ def test_no_failure_email_without_the_opt_in_or_while_the_job_is_retried(
         tryon_event_apply(event=_failed_event(quiet_job))
     quiet_job.refresh_from_db()
     assert quiet_job.state == "failed" and mail.outbox == []
+
+
+def test_email_links_use_the_configured_base_url(
+    shopper, photo, settings, django_capture_on_commit_callbacks
+) -> None:
+    """The base URL `manage.py up --port` (or production's environment) sets, not port 8000."""
+    settings.FITTINGROOM_BASE_URL = "http://127.0.0.1:8123/"
+    job = _job(shopper, photo, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        tryon_event_apply(event=_failed_event(job))
+    (message,) = mail.outbox
+    assert f"http://127.0.0.1:8123/tryon/{job.public_id}/" in message.body
+    assert ":8000" not in message.body

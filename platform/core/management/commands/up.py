@@ -52,10 +52,7 @@ class Command(BaseCommand):
         for sig in STOP_SIGNALS:
             signal.signal(sig, request_stop)
         try:
-            env = {
-                **os.environ,
-                "PYTHONPATH": os.pathsep.join([str(settings.PLATFORM_DIR), str(settings.BASE_DIR)]),
-            }
+            env = child_env(host, port)
             if "REDIS_URL" not in os.environ:
                 self.stdout.write("Starting the embedded Redis ...")
                 try:
@@ -142,6 +139,32 @@ class Command(BaseCommand):
             lines.append(f"  {label} {url}{where}  user: {username}  password: {password}")
         lines += ["Press Ctrl-C to stop everything.", ""]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
+
+
+def base_url(host: str, port: int) -> str:
+    """The address shoppers reach the web server this command starts at, for links in e-mails.
+
+    A wildcard bind (0.0.0.0, ::) is no address a browser can open; it is reachable on the
+    loopback address at least (FITTINGROOM_BASE_URL names the machine's own otherwise).
+    """
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 (compared, not bound)
+        host = "127.0.0.1" if host != "::" else "::1"
+    if ":" in host:  # an IPv6 address is bracketed in a URL
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def child_env(host: str, port: int) -> dict[str, str]:
+    """The environment of the workers and the web server: ours, the platform on the import
+    path, and FITTINGROOM_BASE_URL from --host/--port, so that the e-mails the storefront
+    worker sends link to the port the web server really listens on. A FITTINGROOM_BASE_URL
+    already set (the environment or .env: a proxy's public name) is kept."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(settings.PLATFORM_DIR), str(settings.BASE_DIR)]),
+    }
+    env.setdefault("FITTINGROOM_BASE_URL", base_url(host, port))
+    return env
 
 
 def _port_free(host: str, port: int) -> bool:
