@@ -43,8 +43,11 @@ def test_job_succeeds_with_one_email_and_workers_see_no_pii(
         time.sleep(0.1)
     [email] = smtp_inbox.messages
     assert email["To"] == "ada@example.org"
-    body = email.get_payload(decode=True).decode()
-    assert f"/tryon/{job.public_id}/" in body and not email.is_multipart()
+    # A plain-text part and an HTML alternative, both linking to the job.
+    parts = {part.get_content_type(): part for part in email.walk()}
+    assert {"text/plain", "text/html"} <= set(parts)
+    for kind in ("text/plain", "text/html"):
+        assert f"/tryon/{job.public_id}/" in parts[kind].get_payload(decode=True).decode()
 
     log = worker_processes.log("tryon")
     assert str(job.public_id) in log  # it did log the job, pseudonymously
