@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.tryon_worker.helpers import BLUE, GREEN, RED, Photos
-from tryon_worker.garment import analyse_garment
+from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.renderers.layered import LayeredRenderer
 from vision.errors import ImageInputError
 from vision.image_decode import decode_image
@@ -93,6 +93,22 @@ def test_a_bulky_suit_is_told_fitted_clothes_work_best(photos: Photos, shared_im
     assert "fitted clothes" in raised.value.message
 
 
+def _top(shared: Path, name: str) -> GarmentAnalysis:
+    """A shared product shot of a top, analysed."""
+    product = decode_image((shared / "garments" / name).read_bytes(), role="garment")
+    return analyse_garment(product, category="top")
+
+
+def _from_shoulders(person: PersonAnalysis) -> tuple[np.ndarray, np.ndarray, float]:
+    """Each pixel's offset across and down from the shoulders' midpoint, and their span."""
+    left = person.landmarks[LM["left_shoulder"], :2].astype(np.float64)
+    right = person.landmarks[LM["right_shoulder"], :2].astype(np.float64)
+    centre = (left + right) / 2
+    height, width = person.image.shape[:2]
+    ys, xs = np.mgrid[0:height, 0:width]
+    return xs - centre[0], ys - centre[1], float(np.linalg.norm(left - right))
+
+
 def _red(pixels: np.ndarray) -> np.ndarray:
     p = pixels.astype(int)
     return (p[..., 0] > 120) & (p[..., 0] > 2 * p[..., 1]) & (p[..., 0] > 2 * p[..., 2])
@@ -142,18 +158,11 @@ def test_a_crew_neck_meets_the_neck_where_the_old_one_did(
     """The product shot's neckline lands a little low; it is pulled up to the old collar
     rather than a band of invented skin showing (0.83 and 0.76 of the band without)."""
     person = _person(photos, shared_images, name, "top")
-    product = decode_image(
-        (shared_images / "garments" / "c01_tshirt_lilac_logo.jpg").read_bytes(), role="garment"
-    )
-    output = LayeredRenderer().render(person, analyse_garment(product, category="top"))
+    output = LayeredRenderer().render(person, _top(shared_images, "c01_tshirt_lilac_logo.jpg"))
     old = replaced_clothes(person, "top")
-    left, right = (
-        person.landmarks[LM["left_shoulder"], :2],
-        person.landmarks[LM["right_shoulder"], :2],
-    )
-    span = float(np.linalg.norm(left - right))
-    columns = np.abs(np.arange(old.shape[1]) - (left[0] + right[0]) / 2) < 0.2 * span
-    neck_band = old & columns[None, :] & (torso_axial_share(person.landmarks, old.shape) < 0.3)
+    across, _, span = _from_shoulders(person)
+    neck_band = old & (np.abs(across) < 0.2 * span)
+    neck_band &= torso_axial_share(person.landmarks, old.shape) < 0.3
     assert neck_band.sum() > 1000
     assert output.garment_mask[neck_band].mean() > least
 
@@ -163,20 +172,10 @@ def test_a_camisoles_straps_go_with_it(photos: Photos, shared_images: Path) -> N
     old top: under a boat-necked top they do not stay in front (25 dark pixels left; 77
     without)."""
     person = _person(photos, shared_images, "p11_woman_head_to_thigh_jeans_studio.jpg", "top")
-    product = decode_image(
-        (shared_images / "garments" / "c03_longsleeve_top_striped.jpg").read_bytes(),
-        role="garment",
-    )
-    output = LayeredRenderer().render(person, analyse_garment(product, category="top"))
-    left = person.landmarks[LM["left_shoulder"], :2].astype(np.float64)
-    right = person.landmarks[LM["right_shoulder"], :2].astype(np.float64)
-    span = float(np.linalg.norm(left - right))
-    height, width = person.image.shape[:2]
-    ys, xs = np.mgrid[0:height, 0:width]
-    centre = (left + right) / 2
+    output = LayeredRenderer().render(person, _top(shared_images, "c03_longsleeve_top_striped.jpg"))
+    across, down, span = _from_shoulders(person)
     # Between the chin and the old top, across the shoulders: dark there means a strap.
-    zone = (ys > centre[1] - 0.2 * span) & (ys < centre[1] + 0.1 * span)
-    zone &= np.abs(xs - centre[0]) < 0.45 * span
+    zone = (down > -0.2 * span) & (down < 0.1 * span) & (np.abs(across) < 0.45 * span)
     zone &= ~replaced_clothes(person, "top")
     luma = person.image.astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
     straps = zone & (luma < 60)
@@ -192,19 +191,11 @@ def test_a_polos_collar_and_shoulders_cover_bare_shoulders(
     """On bare shoulders (which the parser calls face above the shoulders' line) a polo's
     shoulders and collar show beside the neck, rather than a square cut-out of skin."""
     person = _person(photos, shared_images, "p11_woman_head_to_thigh_jeans_studio.jpg", "top")
-    product = decode_image(
-        (shared_images / "garments" / "c04_polo_shirt_navy_lightblue.jpg").read_bytes(),
-        role="garment",
-    )
-    output = LayeredRenderer().render(person, analyse_garment(product, category="top"))
-    left = person.landmarks[LM["left_shoulder"], :2].astype(np.float64)
-    right = person.landmarks[LM["right_shoulder"], :2].astype(np.float64)
-    span = float(np.linalg.norm(left - right))
-    height, width = person.image.shape[:2]
-    ys, xs = np.mgrid[0:height, 0:width]
-    centre = (left + right) / 2
-    beside_neck = (np.abs(xs - centre[0]) > 0.22 * span) & (np.abs(xs - centre[0]) < 0.4 * span)
-    beside_neck &= np.abs(ys - centre[1]) < 0.04 * span
+    polo = _top(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
+    output = LayeredRenderer().render(person, polo)
+    across, down, span = _from_shoulders(person)
+    beside_neck = (np.abs(across) > 0.22 * span) & (np.abs(across) < 0.4 * span)
+    beside_neck &= np.abs(down) < 0.04 * span
     covered = float(output.garment_mask[beside_neck].mean())
     assert covered > 0.8, covered
 
@@ -215,11 +206,7 @@ def test_a_top_hangs_over_the_skirt_beside_its_slanted_sides(
     """Beside a top's body, down its slanted sides to the hem, the skirt it hangs over does
     not show: no saw-tooth of red between the stripes where the side narrows to the waist."""
     person = _person(photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", "top")
-    product = decode_image(
-        (shared_images / "garments" / "c03_longsleeve_top_striped.jpg").read_bytes(),
-        role="garment",
-    )
-    output = LayeredRenderer().render(person, analyse_garment(product, category="top"))
+    output = LayeredRenderer().render(person, _top(shared_images, "c03_longsleeve_top_striped.jpg"))
     assert person.parsing is not None
     skirt = person.parsing.mask("lower")
     rows = np.nonzero(output.garment_mask.any(axis=1))[0]
