@@ -180,14 +180,11 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
         return old
     radius = max(2, round(0.06 * sw))
     ring = cv2.dilate(old.astype(np.uint8), _disc(radius)) > 0
-    frame = _torso_frame(person)
-    height, width = old.shape
-    ys_all, xs_all = np.mgrid[0:height, 0:width]
-    centre_x, centre_y = xs_all - frame.smid[0], ys_all - frame.smid[1]
+    along, across = _torso_frame(person).coordinates(old.shape)
     # Below the chin (within 0.3 shoulder spans above the shoulders' line: a collar rises
     # up the neck's sides), in the neck's column.
-    below_chin = centre_x * frame.down[0] + centre_y * frame.down[1] > -0.3 * sw
-    central = np.abs(centre_x * frame.lat[0] + centre_y * frame.lat[1]) < 0.4 * sw
+    below_chin = along > -0.3 * sw
+    central = np.abs(across) < 0.4 * sw
     neck = below_chin & central & parsing.mask("face", "hair")
     ring &= ~old & ~parsing.mask("background") & (~parsing.mask("face", "hair") | neck)
     if not ring.any():
@@ -275,10 +272,7 @@ def _in_front_matte(
     # shoulders; only the head and the neck's own column, above the shoulders' line, stay
     # in front: elsewhere the garment's neckline and shoulders decide what shows.
     axial = torso_axial_share(person.landmarks, person.image.shape[:2])
-    frame = _torso_frame(person)
-    height, width = parsing.labels.shape
-    ys, xs = np.mgrid[0:height, 0:width]
-    across = (xs - frame.smid[0]) * frame.lat[0] + (ys - frame.smid[1]) * frame.lat[1]
+    _, across = _torso_frame(person).coordinates(parsing.labels.shape)
     neck = (np.abs(across) < 0.18 * _shoulder_span(person)) | (axial < -0.1)
     front |= parsing.mask("face") & (axial < 0.03) & neck
     sleeves = warped.extras.get("sleeves")
@@ -536,11 +530,22 @@ def _neckline_raised(
 
 @dataclass(frozen=True)
 class _Frame:
-    """The torso's frame in the photo: shoulders' midpoint, unit vectors down and left."""
+    """The torso's frame in the photo: shoulders' midpoint, unit vectors down and left, and
+    the torso's length (shoulders' to hips' midpoint)."""
 
     smid: np.ndarray
     down: np.ndarray
     lat: np.ndarray
+    torso: float
+
+    def coordinates(
+        self, shape: tuple[int, int], origin: tuple[int, int] = (0, 0)
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each pixel's distance down the torso and across it from the shoulders' midpoint,
+        for a grid of ``shape`` whose first pixel is (row, column) ``origin`` of the photo."""
+        ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]]
+        x, y = xs + origin[1] - self.smid[0], ys + origin[0] - self.smid[1]
+        return x * self.down[0] + y * self.down[1], x * self.lat[0] + y * self.lat[1]
 
 
 def _torso_frame(person: PersonAnalysis) -> _Frame:
@@ -548,11 +553,12 @@ def _torso_frame(person: PersonAnalysis) -> _Frame:
          ("left_shoulder", "right_shoulder", "left_hip", "right_hip")}  # fmt: skip
     smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
     down = (p["left_hip"] + p["right_hip"]) / 2 - smid
-    down /= max(float(np.linalg.norm(down)), 1e-6)
+    torso = float(np.linalg.norm(down))
+    down /= max(torso, 1e-6)
     lat = np.array([-down[1], down[0]])
     if np.dot(lat, p["left_shoulder"] - p["right_shoulder"]) < 0:
         lat = -lat
-    return _Frame(smid=smid, down=down, lat=lat)
+    return _Frame(smid=smid, down=down, lat=lat, torso=max(torso, 1.0))
 
 
 # --- taking the old garment off -------------------------------------------------------------
@@ -616,17 +622,10 @@ def _trousers_continued(
     lower = parsing.mask("lower")[roi] & ~removal
     if lower.sum() < 50:
         return
-    p = {name: person.landmarks[LM[name], :2].astype(np.float64) for name in
-         ("left_shoulder", "right_shoulder", "left_hip", "right_hip")}  # fmt: skip
-    smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
-    hmid = (p["left_hip"] + p["right_hip"]) / 2
-    torso = max(float(np.linalg.norm(hmid - smid)), 1.0)
-    down = (hmid - smid) / torso
-    height, width = removal.shape
-    ys, xs = np.mgrid[0:height, 0:width]
-    ys_photo, xs_photo = ys + roi[0].start, xs + roi[1].start
-    depth = (xs_photo - hmid[0]) * down[0] + (ys_photo - hmid[1]) * down[1]
-    below_waist = removal & (depth > -0.2 * torso)
+    frame = _torso_frame(person)
+    along, _ = frame.coordinates(removal.shape, (roi[0].start, roi[1].start))
+    # Below the waist: less than a fifth of a torso length above the hips.
+    below_waist = removal & (along - frame.torso > -0.2 * frame.torso)
     if not below_waist.any():
         return
     to_lower = cv2.distanceTransform((~lower).astype(np.uint8), cv2.DIST_L2, 3)
@@ -635,9 +634,11 @@ def _trousers_continued(
     if trousers.any():
         lower_fill = _fill(photo, lower, parsing) + _grain_like(photo, lower)
         fill[trousers] = lower_fill[trousers]
+    height = removal.shape[0]
     has = lower.any(axis=0)
     edge = np.where(has, np.argmax(lower, axis=0), height)  # the trousers' top per column
-    near = (ys < edge[None, :]) & (ys >= edge[None, :] - 0.25 * torso)
+    ys = np.arange(height)[:, None]
+    near = (ys < edge[None, :]) & (ys >= edge[None, :] - 0.25 * frame.torso)
     rows, columns = np.nonzero(below_waist & near & has[None, :])
     if len(rows):
         mirrored = np.clip(2 * edge[columns] - rows, 0, height - 1)
