@@ -62,6 +62,7 @@ RUN DJANGO_SECRET_KEY=collectstatic-build-only-dummy-value-not-a-real-secret-key
     DJANGO_AWS_SECRET_ACCESS_KEY=build \
     DJANGO_AWS_S3_REGION_NAME=us-east-1 \
     EMAIL_URL=consolemail:// \
+    FITTINGROOM_BASE_URL=https://build.invalid \
     python manage.py collectstatic --noinput \
     && python -m compileall -q /app
 

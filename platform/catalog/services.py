@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from accounts.models import User
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.image_archive import ImageArchive
@@ -29,11 +31,6 @@ from recommendations.services import garment_publish
 logger = logging.getLogger(__name__)
 
 MERCHANT_STAFF_GROUP = "Merchant staff"
-STAFF_PERMISSIONS = [
-    f"{action}_{model}"
-    for model in ("garment", "garmentsize", "garmentimage", "catalogimport")
-    for action in ("view", "add", "change", "delete")
-]
 
 
 def garment_image_add(
@@ -313,9 +310,12 @@ def _images_sync(garment: Garment, images: list[_ArchivedImage]) -> bool:
 def merchant_staff_group_ensure() -> Group:
     """The group whose permissions let merchant staff manage their catalogue in the admin."""
     group, _ = Group.objects.get_or_create(name=MERCHANT_STAFF_GROUP)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="catalog", codename__in=STAFF_PERMISSIONS)
-    )
+    wanted = Q(pk__in=[])
+    # Apps above the catalogue (API keys, webhooks) add their models to the setting.
+    for app_label, models in settings.MERCHANT_STAFF_MODELS.items():
+        codenames = [f"{a}_{m}" for m in models for a in ("view", "add", "change", "delete")]
+        wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    group.permissions.set(Permission.objects.filter(wanted))
     return group
 
 

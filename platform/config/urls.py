@@ -10,6 +10,7 @@ from notifications.live_stream import live_events
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("api/v1/", include("merchant_api.urls")),
     path("api/catalog/", include("catalog.api.urls")),
     path("api/shoppers/", include("shoppers.api.urls")),
     path("account/", include("shoppers.urls")),

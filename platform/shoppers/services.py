@@ -4,6 +4,7 @@ import re
 from typing import Any, BinaryIO
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -81,6 +82,23 @@ def shopper_sign_up(
     with transaction.atomic():
         user.set_password(password)
         user.save()
+        return shopper_profile_create(
+            user=user,
+            display_name=display_name,
+            contact_email=contact_email,
+            email_notifications=email_notifications,
+        )
+
+
+def shopper_profile_create(
+    *,
+    user: AbstractBaseUser,
+    display_name: str = "",
+    contact_email: str = "",
+    email_notifications: bool = False,
+) -> Shopper:
+    """The shopper profile of ``user``, with its pseudonym (made from the row id)."""
+    with transaction.atomic():
         shopper = Shopper(user=user)
         _apply_profile(
             shopper,

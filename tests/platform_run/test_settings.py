@@ -21,13 +21,14 @@ GOOD = {
     "DJANGO_AWS_STORAGE_BUCKET_NAME": "fitting-room",
     "DJANGO_AWS_S3_ENDPOINT_URL": "http://minio:9000",
     "EMAIL_URL": "smtp+tls://mailer:pw@smtp.internal:587",
+    "FITTINGROOM_BASE_URL": "https://shop.example",
 }
 PROBE = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'db': s.DATABASES['default']['HOST'], 'broker': s.CELERY_BROKER_URL, "
     "'cache': s.CACHES['default']['LOCATION'], 'storage': s.STORAGES['default']['BACKEND'], "
     "'private': s.STORAGES['private']['OPTIONS']['location'], 'email': s.EMAIL_HOST, "
-    "'debug': s.DEBUG}))"
+    "'debug': s.DEBUG, 'base_url': s.FITTINGROOM_BASE_URL}))"
 )
 
 
@@ -61,6 +62,15 @@ def test_production_takes_everything_from_the_environment() -> None:
     assert '"storage": "storages.backends.s3.S3Storage"' in completed.stdout
     assert '"private": "private"' in completed.stdout
     assert '"email": "smtp.internal"' in completed.stdout and '"debug": false' in completed.stdout
+    assert '"base_url": "https://shop.example"' in completed.stdout
+
+
+@pytest.mark.parametrize("module", ["config.settings.local", "config.settings.test"])
+def test_laptop_and_test_settings_default_the_base_url(module: str) -> None:
+    # Only production insists on FITTINGROOM_BASE_URL; `bin/up` and the tests keep the default.
+    completed = _run({"DJANGO_SETTINGS_MODULE": module, "FITTINGROOM_BASE_URL": None})
+    assert completed.returncode == 0, completed.stderr
+    assert '"base_url": "http://127.0.0.1:8000"' in completed.stdout
 
 
 @pytest.mark.parametrize(
@@ -74,6 +84,9 @@ def test_production_takes_everything_from_the_environment() -> None:
         ({"FITTINGROOM_WORKER_KEY": "short"}, "FITTINGROOM_WORKER_KEY"),
         ({"REDIS_URL": None}, "REDIS_URL must point"),
         ({"DATABASE_URL": None}, "DATABASE_URL must point"),
+        ({"FITTINGROOM_BASE_URL": None}, "FITTINGROOM_BASE_URL must be set"),
+        ({"FITTINGROOM_BASE_URL": ""}, "FITTINGROOM_BASE_URL must be set"),
+        ({"FITTINGROOM_BASE_URL": "shop.example"}, "FITTINGROOM_BASE_URL must be set"),
     ],
 )
 def test_production_refuses_unsafe_configuration(change: dict, complaint: str) -> None:

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "axes",
     "core",
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "tryon",
     "recommendations",
     "notifications",
+    "merchant_api",
 ]
 
 MIDDLEWARE = [
@@ -369,6 +373,33 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 24,
     "EXCEPTION_HANDLER": "core.api.exception_handler.application_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# --- Merchant API (/api/v1/) ----------------------------------------------------------------
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fitting Room API",
+    "DESCRIPTION": (
+        "Virtual try-on and garment suggestions for a shop's own storefront. Authenticate with "
+        "a merchant API key (`Authorization: Bearer <key>`); errors are problem details "
+        "(RFC 9457); send `Idempotency-Key` on POSTs you may retry."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["merchant_api.schema.only_merchant_api"],
+    # Swagger UI and Redoc from the sidecar package: served by us, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# How long a POST's Idempotency-Key is remembered, and how long a rotated key keeps working.
+API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
+API_KEY_ROTATION_GRACE_HOURS = env.int("API_KEY_ROTATION_GRACE_HOURS", default=24)
+# What the "Merchant staff" group may manage in the admin, by app: their own merchant's rows.
+MERCHANT_STAFF_MODELS = {
+    "catalog": ["garment", "garmentsize", "garmentimage", "catalogimport"],
+    "merchant_api": ["merchantapikey"],
 }
 
 # --- Logging ------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Production settings: everything from the environment, and refuse to start unsafely."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
@@ -28,6 +30,16 @@ if env("REDIS_URL", default="") == "":
     raise ImproperlyConfigured("REDIS_URL must point at the production Redis.")
 if env("DATABASE_URL", default="") == "":
     raise ImproperlyConfigured("DATABASE_URL must point at the production database.")
+# Links in e-mails are built from it: base.py's laptop default would send shoppers to
+# 127.0.0.1, so production names its public address or does not start.
+FITTINGROOM_BASE_URL = env("FITTINGROOM_BASE_URL", default="")
+_base_url = urlsplit(FITTINGROOM_BASE_URL)
+if _base_url.scheme not in ("http", "https") or not _base_url.netloc:
+    raise ImproperlyConfigured(
+        "FITTINGROOM_BASE_URL must be set to the shop's public address, e.g. "
+        "https://shop.example: links in e-mails are built from it"
+        + (f" (got {FITTINGROOM_BASE_URL!r})." if FITTINGROOM_BASE_URL else ".")
+    )
 
 SERVE_MEDIA = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
