@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from core.exceptions import ApplicationError
 from merchant_api.endpoint import MerchantEndpoint
+from merchant_api.schema import problems
 from merchant_api.selectors import merchant_shopper_get
 from merchant_api.services import EXTERNAL_ID_MAX_LENGTH, merchant_shopper_ensure
 from shoppers.models import Shopper
@@ -59,7 +60,7 @@ class ShopperListApi(MerchantEndpoint):
     @extend_schema(
         operation_id="shoppers_create",
         request=InputSerializer,
-        responses={201: ShopperOutput},
+        responses={201: ShopperOutput, **problems(400, 409, 422)},
         summary="Register a shopper under your own id",
     )
     def post(self, request: Request) -> Response:
@@ -86,7 +87,9 @@ class ShopperListApi(MerchantEndpoint):
 
 
 class ShopperDetailApi(MerchantEndpoint):
-    @extend_schema(operation_id="shoppers_retrieve", responses={200: ShopperOutput})
+    @extend_schema(
+        operation_id="shoppers_retrieve", responses={200: ShopperOutput, **problems(404)}
+    )
     def get(self, request: Request, shopper_id: str) -> Response:
         shopper = shopper_or_404(self, shopper_id)
         return Response(ShopperOutput(shopper_output(shopper, shopper_id)).data)
