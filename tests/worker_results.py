@@ -15,13 +15,20 @@ EDIT_REGION = np.zeros((1024, 768), dtype=bool)
 EDIT_REGION[300:700, 200:560] = True
 
 
-def worker_result_event(job: TryOnJob, run_id: str, *, edit_region: bool = True) -> TryOnEvent:
+def worker_result_event(
+    job: TryOnJob,
+    run_id: str,
+    *,
+    edit_region: bool = True,
+    picture: bytes = b"RIFF\x00\x00\x00\x00WEBPfake-picture",
+) -> TryOnEvent:
     """What a worker writes and sends for a finished render (real sealing, real storage).
 
     With ``edit_region`` the worker also stores EDIT_REGION as a PNG under the result's key,
-    as it does for renderers that declare one.
+    as it does for renderers that declare one. ``picture`` is the result's bytes (by default
+    a stand-in that no image decoder opens; tests that look at the picture give a real one).
     """
-    sealed, data_key = result_seal(b"RIFF\x00\x00\x00\x00WEBPfake-picture")
+    sealed, data_key = result_seal(picture)
     name = private_storage().save(f"results/{job.public_id}-{run_id}.bin", ContentFile(sealed))
     edit_name = ""
     if edit_region:

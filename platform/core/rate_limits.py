@@ -58,7 +58,7 @@ class ActionLimits:
 
 
 def action_limits(action: str) -> ActionLimits:
-    """The configured limits of ``action`` ("photo_upload" or "tryon_request")."""
+    """The configured limits of ``action`` ("photo_upload", "tryon_request", "data_export")."""
     hour, day = 3600, 86400
     if action == "photo_upload":
         return ActionLimits(
@@ -77,6 +77,15 @@ def action_limits(action: str) -> ActionLimits:
                 Limit(settings.TRYON_REQUESTS_PER_DAY, day),
             ),
             per_address=(Limit(settings.TRYON_REQUESTS_PER_HOUR_PER_ADDRESS, hour),),
+        )
+    if action == "data_export":
+        return ActionLimits(
+            what="data downloads",
+            per_shopper=(
+                Limit(settings.DATA_EXPORTS_PER_HOUR, hour),
+                Limit(settings.DATA_EXPORTS_PER_DAY, day),
+            ),
+            per_address=(Limit(settings.DATA_EXPORTS_PER_HOUR_PER_ADDRESS, hour),),
         )
     raise ValueError(f"no limits for action {action!r}")
 

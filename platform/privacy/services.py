@@ -19,18 +19,17 @@ from django.utils import timezone
 
 from config.redis_url import redis_cache_location
 from core.exceptions import ApplicationError
-from notifications.models import EmailNotification
 from notifications.services import live_close
+from privacy.deletion import queryset_delete, stored_files_delete, stored_rows_delete
 from privacy.keyring import active_keyring
 from privacy.models import ErasureRecord
 from privacy.pseudonyms import erasure_digest_for
-from privacy.sealed_files import sealed_file_delete, sealed_file_key_id, sealed_file_rewrap
+from privacy.sealed_files import sealed_file_key_id, sealed_file_rewrap
 from recommendations.models import Interaction, SuggestionSet
 from recommendations.services import shopper_forget_publish
 from recommender.messages import FORGET_TASK
 from shoppers.models import Shopper, ShopperPhoto
-from tryon.models import TryOnAttempt, TryOnJob
-from tryon.selectors import tryon_job_files
+from tryon.models import TryOnJob
 
 logger = logging.getLogger(__name__)
 # Session engines whose sessions sit in the database, where a user's other sessions can be found.
@@ -107,20 +106,14 @@ def shopper_erase(
                 code="staff_not_erasable",
             )
         jobs = TryOnJob.objects.filter(shopper=locked)
-        photos = ShopperPhoto.objects.filter(shopper=locked)
-        blobs = [
-            *tryon_job_files(jobs=jobs),
-            *photos.values_list("blob_name", flat=True),
-            *photos.values_list("thumbnail_blob_name", flat=True),
-        ]
         job_ids = [str(public_id) for public_id in jobs.values_list("public_id", flat=True)]
+        # The same deletion as a shopper's own photo and try-on deletions and expiry.
+        deletion = stored_rows_delete(photos=ShopperPhoto.objects.filter(shopper=locked), jobs=jobs)
+        blobs = deletion.files
         counts = {
-            "emails": _deleted(EmailNotification.objects.filter(job__shopper=locked)),
-            "tryon_attempts": _deleted(TryOnAttempt.objects.filter(job__shopper=locked)),
-            "tryon_jobs": _deleted(jobs),
-            "interactions": _deleted(Interaction.objects.filter(shopper=locked)),
-            "suggestion_sets": _deleted(SuggestionSet.objects.filter(shopper=locked)),
-            "photos": _deleted(photos),
+            **deletion.counts,
+            "interactions": queryset_delete(Interaction.objects.filter(shopper=locked)),
+            "suggestion_sets": queryset_delete(SuggestionSet.objects.filter(shopper=locked)),
             "admin_log_entries": _admin_log_entries_delete(shopper=locked, user=user),
             "sessions": _user_sessions_end(user=user),
             "blobs": len(blobs),
@@ -163,13 +156,8 @@ def erasure_blobs_delete(*, record_id: int) -> int:
     record = ErasureRecord.objects.filter(pk=record_id).first()
     if record is None or record.blobs_deleted_at is not None:
         return 0
-    left = []
-    for name in record.pending_blobs:
-        try:
-            sealed_file_delete(name)
-        except Exception:  # any storage failure: keep the name, a retry deletes it later
-            logger.exception("erasure %s: stored file not deleted yet", record_id)
-            left.append(name)
+    # Any name storage refuses stays on the record; a retry deletes it later.
+    left = stored_files_delete(record.pending_blobs)
     ErasureRecord.objects.filter(pk=record_id).update(
         pending_blobs=left,
         blobs_deleted_at=None if left else timezone.now(),
@@ -184,18 +172,12 @@ def erasure_blobs_retry() -> int:
     return sum(erasure_blobs_delete(record_id=pk) for pk in pending.values_list("pk", flat=True))
 
 
-def _deleted(queryset: models.QuerySet) -> int:
-    """Delete a queryset's rows; the number of rows of its own model that went."""
-    _total, per_model = queryset.delete()
-    return per_model.get(queryset.model._meta.label, 0)
-
-
 def _admin_log_entries_delete(*, shopper: Shopper, user: User) -> int:
     """Admin history about the shopper or their login (it names them: "object_repr")."""
     about = models.Q(
         content_type=ContentType.objects.get_for_model(Shopper), object_id=str(shopper.pk)
     ) | models.Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
-    return _deleted(LogEntry.objects.filter(about))
+    return queryset_delete(LogEntry.objects.filter(about))
 
 
 def _user_sessions_end(*, user: User) -> int:

@@ -1,10 +1,12 @@
-"""Storefront tasks of privacy: finish erasures whose file deletions storage refused, and the
-second Redis pass after an erasure. Thin."""
+"""Storefront tasks of privacy: finish erasures whose file deletions storage refused, the
+second Redis pass after an erasure, expiry of old photos and try-on pictures. Thin."""
 
 from celery import shared_task
 
 import privacy.services
 from core.task_retry import DatabaseTask
+from privacy.deletion import FILES_RETRY_AFTER_S, stored_files_delete
+from privacy.retention import expired_data_delete
 from privacy.services import (
     COMPACT_TASK,
     erasure_blobs_retry,
@@ -31,3 +33,23 @@ def erasure_redis_compact(self) -> bool:
     if busy and self.request.retries < self.max_retries:
         raise self.retry(countdown=privacy.services.REDIS_COMPACT_AFTER_S)
     return redis_aof_rewrite()
+
+
+@shared_task(base=DatabaseTask, name="storefront.privacy.expired_data_delete")
+def expired_data_delete_task() -> dict[str, int]:
+    """Periodic (Celery beat): delete photos and try-on pictures past their retention."""
+    return expired_data_delete()
+
+
+@shared_task(
+    base=DatabaseTask,
+    bind=True,
+    name="storefront.privacy.stored_files_delete_retry",
+    ignore_result=True,
+    max_retries=10,
+)
+def stored_files_delete_retry(self, names: list[str]) -> None:
+    """Delete files whose deletion storage refused after a committed delete; retry a while."""
+    left = stored_files_delete(names)
+    if left:
+        raise self.retry(kwargs={"names": left}, countdown=FILES_RETRY_AFTER_S)

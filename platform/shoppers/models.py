@@ -1,5 +1,7 @@
 """Shoppers and their photos. Everything personal is encrypted at rest."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -56,3 +58,8 @@ class ShopperPhoto(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Photo #{self.pk} of shopper #{self.shopper_id}"
+
+    @property
+    def expires_at(self) -> datetime:
+        """When expiry deletes the photo (privacy.retention): PHOTO_RETENTION_DAYS after upload."""
+        return self.created_at + timedelta(days=settings.PHOTO_RETENTION_DAYS)

@@ -4,6 +4,7 @@ from accounts.models import User
 from django.db.models import QuerySet
 
 from shoppers.models import Shopper, ShopperPhoto
+from tryon.models import TryOnJob
 
 
 def shopper_for_user(*, user: User) -> Shopper | None:
@@ -14,3 +15,10 @@ def shopper_for_user(*, user: User) -> Shopper | None:
 def shopper_photo_list(*, shopper: Shopper) -> QuerySet[ShopperPhoto]:
     """A shopper's photos, newest first."""
     return ShopperPhoto.objects.filter(shopper=shopper).order_by("-created_at")
+
+
+def shopper_photo_tryon_count(*, photo: ShopperPhoto) -> int:
+    """How many try-on pictures were made from a photo (what deleting them with it removes)."""
+    return TryOnJob.objects.filter(
+        shopper_id=photo.shopper_id, photo=photo, state=TryOnJob.State.SUCCEEDED
+    ).count()

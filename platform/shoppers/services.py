@@ -13,6 +13,7 @@ from django.db import transaction
 from catalog.models import SIZE_LABELS
 from core.exceptions import ApplicationError
 from core.image_intake import image_intake, intake_limits_from_settings
+from privacy.deletion import shopper_photos_delete
 from privacy.pseudonyms import pseudonym_for
 from privacy.sealed_files import (
     sealed_file_delete,
@@ -198,11 +199,18 @@ def shopper_photo_read(*, photo: ShopperPhoto, thumbnail: bool = False) -> bytes
     return sealed_file_read(photo.blob_name, context=PHOTO_CONTEXT)
 
 
-def shopper_photo_delete(*, photo: ShopperPhoto) -> None:
-    """Delete a photo's row and both its blobs once the deletion has committed."""
-    names = [photo.blob_name, photo.thumbnail_blob_name]
-    photo.delete()
-    transaction.on_commit(lambda: [sealed_file_delete(name) for name in names])
+def shopper_photo_delete(*, photo: ShopperPhoto, with_tryons: bool = False) -> dict[str, int]:
+    """Delete a photo (row now, its files once committed), and with ``with_tryons`` every
+    try-on made from it with its pictures; the counts of what went.
+
+    Through the one deletion erasure and expiry use (``privacy.deletion``).
+    """
+    deletion = shopper_photos_delete(
+        shopper=photo.shopper,
+        photos=ShopperPhoto.objects.filter(pk=photo.pk),
+        with_tryons=with_tryons,
+    )
+    return deletion.counts
 
 
 def _apply_profile(

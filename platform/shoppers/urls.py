@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("erase/", views.account_erase, name="erase"),
+    path("export/", views.account_export, name="export"),
     path("photos/", views.photo_upload, name="photo_upload"),
     path("photos/<int:photo_id>/<str:variant>.webp", views.photo_image, name="photo_image"),
     path("photos/<int:photo_id>/delete/", views.photo_delete, name="photo_delete"),

@@ -1,17 +1,23 @@
-"""Shopper pages: sign-up, profile, photos. Thin: parse, call a service, render."""
+"""Shopper pages: sign-up, profile, photos, data download. Thin: parse, call a service, render."""
 
+import tempfile
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from core.rate_limits import rate_limited
+from privacy.data_export import shopper_data_export_write
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from shoppers.forms import (
@@ -22,7 +28,7 @@ from shoppers.forms import (
     SignUpForm,
 )
 from shoppers.models import Shopper, ShopperPhoto
-from shoppers.selectors import shopper_for_user, shopper_photo_list
+from shoppers.selectors import shopper_for_user, shopper_photo_list, shopper_photo_tryon_count
 from shoppers.services import (
     shopper_photo_add,
     shopper_photo_delete,
@@ -97,6 +103,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             "measurements_form": measurements_form,
             "photo_form": PhotoUploadForm(),
             "photos": shopper_photo_list(shopper=shopper),
+            "photo_retention_days": settings.PHOTO_RETENTION_DAYS,
+            "result_retention_days": settings.RESULT_RETENTION_DAYS,
             "erase_form": AccountEraseForm(username=request.user.username),
         },
     )
@@ -112,11 +120,15 @@ def photo_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose a photo to upload.")
     else:
         try:
-            shopper_photo_add(shopper=shopper, upload=form.cleaned_data["photo"])
+            photo = shopper_photo_add(shopper=shopper, upload=form.cleaned_data["photo"])
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Photo added.")
+            messages.success(
+                request,
+                f"Photo added. It is kept for {settings.PHOTO_RETENTION_DAYS} days and deleted "
+                f"automatically on {date_format(photo.expires_at, 'j F Y')}.",
+            )
     return redirect("shoppers:profile")
 
 
@@ -134,12 +146,56 @@ def photo_image(request: HttpRequest, photo_id: int, variant: str) -> HttpRespon
 
 
 @login_required
-@require_POST
 def photo_delete(request: HttpRequest, photo_id: int) -> HttpResponse:
+    """GET: ask whether the try-on pictures made from the photo go too. POST: delete.
+
+    The POST's ``tryons`` says which button was pressed: "delete" takes the try-on pictures
+    made from the photo with it, anything else (or none) deletes the photo only.
+    """
     photo = get_object_or_404(ShopperPhoto, pk=photo_id, shopper=shopper_or_404(request))
-    shopper_photo_delete(photo=photo)
-    messages.success(request, "Photo deleted.")
+    if request.method != "POST":
+        return render(
+            request,
+            "shoppers/photo_delete.html",
+            {"photo": photo, "tryon_count": shopper_photo_tryon_count(photo=photo)},
+        )
+    with_tryons = request.POST.get("tryons") == "delete"
+    counts = shopper_photo_delete(photo=photo, with_tryons=with_tryons)
+    pictures = counts.get("tryon_jobs", 0)
+    if with_tryons and pictures:
+        messages.success(request, f"Photo and {pictures} try-on(s) made from it deleted.")
+    else:
+        messages.success(request, "Photo deleted.")
     return redirect("shoppers:profile")
+
+
+@login_required
+@require_POST
+@rate_limited("data_export")
+def account_export(request: HttpRequest) -> FileResponse:
+    """The "Download my data" button: a ZIP of everything stored about the shopper."""
+    return shopper_data_export_response(shopper_or_404(request))
+
+
+def shopper_data_export_response(shopper: Shopper) -> FileResponse:
+    """The ZIP download of a shopper's data (the page's button and the API).
+
+    Built in an unnamed temporary file: it has no name on disk, and the operating system
+    frees it when the response closes it, whatever happens to the process.
+    """
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    try:
+        shopper_data_export_write(shopper=shopper, destination=spool)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    filename = f"fitting-room-data-{timezone.now():%Y-%m-%d}.zip"
+    response = FileResponse(
+        spool, as_attachment=True, filename=filename, content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

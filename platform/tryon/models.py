@@ -1,7 +1,9 @@
 """Try-on jobs: one shopper photo + one garment -> one rendered picture, with its history."""
 
 import uuid
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models
 
 from catalog.models import Garment
@@ -71,6 +73,12 @@ class TryOnJob(TimeStampedModel):
     @property
     def is_final(self) -> bool:
         return self.state in self.FINAL_STATES
+
+    @property
+    def expires_at(self) -> datetime:
+        """When expiry deletes the try-on and its picture (privacy.retention):
+        RESULT_RETENTION_DAYS after it was requested."""
+        return self.created_at + timedelta(days=settings.RESULT_RETENTION_DAYS)
 
     @property
     def blob_names(self) -> list[str]:

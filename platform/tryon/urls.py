@@ -9,5 +9,6 @@ urlpatterns = [
     path("new/", views.job_create, name="job_create"),
     path("<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("<uuid:job_id>/cancel/", views.job_cancel, name="job_cancel"),
+    path("<uuid:job_id>/delete/", views.job_delete, name="job_delete"),
     path("<uuid:job_id>/result.webp", views.result_image, name="result_image"),
 ]

@@ -1,5 +1,6 @@
 """Try-on pages: request a job, watch its progress live, see the result."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from catalog.selectors import garment_list_public
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from core.rate_limits import rate_limited
+from privacy.deletion import tryon_jobs_delete
 from shoppers.models import ShopperPhoto
 from shoppers.views import shopper_or_404
 from tryon.models import TryOnJob
@@ -39,7 +41,11 @@ def job_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs = tryon_job_list(shopper=shopper_or_404(request))[:50]
-    return render(request, "tryon/job_list.html", {"jobs": jobs})
+    return render(
+        request,
+        "tryon/job_list.html",
+        {"jobs": jobs, "result_retention_days": settings.RESULT_RETENTION_DAYS},
+    )
 
 
 @login_required
@@ -58,6 +64,16 @@ def job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
     job = get_object_or_404(TryOnJob, public_id=job_id, shopper=shopper_or_404(request))
     tryon_job_cancel(job=job)
     return redirect("tryon:job_detail", job_id=job.public_id)
+
+
+@login_required
+@require_POST
+def job_delete(request: HttpRequest, job_id: str) -> HttpResponse:
+    """Delete one try-on with its picture (from its page or the list)."""
+    job = get_object_or_404(TryOnJob, public_id=job_id, shopper=shopper_or_404(request))
+    tryon_jobs_delete(jobs=TryOnJob.objects.filter(pk=job.pk))
+    messages.success(request, f"Try-on picture of {job.garment.name} deleted.")
+    return redirect("tryon:job_list")
 
 
 @login_required

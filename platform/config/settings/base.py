@@ -327,6 +327,18 @@ PSEUDONYM_KEY = env("FITTINGROOM_PSEUDONYM_KEY", default="")
 # base64(32 bytes) shared with the try-on workers only: wraps the one data key per job that
 # lets a worker open that job's photo. Workers never get ENCRYPTION_KEYS.
 WORKER_TRANSPORT_KEY = env("FITTINGROOM_WORKER_KEY", default="")
+# Shopper photos and try-on pictures are deleted this many days after upload / request
+# (privacy.retention, swept by Celery beat every FITTINGROOM_RETENTION_SWEEP_S seconds).
+PHOTO_RETENTION_DAYS = env.int("FITTINGROOM_PHOTO_RETENTION_DAYS", default=30)
+RESULT_RETENTION_DAYS = env.int("FITTINGROOM_RESULT_RETENTION_DAYS", default=30)
+if PHOTO_RETENTION_DAYS < 1 or RESULT_RETENTION_DAYS < 1:
+    raise ValueError("FITTINGROOM_PHOTO/RESULT_RETENTION_DAYS must be at least 1 day")
+# A shopper's data export (a ZIP of everything): costly, so counted like uploads.
+DATA_EXPORTS_PER_HOUR = env.int("FITTINGROOM_DATA_EXPORTS_PER_HOUR", default=5)
+DATA_EXPORTS_PER_DAY = env.int("FITTINGROOM_DATA_EXPORTS_PER_DAY", default=20)
+DATA_EXPORTS_PER_HOUR_PER_ADDRESS = env.int(
+    "FITTINGROOM_DATA_EXPORTS_PER_HOUR_PER_ADDRESS", default=30
+)
 
 # --- Try-on jobs --------------------------------------------------------------------------
 # A running job silent for this long lost its worker; a queued one this old lost its message.
@@ -348,6 +360,10 @@ FITTINGROOM_BASE_URL = env("FITTINGROOM_BASE_URL", default="http://127.0.0.1:800
 CELERY_BEAT_SCHEDULE = {
     "tryon-reaper": {"task": "storefront.tryon.reap", "schedule": 60.0},
     "erasure-files": {"task": "storefront.privacy.erasure_files_retry", "schedule": 3600.0},
+    "retention-expiry": {
+        "task": "storefront.privacy.expired_data_delete",
+        "schedule": env.float("FITTINGROOM_RETENTION_SWEEP_S", default=3600.0),
+    },
     # Garment page views wait in Redis and are stored in batches (no write on a GET).
     "interaction-views-flush": {
         "task": "storefront.recommendations.views_flush",

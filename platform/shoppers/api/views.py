@@ -1,16 +1,19 @@
-"""The logged-in shopper's own profile: read it, change it, or erase it with everything."""
+"""The logged-in shopper's own profile: read it, change it, download all of it, or erase it
+with everything."""
 
 from django.contrib.auth import logout
+from django.http import FileResponse
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.rate_limits import RateLimited, rate_limit_consume
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from shoppers.services import shopper_profile_update
-from shoppers.views import shopper_or_404
+from shoppers.views import shopper_data_export_response, shopper_or_404
 
 
 class ShopperMeApi(APIView):
@@ -44,3 +47,26 @@ class ShopperMeApi(APIView):
         shopper_erase(shopper=shopper_or_404(request), channel=ErasureRecord.Channel.API)
         logout(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ShopperExportApi(APIView):
+    """GET: a ZIP of everything stored about the shopper (as the profile page's button gives);
+    counted against the ``data_export`` limits, 429 with Retry-After over them."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request) -> Response | FileResponse:
+        shopper = shopper_or_404(request)
+        try:
+            rate_limit_consume(
+                action="data_export",
+                user_id=request.user.pk,
+                address=request.META.get("REMOTE_ADDR", ""),
+            )
+        except RateLimited as exc:
+            return Response(
+                {"message": exc.message, "code": exc.code, "extra": exc.extra},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(exc.retry_after_s)},
+            )
+        return shopper_data_export_response(shopper)
