@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from webhooks.services import garment_stock_webhooks_emit
 
 from catalog.forms import CatalogImportForm, GarmentAdminForm
 from catalog.import_rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
@@ -20,7 +21,7 @@ from catalog.models import (
     Merchant,
     MerchantStaff,
 )
-from catalog.selectors import garment_list_for_staff, merchant_for_staff
+from catalog.selectors import garment_list_for_staff, garment_stock_total, merchant_for_staff
 from catalog.services import (
     catalog_import_run,
     garment_image_add,
@@ -141,6 +142,8 @@ class GarmentAdmin(MerchantScopedAdmin):
             garment_unpublish(garment_id=garment_id)
 
     def save_related(self, request, form, formsets, change) -> None:
+        # The sizes' stock is saved by the inline formsets, within the request's transaction.
+        stock_before = garment_stock_total(garment_id=form.instance.pk) if change else None
         super().save_related(request, form, formsets, change)
         garment = form.instance
         position = garment.images.count()
@@ -156,6 +159,7 @@ class GarmentAdmin(MerchantScopedAdmin):
             except ApplicationError as exc:
                 messages.error(request, exc.message)
         garment_publish(garment=garment)
+        garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
 
     def get_urls(self):
         return [

@@ -26,6 +26,11 @@ def garment_list_for_staff(*, user: User) -> QuerySet[Garment]:
     return garments.filter(merchant=merchant)
 
 
+def garment_stock_total(*, garment_id: int) -> int:
+    """Pieces in stock over all sizes of a garment, as stored now."""
+    return Garment.objects.filter(pk=garment_id).aggregate(total=Sum("sizes__stock"))["total"] or 0
+
+
 def garment_list_public(*, category: str | None = None, query: str = "") -> QuerySet[Garment]:
     """Active garments for the storefront, with their images and sizes loaded."""
     garments = (

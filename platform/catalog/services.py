@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from webhooks.services import catalog_import_webhooks_emit, garment_stock_webhooks_emit
 
 from catalog.image_archive import ImageArchive
 from catalog.import_rows import ImportIssue, ImportRow, rows_parse
@@ -130,7 +131,9 @@ def catalog_import_run(
         elif outcome == "unchanged":
             record.unchanged_count += 1
     record.errors = [issue.as_dict() for issue in sorted(issues, key=lambda i: (i.row, i.column))]
-    record.save()
+    with transaction.atomic():
+        record.save()
+        catalog_import_webhooks_emit(catalog_import=record)
     logger.info(
         "catalogue import for %s: %d rows, %d created, %d updated, %d unchanged, %d errors",
         merchant.slug,
@@ -194,6 +197,7 @@ def _garment_import(
             changed = True
 
     existing_sizes = {size.label: size for size in garment.sizes.all()}
+    stock_before = None if created else sum(size.stock for size in existing_sizes.values())
     for row in usable:
         size_values = {"stock": row.size.stock, **row.size.measurements}
         size = existing_sizes.get(row.size.label)
@@ -212,6 +216,7 @@ def _garment_import(
 
     if images is not None:
         changed |= _images_sync(garment, images)
+    garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
     if created:
         return "created", issues, garment
     return ("updated" if changed else "unchanged"), issues, garment

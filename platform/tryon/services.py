@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from webhooks.services import tryon_job_webhooks_emit
 
 from catalog.models import Garment, GarmentImage
 from core.exceptions import ApplicationError
@@ -239,6 +240,7 @@ def _on_commit_announce(job: TryOnJob) -> None:
     elif job.state == TryOnJob.State.FAILED:
         # A cancelled job is the shopper's own doing; a failed one they are waiting to hear of.
         tryon_failed_email_queue(job=job)
+    tryon_job_webhooks_emit(job=job)  # the merchant's endpoints, in this transaction
 
 
 def tryon_job_payload(job: TryOnJob) -> dict[str, object]:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "recommendations",
     "notifications",
     "merchant_api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +365,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "storefront.privacy.expired_data_delete",
         "schedule": env.float("FITTINGROOM_RETENTION_SWEEP_S", default=3600.0),
     },
+    # Webhook retries due after a long backoff, and deliveries whose message was lost.
+    "webhooks-sweep": {"task": "storefront.webhooks.sweep", "schedule": 60.0},
     # Garment page views wait in Redis and are stored in batches (no write on a GET).
     "interaction-views-flush": {
         "task": "storefront.recommendations.views_flush",
@@ -379,6 +382,24 @@ vars().update(EMAIL_CONFIG)
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
     EMAIL_BACKEND = "notifications.mail_backends.IdsOnlyConsoleEmailBackend"
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Fitting Room <noreply@localhost>")
+
+# --- Webhooks (webhooks/, docs/webhooks.md) ----------------------------------------------
+# Endpoint URLs must be https and resolve only to public addresses (server-side request
+# forgery). True (tests, a laptop) also allows http and loopback/private addresses;
+# production refuses to start with it.
+WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("FITTINGROOM_WEBHOOKS_ALLOW_PRIVATE_URLS", default=False)
+# Connect and read timeout of one delivery attempt, in seconds.
+WEBHOOK_TIMEOUT_S = env.float("FITTINGROOM_WEBHOOK_TIMEOUT_S", default=10.0)
+# Attempts per delivery; retries wait a random time below base * 2**n seconds, at most max.
+WEBHOOK_MAX_ATTEMPTS = env.int("FITTINGROOM_WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_BACKOFF_BASE_S = env.float("FITTINGROOM_WEBHOOK_BACKOFF_BASE_S", default=60.0)
+WEBHOOK_BACKOFF_MAX_S = env.float("FITTINGROOM_WEBHOOK_BACKOFF_MAX_S", default=6 * 3600.0)
+# An endpoint is disabled (and its merchant told) after this many failed deliveries in a
+# row spanning at least this many hours.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("FITTINGROOM_WEBHOOK_DISABLE_AFTER_FAILURES", default=5)
+WEBHOOK_DISABLE_AFTER_HOURS = env.float("FITTINGROOM_WEBHOOK_DISABLE_AFTER_HOURS", default=24.0)
+# After a secret's rotation the old secret keeps signing beside the new one this long.
+WEBHOOK_SECRET_GRACE_HOURS = env.float("FITTINGROOM_WEBHOOK_SECRET_GRACE_HOURS", default=24.0)
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -416,6 +437,7 @@ API_KEY_ROTATION_GRACE_HOURS = env.int("API_KEY_ROTATION_GRACE_HOURS", default=2
 MERCHANT_STAFF_MODELS = {
     "catalog": ["garment", "garmentsize", "garmentimage", "catalogimport"],
     "merchant_api": ["merchantapikey"],
+    "webhooks": ["webhookendpoint", "webhookdelivery", "webhookdeliveryattempt"],
 }
 
 # --- Logging ------------------------------------------------------------------------------

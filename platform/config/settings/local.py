@@ -32,3 +32,5 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# A laptop may point webhooks at a receiver on localhost over plain http.
+WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("FITTINGROOM_WEBHOOKS_ALLOW_PRIVATE_URLS", default=True)

@@ -26,6 +26,11 @@ if not PSEUDONYM_KEY or len(PSEUDONYM_KEY) < 32:
     raise ImproperlyConfigured("FITTINGROOM_PSEUDONYM_KEY must be at least 32 characters.")
 if len(WORKER_TRANSPORT_KEY) != 44:
     raise ImproperlyConfigured("FITTINGROOM_WORKER_KEY must be base64 of 32 random bytes.")
+if env.bool("FITTINGROOM_WEBHOOKS_ALLOW_PRIVATE_URLS", default=False):
+    raise ImproperlyConfigured(
+        "FITTINGROOM_WEBHOOKS_ALLOW_PRIVATE_URLS is for tests only: in production webhooks "
+        "must never reach private addresses."
+    )
 if env("REDIS_URL", default="") == "":
     raise ImproperlyConfigured("REDIS_URL must point at the production Redis.")
 if env("DATABASE_URL", default="") == "":

@@ -1,0 +1,45 @@
+"""Webhook tasks on the storefront's default queue: deliver, sweep, tell a merchant. Thin."""
+
+import smtplib
+
+from celery import shared_task
+
+from core.task_retry import TRANSIENT_DATABASE_ERRORS, DatabaseTask
+from webhooks.services import (
+    deliveries_due_dispatch,
+    delivery_attempt,
+    endpoint_disabled_notice_deliver,
+)
+
+
+@shared_task(base=DatabaseTask, name="storefront.webhooks.deliver")
+def webhook_deliver(delivery_id: int, seq: int) -> None:
+    """One attempt of one delivery; the service schedules the next one if needed."""
+    delivery_attempt(delivery_id=delivery_id, seq=seq)
+
+
+@shared_task(base=DatabaseTask, name="storefront.webhooks.sweep")
+def webhooks_sweep() -> int:
+    """Periodic: send deliveries whose long backoff is over or whose message was lost."""
+    return deliveries_due_dispatch()
+
+
+@shared_task(
+    base=DatabaseTask,
+    name="storefront.webhooks.disabled_notice",
+    # As the shoppers' e-mails (notifications.tasks): mail server faults retried slowly.
+    autoretry_for=(
+        *TRANSIENT_DATABASE_ERRORS,
+        smtplib.SMTPException,
+        ConnectionError,
+        TimeoutError,
+        OSError,
+    ),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def webhook_disabled_notice(endpoint_id: int) -> int:
+    """Tell the merchant's staff by e-mail that an endpoint was disabled."""
+    return endpoint_disabled_notice_deliver(endpoint_id=endpoint_id)
