@@ -7,22 +7,36 @@ class MultipleImageInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleImageField(forms.FileField):
+    """Several files from one input: a plain FileField takes the widget's list for one file and
+    refuses it ("No file was submitted"), so each file is cleaned on its own.
+
+    Only the upload itself is checked here; the image intake decides whether it is an image.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        if not data:
+            return super().clean(None, initial) or []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleImageField, self).clean(upload, initial) for upload in files]
+
+
 class GarmentAdminForm(forms.ModelForm):
     """The garment form plus an upload field; the admin sends uploads through the image intake."""
 
-    add_images = forms.FileField(
+    add_images = MultipleImageField(
         required=False,
         label="Add images",
-        widget=MultipleImageInput(attrs={"accept": "image/*"}),
         help_text="Product shots; metadata is removed and thumbnails are made.",
     )
 
     class Meta:
         model = Garment
         fields = "__all__"  # noqa: DJ007 - GarmentAdmin.fields picks and orders them
-
-    def clean_add_images(self) -> list:
-        return self.files.getlist(self.add_prefix("add_images")) if self.files else []
 
 
 class CatalogImportForm(forms.Form):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from catalog.models import SIZE_LABELS, Category
+from catalog.validators import sku_file_name_problem
 
 REQUIRED_COLUMNS = ("sku", "name", "category", "price", "size")
 OPTIONAL_COLUMNS = (
@@ -32,8 +33,6 @@ OPTIONAL_COLUMNS = (
 MEASUREMENT_COLUMNS = ("chest_cm", "waist_cm", "hips_cm", "length_cm")
 MAX_ROWS = 20_000
 DELIMITERS = (",", ";", "\t")  # in order of preference when the header line ties
-# Path separators, the drive/stream colon and the rest of what Windows refuses in file names.
-UNSAFE_SKU_CHARACTERS = frozenset('/\\:*?"<>|')
 
 
 @dataclass(frozen=True)
@@ -188,26 +187,6 @@ def rows_parse(
         first_row_of_sku.setdefault(parsed.sku, parsed)
         rows.append(parsed)
     return rows, issues, total
-
-
-def sku_file_name_problem(sku: str) -> str | None:
-    """Why ``sku`` is unsafe as part of a file name or ZIP member path, or None when it is safe.
-
-    A SKU names its garment's image files and its folder in the training export, so a path
-    separator, "..", a drive or stream colon, a character Windows refuses in file names or a
-    control character would write outside the folder or make a file nobody can open. Refused
-    on the SKU's own row, with the reason, so the rest of the import goes on.
-    """
-    bad = sorted({char for char in sku if char in UNSAFE_SKU_CHARACTERS})
-    if bad:
-        shown = " ".join(repr(char) for char in bad)
-        return f"it contains {shown}; use letters, digits, '-', '_' or '.'."
-    if not sku.isprintable():
-        return "it contains a control character (tab, line break or similar)."
-    if sku.startswith(".") or sku.endswith("."):
-        # ".." and hidden files; Windows drops a trailing dot, so "A." and "A" would clash.
-        return "it may not start with a dot or end with one."
-    return None
 
 
 def _delimiter(text: str) -> str:

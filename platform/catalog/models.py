@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from catalog.validators import SKU_SAFE_PATTERN, sku_validate
 from core.models import TimeStampedModel
 
 # Accepted size labels, in the order a size picker shows them.
@@ -74,7 +75,13 @@ class Garment(TimeStampedModel):
     """One product. Stock is held per size; the SKU is unique within its merchant."""
 
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="garments")
-    sku = models.CharField("SKU", max_length=64)
+    sku = models.CharField(
+        "SKU",
+        max_length=64,
+        validators=[sku_validate],
+        help_text="It names the garment's image files: no / \\ : * ? \" < > |, no control "
+        "characters, no dot at either end.",
+    )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     category = models.CharField(max_length=16, choices=Category.choices)
@@ -100,6 +107,14 @@ class Garment(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(category__in=[c.value for c in Category]),
                 name="garment_category_known",
+            ),
+            # The validator's rule (as far as a regex on both databases says it) for writes
+            # that skip full_clean: bulk updates, raw SQL.
+            models.CheckConstraint(
+                condition=models.Q(sku__regex=SKU_SAFE_PATTERN),
+                name="garment_sku_file_name_safe",
+                violation_error_message="This SKU cannot be used in a file name: no slashes, "
+                "colons, control characters or leading or trailing dots.",
             ),
         ]
 
