@@ -108,8 +108,8 @@ def address_kind_refused(address: IPAddress) -> str:
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
         ("multicast", address.is_multicast),
-        ("private", address.is_private),
         ("reserved", address.is_reserved),
+        ("private", address.is_private),
         # Anything else the IANA registries do not call globally reachable (100.64.0.0/10
         # carrier-grade NAT, 192.0.0.0/24, documentation ranges, ...).
         ("non-public", not address.is_global),
