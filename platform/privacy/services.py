@@ -1,5 +1,5 @@
-"""Privacy operations over stored data: re-encrypting everything under the newest key, and
-erasing a shopper (their right to be forgotten)."""
+"""Privacy operations over stored data: re-encrypting everything under the newest key,
+erasing a shopper (their right to be forgotten), and logging staff's looks at personal data."""
 
 import base64
 import contextlib
@@ -22,7 +22,7 @@ from core.exceptions import ApplicationError
 from notifications.services import live_close
 from privacy.deletion import queryset_delete, stored_files_delete, stored_rows_delete
 from privacy.keyring import active_keyring
-from privacy.models import ErasureRecord
+from privacy.models import ErasureRecord, PiiAccess
 from privacy.pseudonyms import erasure_digest_for
 from privacy.sealed_files import sealed_file_key_id, sealed_file_rewrap
 from recommendations.models import Interaction, SuggestionSet
@@ -43,6 +43,26 @@ DATABASE_SESSION_ENGINES = {
 class RotationReport:
     shoppers: int = 0
     blobs_rewrapped: int = 0
+
+
+def pii_access_record(
+    *, staff: User, shopper_id: int, fields: list[str], photo_id: int | None = None
+) -> PiiAccess:
+    """Log that ``staff`` was shown personal data of shopper ``shopper_id``: these profile
+    fields, or (with ``photo_id``) that photo. Callers check ``staff_may_view_pii`` first."""
+    kind = PiiAccess.Kind.PHOTO if photo_id is not None else PiiAccess.Kind.PROFILE
+    access = PiiAccess(
+        staff_user_id=staff.pk,
+        staff_username=staff.get_username(),
+        shopper_id=shopper_id,
+        kind=kind,
+        fields=list(fields),
+        photo_id=photo_id,
+    )
+    access.full_clean()
+    access.save()
+    logger.info("staff %s viewed %s of shopper %s", staff.pk, kind, shopper_id)
+    return access
 
 
 def encryption_keys_rotate() -> RotationReport:

@@ -8,6 +8,10 @@ from django.db import models
 from core.models import TimeStampedModel
 from privacy.fields import EncryptedJSONField, EncryptedTextField
 
+#: The permission that lets staff see a shopper's name, e-mail, measurements and photos in
+#: the admin; every such view is logged (privacy.models.PiiAccess).
+PII_PERMISSION_CODENAME = "view_shopper_pii"
+
 MEASUREMENT_RANGES_CM: dict[str, tuple[float, float]] = {
     "height_cm": (100, 230),
     "chest_cm": (60, 170),
@@ -32,6 +36,12 @@ class Shopper(TimeStampedModel):
     # What workers and the recommender know this shopper by (keyed HMAC of the row id).
     # NULL, not "", until the row has an id: unique allows many NULLs but one "".
     pseudonym = models.CharField(max_length=40, unique=True, null=True, editable=False)  # noqa: DJ001
+
+    class Meta:
+        permissions = [
+            # Granted explicitly (superusers too): privacy.selectors.staff_may_view_pii.
+            (PII_PERMISSION_CODENAME, "Can view shoppers' personal data and photos (logged)"),
+        ]
 
     def __str__(self) -> str:
         return f"Shopper #{self.pk}"
