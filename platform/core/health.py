@@ -20,8 +20,12 @@ def health_report(*, check_worker: bool, worker_timeout_s: float = 10.0) -> dict
         report["database"] = f"error: {exc}"
     try:
         token = secrets.token_hex(8)
-        cache.set("health:probe", token, 30)
-        report["cache"] = "ok" if cache.get("health:probe") == token else "error: mismatch"
+        # A key of its own per probe: with one shared key, overlapping probes overwrote each
+        # other's token and answered a false "mismatch" 503.
+        key = f"health:probe:{token}"
+        cache.set(key, token, 30)
+        report["cache"] = "ok" if cache.get(key) == token else "error: mismatch"
+        cache.delete(key)
     except Exception as exc:
         report["cache"] = f"error: {exc}"
     if check_worker:

@@ -1,6 +1,7 @@
 """Operational endpoints and local media serving."""
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from django.views.static import serve
@@ -8,6 +9,9 @@ from django.views.static import serve
 from core.health import health_report
 
 
+# A probe only reads: outside ATOMIC_REQUESTS' transaction it never waits for SQLite's
+# write lock (IMMEDIATE) behind a catalogue import, and answers within the probe's timeout.
+@transaction.non_atomic_requests
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     """Readiness probe; ``?worker=1`` also sends a task through the broker to a worker.
