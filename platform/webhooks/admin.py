@@ -106,6 +106,10 @@ class WebhookEndpointAdmin(MerchantScopedAdmin):
         elif not enabled and obj.is_enabled:
             endpoint_disable(endpoint=obj, reason=f"Disabled in the admin by {request.user}.")
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        if change:  # a new endpoint has no relations; the service saved it whole
+            super().save_related(request, form, formsets, change)
+
     def response_add(self, request: HttpRequest, obj: WebhookEndpoint, post_url_continue=None):
         return self._secret_page(request, obj, getattr(obj, "new_secret", ""), created=True)
 
