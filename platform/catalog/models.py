@@ -188,7 +188,17 @@ class GarmentImage(TimeStampedModel):
 
 
 class CatalogImport(TimeStampedModel):
-    """One bulk import: who ran it, what it changed and every row it refused, kept for audit."""
+    """One bulk import: who ran it, what it changed and every row it refused, kept for audit.
+
+    The admin runs an import while the merchant waits (it is saved finished); the API queues
+    it (the uploaded files wait, encrypted, in private storage until a worker has run it).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
 
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="imports")
     user = models.ForeignKey(
@@ -201,9 +211,23 @@ class CatalogImport(TimeStampedModel):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    failure = models.TextField(
+        blank=True, help_text="Why a failed import stopped (rows refused are in errors)."
+    )
+    # Storage names of the encrypted uploads while the import waits for its worker; emptied
+    # (and the files deleted) once it has finished or failed.
+    csv_blob = models.CharField(max_length=255, blank=True)
+    zip_blob = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "finished", "failed"]),
+                name="catalog_import_status_known",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Import {self.csv_name} ({self.created_at:%Y-%m-%d %H:%M})"

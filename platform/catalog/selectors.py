@@ -1,12 +1,13 @@
 """Read paths for the catalogue."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from accounts.models import User
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from catalog.models import Garment, GarmentImage, Merchant
+from catalog.models import CatalogImport, Garment, GarmentImage, GarmentSize, Merchant
 
 
 def merchant_for_staff(*, user: User) -> Merchant | None:
@@ -135,3 +136,75 @@ def tryon_training_pair_list(*, merchant_slug: str | None = None) -> TrainingPai
         pairs.append(TrainingPair(garment=garment, on_model=on_model, product=product))
     skipped.sort(key=lambda skip: (skip.merchant_slug, skip.sku))
     return TrainingPairList(merchants=list(merchants), pairs=pairs, skipped=skipped)
+
+
+# --- The merchant API's reads: always one merchant's own rows ------------------------------
+
+
+def garment_list_for_merchant(
+    *,
+    merchant: Merchant,
+    category: str | None = None,
+    sku: str | None = None,
+    query: str = "",
+    is_active: bool | None = None,
+    in_stock: bool | None = None,
+    updated_since: datetime | None = None,
+) -> QuerySet[Garment]:
+    """A merchant's garments (inactive ones too), filtered, with sizes and images loaded.
+
+    ``query`` looks in the name, SKU, description, colour and material; ``in_stock`` means
+    at least one size has stock.
+    """
+    garments = garment_for_merchant_qs(merchant=merchant)
+    if category:
+        garments = garments.filter(category=category)
+    if sku:
+        garments = garments.filter(sku=sku)
+    if query:
+        garments = garments.filter(
+            Q(name__icontains=query)
+            | Q(sku__icontains=query)
+            | Q(description__icontains=query)
+            | Q(colour__icontains=query)
+            | Q(material__icontains=query)
+        )
+    if is_active is not None:
+        garments = garments.filter(is_active=is_active)
+    if in_stock is not None:
+        stocked = GarmentSize.objects.filter(garment=OuterRef("pk"), stock__gt=0)
+        garments = garments.filter(Exists(stocked) if in_stock else ~Exists(stocked))
+    if updated_since is not None:
+        garments = garments.filter(updated_at__gte=updated_since)
+    return garments
+
+
+def garment_for_merchant_qs(*, merchant: Merchant) -> QuerySet[Garment]:
+    """The merchant's garments with what the API shows of them loaded (sizes, images)."""
+    return (
+        Garment.objects.filter(merchant=merchant)
+        .select_related("merchant")
+        .prefetch_related(
+            "sizes", Prefetch("images", queryset=GarmentImage.objects.order_by("position", "id"))
+        )
+    )
+
+
+def garment_get_for_merchant(
+    *, merchant: Merchant, garment_id: int | None = None, sku: str | None = None
+) -> Garment | None:
+    """One of the merchant's garments by our id or by its SKU; None for anyone else's."""
+    garments = garment_for_merchant_qs(merchant=merchant)
+    if garment_id is not None:
+        return garments.filter(pk=garment_id).first()
+    return garments.filter(sku=sku).first()
+
+
+def catalog_import_get_for_merchant(*, merchant: Merchant, import_id: int) -> CatalogImport | None:
+    """One of the merchant's imports; None for another merchant's."""
+    return CatalogImport.objects.filter(merchant=merchant, pk=import_id).first()
+
+
+def catalog_import_list_for_merchant(*, merchant: Merchant) -> QuerySet[CatalogImport]:
+    """The merchant's imports (admin and API alike)."""
+    return CatalogImport.objects.filter(merchant=merchant)

@@ -2,32 +2,41 @@
 the try-on training export."""
 
 import hashlib
+import io
 import json
 import logging
 import os
 import shutil
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from accounts.models import User
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from webhooks.services import catalog_import_webhooks_emit, garment_stock_webhooks_emit
 
 from catalog.image_archive import ImageArchive
 from catalog.import_rows import ImportIssue, ImportRow, rows_parse
 from catalog.models import CatalogImport, Category, Garment, GarmentImage, GarmentSize, Merchant
-from catalog.selectors import SkippedGarment, TrainingSkipReason, tryon_training_pair_list
+from catalog.selectors import (
+    SkippedGarment,
+    TrainingSkipReason,
+    garment_stock_total,
+    tryon_training_pair_list,
+)
 from core.exceptions import ApplicationError
 from core.image_intake import ImageRejected, IntakeImage, image_intake, intake_limits_from_settings
-from recommendations.services import garment_publish
+from privacy.sealed_files import sealed_file_delete, sealed_file_read, sealed_file_save
+from recommendations.services import garment_publish, garment_unpublish
 
 logger = logging.getLogger(__name__)
 
@@ -85,19 +94,23 @@ def catalog_import_run(
     csv_file: BinaryIO,
     zip_file: BinaryIO | None = None,
     user: User | None = None,
+    record: CatalogImport | None = None,
 ) -> CatalogImport:
     """Import a CSV (one row per garment size) plus a ZIP of the images it names.
 
     Every valid row is imported even when others are broken; each broken row is recorded with
     its row number, column and reason. Importing the same files again changes nothing; a
-    changed row updates its garment (matched by SKU within the merchant).
+    changed row updates its garment (matched by SKU within the merchant). A queued import
+    passes its ``record`` (catalog_import_process), which is filled in instead of a new one.
     """
-    record = CatalogImport(
-        merchant=merchant,
-        user=user,
-        csv_name=getattr(csv_file, "name", "upload.csv")[:255],
-        zip_name=(getattr(zip_file, "name", "images.zip") if zip_file else "")[:255],
-    )
+    if record is None:
+        record = CatalogImport(
+            merchant=merchant,
+            user=user,
+            csv_name=getattr(csv_file, "name", "upload.csv")[:255],
+            zip_name=(getattr(zip_file, "name", "images.zip") if zip_file else "")[:255],
+        )
+    record.status = CatalogImport.Status.FINISHED  # saved with the results, at the end
     csv_bytes = csv_file.read()
     zip_issues: list[ImportIssue] = []
     try:
@@ -527,3 +540,314 @@ def _export_note(report: TrainingExportReport, *, merchant_slug: str | None) -> 
         "",
     ]
     return "\n".join(lines)
+
+
+# --- Garments, sizes, images and queued imports (the merchant API's write paths) ----------
+# The merchant API (merchant_api/resources/catalogue.py, imports.py) writes only through
+# these. Each one keeps the recommender in step after the commit, as the admin does.
+
+#: Garment fields a merchant may set; the rest (merchant, is_synthetic) are the platform's.
+GARMENT_EDITABLE_FIELDS = (
+    "sku",
+    "name",
+    "description",
+    "category",
+    "colour",
+    "material",
+    "style_tags",
+    "price",
+    "currency",
+    "is_active",
+)
+#: A size's size chart (centimetres; None when not measured) and its stock.
+SIZE_EDITABLE_FIELDS = ("chest_cm", "waist_cm", "hips_cm", "length_cm", "stock")
+#: The Celery task that runs a queued import (catalog/tasks.py registers it under this name).
+CATALOG_IMPORT_TASK = "storefront.catalog.import_run"
+_IMPORT_BLOB_FOLDER = "catalog-imports"
+
+
+def garment_create(
+    *, merchant: Merchant, data: Mapping[str, Any], sizes: Sequence[Mapping[str, Any]] = ()
+) -> Garment:
+    """Create a garment (fields of GARMENT_EDITABLE_FIELDS) with its sizes, then publish it.
+
+    A SKU the merchant already uses is refused with code ``garment_sku_taken`` on ``sku``.
+    """
+    values = _editable(data, GARMENT_EDITABLE_FIELDS)
+    with transaction.atomic():
+        _sku_free_check(merchant=merchant, sku=values.get("sku", ""))
+        garment = Garment(merchant=merchant, **values)
+        garment.full_clean()
+        _garment_save(garment)
+        _sizes_replace(garment, sizes)
+        garment_publish(garment=garment)
+    return garment
+
+
+def garment_update(
+    *,
+    garment: Garment,
+    data: Mapping[str, Any],
+    sizes: Sequence[Mapping[str, Any]] | None = None,
+) -> Garment:
+    """Change the given fields of a garment (and replace its sizes when ``sizes`` is given)."""
+    values = _editable(data, GARMENT_EDITABLE_FIELDS)
+    with transaction.atomic():
+        if "sku" in values and values["sku"] != garment.sku:
+            _sku_free_check(merchant=garment.merchant, sku=values["sku"])
+        stock_before = garment_stock_total(garment_id=garment.pk)
+        for name, value in values.items():
+            setattr(garment, name, value)
+        garment.full_clean()
+        _garment_save(garment)
+        if sizes is not None:
+            _sizes_replace(garment, sizes)
+        garment_publish(garment=garment)
+        garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
+    return garment
+
+
+def garment_sizes_set(*, garment: Garment, sizes: Sequence[Mapping[str, Any]]) -> Garment:
+    """Make a garment's sizes exactly ``sizes`` (label, size chart, stock); others are removed."""
+    with transaction.atomic():
+        stock_before = garment_stock_total(garment_id=garment.pk)
+        _sizes_replace(garment, sizes)
+        Garment.objects.filter(pk=garment.pk).update(updated_at=timezone.now())
+        garment_publish(garment=garment)
+        garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
+    return garment
+
+
+def garment_size_update(*, size: GarmentSize, data: Mapping[str, Any]) -> GarmentSize:
+    """Change one size's stock or size chart (the fields given only), then republish."""
+    values = _editable(data, SIZE_EDITABLE_FIELDS)
+    with transaction.atomic():
+        stock_before = garment_stock_total(garment_id=size.garment_id)
+        for name, value in values.items():
+            setattr(size, name, value)
+        size.full_clean()
+        size.save()
+        Garment.objects.filter(pk=size.garment_id).update(updated_at=timezone.now())
+        garment_publish(garment=size.garment)
+        garment_stock_webhooks_emit(garment=size.garment, stock_before=stock_before)
+    return size
+
+
+def garment_delete(*, garment: Garment) -> bool:
+    """Delete a garment, or deactivate it when shoppers have history with it.
+
+    A garment with try-on jobs or recorded interactions is kept, inactive (shoppers' pictures
+    and the recommender's history point at it; deleting would cascade into them), and False is
+    returned. Any other garment is deleted with its image files, and True is returned.
+    """
+    with transaction.atomic():
+        if garment.tryon_jobs.exists() or garment.interactions.exists():
+            if garment.is_active:
+                garment.is_active = False
+                garment.save(update_fields=["is_active", "updated_at"])
+                garment_publish(garment=garment)
+            return False
+        for image in garment.images.all():
+            garment_image_delete(image=image)
+        garment_id = garment.pk
+        garment.delete()
+        garment_unpublish(garment_id=garment_id)
+    return True
+
+
+def garment_image_append(
+    *, garment: Garment, upload: bytes | BinaryIO, role: str, label: str = "The image"
+) -> GarmentImage:
+    """Clean an upload through the image intake and add it after the garment's other images.
+
+    The same file twice is refused (code ``garment_image_duplicate``) before anything is stored.
+    """
+    image = image_intake(upload, limits=intake_limits_from_settings(), label=label)
+    with transaction.atomic():
+        duplicate = garment.images.filter(source_sha256=image.source_sha256).first()
+        if duplicate is not None:
+            raise ApplicationError(
+                f"This garment has this image already (image {duplicate.pk}).",
+                code="garment_image_duplicate",
+                extra={"field": "image"},
+            )
+        last = garment.images.aggregate(last=Max("position"))["last"]
+        record = garment_image_store(
+            garment=garment, image=image, role=role, position=0 if last is None else last + 1
+        )
+        garment_publish(garment=garment)
+    return record
+
+
+def garment_image_remove(*, image: GarmentImage) -> None:
+    """Delete one image of a garment (its files after the commit) and republish the garment."""
+    with transaction.atomic():
+        garment = image.garment
+        garment_image_delete(image=image)
+        garment_publish(garment=garment)
+
+
+def catalog_import_enqueue(
+    *,
+    merchant: Merchant,
+    csv_file: BinaryIO,
+    zip_file: BinaryIO | None = None,
+    user: User | None = None,
+) -> CatalogImport:
+    """Queue an import: the files are kept encrypted until a worker runs it (status queued).
+
+    Same files and format as the admin's import (catalog_import_run), which the worker runs.
+    """
+    with transaction.atomic():
+        record = CatalogImport.objects.create(
+            merchant=merchant,
+            user=user,
+            status=CatalogImport.Status.QUEUED,
+            csv_name=getattr(csv_file, "name", "upload.csv")[:255],
+            zip_name=(getattr(zip_file, "name", "images.zip") if zip_file else "")[:255],
+        )
+        stored: list[str] = []
+        try:
+            record.csv_blob = sealed_file_save(
+                content=csv_file.read(),
+                folder=_IMPORT_BLOB_FOLDER,
+                context=_import_blob_context(record, "csv"),
+            )
+            stored.append(record.csv_blob)
+            if zip_file is not None:
+                record.zip_blob = sealed_file_save(
+                    content=zip_file.read(),
+                    folder=_IMPORT_BLOB_FOLDER,
+                    context=_import_blob_context(record, "zip"),
+                )
+                stored.append(record.zip_blob)
+            record.save(update_fields=["csv_blob", "zip_blob", "updated_at"])
+        except BaseException:
+            for name in stored:  # the row is rolled back: leave no file behind it
+                sealed_file_delete(name)
+            raise
+        import_id = record.pk
+        transaction.on_commit(
+            lambda: current_app.send_task(CATALOG_IMPORT_TASK, kwargs={"import_id": import_id})
+        )
+    return record
+
+
+def catalog_import_process(*, import_id: int) -> CatalogImport:
+    """Run a queued import (the worker's side); a finished or failed one is left as it is.
+
+    Safe to run again after a crash or a transient database error: the import itself changes
+    nothing the second time for rows already imported, and the files stay until it finishes.
+    """
+    record = CatalogImport.objects.select_related("merchant", "user").get(pk=import_id)
+    if record.status in {CatalogImport.Status.FINISHED, CatalogImport.Status.FAILED}:
+        return record
+    CatalogImport.objects.filter(pk=record.pk).update(
+        status=CatalogImport.Status.RUNNING, updated_at=timezone.now()
+    )
+    csv_file = io.BytesIO(
+        sealed_file_read(record.csv_blob, context=_import_blob_context(record, "csv"))
+    )
+    zip_file = None
+    if record.zip_blob:
+        zip_file = io.BytesIO(
+            sealed_file_read(record.zip_blob, context=_import_blob_context(record, "zip"))
+        )
+    blobs = [name for name in (record.csv_blob, record.zip_blob) if name]
+    # Cleared in memory only: saved with the results, so a crash before then keeps the files.
+    record.csv_blob = record.zip_blob = ""
+    record = catalog_import_run(
+        merchant=record.merchant,
+        csv_file=csv_file,
+        zip_file=zip_file,
+        user=record.user,
+        record=record,
+    )
+    for name in blobs:
+        sealed_file_delete(name)
+    return record
+
+
+def catalog_import_fail(*, import_id: int, reason: str) -> None:
+    """Mark a queued or running import failed with a reason, and delete its uploaded files.
+
+    Garments imported before the failure are kept (each was committed on its own).
+    """
+    record = CatalogImport.objects.filter(pk=import_id).first()
+    if record is None or record.status == CatalogImport.Status.FINISHED:
+        return
+    CatalogImport.objects.filter(pk=import_id).update(
+        status=CatalogImport.Status.FAILED,
+        failure=reason,
+        csv_blob="",
+        zip_blob="",
+        updated_at=timezone.now(),
+    )
+    for name in (record.csv_blob, record.zip_blob):
+        if name:
+            sealed_file_delete(name)
+    logger.warning("catalogue import %s failed: %s", import_id, reason)
+
+
+def _import_blob_context(record: CatalogImport, kind: str) -> bytes:
+    # Binds each ciphertext to its import and role: a blob cannot be swapped for another.
+    return f"catalog-import:{record.pk}:{kind}".encode()
+
+
+def _editable(data: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:  # a caller's mistake, not the merchant's: the API layer lists fields itself
+        raise ValueError(f"not editable here: {', '.join(unknown)}")
+    return dict(data)
+
+
+def _sku_taken(sku: str) -> ApplicationError:
+    return ApplicationError(
+        f"You already have a garment with SKU {sku!r}; change that one or pick another SKU.",
+        code="garment_sku_taken",
+        extra={"field": "sku"},
+    )
+
+
+def _sku_free_check(*, merchant: Merchant, sku: str) -> None:
+    if Garment.objects.filter(merchant=merchant, sku=sku).exists():
+        raise _sku_taken(sku)
+
+
+def _garment_save(garment: Garment) -> None:
+    """Save; two requests racing for one SKU meet the unique constraint, not a 500."""
+    try:
+        with transaction.atomic():
+            garment.save()
+    except IntegrityError as exc:
+        if (
+            Garment.objects.filter(merchant_id=garment.merchant_id, sku=garment.sku)
+            .exclude(pk=garment.pk)
+            .exists()
+        ):
+            raise _sku_taken(garment.sku) from exc
+        raise
+
+
+def _sizes_replace(garment: Garment, sizes: Sequence[Mapping[str, Any]]) -> None:
+    """Make the garment's sizes exactly ``sizes``: unlisted measurements are cleared, an
+    unlisted stock is 0, unlisted sizes are removed."""
+    labels = [spec["label"] for spec in sizes]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        raise ApplicationError(
+            f"Size {', '.join(repeated)} is listed more than once; list each size once.",
+            code="garment_size_repeated",
+            extra={"field": "sizes"},
+        )
+    existing = {size.label: size for size in garment.sizes.all()}
+    for label, size in existing.items():
+        if label not in labels:
+            size.delete()
+    for spec in sizes:
+        values = _editable({k: v for k, v in spec.items() if k != "label"}, SIZE_EDITABLE_FIELDS)
+        size = existing.get(spec["label"]) or GarmentSize(garment=garment, label=spec["label"])
+        for name in SIZE_EDITABLE_FIELDS:
+            setattr(size, name, values.get(name, 0 if name == "stock" else None))
+        size.full_clean()
+        size.save()

@@ -26,6 +26,7 @@ from merchant_api.services import (
     idempotency_complete,
     idempotency_release,
 )
+from merchant_api.throttling import PerKeyRateThrottle
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -47,6 +48,7 @@ class MerchantEndpoint(APIView):
 
     authentication_classes = [MerchantApiKeyAuthentication]
     permission_classes = [HasMerchantKey]
+    throttle_classes = [PerKeyRateThrottle]
     renderer_classes = [JSONRenderer, ProblemJSONRenderer]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

@@ -64,7 +64,8 @@ def field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     if isinstance(detail, dict):
         out: list[dict[str, str]] = []
         for name, value in detail.items():
-            field = name if name != "non_field_errors" else ""
+            # str(): a list serializer keys its items' errors by index, and index 0 is falsy.
+            field = str(name) if name != "non_field_errors" else ""
             out += field_errors(value, f"{prefix}.{field}" if prefix and field else prefix or field)
         return out
     if isinstance(detail, list):

@@ -433,6 +433,8 @@ SPECTACULAR_SETTINGS = {
 # How long a POST's Idempotency-Key is remembered, and how long a rotated key keeps working.
 API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
 API_KEY_ROTATION_GRACE_HOURS = env.int("API_KEY_ROTATION_GRACE_HOURS", default=24)
+# Requests per API key ("<n>/sec|min|hour|day"); over it a 429 with Retry-After.
+API_RATE_PER_KEY = env("API_RATE_PER_KEY", default="1200/min")
 # What the "Merchant staff" group may manage in the admin, by app: their own merchant's rows.
 MERCHANT_STAFF_MODELS = {
     "catalog": ["garment", "garmentsize", "garmentimage", "catalogimport"],
