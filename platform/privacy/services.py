@@ -16,6 +16,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from webhooks.services import endpoint_secrets_reencrypt
 
 from config.redis_url import redis_cache_location
 from core.exceptions import ApplicationError
@@ -43,6 +44,7 @@ DATABASE_SESSION_ENGINES = {
 class RotationReport:
     shoppers: int = 0
     blobs_rewrapped: int = 0
+    webhook_endpoints: int = 0
 
 
 def pii_access_record(
@@ -79,6 +81,7 @@ def encryption_keys_rotate() -> RotationReport:
             # Saving writes the decrypted values back, encrypted under the primary key.
             shopper.save(update_fields=["display_name", "contact_email", "measurements"])
         report.shoppers += 1
+    report.webhook_endpoints = endpoint_secrets_reencrypt()
     for photo in ShopperPhoto.objects.exclude(key_id=primary).iterator(chunk_size=200):
         for name in (photo.blob_name, photo.thumbnail_blob_name):
             report.blobs_rewrapped += sealed_file_rewrap(name)

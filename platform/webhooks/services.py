@@ -144,6 +144,17 @@ def endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> WebhookEndpoi
     return endpoint
 
 
+def endpoint_secrets_reencrypt() -> int:
+    """Write every endpoint's secrets again, under the primary encryption key (the privacy
+    app's key rotation calls this). Returns how many endpoints were written."""
+    count = 0
+    for endpoint in WebhookEndpoint.objects.iterator(chunk_size=200):
+        with transaction.atomic():
+            endpoint.save(update_fields=["secret", "previous_secret"])
+        count += 1
+    return count
+
+
 def endpoint_test_send(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Send a ``webhook.test`` event to this endpoint alone."""
     if not endpoint.is_enabled:

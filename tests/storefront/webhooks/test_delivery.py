@@ -5,6 +5,7 @@ Every request goes to a real HTTP receiver on 127.0.0.1; delivery tasks run eage
 countdown is not waited for), as the storefront's other tasks do in these tests.
 """
 
+import io
 import random
 import socket
 from datetime import timedelta
@@ -12,7 +13,8 @@ from datetime import timedelta
 import pytest
 from accounts.models import User
 from django.core import mail
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
@@ -30,6 +32,7 @@ from webhooks.services import (
 
 from catalog.models import MerchantStaff
 from core.exceptions import ApplicationError
+from privacy.crypto import KeyRing, blob_key_id, text_blob
 from shoppers.services import shopper_photo_add
 from tests.factories import garment_create, shopper_create
 from tryon.services import tryon_job_cancel, tryon_job_request
@@ -251,8 +254,6 @@ def test_after_a_rotation_both_secrets_sign_until_the_grace_period_ends(
 
 
 def test_secrets_are_encrypted_at_rest(registered) -> None:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT secret FROM webhooks_webhookendpoint WHERE id = %s", [registered.endpoint.pk]
@@ -328,3 +329,28 @@ def test_a_long_backoff_waits_for_the_sweep(
         assert deliveries_due_dispatch(now=delivery.next_attempt_at) == 1
     delivery.refresh_from_db()
     assert delivery.status == "succeeded" and delivery.attempt_count == 2
+
+
+def test_key_rotation_moves_endpoint_secrets_to_the_new_key(
+    registered, receiver, settings, django_capture_on_commit_callbacks
+) -> None:
+    old_secret = registered.secret
+    rotated = endpoint_secret_rotate(endpoint=registered.endpoint)  # two secrets stored
+    new_key = KeyRing.generate_spec("2027")
+    settings.ENCRYPTION_KEYS = [new_key, *settings.ENCRYPTION_KEYS]
+
+    call_command("rotate_keys", stdout=io.StringIO())
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT secret, previous_secret FROM webhooks_webhookendpoint WHERE id = %s",
+            [registered.endpoint.pk],
+        )
+        stored = cursor.fetchone()
+    assert {blob_key_id(text_blob(value)) for value in stored} == {"2027"}
+    settings.ENCRYPTION_KEYS = [new_key]  # the old keys are retired: deliveries still sign
+    endpoint = WebhookEndpoint.objects.get(pk=registered.endpoint.pk)
+    _send_test(endpoint, django_capture_on_commit_callbacks)
+    request = receiver.requests[-1]
+    request.verified(rotated)
+    request.verified(old_secret)

@@ -13,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = encryption_keys_rotate()
         self.stdout.write(
-            f"Re-encrypted {report.shoppers} shopper profiles; re-wrapped "
+            f"Re-encrypted {report.shoppers} shopper profiles and the secrets of "
+            f"{report.webhook_endpoints} webhook endpoints; re-wrapped "
             f"{report.blobs_rewrapped} blobs."
         )
