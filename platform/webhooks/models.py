@@ -76,6 +76,11 @@ class WebhookEvent(models.Model):
     merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=40, choices=EventType.choices)
     payload = models.JSONField(help_text="The JSON body: type, timestamp and data.")
+    # The body names the job's shopper (by pseudonym): the event goes with the job, whether
+    # the shopper deleted it, it expired, or the shopper was erased.
+    tryon_job = models.ForeignKey(
+        "tryon.TryOnJob", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -198,7 +198,10 @@ def tryon_job_webhooks_emit(*, job: TryOnJob) -> WebhookEvent | None:
     if event_type is None:
         return None
     return event_emit(
-        merchant=job.garment.merchant, event_type=event_type, data=payloads.tryon_job_data(job)
+        merchant=job.garment.merchant,
+        event_type=event_type,
+        data=payloads.tryon_job_data(job),
+        tryon_job=job,
     )
 
 
@@ -237,10 +240,12 @@ def event_emit(
     event_type: str,
     data: dict,
     endpoints: list[WebhookEndpoint] | None = None,
+    tryon_job: TryOnJob | None = None,
 ) -> WebhookEvent | None:
     """Record an event and a delivery for each endpoint (by default the merchant's enabled
     endpoints subscribed to it) in the current transaction; queue them after the commit.
-    Returns None when no endpoint wants it (nothing is stored)."""
+    Returns None when no endpoint wants it (nothing is stored). An event about a try-on job
+    names it, so that the event is deleted with the job."""
     if endpoints is None:
         endpoints = endpoint_list_subscribed(merchant=merchant, event_type=event_type)
     if not endpoints:
@@ -251,6 +256,7 @@ def event_emit(
             merchant=merchant,
             type=event_type,
             payload={"type": event_type, "timestamp": _iso(now), "data": data},
+            tryon_job=tryon_job,
         )
         for endpoint in endpoints:
             delivery = WebhookDelivery.objects.create(

@@ -14,10 +14,12 @@ import pytest
 from accounts.models import User
 from django.test import Client
 from webhooks.models import WebhookDelivery, WebhookEvent
-from webhooks.services import endpoint_create, endpoint_disable
+from webhooks.services import endpoint_create, endpoint_disable, endpoint_test_send
 
 from catalog.models import GarmentSize, Merchant, MerchantStaff
 from catalog.services import catalog_import_run, merchant_staff_group_ensure
+from privacy.models import ErasureRecord
+from privacy.services import shopper_erase
 from shoppers.services import shopper_photo_add
 from tests.factories import garment_create, shopper_create
 from tests.worker_results import worker_result_event
@@ -217,3 +219,19 @@ def test_only_subscribed_enabled_endpoints_of_that_merchant_get_an_event(
 
     assert [request.path for request in receiver.requests] == ["/hooks/fitting-room"]
     assert WebhookDelivery.objects.count() == 1
+
+
+def test_a_shoppers_erasure_deletes_the_events_that_name_them(
+    job, registered, receiver, django_capture_on_commit_callbacks
+) -> None:
+    """The body names the shopper by pseudonym: it goes with their try-on jobs."""
+    with django_capture_on_commit_callbacks(execute=True):
+        tryon_event_apply(event=worker_result_event(job, "r1"))
+    catalogue_event = endpoint_test_send(endpoint=registered.endpoint).event
+    assert WebhookEvent.objects.count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shopper_erase(shopper=job.shopper, channel=ErasureRecord.Channel.COMMAND)
+
+    assert list(WebhookEvent.objects.all()) == [catalogue_event]
+    assert WebhookDelivery.objects.get().event == catalogue_event
