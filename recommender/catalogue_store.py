@@ -229,7 +229,13 @@ class CatalogueStore:
     # --- popularity -----------------------------------------------------------------------
 
     def popularity_add(self, garment_id: int, kind: str, at: float) -> None:
-        """Count one interaction of ``kind`` at epoch seconds ``at`` towards popularity."""
+        """Count one interaction of ``kind`` at epoch seconds ``at`` towards popularity.
+
+        A kind of negative weight (a return) counts nothing: a returned garment is no more
+        popular for it (and a log-sum cannot subtract).
+        """
+        if INTERACTION_WEIGHTS[kind] <= 0:
+            return
         term = math.log2(INTERACTION_WEIGHTS[kind]) + (at - _POPULARITY_EPOCH) / _half_life_s()
         with self.db.write() as connection:
             row = connection.execute(

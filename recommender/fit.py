@@ -102,3 +102,32 @@ def size_advice(
             return SizeAdvice("", 0.0, "", "declared size", fits=False)  # sold out in theirs
         # A chart that does not use their label at all (one size, other sizing) says nothing.
     return SizeAdvice("", 0.5, "", "unknown", fits=True)
+
+
+@dataclass(frozen=True)
+class GirthFit:
+    """How one size sits on one girth: the room it leaves (cm, negative: smaller than the
+    body) and the verdict the score's rule gives it."""
+
+    measurement: str  # "chest_cm", "waist_cm" or "hips_cm"
+    body_cm: float
+    size_cm: float
+    room_cm: float
+    fit: str  # "tight", "good" or "loose"
+
+
+def girth_fits(
+    size: dict[str, Any], body_cm: dict[str, float], *, category: str = ""
+) -> list[GirthFit]:
+    """Per girth both the size and the body give, the fit ``size_fit_score`` scores: tight
+    when the size is smaller than the body, loose beyond the category's ease, else good."""
+    ease = EASE_CM.get(category, DEFAULT_EASE_CM)
+    fits = []
+    for key in GIRTHS:
+        made_for, body = size.get(key), body_cm.get(key)
+        if made_for is None or body is None:
+            continue
+        room = float(made_for) - float(body)
+        verdict = "tight" if room < 0 else "loose" if room > ease else "good"
+        fits.append(GirthFit(key, float(body), float(made_for), round(room, 1), verdict))
+    return fits

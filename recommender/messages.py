@@ -19,7 +19,10 @@ FORGET_TASK = "recommender.forget"
 SUGGESTIONS_EVENT_TASK = "storefront.events.suggestions"
 EVENT_QUEUE = "storefront_events"
 
-InteractionKind = Literal["view", "tryon", "like", "purchase"]
+#: What a shopper did with a garment: the one list of kinds (the storefront's
+#: ``recommendations.models.Interaction.Kind`` has the same values, a test checks it). A
+#: ``return`` is the one negative signal: it steers taste away and adds no popularity.
+InteractionKind = Literal["view", "tryon", "like", "add_to_cart", "purchase", "return"]
 
 
 class MessageError(ValueError):

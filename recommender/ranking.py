@@ -127,8 +127,14 @@ MAX_CATEGORY_SHARE = 0.5
 #: A taste reason needs the garment to be at least this close to something the shopper did.
 TASTE_REASON_SIMILARITY = 0.65
 
-_VERBS = {"view": "viewed", "tryon": "tried on", "like": "liked", "purchase": "bought"}
-_VERB_ORDER = {"purchase": 0, "like": 1, "tryon": 2, "view": 3}
+_VERBS = {
+    "view": "viewed",
+    "tryon": "tried on",
+    "like": "liked",
+    "add_to_cart": "put in your basket",
+    "purchase": "bought",
+}
+_VERB_ORDER = {"purchase": 0, "add_to_cart": 1, "like": 2, "tryon": 3, "view": 4}
 
 
 def shape_query_text(shape: str) -> str:
@@ -210,7 +216,14 @@ def rank(
     scored: list[tuple[float, Ranked]] = []
     # Garments the shopper acted on, as a matrix: one product per candidate gives both the
     # neighbour part of the taste score and the garment its reason names.
-    acted_on = [r for r in context.recent if r.garment_id in context.recent_garments]
+    # Only what they liked in some way lends a garment its neighbours' score (and a reason):
+    # a returned garment is no model for others, whatever else they did with it.
+    returned = {r.garment_id for r in context.recent if r.kind not in _VERBS}
+    acted_on = [
+        r
+        for r in context.recent
+        if r.garment_id in context.recent_garments and r.garment_id not in returned
+    ]
     neighbours = (
         np.stack([context.recent_garments[r.garment_id].vector for r in acted_on])
         if acted_on

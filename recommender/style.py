@@ -44,7 +44,15 @@ TEXT_SHARE = 0.75
 _IMAGE_PART_SHARES = {"palette": 0.6, "orientation": 0.2, "texture": 0.2}
 
 #: Weight of each interaction kind in a shopper's taste (a purchase says most).
-INTERACTION_WEIGHTS = {"view": 1.0, "tryon": 3.0, "like": 4.0, "purchase": 6.0}
+#: Weight of each kind of ``messages.InteractionKind`` (a return, negative, pushes taste away).
+INTERACTION_WEIGHTS = {
+    "view": 1.0,
+    "tryon": 3.0,
+    "like": 4.0,
+    "add_to_cart": 5.0,
+    "purchase": 6.0,
+    "return": -4.0,
+}
 TASTE_HALF_LIFE_DAYS = 21.0
 _ANALYSIS_SIDE = 256  # image features are measured at this longest side
 
@@ -323,7 +331,8 @@ class TasteVector:
         else:
             weight *= decay(self.at - at)  # a late-arriving older signal counts less
         self.total = (self.total + weight * np.asarray(vector, dtype=np.float32)).astype(np.float32)
-        self.mass += weight
+        # A return is evidence too: it adds to the confidence while it turns the direction.
+        self.mass += abs(weight)
 
     def mass_at(self, now: float) -> float:
         """The decayed weight of all signals at ``now`` (epoch seconds)."""

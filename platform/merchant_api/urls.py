@@ -17,7 +17,17 @@ from merchant_api.resources.catalogue import (
     GarmentSizeListApi,
 )
 from merchant_api.resources.imports import ImportDetailApi, ImportListApi
+from merchant_api.resources.interactions import InteractionListApi
+from merchant_api.resources.photos import PhotoDetailApi, PhotoImageApi, PhotoListApi
 from merchant_api.resources.shoppers import ShopperDetailApi, ShopperListApi
+from merchant_api.resources.suggestions import SizeApi, SuggestionListApi
+from merchant_api.resources.tryons import (
+    TryOnCancelApi,
+    TryOnDetailApi,
+    TryOnListApi,
+    TryOnResultApi,
+)
+from merchant_api.resources.widget_sessions import WidgetSessionListApi
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_v1_schema"),
@@ -25,6 +35,41 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api_v1_schema"), name="api_v1_redoc"),
     path("shoppers/", ShopperListApi.as_view(), name="api_v1_shopper_list"),
     path("shoppers/<str:shopper_id>/", ShopperDetailApi.as_view(), name="api_v1_shopper_detail"),
+    path(
+        "shoppers/<str:shopper_id>/photos/",
+        PhotoListApi.as_view(),
+        name="api_v1_shopper_photo_list",
+    ),
+    path(
+        "shoppers/<str:shopper_id>/photos/<str:photo_id>/",
+        PhotoDetailApi.as_view(),
+        name="api_v1_shopper_photo_detail",
+    ),
+    path(
+        "shoppers/<str:shopper_id>/photos/<str:photo_id>/image/",
+        PhotoImageApi.as_view(),
+        name="api_v1_shopper_photo_image",
+    ),
+    path(
+        "shoppers/<str:shopper_id>/suggestions/",
+        SuggestionListApi.as_view(),
+        name="api_v1_shopper_suggestions",
+    ),
+    path("shoppers/<str:shopper_id>/size/", SizeApi.as_view(), name="api_v1_shopper_size"),
+    path(
+        "shoppers/<str:shopper_id>/interactions/",
+        InteractionListApi.as_view(),
+        name="api_v1_shopper_interactions",
+    ),
+    path(
+        "shoppers/<str:shopper_id>/widget-sessions/",
+        WidgetSessionListApi.as_view(),
+        name="api_v1_shopper_widget_sessions",
+    ),
+    path("tryons/", TryOnListApi.as_view(), name="api_v1_tryon_list"),
+    path("tryons/<str:job_id>/", TryOnDetailApi.as_view(), name="api_v1_tryon_detail"),
+    path("tryons/<str:job_id>/cancel/", TryOnCancelApi.as_view(), name="api_v1_tryon_cancel"),
+    path("tryons/<str:job_id>/result/", TryOnResultApi.as_view(), name="api_v1_tryon_result"),
     path("garments/", GarmentListApi.as_view(), name="api_v1_garment_list"),
     path("garments/<int:garment_id>/", GarmentDetailApi.as_view(), name="api_v1_garment_detail"),
     path("garments/by-sku/<str:sku>/", GarmentBySkuApi.as_view(), name="api_v1_garment_by_sku"),

@@ -9,13 +9,18 @@ from shoppers.models import Shopper
 
 
 class Interaction(models.Model):
-    """A shopper viewed, tried on, liked or bought a garment (feeds taste and popularity)."""
+    """A shopper viewed, tried on, liked, put in the basket, bought or returned a garment
+    (feeds taste and popularity)."""
 
     class Kind(models.TextChoices):
+        """The recommender's ``messages.InteractionKind``, the same values (a test checks)."""
+
         VIEW = "view", "Viewed"
         TRYON = "tryon", "Tried on"
         LIKE = "like", "Liked"
+        ADD_TO_CART = "add_to_cart", "Added to cart"
         PURCHASE = "purchase", "Bought"
+        RETURN = "return", "Returned"
 
     shopper = models.ForeignKey(Shopper, on_delete=models.CASCADE, related_name="interactions")
     garment = models.ForeignKey(Garment, on_delete=models.CASCADE, related_name="interactions")

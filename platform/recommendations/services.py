@@ -118,9 +118,17 @@ def shopper_forget_publish(*, pseudonym: str) -> None:
     _send(contract.FORGET_TASK, contract.Forget(subject=pseudonym))
 
 
-def interaction_record(*, shopper: Shopper, garment: Garment, kind: str) -> Interaction:
-    """Store an interaction and pass it on (by pseudonym) to update the shopper's taste."""
-    interaction = Interaction.objects.create(shopper=shopper, garment=garment, kind=kind)
+def interaction_record(
+    *, shopper: Shopper, garment: Garment, kind: str, occurred_at: datetime | None = None
+) -> Interaction:
+    """Store an interaction and pass it on (by pseudonym) to update the shopper's taste.
+
+    ``occurred_at`` is when it happened (a merchant reports purchases and returns later);
+    now by default.
+    """
+    interaction = Interaction.objects.create(
+        shopper=shopper, garment=garment, kind=kind, created_at=occurred_at or timezone.now()
+    )
     _send(
         contract.INTERACTION_TASK,
         contract.Interaction(

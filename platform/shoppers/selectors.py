@@ -22,3 +22,14 @@ def shopper_photo_tryon_count(*, photo: ShopperPhoto) -> int:
     return TryOnJob.objects.filter(
         shopper_id=photo.shopper_id, photo=photo, state=TryOnJob.State.SUCCEEDED
     ).count()
+
+
+def shopper_photo_get(*, shopper: Shopper, photo_id: int | str) -> ShopperPhoto | None:
+    """One of ``shopper``'s photos by id; None for another shopper's, unknown or malformed."""
+    try:
+        pk = int(photo_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return ShopperPhoto.objects.filter(shopper=shopper, pk=pk).first()

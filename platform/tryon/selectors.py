@@ -1,14 +1,17 @@
 """Read paths for try-on jobs."""
 
+import uuid
 from datetime import timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from catalog.models import Merchant
 from privacy.sealed_files import private_storage, sealed_file_read
 from shoppers.models import Shopper
 from tryon.models import TryOnJob
 from tryon.services import EDIT_REGION_STORAGE_CONTEXT, tryon_job_payload, tryon_result_names
+from tryon_worker.messages import STAGES
 
 
 def tryon_job_list(*, shopper: Shopper) -> QuerySet[TryOnJob]:
@@ -16,6 +19,42 @@ def tryon_job_list(*, shopper: Shopper) -> QuerySet[TryOnJob]:
     return (
         TryOnJob.objects.filter(shopper=shopper).select_related("garment").order_by("-created_at")
     )
+
+
+def tryon_job_list_for_merchant(*, merchant: Merchant) -> QuerySet[TryOnJob]:
+    """Jobs of the shoppers ``merchant`` registered through its API, newest first.
+
+    By the shopper's merchant identity, not the garment's merchant: a shopper of our own pages
+    trying on this merchant's garment is not the merchant's to see.
+    """
+    return (
+        TryOnJob.objects.filter(
+            shopper__merchant_identity__merchant=merchant, garment__merchant=merchant
+        )
+        .select_related("garment", "photo")
+        .order_by("-created_at", "-id")
+    )
+
+
+def tryon_job_for_merchant(*, merchant: Merchant, job_id: str) -> TryOnJob | None:
+    """One of ``merchant``'s jobs by its public id; None for a malformed or another's id."""
+    try:
+        public_id = uuid.UUID(str(job_id))
+    except ValueError:
+        return None
+    return tryon_job_list_for_merchant(merchant=merchant).filter(public_id=public_id).first()
+
+
+def tryon_job_progress(job: TryOnJob) -> float | None:
+    """How far along the stages (``STAGES``, the one list the worker reports) a job is,
+    0.0 queued to 1.0 done; None once it failed or was cancelled (it will go no further)."""
+    if job.state in (TryOnJob.State.FAILED, TryOnJob.State.CANCELLED):
+        return None
+    if job.state == TryOnJob.State.SUCCEEDED:
+        return 1.0
+    if job.stage not in STAGES:
+        return 0.0
+    return round(STAGES.index(job.stage) / (len(STAGES) - 1), 2)
 
 
 def tryon_job_payloads_recent(*, shopper: Shopper, hours: int = 24) -> list[dict[str, object]]:

@@ -8,10 +8,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.exceptions import ApplicationError
+from core.rate_limits import rate_limit_consume
+from merchant_api.authentication import MerchantClient
 from merchant_api.endpoint import MerchantEndpoint
 from merchant_api.schema import problems
 from merchant_api.selectors import merchant_shopper_get
 from merchant_api.services import EXTERNAL_ID_MAX_LENGTH, merchant_shopper_ensure
+from privacy.models import ErasureRecord
+from privacy.services import shopper_erase
 from shoppers.models import Shopper
 from shoppers.services import shopper_profile_update
 
@@ -52,6 +56,18 @@ def shopper_or_404(endpoint: MerchantEndpoint, external_id: str) -> Shopper:
     return shopper
 
 
+def shopper_action_count(endpoint: MerchantEndpoint, shopper: Shopper, action: str) -> None:
+    """Count one costly ``action`` ("photo_upload", "tryon_request") by the merchant's shopper
+    against the same limits our own pages use; over one, RateLimited (a 429 with Retry-After).
+
+    The shopper's limits are theirs whichever way they come; the per-address limit counts
+    per API key here (the caller is the merchant's server, not the shopper's device).
+    """
+    client = endpoint.request.user
+    key_id = client.key_id if isinstance(client, MerchantClient) else ""
+    rate_limit_consume(action=action, user_id=shopper.user_id, address=f"api-key:{key_id}")
+
+
 class ShopperListApi(MerchantEndpoint):
     class InputSerializer(serializers.Serializer):
         shopper_id = serializers.CharField(max_length=EXTERNAL_ID_MAX_LENGTH)
@@ -87,9 +103,44 @@ class ShopperListApi(MerchantEndpoint):
 
 
 class ShopperDetailApi(MerchantEndpoint):
+    class PatchSerializer(serializers.Serializer):
+        measurements = MeasurementsSerializer(
+            help_text="Only the measurements sent change; null removes one."
+        )
+
     @extend_schema(
         operation_id="shoppers_retrieve", responses={200: ShopperOutput, **problems(404)}
     )
     def get(self, request: Request, shopper_id: str) -> Response:
         shopper = shopper_or_404(self, shopper_id)
         return Response(ShopperOutput(shopper_output(shopper, shopper_id)).data)
+
+    @extend_schema(
+        operation_id="shoppers_partial_update",
+        request=PatchSerializer,
+        responses={200: ShopperOutput, **problems(400, 404)},
+        summary="Change a shopper's measurements or usual size",
+    )
+    def patch(self, request: Request, shopper_id: str) -> Response:
+        shopper = shopper_or_404(self, shopper_id)
+        data = self.PatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # A merge: what is not sent stays; null (dropped by the service's cleaning) removes.
+        measurements = {**(shopper.measurements or {}), **data.validated_data["measurements"]}
+        shopper = shopper_profile_update(shopper=shopper, measurements=measurements)
+        return Response(ShopperOutput(shopper_output(shopper, shopper_id)).data)
+
+    @extend_schema(
+        operation_id="shoppers_destroy",
+        responses={204: None, **problems(404)},
+        summary="Erase a shopper and everything stored about them",
+        description=(
+            "The same erasure a shopper asks for on our own pages: photos, try-ons and their "
+            "pictures, interactions, suggestions and the recommender's profile. Cannot be "
+            "undone; afterwards the id is unknown (404) until registered again."
+        ),
+    )
+    def delete(self, request: Request, shopper_id: str) -> Response:
+        shopper = shopper_or_404(self, shopper_id)
+        shopper_erase(shopper=shopper, channel=ErasureRecord.Channel.API)
+        return Response(status=status.HTTP_204_NO_CONTENT)
