@@ -580,7 +580,7 @@ def garment_create(
         garment.full_clean()
         _garment_save(garment)
         _sizes_replace(garment, sizes)
-        garment_publish(garment=garment)
+        _garment_publish_current(garment)
     return garment
 
 
@@ -602,7 +602,7 @@ def garment_update(
         _garment_save(garment)
         if sizes is not None:
             _sizes_replace(garment, sizes)
-        garment_publish(garment=garment)
+        _garment_publish_current(garment)
         garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
     return garment
 
@@ -613,7 +613,7 @@ def garment_sizes_set(*, garment: Garment, sizes: Sequence[Mapping[str, Any]]) -
         stock_before = garment_stock_total(garment_id=garment.pk)
         _sizes_replace(garment, sizes)
         Garment.objects.filter(pk=garment.pk).update(updated_at=timezone.now())
-        garment_publish(garment=garment)
+        _garment_publish_current(garment)
         garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
     return garment
 
@@ -628,7 +628,7 @@ def garment_size_update(*, size: GarmentSize, data: Mapping[str, Any]) -> Garmen
         size.full_clean()
         size.save()
         Garment.objects.filter(pk=size.garment_id).update(updated_at=timezone.now())
-        garment_publish(garment=size.garment)
+        _garment_publish_current(size.garment)
         garment_stock_webhooks_emit(garment=size.garment, stock_before=stock_before)
     return size
 
@@ -645,7 +645,7 @@ def garment_delete(*, garment: Garment) -> bool:
             if garment.is_active:
                 garment.is_active = False
                 garment.save(update_fields=["is_active", "updated_at"])
-                garment_publish(garment=garment)
+                _garment_publish_current(garment)
             return False
         for image in garment.images.all():
             garment_image_delete(image=image)
@@ -675,7 +675,7 @@ def garment_image_append(
         record = garment_image_store(
             garment=garment, image=image, role=role, position=0 if last is None else last + 1
         )
-        garment_publish(garment=garment)
+        _garment_publish_current(garment)
     return record
 
 
@@ -684,7 +684,7 @@ def garment_image_remove(*, image: GarmentImage) -> None:
     with transaction.atomic():
         garment = image.garment
         garment_image_delete(image=image)
-        garment_publish(garment=garment)
+        _garment_publish_current(garment)
 
 
 def catalog_import_enqueue(
@@ -787,6 +787,13 @@ def catalog_import_fail(*, import_id: int, reason: str) -> None:
         if name:
             sealed_file_delete(name)
     logger.warning("catalogue import %s failed: %s", import_id, reason)
+
+
+def _garment_publish_current(garment: Garment) -> None:
+    """Publish the garment as stored now: one loaded with its sizes and images prefetched (as
+    the API loads it) would otherwise send those lists as they were before this change."""
+    garment.refresh_from_db()
+    garment_publish(garment=garment)
 
 
 def _import_blob_context(record: CatalogImport, kind: str) -> bytes:

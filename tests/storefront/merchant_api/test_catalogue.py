@@ -11,6 +11,13 @@ from merchant_api.models import MerchantApiKey
 from catalog.models import Garment, GarmentImage, GarmentSize
 from recommendations.models import Interaction
 from recommendations.services import interaction_record
+from recommender.messages import (
+    GARMENT_REMOVE_TASK,
+    GARMENT_UPSERT_TASK,
+    QUEUE,
+    GarmentDocument,
+)
+from tests.broker_queue import queue_client, queued_messages
 from tests.factories import bomb_png, garment_png, shopper_create
 from tests.storefront.merchant_api.conftest import client_for
 
@@ -92,6 +99,40 @@ def test_a_garment_is_created_read_changed_and_deleted(shop_a):
     assert deleted.json() == {"id": garment_id, "deleted": True, "is_active": False}
     assert not Garment.objects.filter(pk=garment_id).exists()
     assert client.get(f"/api/v1/garments/{garment_id}/").status_code == 404
+
+
+def test_every_write_keeps_the_recommender_in_step(shop_a, django_capture_on_commit_callbacks):
+    """What the admin does: an upsert after each committed change, a removal after a delete."""
+    queue_client().delete(QUEUE)
+    client = client_for(shop_a.write)
+    with django_capture_on_commit_callbacks(execute=True):
+        garment_id = _create(shop_a.write)["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.patch(f"/api/v1/garments/{garment_id}/sizes/S/", {"stock": 0}, "json")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/api/v1/garments/{garment_id}/images/",
+            {"image": _file("tee.png", garment_png())},
+            format="multipart",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.put(f"/api/v1/garments/{garment_id}/sizes/", [{"label": "XL", "stock": 2}], "json")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.patch(f"/api/v1/garments/{garment_id}/", {"is_active": False}, "json")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.delete(f"/api/v1/garments/{garment_id}/")
+    messages = queued_messages(QUEUE)
+    assert [m["task"] for m in messages] == [GARMENT_UPSERT_TASK] * 5 + [GARMENT_REMOVE_TASK]
+    created, stock, image, sizes, inactive = (
+        GarmentDocument.from_dict(m["kwargs"]) for m in messages[:5]
+    )
+    assert created.garment_id == garment_id and created.in_stock and created.price == 29.9
+    assert [(size["label"], size["stock"]) for size in created.sizes] == [("S", 4), ("M", 0)]
+    assert not stock.in_stock and stock.image_key == ""
+    assert image.image_key.endswith(".webp")
+    assert [(size["label"], size["stock"]) for size in sizes.sizes] == [("XL", 2)]
+    assert inactive.active is False
+    assert messages[5]["kwargs"]["garment_id"] == garment_id
 
 
 def test_a_garment_shoppers_know_is_deactivated_not_deleted(shop_a):
