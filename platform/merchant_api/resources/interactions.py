@@ -83,7 +83,7 @@ class InteractionListApi(MerchantEndpoint):
         responses={201: InteractionsOutput, **problems(400, 404, 409, 422)},
         summary="Report what the shopper did with your garments",
         description=(
-            "One interaction, or `{\"interactions\": [...]}` for up to "
+            'One interaction, or `{"interactions": [...]}` for up to '
             f"{BATCH_MAX} at once: all are stored or, when one is refused, none. A return "
             "steers their suggestions away from the garment. Send an `Idempotency-Key` so a "
             "retried report is not counted twice."

@@ -4,10 +4,14 @@ with size charts, and a job brought to an end the way a worker's events bring it
 import io
 from decimal import Decimal
 
+import redis
+from django.conf import settings
 from PIL import Image
 from rest_framework.test import APIClient
 
 from catalog.models import Garment, GarmentSize
+from config.redis_url import redis_cache_location
+from core.rate_limits import KEY_PREFIX
 from tests.factories import garment_create
 from tests.storefront.merchant_api.conftest import MerchantKeys, client_for
 from tests.worker_results import worker_result_event
@@ -87,3 +91,10 @@ def job_event(job_id: str, **fields: object) -> None:
     tryon_event_apply(
         event=TryOnEvent(job_id=job_id, attempt=1, run_id=f"run-{fields.get('kind')}", **fields)
     )
+
+
+def rate_counters_reset() -> None:
+    """Start the upload and try-on limits from zero: tests reuse user ids within the hour."""
+    client = redis.Redis.from_url(redis_cache_location(settings.REDIS_URL))
+    for key in client.scan_iter(f"{KEY_PREFIX}:*"):
+        client.delete(key)
