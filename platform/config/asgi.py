@@ -16,4 +16,5 @@ application = RequestBodyLimit(
     django_application,
     max_bytes=settings.REQUEST_MAX_BYTES,
     admin_max_bytes=settings.ADMIN_REQUEST_MAX_BYTES,
+    path_limits={"/api/v1/imports/": settings.API_IMPORT_MAX_BYTES},
 )

@@ -8,7 +8,7 @@ that lies about its length) the moment they pass the limit.
 """
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -23,22 +23,34 @@ class _BodyTooLarge(Exception):
 
 
 class RequestBodyLimit:
-    """ASGI middleware: bodies over ``max_bytes`` (``admin_max_bytes`` under ``/admin/``) get 413.
+    """ASGI middleware: bodies over ``max_bytes`` (``admin_max_bytes`` under ``/admin/``, a path
+    of ``path_limits`` its own) get 413.
 
     The admin has its own, larger limit because merchants post a catalogue's ZIP of images
     and several product images at once there; every other form and API takes one photo.
     """
 
     def __init__(
-        self, app: ASGIApp, *, max_bytes: int, admin_max_bytes: int, admin_prefix: str = "/admin/"
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        admin_max_bytes: int,
+        admin_prefix: str = "/admin/",
+        path_limits: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.admin_max_bytes = admin_max_bytes
         self.admin_prefix = admin_prefix
+        # Other paths that take more than one photo (the API's catalogue import), by prefix.
+        self.path_limits = dict(path_limits or {})
 
     def limit_for(self, path: str) -> int:
         """The most bytes a request to ``path`` may send."""
+        for prefix, limit in self.path_limits.items():
+            if path.startswith(prefix):
+                return limit
         return self.admin_max_bytes if path.startswith(self.admin_prefix) else self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -435,6 +435,9 @@ API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
 API_KEY_ROTATION_GRACE_HOURS = env.int("API_KEY_ROTATION_GRACE_HOURS", default=24)
 # Requests per API key ("<n>/sec|min|hour|day"); over it a 429 with Retry-After.
 API_RATE_PER_KEY = env("API_RATE_PER_KEY", default="1200/min")
+# The largest catalogue import (CSV + ZIP of images) one POST /api/v1/imports/ may send; the
+# files are encrypted in memory before they wait for their worker, so not the admin's 512 MB.
+API_IMPORT_MAX_BYTES = env.int("API_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 # What the "Merchant staff" group may manage in the admin, by app: their own merchant's rows.
 MERCHANT_STAFF_MODELS = {
     "catalog": ["garment", "garmentsize", "garmentimage", "catalogimport"],

@@ -1,11 +1,16 @@
 """Catalogue imports through /api/v1/imports/: queued, run by a real worker, reported per row."""
 
+import contextlib
 import csv
+import http.client
 import io
+import os
 import time
+import urllib.parse
 import zipfile
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -60,6 +65,7 @@ def _private_files() -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
+@pytest.mark.slow
 def test_an_import_runs_on_a_worker_and_reports_the_broken_row(shop_a, storefront_worker):
     storefront_worker()
     started = _post(shop_a.write)
@@ -164,3 +170,74 @@ def test_another_merchant_reaches_no_import_of_this_one(shop_a, shop_b):
     assert Garment.objects.filter(merchant=shop_b.merchant).count() == 2
     assert Garment.objects.filter(merchant=shop_a.merchant).count() == 2
     assert client_for(shop_a.read).get(f"/api/v1/imports/{own}/").status_code == 404
+
+
+@pytest.mark.slow
+def test_the_real_server_takes_an_import_larger_than_a_photo_up_to_its_own_limit(
+    shop_a, web_server
+):
+    """The ASGI body limit: a catalogue's ZIP may pass the one-photo limit on this path only."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("padding.bin", os.urandom(settings.REQUEST_MAX_BYTES + 1024 * 1024))
+    body, content_type = _multipart(
+        {"csv_file": ("catalogue.csv", "\r\n".join([",".join(HEADER), *map(",".join, ROWS)])),
+         "zip_file": ("images.zip", buffer.getvalue())}
+    )  # fmt: skip
+    assert len(body) > settings.REQUEST_MAX_BYTES
+    url, key = web_server.url, shop_a.write
+    status, payload = _post_raw(url, "/api/v1/imports/", key, body, content_type)
+    assert status == 202, payload[:500]
+    assert CatalogImport.objects.get().status == CatalogImport.Status.QUEUED
+
+    # Over the import's own limit: refused from the declared length, nothing read.
+    over = settings.API_IMPORT_MAX_BYTES + 1
+    status, _ = _post_raw(url, "/api/v1/imports/", key, None, content_type, over)
+    assert status == 413
+    # Any other API path keeps the one-photo limit.
+    status, _ = _post_raw(url, "/api/v1/garments/", key, body, content_type)
+    assert status == 413
+    assert CatalogImport.objects.count() == 1
+
+
+def _multipart(fields: dict[str, tuple[str, str | bytes]]) -> tuple[bytes, str]:
+    boundary = "fitting-room-test-boundary"
+    parts = []
+    for name, (filename, content) in fields.items():
+        data = content.encode() if isinstance(content, str) else content
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + data
+            + b"\r\n"
+        )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), (
+        f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def _post_raw(
+    base_url: str,
+    path: str,
+    key: str,
+    body: bytes | None,
+    content_type: str,
+    declared: int | None = None,
+) -> tuple[int, bytes]:
+    """A POST on a real socket; with ``body`` None only the headers (and ``declared``) go."""
+    address = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+    try:
+        connection.putrequest("POST", path)
+        connection.putheader("Authorization", f"Bearer {key}")
+        connection.putheader("Content-Type", content_type)
+        connection.putheader("Content-Length", str(declared if body is None else len(body)))
+        connection.endheaders()
+        if body is not None:
+            # Refused early, the server stops reading: its answer is already waiting.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.send(body)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
