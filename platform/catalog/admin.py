@@ -219,12 +219,14 @@ class CatalogImportAdmin(MerchantScopedAdmin):
         "created_at",
         "merchant",
         "csv_name",
+        "status",
         "rows_total",
         "created_count",
         "updated_count",
         "unchanged_count",
         "error_count",
     )
+    list_filter = ("status",)
     readonly_fields = [f.name for f in CatalogImport._meta.fields]
 
     @admin.display(description="Problems")
