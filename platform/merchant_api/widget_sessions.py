@@ -2,12 +2,14 @@
 
 The merchant's server asks for one (``POST /api/v1/shoppers/{id}/widget-sessions/``) and hands
 it to its page; the embeddable widget sends it instead of an API key, which must never reach
-a browser. A token names the merchant and the keyed digest of its shopper id (never the id,
-never our row ids), is signed with the project's secret under its own salt, and expires after
-``WIDGET_SESSION_TTL_S``. Nothing is stored: an erased shopper's tokens stop at once because
-the digest no longer resolves.
+a browser. A token names the merchant, the keyed digest of its shopper id and a digest of the
+person's pseudonym (never the id, never the shopper's row id), is signed with the project's
+secret under its own salt, and expires after ``WIDGET_SESSION_TTL_S``. Nothing is stored: an
+erased shopper's tokens stop at once, and never reach a new person later registered under the
+same id.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -40,6 +42,7 @@ def widget_session_issue(*, merchant: Merchant, shopper: Shopper) -> tuple[str, 
     payload = {
         "m": merchant.pk,
         "s": link.external_id_digest,
+        "p": _person(shopper),
         "scope": _SCOPE,
         "exp": int(expires_at.timestamp()),  # for the answer; the signer's clock decides
     }
@@ -72,7 +75,7 @@ def widget_session_verify(token: str) -> WidgetSession:
         if payload.get("scope") == _SCOPE
         else None
     )
-    if link is None:
+    if link is None or payload.get("p") != _person(link.shopper):
         raise ApplicationError(
             "This widget session's shopper no longer exists.",
             code="widget_session_invalid",
@@ -80,3 +83,9 @@ def widget_session_verify(token: str) -> WidgetSession:
         )
     expires_at = datetime.fromtimestamp(int(payload["exp"]), tz=UTC)
     return WidgetSession(merchant=link.merchant, shopper=link.shopper, expires_at=expires_at)
+
+
+def _person(shopper: Shopper) -> str:
+    """Which person a token was made for: a digest of their pseudonym (a new profile under the
+    same merchant id has another)."""
+    return hashlib.sha256(f"widget:{shopper.pseudonym}".encode()).hexdigest()[:24]
