@@ -150,6 +150,8 @@ _PHOTO_MESSAGES = {
     "shape from it.",
     "several_people": "Your photo shows several people, so we could not tell which one is you.",
     "person_too_small": "You appear too small in your photo to estimate your body shape.",
+    "face_only": "Your photo shows only your face, so we could not estimate your body shape "
+    "from it.",
     "body_part_not_visible": "Your photo does not show you from the shoulders to the hips, "
     "facing the camera, so we could not estimate your body shape from it.",
     "unreadable_image": "We couldn't read your photo.",

@@ -29,9 +29,15 @@ from tryon_worker.messages import TryOnEvent
 
 
 def small_photo(colour: tuple[int, int, int]) -> bytes:
-    """A tiny JPEG (just above the intake's minimum size): fast to store and encrypt."""
+    """A small JPEG of one person the upload accepts (scikit-image's astronaut at 240 px, just
+    above the person-size minimum), fast to check, store and encrypt; ``colour`` marks a
+    corner so that every colour makes different bytes."""
+    from skimage import data
+
+    image = Image.fromarray(data.astronaut()).resize((240, 240), Image.Resampling.LANCZOS)
+    image.paste(colour, (0, 0, 16, 16))
     buffer = io.BytesIO()
-    Image.new("RGB", (72, 96), colour).save(buffer, format="JPEG")
+    image.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
 
 

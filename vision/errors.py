@@ -12,6 +12,8 @@ INPUT_ERROR_CODES = (
     "image_too_large",
     "no_person",
     "several_people",
+    # A face close-up: no body to put a garment on.
+    "face_only",
     "person_too_small",
     "body_part_not_visible",
     "garment_unreadable",

@@ -6,6 +6,9 @@ full-range face detectors (to count people: Pose only ever sees one, and selfie 
 marks cats and posters as people). Each stage is its own function so a benchmark can time it:
 ``estimate_pose``, ``detect_faces`` / ``count_people`` and ``segment_person``;
 ``analyse_person`` runs them all and checks the photo is usable for the garment's category.
+``shopper_photo_check`` runs them and checks what every photo needs whatever the garment (one
+person, big enough, more than a face, shoulders and hips): the storefront refuses such photos at
+upload with the very sentences try-on would give, since try-on runs the same checks first.
 
 Coordinates are pixels of the full-resolution image, x to the right, y down. "Left" and
 "right" are the person's own (MediaPipe's convention): a person facing the camera has their
@@ -82,6 +85,8 @@ MIN_PERSON_SHARE = 0.25
 HIPS_BELOW_FRAME_SHARE = 0.2
 #: Shoulders closer together than this share of the torso's length mean a side view.
 MIN_SHOULDER_SHARE = 0.35
+#: A face at least this tall (share of the picture's height) is a close-up: no body below it.
+FACE_ONLY_SHARE = 0.5
 
 # Body parts each garment category needs, as (shopper-facing name, landmark pair).
 _PARTS = {
@@ -95,6 +100,13 @@ REQUIRED_PARTS: dict[str, tuple[str, ...]] = {
     "bottom": ("hips", "knees"),
     "dress": ("shoulders", "hips", "knees"),
 }
+#: What every photo must show whatever the garment: the upload checks these (shopper_photo_check)
+#: and try-on checks them first, so a photo refused at both reads the same sentence at both.
+PHOTO_PARTS = ("shoulders", "hips")
+_PHOTO_ADVICE = (
+    "Please use a photo that shows you from the head to at least the hips, standing and facing "
+    "the camera."
+)
 _PART_ADVICE = {
     "top": "For tops, please use a photo that shows you from the head to at least the hips, "
     "standing and facing the camera.",
@@ -347,7 +359,7 @@ def _second_person(image: np.ndarray, pose: PoseEstimate) -> bool:
 def analyse_person(image: np.ndarray, *, category: str) -> PersonAnalysis:
     """Run every stage on the shopper's photo and check it suits the garment's ``category``.
 
-    Raises ImageInputError: no_person, several_people, person_too_small or
+    Raises ImageInputError: several_people, face_only, no_person, person_too_small or
     body_part_not_visible (naming the part; "shoulders" too for a side view, where one
     shoulder hides the other). Raises ValueError for an unknown category.
     """
@@ -366,6 +378,24 @@ def analyse_person(image: np.ndarray, *, category: str) -> PersonAnalysis:
     )
 
 
+def shopper_photo_check(image: np.ndarray) -> None:
+    """Check what every photo must show whatever the garment, as try-on checks it first.
+
+    Runs the stages try-on runs (pose, faces, people count, person mask) on the RGB photo and
+    raises ImageInputError: several_people, face_only, no_person, person_too_small or
+    body_part_not_visible (shoulders or hips), with the same code, sentence and details
+    person_analysis_from_stages gives the same photo. What only some garments need (knees for
+    trousers and dresses, shoulders seen from the front for tops) is left to try-on.
+    """
+    pose = estimate_pose(image)
+    faces = detect_faces(image)
+    people = count_people(image, pose, faces)
+    segmentation = (
+        segment_person(image, pose) if pose.landmarks is not None and people < 2 else None
+    )
+    _photo_checked(image, pose=pose, faces=faces, people_count=people, segmentation=segmentation)
+
+
 def person_analysis_from_stages(
     image: np.ndarray,
     *,
@@ -375,36 +405,18 @@ def person_analysis_from_stages(
     segmentation: np.ndarray | None,
     category: str,
 ) -> PersonAnalysis:
-    """Check the stage results and assemble a PersonAnalysis (see analyse_person)."""
+    """Check the stage results and assemble a PersonAnalysis (see analyse_person).
+
+    The checks every photo needs come first (the same as shopper_photo_check, so a photo the
+    upload would refuse is refused here in the same words), then the garment's own.
+    """
     _check_category(category)
     height, width = image.shape[:2]
-    if people_count >= 2:
-        raise ImageInputError(
-            "several_people",
-            f"We can see {people_count} people in this photo. Please use a photo with only "
-            "you in it.",
-            people=people_count,
-        )
+    bbox = _photo_checked(
+        image, pose=pose, faces=faces, people_count=people_count, segmentation=segmentation
+    )
     landmarks = pose.landmarks
-    if landmarks is None or segmentation is None:
-        if faces:
-            # A face but no body: a close-up or a body hidden behind something.
-            part = REQUIRED_PARTS[category][0]
-            raise _part_missing(part, category)
-        raise ImageInputError(
-            "no_person",
-            "We couldn't find a person in this photo. Please use a photo of yourself, "
-            "standing, facing the camera.",
-        )
-    bbox = _person_bbox(landmarks, segmentation)
-    person_height = bbox[3] - bbox[1]
-    if person_height < MIN_PERSON_PX or person_height < MIN_PERSON_SHARE * height:
-        raise ImageInputError(
-            "person_too_small",
-            "You appear too small in this photo. Please use a larger photo taken closer, "
-            "where you fill most of the picture.",
-            person_height=person_height,
-        )
+    assert landmarks is not None and segmentation is not None  # _photo_checked made sure
     for part in REQUIRED_PARTS[category]:
         if not _part_ok(part, landmarks, height, width, category):
             raise _part_missing(part, category)
@@ -419,6 +431,63 @@ def person_analysis_from_stages(
         bbox=bbox,
         faces=tuple(faces),
     )
+
+
+def _photo_checked(
+    image: np.ndarray,
+    *,
+    pose: PoseEstimate,
+    faces: list[FaceBox],
+    people_count: int,
+    segmentation: np.ndarray | None,
+) -> tuple[int, int, int, int]:
+    """The checks every photo must pass whatever the garment; returns the person's bbox.
+
+    In order, the most basic first: the first that fails is the one the shopper is told.
+    """
+    height, width = image.shape[:2]
+    if people_count >= 2:
+        raise ImageInputError(
+            "several_people",
+            f"We can see {people_count} people in this photo. Please use a photo with only "
+            "you in it.",
+            people=people_count,
+        )
+    landmarks = pose.landmarks
+    face_share = max((f[3] - f[1] for f in faces), default=0.0) / height
+    if faces and (landmarks is None or segmentation is None or face_share >= FACE_ONLY_SHARE):
+        # A face filling the picture, or a face and no body: Pose guesses shoulders under a
+        # close-up, and its tiny outline would otherwise read as "too small".
+        raise ImageInputError(
+            "face_only",
+            f"Only your face is visible in this photo. {_PHOTO_ADVICE}",
+            face_share=round(face_share, 2),
+        )
+    if landmarks is None or segmentation is None:
+        raise ImageInputError(
+            "no_person",
+            "We couldn't find a person in this photo. Please use a photo of yourself, "
+            "standing, facing the camera.",
+        )
+    bbox = _person_bbox(landmarks, segmentation)
+    person_height = bbox[3] - bbox[1]
+    if person_height < MIN_PERSON_PX or person_height < MIN_PERSON_SHARE * height:
+        raise ImageInputError(
+            "person_too_small",
+            "You appear too small in this photo. Please use a larger photo taken closer, "
+            "where you fill most of the picture.",
+            person_height=person_height,
+        )
+    for part in PHOTO_PARTS:
+        # The lenient rule of tops (hips just below the frame pass): a waist-up photo is fine
+        # for tops, so only a garment that needs more refuses it, at try-on.
+        if not _part_ok(part, landmarks, height, width, "top"):
+            raise ImageInputError(
+                "body_part_not_visible",
+                f"We couldn't see your {part} in this photo. {_PHOTO_ADVICE}",
+                part=part,
+            )
+    return bbox
 
 
 # --- helpers -------------------------------------------------------------------------------

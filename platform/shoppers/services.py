@@ -23,6 +23,7 @@ from privacy.sealed_files import (
 )
 from recommendations.services import shopper_profile_publish
 from shoppers.models import MEASUREMENT_RANGES_CM, Shopper, ShopperPhoto
+from shoppers.photo_check import shopper_photo_person_check
 
 PHOTO_CONTEXT = b"shoppers.photo"
 PHOTO_THUMB_CONTEXT = b"shoppers.photo.thumbnail"
@@ -166,8 +167,10 @@ def measurements_clean(raw: dict[str, Any]) -> dict[str, float | str]:
 
 
 def shopper_photo_add(*, shopper: Shopper, upload: bytes | BinaryIO) -> ShopperPhoto:
-    """Take a photo through the image intake and store it (and its thumbnail) encrypted."""
+    """Take a photo through the image intake, check it shows one person try-on can dress, and
+    store it (and its thumbnail) encrypted. A refused photo (ApplicationError) stores nothing."""
     image = image_intake(upload, limits=intake_limits_from_settings(), label="Your photo")
+    shopper_photo_person_check(image.content)
     blob_name = sealed_file_save(content=image.content, folder="photos", context=PHOTO_CONTEXT)
     thumb_name = sealed_file_save(
         content=image.thumbnails["medium"], folder="photos", context=PHOTO_THUMB_CONTEXT

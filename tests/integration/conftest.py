@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from catalog.models import Garment
+from shoppers import services
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
 from tests.factories import garment_create, shopper_create
@@ -27,5 +28,22 @@ def shopper(transactional_db) -> Shopper:
 def photo_of(shopper: Shopper, shared_images: Path) -> Callable[[str], ShopperPhoto]:
     def add(relative: str = f"people/{PERSON_PHOTO}") -> ShopperPhoto:
         return shopper_photo_add(shopper=shopper, upload=(shared_images / relative).read_bytes())
+
+    return add
+
+
+@pytest.fixture
+def unchecked_photo_of(
+    shopper: Shopper, shared_images: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[str], ShopperPhoto]:
+    """Store a photo the upload would refuse, as one uploaded before uploads were checked, to
+    see what try-on (which must not trust the upload) makes of it."""
+
+    def add(relative: str) -> ShopperPhoto:
+        with monkeypatch.context() as patched:
+            patched.setattr(services, "shopper_photo_person_check", lambda content: None)
+            return shopper_photo_add(
+                shopper=shopper, upload=(shared_images / relative).read_bytes()
+            )
 
     return add

@@ -25,6 +25,7 @@ import pytest
 from celery import current_app
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from PIL import Image
 
 from catalog.models import CatalogImport, Garment
 from recommendations.models import Interaction, SuggestionSet
@@ -141,11 +142,15 @@ def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> t
 
 
 def _person_photo() -> bytes:
-    """A real photo of a person when the shared photos are here, else a procedural image
-    (the upload path under test is the same: intake, encryption, a row)."""
+    """A real photo of a person when the shared photos are here, else scikit-image's
+    astronaut (uploads are checked for one person: a procedural image would be refused)."""
     if SHARED_PERSON_PHOTO.is_file():
         return SHARED_PERSON_PHOTO.read_bytes()
-    return garment_png(size=(480, 640))
+    from skimage import data
+
+    buffer = io.BytesIO()
+    Image.fromarray(data.astronaut()).save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
 
 
 def _catalogue_files() -> tuple[bytes, bytes]:

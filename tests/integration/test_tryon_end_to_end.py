@@ -8,7 +8,9 @@ import pytest
 from PIL import Image
 
 from core.embedded_redis import EmbeddedRedis
+from core.exceptions import ApplicationError
 from privacy.sealed_files import private_storage
+from shoppers.services import shopper_photo_add
 from tests.broker_switch import broker_swapped
 from tests.job_polling import wait_for_job
 from tryon.models import TryOnJob
@@ -89,25 +91,32 @@ def test_an_edit_region_is_kept_encrypted_with_its_result(
     [
         ("no_person/n02_coffee_cup.png", "no_person", "couldn't find a person"),
         ("groups/g05_four_women_standing.jpg", "several_people", "people"),
+        ("people/p08_face_only_closeup.png", "face_only", "Only your face is visible"),
     ],
 )
 def test_bad_photo_fails_fast_with_its_code(
     garment,
     shopper,
-    photo_of,
+    unchecked_photo_of,
+    shared_images,
     storefront_worker,
     tryon_worker,
     relative,
     code,
     words,
 ) -> None:
+    # The upload refuses it; one stored anyway is refused by the worker, in the same words.
+    with pytest.raises(ApplicationError) as refused:
+        shopper_photo_add(shopper=shopper, upload=(shared_images / relative).read_bytes())
+    assert refused.value.code == code
     storefront_worker()
     tryon_worker()
     job = wait_for_job(
-        tryon_job_request(shopper=shopper, garment=garment, photo=photo_of(relative))
+        tryon_job_request(shopper=shopper, garment=garment, photo=unchecked_photo_of(relative))
     )
     assert (job.state, job.error_code) == ("failed", code)
     assert words in job.error_message
+    assert job.error_message == refused.value.message
     assert job.attempts == 1 and job.dispatches == 1
 
 

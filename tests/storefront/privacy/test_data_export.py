@@ -93,8 +93,8 @@ def test_export_holds_everything_of_the_shopper_decrypted_and_nothing_of_another
     for entry in photos:
         assert entry["file"].endswith(".jpg") and entry["deleted_automatically_at"]
         with Image.open(io.BytesIO(archive.read(entry["file"]))) as image:
-            assert image.format == "JPEG" and image.size == (72, 96)
-            colours.append(image.convert("RGB").getpixel((36, 48)))
+            assert image.format == "JPEG" and image.size == (240, 240)
+            colours.append(image.convert("RGB").getpixel((8, 8)))  # small_photo's mark
     assert _close(colours[0], (200, 40, 40)) and _close(colours[1], (40, 40, 200))
 
     # Every try-on's history; the real picture decrypted to PNG pixel for pixel.
