@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from merchant_api.models import MerchantApiKey
+from webhooks.models import WebhookEvent
+from webhooks.services import endpoint_create
 
 from catalog.models import Garment, GarmentImage, GarmentSize
 from recommendations.models import Interaction
@@ -133,6 +135,27 @@ def test_every_write_keeps_the_recommender_in_step(shop_a, django_capture_on_com
     assert [(size["label"], size["stock"]) for size in sizes.sizes] == [("XL", 2)]
     assert inactive.active is False
     assert messages[5]["kwargs"]["garment_id"] == garment_id
+
+
+def test_stock_changes_through_the_api_raise_the_stock_webhooks(shop_a):
+    """The sold-out and back-in-stock events come from the API's writes as from the admin's."""
+    endpoint_create(
+        merchant=shop_a.merchant,
+        url="http://127.0.0.1:9/hooks",  # never called: deliveries go after a commit
+        event_types=["garment.out_of_stock", "garment.back_in_stock"],
+    )
+    garment_id = _create(shop_a.write)["id"]  # S: 4, M: 0
+    client = client_for(shop_a.write)
+    client.patch(f"/api/v1/garments/{garment_id}/sizes/S/", {"stock": 1}, "json")  # less
+    client.patch(f"/api/v1/garments/{garment_id}/sizes/S/", {"stock": 0}, "json")  # none
+    client.put(f"/api/v1/garments/{garment_id}/sizes/", [{"label": "L", "stock": 2}], "json")
+    client.patch(f"/api/v1/garments/{garment_id}/", {"sizes": []}, "json")
+    events = WebhookEvent.objects.filter(merchant=shop_a.merchant).order_by("created_at", "pk")
+    assert [event.type for event in events] == [
+        "garment.out_of_stock",
+        "garment.back_in_stock",
+        "garment.out_of_stock",
+    ]
 
 
 def test_a_garment_shoppers_know_is_deactivated_not_deleted(shop_a):
