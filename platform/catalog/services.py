@@ -33,6 +33,7 @@ from catalog.selectors import (
     garment_stock_total,
     tryon_training_pair_list,
 )
+from catalog.validators import sku_file_name_problem
 from core.exceptions import ApplicationError
 from core.image_intake import ImageRejected, IntakeImage, image_intake, intake_limits_from_settings
 from privacy.sealed_files import sealed_file_delete, sealed_file_read, sealed_file_save
@@ -486,9 +487,9 @@ def tryon_training_pairs_export(
 
 
 def _file_name_safe(sku: str) -> bool:
-    # SKUs are free text; one with a path separator or a control character would write outside
-    # its folder or produce a name the reader cannot open.
-    return "/" not in sku and "\\" not in sku and sku.isprintable()
+    # The model and the database refuse such SKUs; the export checks again because it writes
+    # files named after them (a row from a damaged or hand-edited database must not escape).
+    return sku_file_name_problem(sku) is None
 
 
 def _file_write_atomic(path: Path, source: BinaryIO) -> None:
