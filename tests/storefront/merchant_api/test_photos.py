@@ -170,3 +170,24 @@ def test_photo_ids_are_scoped_and_malformed_ones_are_404(shop_a, astronaut_jpeg)
         response = reader.get(f"/api/v1/shoppers/cust-1/photos/{photo_id}/")
         assert response.status_code == 404, photo_id
     assert reader.get("/api/v1/shoppers/nobody/photos/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("groups/g05_four_women_standing.jpg", "several_people"),
+        ("no_person/n02_coffee_cup.png", "no_person"),
+    ],
+)
+def test_the_person_check_refuses_in_try_ons_words(shop_a, shared_images, name, code):
+    """Real photos (../shared; skipped with the reason without them): the upload's person
+    check answers with its own code and sentence, on the photo field, and stores nothing."""
+    shopper_register(shop_a, "cust-1")
+    response = upload(shop_a, "cust-1", (shared_images / name).read_bytes())
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == code and body["detail"].startswith("We ")
+    assert body["errors"] == [{"field": "photo", "code": code, "message": body["detail"]}]
+    assert not ShopperPhoto.objects.exists()
+    storage = private_storage()
+    assert not storage.exists("photos") or storage.listdir("photos")[1] == []
