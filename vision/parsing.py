@@ -279,7 +279,35 @@ def _label(
     dress = _split_clothes(lab, clothes, body, labels)
     _trouser_hems_from_shoes(lab, labels, body)
     _drop_clothes_slivers(labels, body)
+    if not dress:
+        _drop_detached_upper(labels, body)
     return _tidy(labels, person), dress, source
+
+
+def _drop_detached_upper(labels: np.ndarray, body: _Skeleton) -> None:
+    """Upper-clothes pieces outside the torso, low down, give way to their neighbours.
+
+    A top lies over the torso (a cardigan's hem may be cut off from its chest by crossed
+    forearms, still over the torso) and its sleeves hang from it, up to the armpits; a patch
+    of "upper" beside a hand or a hip that reaches neither is a shadow on the arm or a
+    pocket's colour, and a new top must not be made to replace it.
+    """
+    upper = labels == LABEL["upper"]
+    if not upper.any():
+        return
+    # The torso, continued below the hips by half its length: a top's hem hangs there.
+    hem_zone = body.torso_polygon() | ((body.axial > 0.9) & (body.axial < 1.5) & _hip_column(body))
+    count, components = cv2.connectedComponents(upper.astype(np.uint8), connectivity=8)
+    if count <= 2:
+        return
+    keep = set(np.unique(components[hem_zone & upper]).tolist())
+    # A sleeve cut off from the chest by an arm's edge still reaches up to the armpits.
+    keep |= set(np.unique(components[upper & (body.axial < 0.45)]).tolist())
+    keep.discard(0)
+    on_chest = np.array(sorted(keep), dtype=np.int32)
+    detached = upper & ~np.isin(components, on_chest)
+    if on_chest.size and detached.any():
+        _relabel_by_neighbours(labels, detached)
 
 
 def _drop_clothes_slivers(labels: np.ndarray, body: _Skeleton) -> None:
@@ -299,6 +327,15 @@ def _drop_clothes_slivers(labels: np.ndarray, body: _Skeleton) -> None:
         bodies = cv2.morphologyEx(garment.astype(np.uint8), cv2.MORPH_OPEN, kernel)
         slivers = garment & ~(cv2.dilate(bodies, np.ones((3, 3), np.uint8)) > 0)
         _relabel_by_neighbours(labels, slivers)
+
+
+def _hip_column(body: _Skeleton) -> np.ndarray:
+    """Pixels between the two hip joints' lines along the torso's axis."""
+    left, right = body.pt("left_hip"), body.pt("right_hip")
+    across = right - left
+    span2 = max(float(across @ across), 1.0)
+    share = ((body.xs - left[0]) * across[0] + (body.ys - left[1]) * across[1]) / span2
+    return (share > -0.1) & (share < 1.1)
 
 
 def _trouser_hems_from_shoes(lab: np.ndarray, labels: np.ndarray, body: _Skeleton) -> None:

@@ -273,8 +273,20 @@ def _in_front_matte(
     # in front: elsewhere the garment's neckline and shoulders decide what shows.
     axial = torso_axial_share(person.landmarks, person.image.shape[:2])
     _, across = _torso_frame(person).coordinates(parsing.labels.shape)
-    neck = (np.abs(across) < 0.18 * _shoulder_span(person)) | (axial < -0.1)
-    front |= parsing.mask("face") & (axial < 0.03) & neck
+    sw = _shoulder_span(person)
+    neck = (np.abs(across) < 0.18 * sw) & (axial < 0.03)
+    frame = _torso_frame(person)
+    opening = _neck_opening(np.clip(warped.alpha * warped.support, 0, 1) > 0.5, frame, sw)
+    if opening.left <= opening.right:
+        # A neckline of its own (a crew or V neck, a polo's placket) decides where the
+        # neck shows below its corners; above them the neck is in front (of a collar's back).
+        corners = np.interp(
+            np.arange(front.shape[1]),
+            [opening.left, opening.right],
+            [opening.top[opening.left], opening.top[opening.right]],
+        )
+        neck &= np.arange(front.shape[0])[:, None] < corners[None, :]
+    front |= parsing.mask("face") & (neck | (axial < -0.1))
     sleeves = warped.extras.get("sleeves")
     # Skin the parser calls "arms" on the belly is not in front of anything.
     arms = parsing.mask("arms") & _limb_zone(person, ("shoulder", "elbow", "wrist", "index"))
@@ -466,7 +478,10 @@ def _neck_opening(covered: np.ndarray, frame: _Frame, sw: float) -> _NeckOpening
     first = max(0, c - reach)
     left = first + int(np.argmin(rows[first : c + 1]))
     right = c + int(np.argmin(rows[c : c + reach + 1]))
-    if rows[c] - max(rows[left], rows[right]) < 0.02 * sw:
+    # Depth below the line between the corners (a tilted garment's corners are not level).
+    span = max(1, right - left)
+    corner_line = rows[left] + (rows[right] - rows[left]) * (c - left) / span
+    if rows[c] - corner_line < 0.02 * sw:
         return none  # a boat neck, a strapless top: no opening to keep
     top[x0:x1] = np.where(has, rows, -1)
     columns = np.arange(left, right + 1)
