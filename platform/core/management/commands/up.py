@@ -61,15 +61,7 @@ class Command(BaseCommand):
                     raise CommandError(f"{exc} Is Fitting Room already running?") from exc
             self.stdout.write("Migrating the database ...")
             call_command("migrate", interactive=False, verbosity=0)
-            if not no_demo:
-                self.stdout.write("Loading the demo catalogue ...")
-                seed = SeedDemoCommand()
-                call_command(seed, verbosity=0)
-                new_logins = seed.new_logins
-            recommender_dir = settings.RECOMMENDER_DATA_DIR
-            if not recommender_dir.is_dir() or not any(recommender_dir.iterdir()):
-                # A fresh recommender (or one whose state was deleted) learns the catalogue.
-                call_command("recommender_resync", verbosity=0)
+            new_logins = state_prepare(demo=not no_demo, say=self._say)
             supervisor = Supervisor(self._children(env, host, port), say=self._say)
             supervisor.start_all()
             _wait_for_port(host, port, supervisor, lambda: stopping)
@@ -139,6 +131,26 @@ class Command(BaseCommand):
             lines.append(f"  {label} {url}{where}  user: {username}  password: {password}")
         lines += ["Press Ctrl-C to stop everything.", ""]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
+
+
+def state_prepare(*, demo: bool, say: Callable[[str], None]) -> list[DemoLogin]:
+    """Load the demo catalogue (unless ``demo`` is false) and bring a fresh recommender up to
+    date with the catalogue: every garment is sent to the recommender once.
+
+    A fresh recommender (first start, or its state deleted) is sent the catalogue as it
+    stands *before* the demo is loaded; the demo import then sends the garments it creates or
+    changes. Sending the whole catalogue after the import sent every new garment twice.
+    Returns the demo logins whose passwords were just issued.
+    """
+    recommender_dir = settings.RECOMMENDER_DATA_DIR
+    if not recommender_dir.is_dir() or not any(recommender_dir.iterdir()):
+        call_command("recommender_resync", verbosity=0)
+    if not demo:
+        return []
+    say("Loading the demo catalogue ...")
+    seed = SeedDemoCommand()
+    call_command(seed, verbosity=0)
+    return seed.new_logins
 
 
 def base_url(host: str, port: int) -> str:
