@@ -155,8 +155,9 @@ def idempotency_claim(*, merchant: Merchant, key: str, fingerprint: str) -> Idem
 def idempotency_complete(
     *, record: IdempotentRequest, status: int, body: object, location: str = ""
 ) -> None:
-    """Remember the answer, or forget the key after a server error so a retry runs again."""
-    if status >= 500:
+    """Remember the answer, or forget the key after a server error or a 429 (a limit: no work
+    was done, and the retry after Retry-After must run) so a retry runs again."""
+    if status >= 500 or status == 429:
         record.delete()
         return
     record.response_status = status

@@ -232,3 +232,21 @@ def test_the_schema_documents_the_shopper_endpoints_without_warnings(tmp_path):
     status_ref = schemas["TryOnOutput"]["properties"]["status"]["$ref"]
     states = schemas[status_ref.rsplit("/", 1)[1]]["enum"]
     assert states == list(TryOnJob.State.values)  # the try-on app's own vocabulary
+
+
+def test_a_request_refused_for_a_limit_is_not_remembered_under_its_key(
+    shop_a, astronaut_jpeg, settings
+):
+    """A 429 did no work: the same Idempotency-Key, once the limit allows, makes the job."""
+    rate_counters_reset()
+    settings.TRYON_REQUESTS_PER_HOUR = 0
+    photo_id = ready(shop_a, astronaut_jpeg)
+    garment = garment_of(shop_a)
+    client = client_for(shop_a.write)
+    body = {"shopper_id": "cust-1", "photo_id": photo_id, "garment_id": garment.pk}
+    refused = client.post("/api/v1/tryons/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-429")
+    assert refused.status_code == 429
+    settings.TRYON_REQUESTS_PER_HOUR = 100
+    retried = client.post("/api/v1/tryons/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-429")
+    assert retried.status_code == 202 and "Idempotent-Replayed" not in retried
+    assert TryOnJob.objects.count() == 1
