@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from catalog.models import Category
 from catalog.selectors import garment_list_public
-from recommendations.selectors import suggestions_for
+from recommendations.selectors import garment_liked, suggestions_for
 from recommendations.services import interaction_view_queue
 from shoppers.selectors import shopper_for_user, shopper_photo_list
 
@@ -43,8 +43,9 @@ def garment_detail(request: HttpRequest, garment_id: int) -> HttpResponse:
     if shopper is not None:
         # Queued, not written: a GET never writes to the database (see the service).
         interaction_view_queue(shopper=shopper, garment=garment)
+    liked = garment_liked(shopper=shopper, garment=garment) if shopper else False
     return render(
         request,
         "catalog/garment_detail.html",
-        {"garment": garment, "shopper": shopper, "photos": photos},
+        {"garment": garment, "shopper": shopper, "photos": photos, "liked": liked},
     )

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from catalog.models import Garment, Merchant
 from catalog.selectors import garment_list_public
+from recommendations.models import Interaction
 from recommendations.services import garment_document
 from recommender.fit import GIRTHS, GirthFit, girth_fits, size_advice
 from shoppers.models import Shopper
@@ -125,3 +126,10 @@ def size_choice_for(*, shopper: Shopper, garment: Garment) -> SizeChoice:
         reason=reason,
         measurements=girth_fits(chosen, body_cm, category=garment.category) if chosen else [],
     )
+
+
+def garment_liked(*, shopper: Shopper, garment: Garment) -> bool:
+    """Whether the shopper has liked this garment (the *Like* button shows it pressed)."""
+    return Interaction.objects.filter(
+        shopper=shopper, garment=garment, kind=Interaction.Kind.LIKE
+    ).exists()

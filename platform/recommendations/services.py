@@ -141,6 +141,24 @@ def interaction_record(
     return interaction
 
 
+@transaction.atomic
+def garment_like(*, shopper: Shopper, garment: Garment) -> bool:
+    """The shopper likes the garment; True if this is new, False if they already did.
+
+    A like is counted once: pressing *Like* again (a double click, a resubmitted form) does
+    not tell the recommender again, which would inflate the garment's popularity.
+    """
+    # The row lock keeps two simultaneous presses from both counting (Postgres; SQLite's
+    # IMMEDIATE transactions already run one at a time).
+    Shopper.objects.select_for_update().filter(pk=shopper.pk).first()
+    if Interaction.objects.filter(
+        shopper=shopper, garment=garment, kind=Interaction.Kind.LIKE
+    ).exists():
+        return False
+    interaction_record(shopper=shopper, garment=garment, kind=Interaction.Kind.LIKE)
+    return True
+
+
 def interaction_view_queue(*, shopper: Shopper, garment: Garment) -> None:
     """Note that a shopper viewed a garment; stored later, in a batch, off the request.
 

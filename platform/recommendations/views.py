@@ -1,7 +1,8 @@
 """'Suggested for you': the page and the API."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
@@ -11,9 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.selectors import garment_list_public
-from recommendations.models import Interaction
 from recommendations.selectors import suggestions_for
-from recommendations.services import interaction_record
+from recommendations.services import garment_like as garment_like_service
 from shoppers.views import shopper_or_404
 
 
@@ -27,11 +27,21 @@ def suggestions_page(request: HttpRequest) -> HttpResponse:
     return render(request, "recommendations/suggestions.html", {"suggestions": view})
 
 
+LIKED_MESSAGE = "Liked. Your suggestions will include more like it."
+ALREADY_LIKED_MESSAGE = "You already like this garment."
+
+
 @login_required
 @require_POST
 def garment_like(request: HttpRequest, garment_id: int) -> HttpResponse:
+    """*Like*: a form post answered by a redirect back with a message, or JSON for the page's
+    script (``Accept: application/json``), which updates the button in place."""
     garment = get_object_or_404(garment_list_public(), pk=garment_id)
-    interaction_record(shopper=shopper_or_404(request), garment=garment, kind=Interaction.Kind.LIKE)
+    new = garment_like_service(shopper=shopper_or_404(request), garment=garment)
+    message = LIKED_MESSAGE if new else ALREADY_LIKED_MESSAGE
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"liked": True, "message": message})
+    messages.success(request, message)
     return redirect("catalog:garment_detail", garment_id=garment.pk)
 
 
