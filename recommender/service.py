@@ -280,6 +280,9 @@ class Recommender:
         estimate in place and records a notice the suggestions will carry.
         """
         profile = self.profiles.get(subject_checked(update.subject))
+        # The stored notice ends with the fallback sentence of its day: take it off before a
+        # new one is added, or an update without a new photo (measurements saved) said it twice.
+        profile.photo_notice = _without_fallback(profile.photo_notice)
         profile.declared = _plausible(update.measurements)
         profile.preferred_size = (update.preferred_size or "").strip()[:16]
         if photo is not None:
@@ -456,14 +459,37 @@ def _plausible(measurements: dict[str, float]) -> dict[str, float]:
     return kept
 
 
+FALLBACK_SENTENCES = (
+    "Your suggestions still use your earlier photo.",
+    "Your suggestions use the measurements you gave us.",
+    "Until then, your suggestions are popular garments in your size.",
+    "Until then, your suggestions are popular garments.",
+)
+
+
 def _fallback_sentence(profile: ShopperProfile) -> str:
+    """What the suggestions rest on while the photo cannot be used (one of FALLBACK_SENTENCES)."""
+    earlier_photo, measurements, popular_in_size, popular = FALLBACK_SENTENCES
     if profile.body_shape and profile.estimate is not None:
-        return "Your suggestions still use your earlier photo."
+        return earlier_photo
     if profile.body_shape:
-        return "Your suggestions use the measurements you gave us."
+        return measurements
     if profile.preferred_size or profile.declared:
-        return "Until then, your suggestions are popular garments in your size."
-    return "Until then, your suggestions are popular garments."
+        return popular_in_size
+    return popular
+
+
+def _without_fallback(notice: str) -> str:
+    """The photo's problem alone: a notice without the fallback sentence(s) it ends with."""
+    notice = notice.strip()
+    stripped = True
+    while stripped:
+        stripped = False
+        for sentence in FALLBACK_SENTENCES:
+            if notice.endswith(sentence):
+                notice = notice[: -len(sentence)].rstrip()
+                stripped = True
+    return notice
 
 
 def _notice(notice: str, profile: ShopperProfile) -> str:
