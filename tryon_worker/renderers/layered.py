@@ -205,6 +205,10 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
         to_garment = np.linalg.norm(colours - median, axis=-1)
         near_any |= ~on_neck & (to_garment < 15.0) & (to_skin > to_garment + 10.0)
         near_any |= on_neck & (to_garment < 22.0) & (to_skin > to_garment + 15.0)
+    # Right at a collar's edge, whatever is nothing like skin is the collar (a patterned or
+    # two-colour rib is far from the garment's median colour too).
+    edge = cv2.dilate(old.astype(np.uint8), _disc(max(2, round(0.025 * sw))))[ys, xs] > 0
+    near_any |= on_neck & edge & (to_skin > 25.0)
     rim[ys[near_any], xs[near_any]] = True
     return rim | _straps(person, old | rim, lab, skin, below_chin & central, sw)
 
@@ -599,7 +603,7 @@ def _uncovered_restored(
     # Outside the body what was behind the old garment is the backdrop, or hair hanging
     # behind a shoulder: both are filled from their nearest known pixels.
     background_known = np.isin(labels, [LABEL["background"], LABEL["hair"]]) & ~removal
-    skin_fill = _fill(photo, skin_known, parsing) + _grain_like(photo, skin_known)
+    skin_fill = _skin_fill(photo, skin_known, removal, parsing, sw) + _grain_like(photo, skin_known)
     background_fill = _fill(photo, background_known, parsing) + _grain_like(photo, background_known)
     # Shading of the removed garment shapes the skin that comes back (the shadow under a
     # breast, the side of an arm), gently, and skin turns away from the light at the body's
@@ -611,9 +615,42 @@ def _uncovered_restored(
     _trousers_continued(person, parsing, removal, roi, photo, skin_known, fill)
     # Only pixels the new garment does not hide fully need it; blend over a pixel or so.
     need = removal & (alpha[roi] < 1.0)
-    weight = cv2.GaussianBlur(need.astype(np.float32), (0, 0), 0.8)
+    # Over skin the blend reaches a few pixels out, so the old collar's edge leaves no seam.
+    seam = 0.8 + 2.0 * float(np.mean(body[need])) if need.any() else 0.8
+    weight = cv2.GaussianBlur(need.astype(np.float32), (0, 0), seam)
     weight = np.maximum(weight, need.astype(np.float32))[..., None]
     return photo * (1.0 - weight) + fill * weight
+
+
+def _skin_fill(
+    photo: np.ndarray,
+    skin_known: np.ndarray,
+    removal: np.ndarray,
+    parsing: PersonParsing,
+    sw: float,
+) -> np.ndarray:
+    """Skin colour for uncovered body pixels: the nearest skin's at the hole's edge, the
+    lit skin around it further in.
+
+    Nearest-colour filling alone carries the shadow an old collar cast on the neck's base
+    down over a whole bare chest (a flat, dark slab); skin deeper in the hole takes the
+    colour of the well-lit skin nearby instead (the old garment's shading is applied on top).
+    """
+    local = _fill(photo, skin_known, parsing)
+    near = skin_known & (
+        cv2.distanceTransform((~removal).astype(np.uint8), cv2.DIST_L2, 3) < 0.4 * sw
+    )
+    if near.sum() < 50:
+        return local
+    samples = photo[near]
+    luma = samples @ np.float32([0.299, 0.587, 0.114])
+    lit = samples[(luma >= np.percentile(luma, 50)) & (luma <= np.percentile(luma, 90))]
+    if len(lit) < 10:
+        return local
+    colour = np.median(lit, axis=0).astype(np.float32)
+    depth = cv2.distanceTransform((~skin_known).astype(np.uint8), cv2.DIST_L2, 3)
+    share = np.clip(depth / max(1.0, 0.12 * sw), 0.0, 1.0)[..., None]
+    return local * (1.0 - share) + colour * share
 
 
 def _trousers_continued(
