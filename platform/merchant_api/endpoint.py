@@ -27,6 +27,7 @@ from merchant_api.services import (
     idempotency_release,
 )
 from merchant_api.throttling import PerKeyRateThrottle
+from shoppers.models import Shopper
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -53,6 +54,8 @@ class MerchantEndpoint(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     _idempotency: IdempotentRequest | None = None
+    #: The shopper a request is about, once a view has found them (see ``idempotency_complete``).
+    subject_shopper: Shopper | None = None
 
     @property
     def merchant(self) -> Merchant:
@@ -106,6 +109,7 @@ class MerchantEndpoint(APIView):
                 status=response.status_code,
                 body=getattr(response, "data", None),
                 location=response.headers.get("Location", ""),
+                shopper=self.subject_shopper,
             )
             self._idempotency = None
         return response

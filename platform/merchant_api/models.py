@@ -68,6 +68,11 @@ class IdempotentRequest(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
     response_location = models.CharField(max_length=500, blank=True)
+    # The shopper the request was about: the stored answer names them by the merchant's id,
+    # so it goes when they are erased.
+    shopper = models.ForeignKey(
+        Shopper, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

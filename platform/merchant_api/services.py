@@ -153,7 +153,12 @@ def idempotency_claim(*, merchant: Merchant, key: str, fingerprint: str) -> Idem
 
 
 def idempotency_complete(
-    *, record: IdempotentRequest, status: int, body: object, location: str = ""
+    *,
+    record: IdempotentRequest,
+    status: int,
+    body: object,
+    location: str = "",
+    shopper: Shopper | None = None,
 ) -> None:
     """Remember the answer, or forget the key after a server error or a 429 (a limit: no work
     was done, and the retry after Retry-After must run) so a retry runs again."""
@@ -163,7 +168,8 @@ def idempotency_complete(
     record.response_status = status
     record.response_body = body
     record.response_location = location
-    record.save(update_fields=["response_status", "response_body", "response_location"])
+    record.shopper = shopper
+    record.save(update_fields=["response_status", "response_body", "response_location", "shopper"])
 
 
 def idempotency_release(*, record: IdempotentRequest) -> None:

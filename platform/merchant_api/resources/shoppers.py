@@ -53,6 +53,7 @@ def shopper_or_404(endpoint: MerchantEndpoint, external_id: str) -> Shopper:
         raise NotFound(
             f"No shopper with id {external_id!r}; create it with POST /api/v1/shoppers/."
         )
+    endpoint.subject_shopper = shopper
     return shopper
 
 
@@ -90,6 +91,7 @@ class ShopperListApi(MerchantEndpoint):
                 extra={"status": status.HTTP_409_CONFLICT, "field": "shopper_id"},
             )
         shopper = merchant_shopper_ensure(merchant=self.merchant, external_id=external_id)
+        self.subject_shopper = shopper
         if "measurements" in data.validated_data:
             shopper = shopper_profile_update(
                 shopper=shopper, measurements=data.validated_data["measurements"]

@@ -160,6 +160,7 @@ class TryOnListApi(MerchantEndpoint):
         shopper = merchant_shopper_get(merchant=self.merchant, external_id=values["shopper_id"])
         if shopper is None:
             raise _not_found(f"No shopper with id {values['shopper_id']!r}.", "shopper_id")
+        self.subject_shopper = shopper
         photo = shopper_photo_get(shopper=shopper, photo_id=values["photo_id"])
         if photo is None:
             raise _not_found("This shopper has no such photo.", "photo_id")

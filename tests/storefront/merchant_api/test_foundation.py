@@ -4,9 +4,9 @@ import threading
 
 import pytest
 from django.db import connection
-
 from merchant_api.models import IdempotentRequest, MerchantApiKey, MerchantShopper
 from merchant_api.services import api_key_revoke, api_key_rotate, idempotency_claim
+
 from tests.storefront.merchant_api.conftest import client_for
 
 PROBLEM = "application/problem+json"
@@ -164,3 +164,14 @@ def test_the_schema_documents_the_api_offline(shop_a, client):
         html = client.get(page).content.decode()
         assert "cdn" not in html.lower() and "unpkg" not in html.lower()
         assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_erasing_a_shopper_forgets_the_answers_that_named_them(shop_a):
+    """A stored POST answer holds the merchant's id for the shopper: it goes with them."""
+    client = client_for(shop_a.write)
+    body = {"shopper_id": "cust-erase"}
+    client.post("/api/v1/shoppers/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-erase")
+    assert IdempotentRequest.objects.filter(response_body__shopper_id="cust-erase").exists()
+    assert client.delete("/api/v1/shoppers/cust-erase/").status_code == 204
+    assert not IdempotentRequest.objects.filter(response_body__shopper_id="cust-erase").exists()
+    assert not IdempotentRequest.objects.filter(key="k-erase").exists()
