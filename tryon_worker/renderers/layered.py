@@ -278,7 +278,10 @@ def _in_front_matte(
     axial = torso_axial_share(person.landmarks, person.image.shape[:2])
     _, across = _torso_frame(person).coordinates(parsing.labels.shape)
     sw = _shoulder_span(person)
-    neck = (np.abs(across) < 0.18 * sw) & (axial < 0.03)
+    # The neck's base is a curve, lowest at the throat (a square column's corners would cut
+    # steps into a collar).
+    side = across / (0.18 * sw)
+    neck = (np.abs(side) < 1.0) & (axial < 0.03 - 0.12 * side**2)
     frame = _torso_frame(person)
     opening = _neck_opening(np.clip(warped.alpha * warped.support, 0, 1) > 0.5, frame, sw)
     if opening.left <= opening.right:
