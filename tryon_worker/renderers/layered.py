@@ -104,6 +104,13 @@ class LayeredRenderer:
         stretched = np.zeros((height, width), dtype=bool)
         if old.any() and warped.category in ("top", "dress"):
             warped, alpha, stretched = _old_footprint_covered(person, warped, alpha, old, front, sw)
+        elif old.any() and warped.category == "bottom":
+            # Along the legs old trousers or leggings were the legs' own outline: new ones
+            # cover it (away from the legs a skirt's flare may show the legs again).
+            on_legs = old & _limb_zone(person, ("hip", "knee", "ankle"), radius=0.3)
+            warped, alpha, stretched = _old_footprint_covered(
+                person, warped, alpha, on_legs, front, sw
+            )
         # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
         # stays: a couple of pixels whatever is there, up to half the feather where nothing
         # stays in front.
