@@ -34,6 +34,8 @@ def _sku_forced(garment: Garment, sku: str) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA ignore_check_constraints = ON")
         else:  # dropped inside the test's transaction, so it comes back with the rollback
+            # Postgres alters no table with deferred foreign-key checks still pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE catalog_garment DROP CONSTRAINT garment_sku_file_name_safe")
         try:
             Garment.objects.filter(pk=garment.pk).update(sku=sku)
