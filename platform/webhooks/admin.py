@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from catalog.admin import MerchantScopedAdmin
+from catalog.selectors import merchant_for_staff
 from core.exceptions import ApplicationError
 from webhooks.forms import WebhookEndpointForm
 from webhooks.models import WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint
@@ -52,6 +53,13 @@ class WebhookEndpointAdmin(MerchantScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookEndpoint]:
         return endpoint_list_for_staff(user=request.user)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        merchant = merchant_for_staff(user=request.user)
+        if merchant is not None:  # staff work for one merchant: theirs is the only choice
+            initial.setdefault("merchant", merchant.pk)
+        return initial
 
     def get_fields(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> list[str]:
         fields = ["merchant", "url", "description", "event_types"]
@@ -235,6 +243,9 @@ class WebhookDeliveryAdmin(MerchantScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # a record of what happened; replay is an action
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # goes with its endpoint (or its try-on job), never on its own
 
     def has_replay_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("webhooks.change_webhookdelivery")

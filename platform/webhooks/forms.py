@@ -15,6 +15,7 @@ class WebhookEndpointForm(forms.ModelForm):
         label="URL",
         max_length=500,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),  # the admin's wide URL box
         help_text="https:// only; it must reach the public internet (no private addresses).",
     )
     event_types = forms.MultipleChoiceField(

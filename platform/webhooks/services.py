@@ -139,7 +139,9 @@ def endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> WebhookEndpoi
     endpoint.disabled_at = timezone.now()
     endpoint.save()
     WebhookDelivery.objects.filter(endpoint=endpoint, status=WebhookDelivery.Status.PENDING).update(
-        status=WebhookDelivery.Status.DISABLED, finished_at=endpoint.disabled_at
+        status=WebhookDelivery.Status.DISABLED,
+        finished_at=endpoint.disabled_at,
+        next_attempt_at=None,
     )
     return endpoint
 
@@ -359,6 +361,7 @@ def _attempt_record(
         if succeeded:
             attempt.outcome = WebhookDeliveryAttempt.Outcome.SUCCEEDED
             delivery.status, delivery.finished_at = WebhookDelivery.Status.SUCCEEDED, now
+            delivery.next_attempt_at = None
             _endpoint_success(delivery.endpoint)
         elif superseded:
             attempt.outcome = WebhookDeliveryAttempt.Outcome.RETRY
@@ -368,13 +371,15 @@ def _attempt_record(
                 base_s=settings.WEBHOOK_BACKOFF_BASE_S,
                 max_s=settings.WEBHOOK_BACKOFF_MAX_S,
             )
-            attempt.outcome, attempt.retry_in_s = WebhookDeliveryAttempt.Outcome.RETRY, delay
+            attempt.outcome = WebhookDeliveryAttempt.Outcome.RETRY
+            attempt.retry_in_s = round(delay, 3)
             delivery.next_attempt_at = now + timedelta(seconds=delay)
             if delay <= COUNTDOWN_MAX_S:
                 _dispatch(delivery, countdown=delay)
         else:
             attempt.outcome = WebhookDeliveryAttempt.Outcome.FAILED
             delivery.status, delivery.finished_at = WebhookDelivery.Status.FAILED, now
+            delivery.next_attempt_at = None
             _endpoint_failure(delivery.endpoint, attempt=attempt)
         attempt.save()
         delivery.save()
