@@ -777,14 +777,18 @@ def catalog_import_fail(*, import_id: int, reason: str) -> None:
     record = CatalogImport.objects.filter(pk=import_id).first()
     if record is None or record.status == CatalogImport.Status.FINISHED:
         return
-    CatalogImport.objects.filter(pk=import_id).update(
-        status=CatalogImport.Status.FAILED,
-        failure=reason,
-        csv_blob="",
-        zip_blob="",
-        updated_at=timezone.now(),
-    )
-    for name in (record.csv_blob, record.zip_blob):
+    blobs = (record.csv_blob, record.zip_blob)
+    with transaction.atomic():
+        CatalogImport.objects.filter(pk=import_id).update(
+            status=CatalogImport.Status.FAILED,
+            failure=reason,
+            csv_blob="",
+            zip_blob="",
+            updated_at=timezone.now(),
+        )
+        record.refresh_from_db()
+        catalog_import_webhooks_emit(catalog_import=record)
+    for name in blobs:
         if name:
             sealed_file_delete(name)
     logger.warning("catalogue import %s failed: %s", import_id, reason)

@@ -52,9 +52,14 @@ def tryon_job_data(job: TryOnJob) -> JSONDict:
 def catalog_import_data(catalog_import: CatalogImport) -> JSONDict:
     """import.finished: the counts, and the refused rows (row, column, reason; the first
     MAX_IMPORT_ERRORS of them; the admin and the API hold the whole report)."""
-    return {
+    if catalog_import.status == CatalogImport.Status.FAILED:
+        # The import itself could not run (e.g. an unreadable file): nothing or part imported.
+        status = "failed"
+    else:
+        status = "completed_with_errors" if catalog_import.errors else "completed"
+    data: JSONDict = {
         "import_id": catalog_import.pk,
-        "status": "completed_with_errors" if catalog_import.errors else "completed",
+        "status": status,
         "rows_total": catalog_import.rows_total,
         "garments_created": catalog_import.created_count,
         "garments_updated": catalog_import.updated_count,
@@ -63,6 +68,9 @@ def catalog_import_data(catalog_import: CatalogImport) -> JSONDict:
         "errors": list(catalog_import.errors[:MAX_IMPORT_ERRORS]),
         "finished_at": _iso(catalog_import.updated_at or catalog_import.created_at),
     }
+    if status == "failed":
+        data["failure"] = catalog_import.failure
+    return data
 
 
 def garment_stock_data(garment: Garment) -> JSONDict:

@@ -17,7 +17,12 @@ from webhooks.models import WebhookDelivery, WebhookEvent
 from webhooks.services import endpoint_create, endpoint_disable, endpoint_test_send
 
 from catalog.models import GarmentSize, Merchant, MerchantStaff
-from catalog.services import catalog_import_run, merchant_staff_group_ensure
+from catalog.services import (
+    catalog_import_enqueue,
+    catalog_import_fail,
+    catalog_import_run,
+    merchant_staff_group_ensure,
+)
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from shoppers.services import shopper_photo_add
@@ -235,3 +240,17 @@ def test_a_shoppers_erasure_deletes_the_events_that_name_them(
 
     assert list(WebhookEvent.objects.all()) == [catalogue_event]
     assert WebhookDelivery.objects.get().event == catalogue_event
+
+
+def test_a_queued_import_that_fails_sends_import_finished_with_its_reason(
+    merchant, registered, receiver, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):  # no worker runs it
+        record = catalog_import_enqueue(merchant=merchant, csv_file=_catalogue([]))
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_import_fail(import_id=record.pk, reason="The import took too long.")
+
+    payload = _only_request(receiver, registered.secret)
+    assert payload["type"] == "import.finished"
+    assert payload["data"]["import_id"] == record.pk and payload["data"]["status"] == "failed"
+    assert payload["data"]["failure"] == "The import took too long."
