@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from merchant_api.widget_script import widget_script
 
 from core.views import health, public_media
 from notifications.live_stream import live_events
@@ -11,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("merchant_api.urls")),
+    path("widget/v1/tryon.js", widget_script, name="widget_script_v1"),
     path("api/catalog/", include("catalog.api.urls")),
     path("api/shoppers/", include("shoppers.api.urls")),
     path("account/", include("shoppers.urls")),

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from catalog.admin import MerchantScopedAdmin
-from merchant_api.models import MerchantApiKey
+from merchant_api.models import MerchantApiKey, WidgetOrigin
 from merchant_api.services import api_key_revoke, api_key_rotate
 
 
@@ -59,3 +59,11 @@ class MerchantApiKeyAdmin(MerchantScopedAdmin):
             f"The key {api_key.name!r} is {plain} — copy it now: it is shown only this once.",
             messages.WARNING,
         )
+
+
+@admin.register(WidgetOrigin)
+class WidgetOriginAdmin(MerchantScopedAdmin):
+    """Where the merchant's pages run the try-on widget: only these origins may use it."""
+
+    list_display = ("origin", "merchant", "created_at")
+    search_fields = ("origin",)

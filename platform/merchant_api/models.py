@@ -82,3 +82,37 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Idempotency-Key {self.key} of merchant #{self.merchant_id}"
+
+
+class WidgetOrigin(TimeStampedModel):
+    """A web origin (``https://shop.example``) where the merchant's pages run the try-on
+    widget: only these may call the widget's endpoints with the merchant's widget tokens
+    (CORS, and the token's own check of the ``Origin`` header)."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="widget_origins")
+    origin = models.CharField(
+        max_length=200,
+        help_text="Scheme, host and port only, e.g. https://shop.example (no path).",
+    )
+
+    class Meta:
+        ordering = ["merchant", "origin"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "origin"], name="widgetorigin_unique"),
+            # Normalised by clean(): a scheme, and no path, query or trailing slash.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(origin__startswith="https://") | models.Q(origin__startswith="http://")
+                )
+                & ~models.Q(origin__endswith="/"),
+                name="widgetorigin_is_origin",
+            ),
+        ]
+
+    def clean(self) -> None:
+        from merchant_api.widget_origins import widget_origin_normalize
+
+        self.origin = widget_origin_normalize(self.origin)
+
+    def __str__(self) -> str:
+        return self.origin

@@ -1,7 +1,7 @@
 """Reads of the merchant API, every one scoped to the calling merchant."""
 
 from catalog.models import Merchant
-from merchant_api.models import MerchantShopper
+from merchant_api.models import MerchantShopper, WidgetOrigin
 from merchant_api.services import external_id_digest
 from shoppers.models import Shopper
 
@@ -15,3 +15,12 @@ def merchant_shopper_get(*, merchant: Merchant, external_id: str) -> Shopper | N
         .first()
     )
     return link.shopper if link else None
+
+
+def widget_origin_registered(*, origin: str, merchant: Merchant | None = None) -> bool:
+    """Whether ``origin`` (as the browser sent it) runs the widget for ``merchant``, or, with
+    no merchant, for any merchant (all a preflight, which carries no token, can ask)."""
+    origins = WidgetOrigin.objects.filter(origin=origin.lower())
+    if merchant is not None:
+        origins = origins.filter(merchant=merchant)
+    return origins.exists()

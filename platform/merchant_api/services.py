@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from catalog.models import Merchant
 from core.exceptions import ApplicationError
-from merchant_api.models import IdempotentRequest, KeyScope, MerchantApiKey, MerchantShopper
+from merchant_api.models import (
+    IdempotentRequest,
+    KeyScope,
+    MerchantApiKey,
+    MerchantShopper,
+    WidgetOrigin,
+)
 from shoppers.models import Shopper
 from shoppers.services import shopper_profile_create
 
@@ -182,3 +188,14 @@ def idempotent_requests_purge() -> int:
     cutoff = timezone.now() - timedelta(hours=settings.API_IDEMPOTENCY_TTL_HOURS)
     deleted, _ = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def widget_origin_add(*, merchant: Merchant, origin: str) -> WidgetOrigin:
+    """Register ``origin`` (normalised; ValidationError when it is no https origin) as a
+    place where ``merchant``'s pages run the try-on widget. Adding it twice is a no-op."""
+    candidate = WidgetOrigin(merchant=merchant, origin=origin)
+    candidate.clean()
+    widget_origin, _ = WidgetOrigin.objects.get_or_create(
+        merchant=merchant, origin=candidate.origin
+    )
+    return widget_origin

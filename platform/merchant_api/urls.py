@@ -27,6 +27,15 @@ from merchant_api.resources.tryons import (
     TryOnListApi,
     TryOnResultApi,
 )
+from merchant_api.resources.widget import (
+    WidgetGarmentApi,
+    WidgetPhotoListApi,
+    WidgetPhotoThumbnailApi,
+    WidgetSessionInfoApi,
+    WidgetTryOnDetailApi,
+    WidgetTryOnListApi,
+    WidgetTryOnResultApi,
+)
 from merchant_api.resources.widget_sessions import WidgetSessionListApi
 
 urlpatterns = [
@@ -95,4 +104,24 @@ urlpatterns = [
     ),
     path("imports/", ImportListApi.as_view(), name="api_v1_import_list"),
     path("imports/<int:import_id>/", ImportDetailApi.as_view(), name="api_v1_import_detail"),
+    # The embeddable widget's own endpoints (widget-session token, one shopper; CORS).
+    path("widget/session/", WidgetSessionInfoApi.as_view(), name="api_v1_widget_session"),
+    path("widget/garments/<str:sku>/", WidgetGarmentApi.as_view(), name="api_v1_widget_garment"),
+    path("widget/photos/", WidgetPhotoListApi.as_view(), name="api_v1_widget_photo_list"),
+    path(
+        "widget/photos/<str:photo_id>/thumbnail/",
+        WidgetPhotoThumbnailApi.as_view(),
+        name="api_v1_widget_photo_thumbnail",
+    ),
+    path("widget/tryons/", WidgetTryOnListApi.as_view(), name="api_v1_widget_tryon_list"),
+    path(
+        "widget/tryons/<str:job_id>/",
+        WidgetTryOnDetailApi.as_view(),
+        name="api_v1_widget_tryon_detail",
+    ),
+    path(
+        "widget/tryons/<str:job_id>/result/",
+        WidgetTryOnResultApi.as_view(),
+        name="api_v1_widget_tryon_result",
+    ),
 ]

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers the widget's preflights before anything else (see CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -438,10 +441,23 @@ API_RATE_PER_KEY = env("API_RATE_PER_KEY", default="1200/min")
 # The largest catalogue import (CSV + ZIP of images) one POST /api/v1/imports/ may send; the
 # files are encrypted in memory before they wait for their worker, so not the admin's 512 MB.
 API_IMPORT_MAX_BYTES = env.int("API_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+# The try-on widget (merchant_api/widget_endpoint.py): CORS only on its endpoints, for the
+# origins merchants registered (a signal asks merchant_api; no origin is allowed here), no
+# cookies (its token is a header). http://localhost origins may be registered only with this.
+CORS_URLS_REGEX = r"^/api/v1/widget/"
+CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["authorization", "content-type"]
+CORS_EXPOSE_HEADERS = ["Retry-After", "Location"]
+CORS_PREFLIGHT_MAX_AGE = 3600
+WIDGET_ALLOW_HTTP_LOCALHOST = env.bool("FITTINGROOM_WIDGET_ALLOW_HTTP_LOCALHOST", default=DEBUG)
+# Linked from the widget's consent text (a shop may link its own with data-privacy-url).
+PRIVACY_NOTICE_URL = env("FITTINGROOM_PRIVACY_NOTICE_URL", default="")
 # What the "Merchant staff" group may manage in the admin, by app: their own merchant's rows.
 MERCHANT_STAFF_MODELS = {
     "catalog": ["garment", "garmentsize", "garmentimage", "catalogimport"],
-    "merchant_api": ["merchantapikey"],
+    "merchant_api": ["merchantapikey", "widgetorigin"],
     "webhooks": ["webhookendpoint", "webhookdelivery", "webhookdeliveryattempt"],
 }
 
