@@ -34,11 +34,15 @@ class PiiAccessAdmin(admin.ModelAdmin):
     """Who looked at which shopper's personal data or photo, when: read only, for operators,
     and never deleted here (the trail of staff's access must not be editable by staff)."""
 
-    list_display = ("created_at", "staff_username", "shopper_id", "kind", "photo_id", "fields")
+    list_display = ("created_at", "staff_username", "shopper_id", "kind", "photo_id", "what")
     list_filter = ("kind",)
     search_fields = ("staff_username", "=shopper_id", "=staff_user_id")
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in PiiAccess._meta.fields]
+
+    @admin.display(description="Shown")
+    def what(self, obj: PiiAccess) -> str:
+        return ", ".join(obj.fields)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
