@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from tryon_worker.blob_store import BlobStore
+from tryon_worker.messages import worker_result_names
 from tryon_worker.pipeline import TryOnResult
 from tryon_worker.sealing import edit_region_seal, result_seal
 
@@ -50,12 +51,12 @@ def result_files_store(
     files and the storefront can tell a worker's file from its own.
     """
     sealed, data_key = result_seal(result.image_bytes)
-    result_blob = f"results/{job_id}-{run_id}.bin"
+    result_blob, region_blob = worker_result_names(job_id=job_id, run_id=run_id)
     store.write(result_blob, sealed)
     edit_region_blob = ""
     region = result.output.edit_region
     if region is not None and region.shape == (result.height, result.width):
-        edit_region_blob = f"results/{job_id}-{run_id}-edit.bin"
+        edit_region_blob = region_blob
         store.write(edit_region_blob, edit_region_seal(edit_region_png(region), data_key=data_key))
     elif region is not None:
         # A renderer bug, but the region is for debugging only: the shopper still gets the

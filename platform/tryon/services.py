@@ -34,6 +34,7 @@ from tryon_worker.messages import (
     SEALED_REPRS,
     RenderRequest,
     TryOnEvent,
+    worker_result_names,
 )
 from tryon_worker.sealing import edit_region_open, result_open
 
@@ -166,6 +167,8 @@ def _event_apply(*, event: TryOnEvent, written: list[str]) -> None:
     else:
         job.state, job.stage, job.finished_at = TryOnJob.State.FAILED, "failed", now
         job.error_code, job.error_message = event.error_code, event.error_message
+    if job.is_final:
+        _abandoned_runs_discard(job)
     if event.kind != "stage":
         attempt.outcome, attempt.finished_at = event.kind, now
         attempt.save()
@@ -288,6 +291,24 @@ def _result_store(event: TryOnEvent, *, written: list[str]) -> tuple[str, str]:
 def _worker_blob_read(name: str) -> bytes:
     with private_storage().open(name, "rb") as handle:
         return handle.read()
+
+
+def _abandoned_runs_discard(job: TryOnJob) -> None:
+    """Once a job is final, delete what its other runs may have stored and never reported: a
+    worker killed between storing its picture and sending the finish leaves its sealed copies
+    under this run's names, and the redelivered run that finished does not know of them.
+
+    A run still going (a duplicate delivery) writes its files later; its late finish is
+    discarded with them (``_worker_result_discard``). Deleting a name nobody wrote is a no-op.
+    """
+    job_id = str(job.public_id)
+    names = [
+        name
+        for run_id in job.attempt_log.values_list("run_id", flat=True)
+        for name in worker_result_names(job_id=job_id, run_id=run_id)
+    ]
+    if names:
+        transaction.on_commit(lambda: [sealed_file_delete(name) for name in names])
 
 
 def _worker_result_discard(event: TryOnEvent) -> None:

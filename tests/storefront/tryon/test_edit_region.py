@@ -150,3 +150,30 @@ def test_only_superusers_see_or_fetch_the_edit_region(
 
     client.logout()
     assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("finish", ["succeeded", "failed"])
+def test_a_killed_runs_unreported_files_go_when_the_job_finishes(
+    shopper, garment, photo, django_capture_on_commit_callbacks, finish: str
+) -> None:
+    """A worker SIGKILLed between storing its picture and sending the finish leaves sealed
+    copies no event names (bench/fault_suite.py found them); the redelivered run's finish
+    must take them along."""
+    with django_capture_on_commit_callbacks(execute=True):
+        job = tryon_job_request(shopper=shopper, garment=garment, photo=photo)
+    killed = worker_result_event(job, "killed")  # stored; its finish is never sent
+    with django_capture_on_commit_callbacks(execute=True):
+        tryon_event_apply(event=replace(killed, kind="stage", stage="rendering", result_blob=""))
+    assert {killed.result_blob, killed.edit_region_blob} <= stored_files()
+    redelivered = worker_result_event(job, "again", edit_region=False)
+    if finish == "failed":
+        redelivered = replace(
+            redelivered, kind="failed", result_blob="", error_code="no_person",
+            error_message="No one is in this photo.",
+        )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        tryon_event_apply(event=redelivered)
+    job.refresh_from_db()
+    assert job.state == finish
+    results = {name for name in stored_files() if name.startswith("results/")}
+    assert results == set(job.blob_names)  # the storefront's own, nothing of either run
