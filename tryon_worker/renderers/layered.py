@@ -104,6 +104,18 @@ class LayeredRenderer:
         stretched = np.zeros((height, width), dtype=bool)
         if old.any() and warped.category in ("top", "dress"):
             warped, alpha, stretched = _old_footprint_covered(person, warped, alpha, old, front, sw)
+        elif warped.category == "outerwear" and parsing.mask("upper").any():
+            # A jacket replaces nothing but hides what it is worn over: a sweater a little
+            # wider than the product shot's cut would show as bands down its sides. Only
+            # the sides, above the jacket's hem: its front opening and length are its own.
+            _, across = _torso_frame(person).coordinates((height, width))
+            covered = alpha >= 0.5
+            rows = np.arange(height)[:, None]
+            hem = np.where(covered.any(axis=0), height - 1 - np.argmax(covered[::-1], axis=0), -1)
+            sides = parsing.mask("upper") & (np.abs(across) > 0.3 * sw) & (rows < hem[None, :])
+            warped, alpha, stretched = _old_footprint_covered(
+                person, warped, alpha, sides, front, sw, mirror=False
+            )
         elif old.any() and warped.category == "bottom":
             # Along the legs old trousers or leggings were the legs' own outline: new ones
             # cover it (away from the legs a skirt's flare may show the legs again).
@@ -334,6 +346,7 @@ def _old_footprint_covered(
     old: np.ndarray,
     front: np.ndarray,
     sw: float,
+    mirror: bool = True,
 ) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
     """The new garment stretched over what it narrowly misses of the old one's sides and shoulders.
 
@@ -391,7 +404,9 @@ def _old_footprint_covered(
     # Mirror across the edge; where the mirror image falls off the garment, its edge pixel.
     my = np.clip(2 * ny - ys, 0, covered.shape[0] - 1)
     mx = np.clip(2 * nx - xs, 0, covered.shape[1] - 1)
-    on = covered[my, mx]
+    # A logo near the edge would come back mirrored: with ``mirror`` off the edge itself
+    # is stretched instead (plain knit and seams take that well).
+    on = covered[my, mx] & mirror
     sy, sx = np.where(on, my, ny), np.where(on, mx, nx)
     raised_y, raised_x, raised_from = _neckline_raised(missing_all, covered, opening, sw)
     height = covered.shape[0]
