@@ -15,6 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
+from webhooks.models import WebhookEvent
+from webhooks.services import endpoint_create
 
 from catalog.models import Garment
 from privacy.sealed_files import private_storage
@@ -58,8 +60,13 @@ def shopper_with_everything(
     *, username: str, garment: Garment, capture_on_commit, operator
 ) -> Footprint:
     """A shopper with measurements, two photos, a finished try-on (result and edit-region files,
-    e-mail) and one still running, interactions, suggestions, admin history and a logged-in
-    session."""
+    e-mail, the shop's webhook event) and one still running, interactions, suggestions, admin
+    history and a logged-in session."""
+    # The shop has a webhook endpoint: the finished try-on's event (which names the job and
+    # the shopper's pseudonym at the shop) is stored too. Nothing listens on port 9.
+    endpoint_create(
+        merchant=garment.merchant, url="http://127.0.0.1:9/hooks", event_types=["tryon.succeeded"]
+    )
     with capture_on_commit(execute=True):
         shopper = shopper_create(username=username)
         shopper_profile_update(shopper=shopper, measurements={"chest_cm": 91.5})
@@ -96,6 +103,7 @@ def shopper_with_everything(
         )
     done.refresh_from_db()
     assert done.state == "succeeded" and done.emails.count() == 1 and done.edit_region_blob_name
+    assert WebhookEvent.objects.filter(tryon_job=done).exists()
     browser = Client()
     browser.force_login(user)
     return Footprint(
