@@ -87,6 +87,8 @@ def test_laptop_and_test_settings_default_the_base_url(module: str) -> None:
         ({"FITTINGROOM_BASE_URL": None}, "FITTINGROOM_BASE_URL must be set"),
         ({"FITTINGROOM_BASE_URL": ""}, "FITTINGROOM_BASE_URL must be set"),
         ({"FITTINGROOM_BASE_URL": "shop.example"}, "FITTINGROOM_BASE_URL must be set"),
+        # Webhooks to private addresses (SSRF) are for tests and laptops only.
+        ({"FITTINGROOM_WEBHOOKS_ALLOW_PRIVATE_URLS": "true"}, "is for tests only"),
     ],
 )
 def test_production_refuses_unsafe_configuration(change: dict, complaint: str) -> None:
