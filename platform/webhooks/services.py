@@ -413,6 +413,7 @@ def delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
         delivery.status, delivery.finished_at = WebhookDelivery.Status.PENDING, None
         delivery.attempts_allowed = delivery.attempt_count + settings.WEBHOOK_MAX_ATTEMPTS
         delivery.next_attempt_at = timezone.now()
+        delivery.save()
         _dispatch(delivery)
     logger.info("webhook delivery %s replayed", delivery.pk)
     return delivery
@@ -435,6 +436,9 @@ def deliveries_due_dispatch(*, now: datetime | None = None) -> int:
             waiting_for_sweep = delivery.claimed_seq == delivery.dispatch_seq
             lost = delivery.next_attempt_at <= now - timedelta(seconds=LOST_AFTER_S)
             if waiting_for_sweep or lost:
+                # Counted from now: a message still stuck behind a busy queue is sent again
+                # only after another LOST_AFTER_S, not at every sweep.
+                delivery.next_attempt_at = now
                 _dispatch(delivery)
                 sent += 1
     return sent

@@ -227,6 +227,38 @@ def test_a_failed_delivery_is_replayed_with_the_same_id_and_a_fresh_signature(
     assert len(receiver.requests) == 3
 
 
+def test_a_replay_after_the_attempts_ran_out_gets_a_fresh_set(
+    registered, receiver, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    receiver.answer(500, 500)
+    delivery = _send_test(registered.endpoint, django_capture_on_commit_callbacks)
+    assert (delivery.status, delivery.attempt_count) == ("failed", 2)
+
+    receiver.answer(500)  # the receiver is still shaky: the replay retries it
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_replay(delivery=delivery)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempt_count, delivery.attempts_allowed) == (
+        "succeeded", 4, 4,
+    )  # fmt: skip
+    assert delivery.finished_at is not None and delivery.next_attempt_at is None
+
+
+def test_the_sweep_does_not_resend_a_message_it_just_sent(
+    registered, receiver, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):
+        delivery = endpoint_test_send(endpoint=registered.endpoint)
+    much_later = timezone.now() + timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=False):  # its message is slow too
+        assert deliveries_due_dispatch(now=much_later) == 1
+        assert deliveries_due_dispatch(now=much_later + timedelta(minutes=1)) == 0
+        assert deliveries_due_dispatch(now=much_later + timedelta(minutes=6)) == 1
+    delivery.refresh_from_db()
+    assert delivery.dispatch_seq == 3 and receiver.requests == []
+
+
 def test_after_a_rotation_both_secrets_sign_until_the_grace_period_ends(
     registered, receiver, django_capture_on_commit_callbacks
 ) -> None:
