@@ -86,7 +86,9 @@ def test_sign_up_upload_photos_log_out_and_in(
     photo_form.locator("input[type=file]").set_input_files(shared_images / "people" / PHOTO)
     photo_form.get_by_role("button", name="Upload photo").click()
     expect(page).to_have_url(f"{base}/account/profile/")
-    expect(page.locator("p.message.success")).to_have_text("Photo added.")
+    expect(page.locator("p.message.success")).to_contain_text(
+        "Photo added. It is kept for 30 days and deleted automatically on "
+    )
     thumbnail = page.locator("#photos img")
     expect(thumbnail).to_have_count(1)
     _expect_image_loaded(thumbnail)
