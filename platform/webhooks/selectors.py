@@ -27,6 +27,20 @@ def endpoint_signing_secrets(*, endpoint: WebhookEndpoint, at: datetime) -> list
     return signing
 
 
+def endpoint_list_for_merchant(*, merchant: Merchant) -> QuerySet[WebhookEndpoint]:
+    """A merchant's endpoints (the merchant API lists these)."""
+    return WebhookEndpoint.objects.filter(merchant=merchant).order_by("created_at", "pk")
+
+
+def delivery_list_for_merchant(*, merchant: Merchant) -> QuerySet[WebhookDelivery]:
+    """Deliveries to a merchant's endpoints, newest first, with their event and endpoint."""
+    return (
+        WebhookDelivery.objects.filter(endpoint__merchant=merchant)
+        .select_related("event", "endpoint")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def endpoint_list_for_staff(*, user: User) -> QuerySet[WebhookEndpoint]:
     """Endpoints a login may manage: all for superusers, their merchant's for staff."""
     endpoints = WebhookEndpoint.objects.select_related("merchant")

@@ -19,6 +19,9 @@ def test_every_storefront_task_retries_transient_database_errors() -> None:
         "storefront.privacy.erasure_files_retry",
         "storefront.notifications.send_email",
         "storefront.recommendations.views_flush",
+        "storefront.webhooks.deliver",
+        "storefront.webhooks.sweep",
+        "storefront.webhooks.disabled_notice",
     } <= set(storefront)
     for name, task in storefront.items():
         if name in NO_DATABASE:

@@ -7,6 +7,7 @@ import pytest
 from accounts.models import User
 from django.test import Client
 from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.selectors import delivery_list_for_merchant, endpoint_list_for_merchant
 from webhooks.services import endpoint_create, endpoint_test_send
 
 from catalog.models import Merchant, MerchantStaff
@@ -125,3 +126,7 @@ def test_staff_never_reach_another_merchants_endpoints_or_deliveries(
     form = rival.get(ADD_URL + "add/").content.decode()
     assert "Rival" in form and "Atelier" not in form
     assert mine.merchant == other_merchant
+    # The selectors the merchant API lists with are scoped the same way.
+    assert list(endpoint_list_for_merchant(merchant=other_merchant)) == [mine]
+    assert not delivery_list_for_merchant(merchant=other_merchant).exists()
+    assert list(delivery_list_for_merchant(merchant=endpoint.merchant)) == [delivery]
