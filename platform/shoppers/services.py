@@ -185,8 +185,11 @@ def shopper_photo_add(*, shopper: Shopper, upload: bytes | BinaryIO) -> ShopperP
             key_id=sealed_file_key_id(blob_name),
         )
         photo.full_clean()
-        photo.save()
-        shopper_profile_publish(shopper=shopper, photo=photo)
+        # Only the row in a transaction: the work above ran outside any (a caller's request
+        # transaction aside), so the write lock is held for milliseconds, not seconds.
+        with transaction.atomic():
+            photo.save()
+            shopper_profile_publish(shopper=shopper, photo=photo)
     except Exception:
         # Never leave ciphertext behind without a row pointing at it.
         sealed_file_delete(blob_name)

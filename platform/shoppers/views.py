@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -110,6 +111,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Decoding, the person check and encryption take seconds: outside ATOMIC_REQUESTS' transaction,
+# which on SQLite (IMMEDIATE) would hold the one write lock all along; the service writes the
+# row in a short transaction of its own.
+@transaction.non_atomic_requests
 @login_required
 @require_POST
 @rate_limited("photo_upload")
