@@ -237,3 +237,20 @@ def test_the_script_is_served_cacheable_at_its_versioned_path(client, db):
     assert b"attachShadow" in response.content and len(response.content) < 40_000
     again = client.get("/widget/v1/tryon.js", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+
+
+def test_staff_register_origins_in_the_admin_as_browsers_send_them(shop_a, admin_client):
+    add = "/admin/merchant_api/widgetorigin/add/"
+    response = admin_client.post(
+        add, {"merchant": shop_a.merchant.pk, "origin": "https://Shop.Example/"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(shop_a.merchant.widget_origins.values_list("origin", flat=True)) == [
+        "https://shop.example"
+    ]
+    refused = admin_client.post(
+        add, {"merchant": shop_a.merchant.pk, "origin": "http://shop.example"}
+    )
+    assert refused.status_code == 200
+    assert "only on https pages" in refused.content.decode()
+    assert shop_a.merchant.widget_origins.count() == 1

@@ -271,8 +271,9 @@
       actions.go.hidden = view !== "start";
       actions.again.hidden = view !== "result" && view !== "error";
       actions.again.textContent = view === "error" ? "Try again" : "Try another photo";
+      actions.again.classList.toggle("primary", view === "error"); // the way forward
       actions.done.hidden = view !== "result";
-      dialog.dataset.view = view;
+      dialog.dataset.state = view; // not data-view: that marks the views themselves
     }
 
     function focusables() {
@@ -331,6 +332,10 @@
     });
     actions.go.addEventListener("click", function () {
       start(run);
+    });
+    // A choice made or consent given: the earlier "first do X" no longer applies.
+    form.addEventListener("change", function () {
+      problem.hidden = true;
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
