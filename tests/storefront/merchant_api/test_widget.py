@@ -2,6 +2,7 @@
 own shopper's photos and try-ons, only from an origin its merchant registered, and only the
 widget's endpoints; CORS answers the registered origins and nobody else."""
 
+import gzip
 import io
 
 import pytest
@@ -237,6 +238,9 @@ def test_the_script_is_served_cacheable_at_its_versioned_path(client, db):
     assert b"attachShadow" in response.content and len(response.content) < 40_000
     again = client.get("/widget/v1/tryon.js", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+    small = client.get("/widget/v1/tryon.js", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert small["Content-Encoding"] == "gzip" and len(small.content) < 12_000
+    assert gzip.decompress(small.content) == response.content
 
 
 def test_staff_register_origins_in_the_admin_as_browsers_send_them(shop_a, admin_client):
