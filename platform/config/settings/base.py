@@ -46,11 +46,11 @@ INSTALLED_APPS = [
     "privacy",
     "catalog",
     "shoppers",
-    "tryon",
     "recommendations",
+    "tryon",
     "notifications",
-    "merchant_api",
     "webhooks",
+    "merchant_api",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A database or Redis briefly out of reach (a restart) is a 503 with Retry-After, not a 500.
+    "core.unavailable.ServiceUnavailableMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during the view into the
     # login page with the lockout message (accounts/login_throttle.py).
     "axes.middleware.AxesMiddleware",
