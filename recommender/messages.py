@@ -91,6 +91,8 @@ class ProfileUpdate(_Message):
     sealed: str = ""
     photo_blob: str = ""  # key in the private store (the storefront's photo envelope)
     photo_key: str = ""  # the photo's data key, wrapped with the worker key for `subject`
+    # The shopper deleted their last photo: forget what was estimated from it.
+    photo_removed: bool = False
     schema_version: int = SCHEMA_VERSION
 
 

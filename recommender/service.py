@@ -275,7 +275,8 @@ class Recommender:
     ) -> ShopperProfile:
         """Store declared measurements and estimate the body shape from ``photo`` if given.
 
-        Declared measurements win over the photo's estimates. A photo that shows no usable
+        Declared measurements win over the photo's estimates; ``photo_removed`` (the
+        shopper's last photo was deleted) drops the estimate. A photo that shows no usable
         person (or ``photo_problem``: one that could not be fetched) leaves the previous
         estimate in place and records a notice the suggestions will carry.
         """
@@ -294,6 +295,9 @@ class Recommender:
                 profile.photo_notice = exc.message
         elif photo_problem:
             profile.photo_notice = photo_problem
+        elif update.photo_removed:
+            profile.estimate = None
+            profile.photo_notice = ""
         shape = body_shape_from(profile.declared, profile.estimate)
         profile.body_shape = shape.shape if shape else ""
         profile.body_reason = shape.reason if shape else ""

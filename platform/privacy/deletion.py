@@ -99,7 +99,8 @@ def shopper_photos_delete(
     """Delete some of one shopper's photos, and with ``with_tryons`` every try-on made from them.
 
     Try-ons kept lose their link to the photo (their pictures stay). The recommender, which
-    estimated the body shape from a photo, is sent the newest photo left to estimate it from.
+    estimated the body shape from a photo, is sent the newest photo left to estimate it from,
+    or told that none is left (it then forgets the estimate).
     """
     with transaction.atomic():
         photos = photos.filter(shopper=shopper)
@@ -110,8 +111,7 @@ def shopper_photos_delete(
         stored_files_delete_on_commit(deletion.files)
         if deletion.counts["photos"]:
             newest = ShopperPhoto.objects.filter(shopper=shopper).order_by("-created_at").first()
-            if newest is not None:
-                shopper_profile_publish(shopper=shopper, photo=newest)
+            shopper_profile_publish(shopper=shopper, photo=newest, photo_removed=newest is None)
     logger.info("shopper %s: deleted %s", shopper.pk, deletion.counts)
     return deletion
 

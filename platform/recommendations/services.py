@@ -80,8 +80,11 @@ def garment_unpublish(*, garment_id: int) -> None:
     _send(contract.GARMENT_REMOVE_TASK, contract.GarmentRemoval(garment_id=garment_id))
 
 
-def shopper_profile_publish(*, shopper: Shopper, photo: ShopperPhoto | None = None) -> None:
-    """Send declared measurements (and a photo to estimate the body shape from, if given)."""
+def shopper_profile_publish(
+    *, shopper: Shopper, photo: ShopperPhoto | None = None, photo_removed: bool = False
+) -> None:
+    """Send declared measurements (and a photo to estimate the body shape from, if given;
+    ``photo_removed``: the last photo is gone, so is what was estimated from it)."""
     declared = dict(shopper.measurements or {})
     preferred_size = str(declared.pop("preferred_size", ""))
     photo_blob = photo_key = ""
@@ -105,6 +108,7 @@ def shopper_profile_publish(*, shopper: Shopper, photo: ShopperPhoto | None = No
             sealed=sealed,
             photo_blob=photo_blob,
             photo_key=photo_key,
+            photo_removed=photo_removed,
         ),
     )
 

@@ -154,6 +154,18 @@ def test_a_photo_of_the_shopper_gives_their_body_shape(
     assert recommender.profile_update(update).body_shape == "hourglass"
 
 
+def test_deleting_the_last_photo_forgets_its_estimate(
+    recommender: Recommender, shared_images: Path
+) -> None:
+    photo = (shared_images / "people" / "p11_woman_head_to_thigh_jeans_studio.jpg").read_bytes()
+    assert recommender.profile_update(ProfileUpdate(subject="psn_gone"), photo).estimate
+    # Measurements saved later keep the photo's estimate; the last photo deleted drops it.
+    assert recommender.profile_update(ProfileUpdate(subject="psn_gone")).estimate is not None
+    profile = recommender.profile_update(ProfileUpdate(subject="psn_gone", photo_removed=True))
+    assert profile.estimate is None and profile.body_shape == ""
+    assert recommender.profiles.get("psn_gone").estimate is None
+
+
 def test_bad_messages_are_refused_cleanly(recommender: Recommender) -> None:
     with pytest.raises(SubjectError):
         recommender.suggest("alice@example.com")

@@ -6,7 +6,10 @@ import pytest
 from django.core.files.base import ContentFile
 
 from privacy.sealed_files import private_storage
+from recommender.messages import PROFILE_UPDATE_TASK, QUEUE
 from shoppers.models import ShopperPhoto
+from shoppers.services import shopper_photo_delete
+from tests.broker_queue import queue_client, queued_messages
 from tests.shopper_footprint import Footprint, stored_files
 from tryon.models import TryOnJob
 
@@ -109,3 +112,20 @@ def test_single_tryon_delete_removes_its_files_and_worker_copies(
     assert ada.clients[0].post(f"/tryon/{grace_job.public_id}/delete/").status_code == 404
     assert grace.clients[0].get(f"/tryon/{grace_job.public_id}/delete/").status_code == 405
     assert TryOnJob.objects.filter(pk=grace_job.pk).exists()
+
+
+def test_the_recommender_hears_which_photo_is_left(
+    ada: Footprint, django_capture_on_commit_callbacks
+) -> None:
+    """After a photo goes the recommender re-estimates from the newest one left; after the
+    last one it is told none is left, so it forgets what it estimated from them."""
+    photos = list(ShopperPhoto.objects.filter(shopper=ada.shopper).order_by("created_at"))
+    assert len(photos) == 2
+    for photo, removed in ((photos[0], False), (photos[1], True)):
+        queue_client().delete(QUEUE)
+        with django_capture_on_commit_callbacks(execute=True):
+            shopper_photo_delete(photo=photo)
+        updates = [m for m in queued_messages(QUEUE) if m["task"] == PROFILE_UPDATE_TASK]
+        assert len(updates) == 1
+        assert updates[0]["kwargs"]["photo_removed"] is removed
+        assert bool(updates[0]["kwargs"]["photo_blob"]) is not removed
