@@ -18,9 +18,10 @@ temporary directory:
 
 Then every try-on job must end in exactly one final state (succeeded with exactly one
 result the shopper can open, or failed with a reason): jobs lost and duplicated must be 0,
-and so must server errors (HTTP 5xx). Time to recover is measured per fault: until the
-supervisor restarted the process, until it was ready again (a worker's "ready.", the web
-server's /health/), until /health/ with a worker round trip answered, and until the next
+and so must server errors (HTTP 5xx; a 503 with Retry-After, the platform's answer while the
+database or Redis is out of reach, is counted apart). Time to recover is measured per fault:
+until the supervisor restarted the process, until it was ready again (a worker's "ready.",
+the web server's /health/), until /health/ with a worker round trip answered, and until the next
 try-on finished. A request that got no answer at all (the web server was being killed) is
 counted apart, as status 0.
 
@@ -56,7 +57,7 @@ from bench.fault_stack import (  # noqa: E402
     private_redis,
     wait_until,
 )
-from bench.report import machine_info, report_write  # noqa: E402
+from bench.report import RESULTS, machine_info, report_write  # noqa: E402
 
 FINAL = {"succeeded", "failed", "cancelled"}
 #: The recovery figures the summary prints, where a fault has them.
@@ -149,6 +150,11 @@ def run_configuration(
     finally:
         if platform is not None:
             platform.stop()
+            # The whole log of bin/up and its children, for the errors' tracebacks.
+            keep = RESULTS / f"fault_suite_{config}_up.log"
+            with contextlib.suppress(OSError):
+                keep.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(platform.log_path, keep)
         if redis_server is not None:
             redis_server.stop()
         if postgres is not None:
@@ -237,7 +243,12 @@ def _exercise(
     wait_until(lambda: _all_final(ledger.jobs(), accepted), timeout_s=drain_s, interval_s=2)
     drain = round(time.monotonic() - drain_started, 1)
     audit = _audit(tally, ledger, platform, {s.name: s for s in crowd}, faults)
-    server_errors = sum(n for status, n in tally.statuses().items() if int(status) >= 500)
+    # A 503 (with Retry-After) is the platform saying "try again in a few seconds" while the
+    # database or Redis restarts: counted apart. Every other 5xx is a server error.
+    statuses = tally.statuses()
+    server_errors = sum(n for status, n in statuses.items() if int(status) >= 500) - statuses.get(
+        "503", 0
+    )
     result = {
         **description,
         "garments": len(garments),
@@ -248,7 +259,9 @@ def _exercise(
         "statuses_total": dict(tally.statuses()),
         "by_kind_total": {k: dict(v) for k, v in tally.by_kind.items()},
         "server_errors": server_errors,
-        "server_error_samples": tally.server_errors[:10],
+        "unavailable_503": statuses.get("503", 0),
+        "server_error_samples": [e for e in tally.server_errors if e["status"] != 503][:10],
+        "unavailable_samples": [e for e in tally.server_errors if e["status"] == 503][:5],
         "no_answer": tally.statuses().get("0", 0),
         "jobs": audit,
         "supervisor_log": [line for line in platform.log().splitlines() if "supervisor:" in line][
@@ -427,7 +440,8 @@ def _print_summary(report: dict[str, Any]) -> None:
         jobs = config["jobs"]
         print(
             f"  {name}: {config['requests_total']} requests, {config['server_errors']} server "
-            f"errors, {config['no_answer']} unanswered; try-ons {jobs['accepted']} accepted, "
+            f"errors, {config['unavailable_503']} 503s, {config['no_answer']} unanswered; "
+            f"try-ons {jobs['accepted']} accepted, "
             f"{jobs['succeeded']} succeeded, {jobs['failed']} failed, lost {jobs['lost']}, "
             f"duplicated {jobs['duplicated']}; drain {config['drain_s']} s"
         )
