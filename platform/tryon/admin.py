@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from privacy.selectors import staff_may_view_pii
+from privacy.services import pii_access_record
 from tryon.models import TryOnAttempt, TryOnJob
 from tryon.selectors import tryon_edit_region_read
 
@@ -19,8 +21,8 @@ class TryOnAttemptInline(admin.TabularInline):
 @admin.register(TryOnJob)
 class TryOnJobAdmin(admin.ModelAdmin):
     """Operators' view of the queue: states, attempts, errors. No photos, no personal data,
-    except a render's edit region (the outline of what it changed), shown to superusers only
-    for debugging renderers."""
+    except a render's edit region (the outline of what it changed, so of a body), shown for
+    debugging renderers to superusers granted ``shoppers.view_shopper_pii``, each view logged."""
 
     list_display = (
         "public_id",
@@ -45,7 +47,7 @@ class TryOnJobAdmin(admin.ModelAdmin):
         fields = [f.name for f in TryOnJob._meta.fields]
         # Decided per request, not per class: staff with a view permission on jobs must not
         # get the preview, which shows the outline of a shopper's body.
-        if request.user.is_superuser:
+        if request.user.is_superuser and staff_may_view_pii(user=request.user):
             fields.append("edit_region")
         return fields
 
@@ -70,10 +72,13 @@ class TryOnJobAdmin(admin.ModelAdmin):
         ]
 
     def edit_region_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """One job's decrypted edit region, to superusers only (admin_view: staff, no cache)."""
-        if not request.user.is_superuser:
+        """One job's decrypted edit region (admin_view: staff; logged, never cached)."""
+        if not (request.user.is_superuser and staff_may_view_pii(user=request.user)):
             raise PermissionDenied
         job = get_object_or_404(TryOnJob.objects.exclude(edit_region_blob_name=""), pk=object_id)
+        pii_access_record(
+            staff=request.user, shopper_id=job.shopper_id, fields=["try-on edit region"]
+        )
         response = HttpResponse(tryon_edit_region_read(job=job), content_type="image/png")
         response["Cache-Control"] = "private, no-store"
         return response

@@ -14,7 +14,7 @@ from PIL import Image
 
 from catalog.services import merchant_staff_group_ensure
 from privacy.crypto import KeyRing
-from privacy.models import ErasureRecord
+from privacy.models import ErasureRecord, PiiAccess
 from privacy.sealed_files import private_storage, sealed_file_key_id
 from privacy.services import encryption_keys_rotate, shopper_erase
 from tests.shopper_footprint import stored_files
@@ -122,8 +122,16 @@ def test_only_superusers_see_or_fetch_the_edit_region(
     url = reverse("admin:tryon_tryonjob_edit_region", args=[succeeded.pk])
     change = reverse("admin:tryon_tryonjob_change", args=[succeeded.pk])
 
+    # The outline of a body is personal data: a superuser needs the PII permission too.
+    client.force_login(operator)
+    assert client.get(url).status_code == 403
+    assert url not in client.get(change).content.decode()
+    operator.user_permissions.add(Permission.objects.get(codename="view_shopper_pii"))
+    operator = get_user_model().objects.get(pk=operator.pk)  # permission cache
     client.force_login(operator)
     response = client.get(url)
+    access = PiiAccess.objects.get()
+    assert access.shopper_id == succeeded.shopper_id and access.staff_user_id == operator.pk
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert "no-store" in response["Cache-Control"]
     assert Image.open(io.BytesIO(response.content)).size == (768, 1024)
