@@ -198,6 +198,7 @@ def test_the_widget_on_another_origin_walks_the_whole_try_on(
     dialog.get_by_role("button", name="Try it on").click()
     expect(dialog.get_by_role("progressbar")).to_be_visible()
     expect(dialog.locator(".status")).not_to_be_empty()
+    page.screenshot(path=str(tmp_path / "widget-progress-1280.png"))
     result = dialog.get_by_role("img", name="You wearing Sage t-shirt")
     expect(result).to_be_visible(timeout=120_000)
     page.wait_for_function(

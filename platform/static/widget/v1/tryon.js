@@ -98,7 +98,7 @@
     ".status{font-weight:650;font-size:1.05rem}",
     ".bar{width:100%;height:.5rem;border-radius:99px;background:#ececf0;overflow:hidden}",
     ".bar>i{display:block;height:100%;width:4%;background:var(--_accent);border-radius:inherit;transition:width .6s ease}",
-    "ol.stages{list-style:none;margin:0;padding:0;display:grid;gap:.35rem;text-align:left;width:100%;font-size:.9rem;color:#8a8a94}",
+    "ol.stages{list-style:none;margin:0;padding:0;display:grid;gap:.35rem;text-align:left;justify-self:center;min-width:min(15rem,100%);font-size:.9rem;color:#8a8a94}",
     "ol.stages li{display:flex;gap:.55rem;align-items:center}",
     "ol.stages li::before{content:'';width:.7rem;height:.7rem;border-radius:50%;border:2px solid currentColor;flex:none}",
     "ol.stages li.done{color:#3a3a44}",
@@ -267,7 +267,7 @@
         el.hidden = el.dataset.view !== view;
       });
       actions.cancel.hidden = view === "result";
-      actions.cancel.textContent = view === "progress" ? "Stop" : view === "error" ? "Close" : "Cancel";
+      actions.cancel.textContent = view === "start" || view === "loading" ? "Cancel" : "Close";
       actions.go.hidden = view !== "start";
       actions.again.hidden = view !== "result" && view !== "error";
       actions.again.textContent = view === "error" ? "Try again" : "Try another photo";
