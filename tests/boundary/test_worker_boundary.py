@@ -1,12 +1,21 @@
-"""tryon_worker/, recommender/ and vision/ never import Django or the storefront's apps."""
+"""The houses keep to their own code (issue 14, items 2 and 5).
 
-import ast
+tryon_worker/, recommender/ and vision/ never import Django or the storefront's apps. The
+storefront, the recommender and the benches import from the try-on worker (and the storefront
+and benches from the recommender) only the modules listed in ``ALLOWED_WORKER_IMPORTS``: today's
+imports, each with the step of docs/design/peers-refactor-plan.md that removes it. The list only
+shrinks: an entry that no longer matches an import fails a test.
+"""
+
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
+
+from tests.boundary.import_scan import imported_modules, parse
 
 REPO = Path(__file__).resolve().parents[2]
 KOMBU_PROBE = {
@@ -16,6 +25,64 @@ KOMBU_PROBE = {
     "django.utils.regex_helper",
     "django.utils.version",
 }
+# The houses that may not reach into the try-on worker, and what each may not import from.
+HOUSE_RULES = {
+    "platform": ("tryon_worker", "recommender"),
+    "recommender": ("tryon_worker",),
+    "bench": ("tryon_worker", "recommender"),
+}
+# (file, module) for each import that crosses those lines today (line numbers drift, so none).
+# Modules are exact: `from tryon_worker import sealing` counts as tryon_worker.sealing.
+ALLOWED_WORKER_IMPORTS = {
+    # The storefront.
+    ("platform/config/celery_app.py", "tryon_worker.sealed_headers"),  # A6: to transport/
+    ("platform/config/settings/base.py", "tryon_worker.limits"),  # A1: to contracts/limits.py
+    ("platform/merchant_api/resources/tryons.py", "tryon_worker.messages"),  # A2: contracts/
+    ("platform/merchant_api/resources/widget.py", "tryon_worker.messages"),  # A2
+    ("platform/privacy/services.py", "recommender.messages"),  # A2: to contracts/recommender.py
+    ("platform/privacy/worker_keys.py", "tryon_worker.sealing"),  # A4: to contracts/sealing.py
+    ("platform/recommendations/selectors.py", "recommender.fit"),  # A7: to sizing/fit.py
+    ("platform/recommendations/services.py", "recommender.messages"),  # A2
+    ("platform/recommendations/services.py", "tryon_worker.messages"),  # A2 (SEALED_REPRS, A3)
+    ("platform/recommendations/services.py", "tryon_worker.sealing"),  # A4
+    ("platform/recommendations/tasks.py", "recommender.messages"),  # A2
+    ("platform/tryon/selectors.py", "tryon_worker.messages"),  # A2 (STAGES, A3)
+    ("platform/tryon/services.py", "tryon_worker.messages"),  # A2
+    ("platform/tryon/services.py", "tryon_worker.sealing"),  # A4
+    ("platform/tryon/tasks.py", "tryon_worker.messages"),  # A2
+    # The recommender.
+    ("recommender/celery_app.py", "tryon_worker.sealed_headers"),  # A6: to transport/
+    ("recommender/rebuild.py", "tryon_worker.blob_store"),  # A6: to transport/
+    ("recommender/service.py", "tryon_worker.blob_store"),  # A6
+    ("recommender/tasks.py", "tryon_worker.blob_store"),  # A6
+    ("recommender/tasks.py", "tryon_worker.messages"),  # A2 (SEALED_REPRS, A3)
+    ("recommender/tasks.py", "tryon_worker.sealing"),  # A4
+    # The benches. Those marked "kept" measure the house's own code and no plan step removes
+    # them (section 2.1 says benches import nothing from either house; section 2.7 draws them
+    # above both); F2 renames the tryon_worker.{data,models} ones to tryon_worker.gan.*.
+    ("bench/recommender_quality.py", "recommender.messages"),  # A2
+    ("bench/recommender_quality.py", "recommender.service"),  # kept
+    ("bench/recommender_speed.py", "recommender.index"),  # kept
+    ("bench/recommender_speed.py", "recommender.style"),  # kept
+    ("bench/shading_eval.py", "tryon_worker.data.shaded_fabric"),  # kept (F2 renames)
+    ("bench/shading_eval.py", "tryon_worker.renderers.fold_shading"),  # kept
+    ("bench/tryon_pipeline.py", "tryon_worker.messages"),  # A2
+    ("bench/tryon_pipeline.py", "tryon_worker.pipeline"),  # kept
+    ("bench/tryon_pipeline.py", "tryon_worker.renderers.registry"),  # kept
+    ("bench/tryon_pipeline.py", "tryon_worker.sealing"),  # A4
+    ("bench/tryon_quality.py", "tryon_worker.data.inputs"),  # kept (F2 renames)
+    ("bench/tryon_quality.py", "tryon_worker.data.person_photos"),  # kept (F2 renames)
+    ("bench/tryon_quality.py", "tryon_worker.data.synthetic"),  # C5: to synthetic/people.py
+    ("bench/tryon_quality.py", "tryon_worker.data.viton_hd"),  # kept (F2 renames)
+    ("bench/tryon_quality.py", "tryon_worker.garment"),  # kept
+    ("bench/tryon_quality.py", "tryon_worker.pipeline"),  # kept
+    ("bench/tryon_quality.py", "tryon_worker.renderers.gan"),  # kept
+    ("bench/tryon_quality.py", "tryon_worker.renderers.registry"),  # kept
+    ("bench/tryon_speed.py", "tryon_worker.data.conditioning"),  # kept (F2 renames)
+    ("bench/tryon_speed.py", "tryon_worker.models.checkpoint"),  # kept (F2 renames)
+    ("bench/tryon_speed.py", "tryon_worker.models.tryon_gan"),  # kept (F2 renames)
+    ("bench/tryon_speed.py", "tryon_worker.renderers.gan"),  # kept
+}
 STOREFRONT_PACKAGES = {p.name for p in (REPO / "platform").iterdir() if p.is_dir()} | {
     "django",
     "rest_framework",
@@ -24,20 +91,37 @@ STOREFRONT_PACKAGES = {p.name for p in (REPO / "platform").iterdir() if p.is_dir
 
 @pytest.mark.parametrize("package", ["tryon_worker", "recommender", "vision"])
 def test_no_import_statement_reaches_django(package: str) -> None:
-    offenders = []
-    for path in (REPO / package).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module]
-            offenders += [
-                f"{path.relative_to(REPO)}: {n}"
-                for n in names
-                if n.split(".")[0] in STOREFRONT_PACKAGES
-            ]
+    offenders = [
+        f"{path.relative_to(REPO)}:{ref.line}: {ref.name}"
+        for path in (REPO / package).rglob("*.py")
+        for ref in imported_modules(parse(path))
+        if ref.top in STOREFRONT_PACKAGES
+    ]
     assert not offenders
+
+
+def test_houses_import_only_contracts_and_shared() -> None:
+    unexpected = sorted(_worker_imports() - ALLOWED_WORKER_IMPORTS)
+    assert not unexpected, "import a contract or shared package instead:\n" + "\n".join(
+        f"{path}: {module}" for path, module in unexpected
+    )
+
+
+def test_every_allowed_worker_import_still_exists() -> None:
+    # Delete an entry once its step has removed the import, so that nothing can bring it back.
+    assert not sorted(ALLOWED_WORKER_IMPORTS - _worker_imports())
+
+
+@cache
+def _worker_imports() -> frozenset[tuple[str, str]]:
+    """(file, module) for each import of a house that its HOUSE_RULES entry forbids."""
+    found = set()
+    for house, forbidden in HOUSE_RULES.items():
+        for path in (REPO / house).rglob("*.py"):
+            for ref in imported_modules(parse(path), [REPO]):
+                if ref.top in forbidden:
+                    found.add((path.relative_to(REPO).as_posix(), ref.name))
+    return frozenset(found)
 
 
 @pytest.mark.parametrize("package", ["tryon_worker", "recommender", "vision"])
