@@ -39,7 +39,7 @@ SHOP_PAGE = """<!doctype html>
 <p>Soft organic cotton, relaxed fit.</p>
 <button id="add-to-cart">Add to cart</button>
 <script src="{api}/widget/v1/tryon.js" data-sku="TEE-1" data-session="{token}"
-        data-privacy-url="/privacy.html" async></script>
+        data-privacy-url="/privacy.html" {extra} async></script>
 </div></div></main></body></html>
 """
 # The shop's own styles, hostile on purpose: they must not reach into the widget.
@@ -58,12 +58,13 @@ dialog, img, p, h2 { border: 5px dotted red !important; }
 class Shop:
     url: str  # the shop page's origin
     server: ThreadingHTTPServer
+    fresh_token: str  # what the shop's /session.json hands out
 
 
 def _shop_server(root: Path, api: str) -> ThreadingHTTPServer:
     # The shop's own CSP, as narrow as a careful merchant's: our script, our API, blob: images.
     policy = (
-        f"default-src 'none'; script-src {api}; connect-src {api}; img-src {api} blob:; "
+        f"default-src 'none'; script-src {api}; connect-src 'self' {api}; img-src {api} blob:; "
         "style-src 'self'; form-action 'none'; base-uri 'none'"
     )
 
@@ -112,10 +113,19 @@ def shop(web_server, garment, tmp_path, settings) -> Iterator[Shop]:
     widget_origin_add(merchant=garment.merchant, origin=url)
     _api("POST", f"{web_server.url}/api/v1/shoppers/", key, {"shopper_id": "cust-42"})
     token = _api("POST", f"{web_server.url}/api/v1/shoppers/cust-42/widget-sessions/", key)
-    (root / "index.html").write_text(SHOP_PAGE.format(api=web_server.url, token=token["token"]))
+    (root / "index.html").write_text(
+        SHOP_PAGE.format(api=web_server.url, token=token["token"], extra="")
+    )
+    # A page left open past its token's life: the widget asks the shop's own server again.
+    stale = SHOP_PAGE.format(
+        api=web_server.url, token="expired-token", extra='data-session-url="/session.json"'
+    )
+    (root / "stale.html").write_text(stale)
+    fresh = _api("POST", f"{web_server.url}/api/v1/shoppers/cust-42/widget-sessions/", key)
+    (root / "session.json").write_text(json.dumps({"token": fresh["token"]}))
     (root / "shop.css").write_text(SHOP_CSS)
     (root / "privacy.html").write_text("<!doctype html><title>Privacy</title><p>Our notice.")
-    yield Shop(url=url, server=server)
+    yield Shop(url=url, server=server, fresh_token=fresh["token"])
     server.shutdown()
 
 
@@ -256,3 +266,14 @@ def test_a_page_on_an_unregistered_origin_is_refused_by_cors(page: Page, web_ser
     page.wait_for_timeout(500)
     expect(page.get_by_role("button", name="Try it on")).to_have_count(0)
     assert any("Fitting Room widget" in text for text in warnings), warnings
+
+
+def test_a_stale_token_is_renewed_from_the_shops_session_url(page: Page, shop: Shop):
+    page.goto(f"{shop.url}/stale.html")
+    launch = page.get_by_role("button", name="Try it on")
+    expect(launch).to_be_visible()
+    launch.click()
+    dialog = page.get_by_role("dialog", name="Try on Sage t-shirt")
+    expect(dialog.locator(".consent")).to_contain_text("Atelier uses Fitting Room")
+    token = page.evaluate("document.querySelector('script[data-session]').dataset.session")
+    assert token == shop.fresh_token

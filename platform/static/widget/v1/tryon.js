@@ -9,7 +9,8 @@
  * the picture or what went wrong. Everything lives in a Shadow DOM: the page's CSS cannot
  * reach in, ours cannot leak out. Theme with CSS custom properties on the page (they inherit
  * into the widget): --fr-accent, --fr-accent-text, --fr-radius, --fr-font; or data-accent.
- * Optional: data-label (button text), data-privacy-url (your own notice), data-target.
+ * Optional: data-label (button text), data-privacy-url (your own notice), data-target,
+ * data-session-url (a URL on your site answering {"token": "..."}: used when the token expired).
  * Plain JavaScript, no dependencies, no build step.
  */
 (function () {
@@ -164,7 +165,34 @@
     return err;
   }
 
-  function call(method, path, body, kind) {
+  var refreshing = null; // one token refresh at a time, shared by the calls that need it
+
+  /** A new token from the shop's own server (data-session-url: same origin, its cookies),
+   * for a page left open past the token's 30 minutes. */
+  function refreshToken() {
+    if (!refreshing) {
+      refreshing = fetch(script.dataset.sessionUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (body) {
+          refreshing = null;
+          if (!body || !body.token) return false;
+          script.dataset.session = body.token;
+          return true;
+        })
+        .catch(function () {
+          refreshing = null;
+          return false;
+        });
+    }
+    return refreshing;
+  }
+
+  function call(method, path, body, kind, retried) {
     var headers = { Authorization: "Bearer " + script.dataset.session, Accept: "application/json" };
     var init = { method: method, headers: headers, credentials: "omit", mode: "cors" };
     if (body instanceof FormData) init.body = body;
@@ -184,6 +212,13 @@
           .then(function (problem) {
             var err = ApiError(response.status, problem);
             err.retryAfter = Number(response.headers.get("Retry-After")) || 0;
+            err.field = problem && problem.errors && problem.errors[0] ? problem.errors[0].field : "";
+            if (response.status === 401 && !retried && script.dataset.sessionUrl) {
+              return refreshToken().then(function (renewed) {
+                if (!renewed) throw err;
+                return call(method, path, body, kind, true);
+              });
+            }
             throw err;
           });
       },
