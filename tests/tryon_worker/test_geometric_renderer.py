@@ -1,8 +1,10 @@
 """The geometric baseline renderer on real photos: where the garment lands, what stays."""
 
+import itertools
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -278,3 +280,32 @@ def test_the_warp_is_fast(photos: Photos, shared_images: Path) -> None:
     started = time.perf_counter()
     renderer.warp(person, garment)
     assert time.perf_counter() - started < 0.6
+
+
+@pytest.mark.parametrize("name", ["p09_woman_fullbody_red_skirt_press.jpg", *FULL_BODY])
+def test_long_sleeves_stay_on_the_arms_in_one_piece(
+    photos: Photos, shared_images: Path, name: str
+) -> None:
+    # p09 has one arm hanging against her side and one bent, hand on the hip. The sleeves
+    # used to be strips up to twice as wide as the arm, floating off it beside the body.
+    person, warped = _warped(photos, shared_images, name, "c03_longsleeve_top_striped.jpg", "top")
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    grow = int(0.06 * sw) | 1
+    silhouette = cv2.dilate(
+        (person.segmentation > 0.5).astype(np.uint8), np.ones((grow, grow), np.uint8)
+    )
+    sleeves = warped.extras["sleeves"] > 0.5
+    # At most a few percent of a sleeve lies more than 3% of the shoulder span off the body.
+    assert (sleeves & (silhouette == 0)).sum() < 0.04 * sleeves.sum()
+    for side in ("left", "right"):
+        # One continuous tube from the shoulder to the wrist, bending at the elbow.
+        joints = [person.point(f"{side}_{joint}") for joint in ("shoulder", "elbow", "wrist")]
+        points = [
+            a + (b - a) * t
+            for a, b in itertools.pairwise(joints)
+            for t in np.linspace(0.0, 1.0, max(2, int(np.linalg.norm(b - a))), endpoint=False)
+        ]
+        points = points[: int(0.9 * len(points))]
+        covered = np.array([warped.alpha[round(p[1]), round(p[0])] > 0.5 for p in points])
+        gaps = np.diff(np.flatnonzero(np.concatenate([[True], covered, [True]]))) - 1
+        assert gaps.max() < 0.03 * sw, (side, gaps.max(), sw)

@@ -12,8 +12,10 @@ This is the reference baseline any learned renderer has to beat. No training, no
   torso at those heights (arms left out), so the new garment covers what they wear; below
   the hips it keeps its flare. Sleeves and trouser legs are strips of quads mapped
   piecewise-affinely along the limb's bones (upper arm and forearm, thigh and shin, bending
-  at elbow and knee), as wide as the garment there but never narrower than the limb: a
-  puffed sleeve or a flared leg keeps its shape.
+  at elbow and knee). A trouser leg is as wide as the garment's but never narrower than
+  the leg, so a flared leg keeps its shape; a sleeve is centred on the arm's own outline
+  in the photo and a little wider than it (a third at most, so it never floats off the
+  arm), turns round a bent elbow in several steps, and ends in a straight hem.
 * composite: the warped garment is clipped to the person's silhouette (grown a little; a skirt
   may flare past it), forearms and hands stay in front of it, edges are feathered, and the
   photo's own soft folds and exposure are multiplied in lightly. Nothing is painted above the
@@ -552,9 +554,9 @@ def _warp_sleeve(
     to armpit) so sleeve and body meet; then cross-sections every few centimetres along the
     upper arm and the forearm, bending at the elbow. The sleeve keeps its own length (in
     body units, like the rest of the garment): a short one ends on the upper arm, a long
-    one at the wrist. Each cross-section is as wide as the garment's there, but at least a
-    little looser than the arm and at most half as wide again: a puffed sleeve stays puffed
-    without being drawn out into streaks.
+    one at the wrist, both at a hem where the sleeve is still whole (a straight edge across
+    the arm). Each cross-section is centred on the arm's outline in the photo and as loose
+    as the garment's sleeve, between a tenth and a third wider than the arm there.
     Piecewise-affine rather than a spline: a flat sleeve sticks out at an angle and must
     swing down beside the body, which bends a spline into bulges beyond its control points.
     """
@@ -566,7 +568,8 @@ def _warp_sleeve(
     g_normal = np.array([-g_unit[1], g_unit[0]])
     if np.dot(g_shoulder - g_root, g_normal) < 0:
         g_normal = -g_normal  # g_normal points to the sleeve's outer (shoulder) edge
-    # The cross-sections are centred on the arm's bones. Lengths run from the shoulder
+    # The cross-sections are laid along the arm's bones (then centred on the arm's outline,
+    # see _own_arm_halves). Lengths run from the shoulder
     # seam's end, which sits on the shoulder joint whether the arm hangs or is raised (the
     # armpit end of the armhole is on the torso, away from a raised arm).
     chain = [body.pt(f"{side}_{joint}") for joint in ("shoulder", "elbow", "wrist")]
@@ -578,34 +581,171 @@ def _warp_sleeve(
     g_start = min(float(np.dot(g_shoulder - g_root, g_unit)), 0.5 * g_length)
     arm = sum(float(np.linalg.norm(b - a)) for a, b in itertools.pairwise(chain)) - b_start
     length = scale.length * (g_length - g_start)
-    if length > 0.85 * arm:
+    long_sleeve = length > 0.85 * arm
+    if long_sleeve:
         length = arm  # a long sleeve ends at the wrist, whatever the shot's proportions
-    count = max(2, int(np.ceil(length / (0.12 * body.sw))))
+    count = max(2, int(np.ceil(length / (0.1 * body.sw))))
     g_from = max(g_start, 0.0)
-    axial = g_from + np.linspace(0.0, 1.0, count + 1)[1:] * (g_length - g_from)
-    shares = (axial - g_start) / (g_length - g_start)
-    # A cross-section right at the elbow, so the strip bends there: between two knots on
-    # either side of a bent elbow a straight quad would leave its outer corner bare.
+    first = (g_from - g_start) / (g_length - g_start)
+    g_stop = _full_hem(sleeve, g_root, g_unit, g_normal, g_from, g_length)
+    last = (g_stop - g_start) / (g_length - g_start)
+    if long_sleeve:
+        length = arm / last  # the hem, not the outline's tip, is at the wrist
+    shares = first + np.linspace(0.0, 1.0, count + 1)[1:] * (last - first)
+    # Around a bent elbow the strip turns through several cross-sections a fraction of the
+    # arm's width apart, so the outside of the bend is a round fan of short quads (no one
+    # stretched wedge, no gap) and the inside folds in as cloth does.
+    own = body.arm_half[side]
     elbow_share = (upper_length - b_start) / max(length, 1e-6)
-    if 0.05 < elbow_share < 0.95 and np.min(np.abs(shares - elbow_share)) > 0.02:
-        shares = np.sort(np.append(shares, elbow_share))
-        axial = g_start + shares * (g_length - g_start)
-    b_knots, b_normals = _along_chain(chain, b_start + shares * length, sign * body.lat)
+    bend = _bend_angle(chain)
+    if bend > 0.2 and first < elbow_share < last:
+        spacing = 0.4 * own / max(length, 1e-6)
+        dense = elbow_share + spacing * np.arange(-3, 4)
+        dense = dense[(dense > first) & (dense < last - 0.5 * spacing)]
+        keep = np.min(np.abs(shares[:, None] - dense[None, :]), axis=1) > 0.6 * spacing
+        shares = np.sort(np.concatenate([shares[keep | (shares >= last)], dense]))
+    axial = g_start + shares * (g_length - g_start)
+    arcs = b_start + shares * length
+    b_knots, b_normals = _bent_chain(chain, arcs, sign * body.lat, 1.2 * own)
     g_knots = [g_root + u * g_unit for u in axial]
-    arm_half = body.arm_half[side]
+    halves, offsets, against = _own_arm_halves(body, b_knots, b_normals)
+    b_knots = [k + o * n for k, o, n in zip(b_knots, offsets, b_normals, strict=True)]
+    # Where the arm touches the body, the torso's piece stops short of the arm (see
+    # _Body._arm_limit): the sleeve's inner edge reaches in to meet it, so no skin shows
+    # between sleeve and body under the armpit.
+    reach_in = [
+        o + 0.6 * own + 0.03 * body.sw if a else -np.inf
+        for o, a in zip(offsets, against, strict=True)
+    ]
     g_outer, g_inner, b_outer, b_inner = [g_shoulder], [g_armpit], [b_shoulder], [b_armpit]
-    for share, g_knot, b_knot, b_normal in zip(shares, g_knots, b_knots, b_normals, strict=True):
-        # The forearm is narrower than the upper arm the bounds were measured on.
-        lowest = 1.05 * arm_half * (1.0 - 0.25 * share)
-        for g_list, b_list, edge in ((g_outer, b_outer, 1.0), (g_inner, b_inner, -1.0)):
-            half = _extent(sleeve, g_knot, edge * g_normal)
-            b_half = float(np.clip(scale.across * half, lowest, 1.5 * arm_half))
+    for g_knot, b_knot, b_normal, own_half, inward in zip(
+        g_knots, b_knots, b_normals, halves, reach_in, strict=True
+    ):
+        g_halves = [_extent(sleeve, g_knot, edge * g_normal) for edge in (1.0, -1.0)]
+        # Wide enough to hide the arm (and any sleeve on it), loose like the garment's own
+        # sleeve, but never more than a third wider than the arm: a sleeve sits on its arm.
+        b_half = float(np.clip(scale.across * np.mean(g_halves), 1.1 * own_half, 1.35 * own_half))
+        for g_list, b_list, edge, half in (
+            (g_outer, b_outer, 1.0, g_halves[0]),
+            (g_inner, b_inner, -1.0, g_halves[1]),
+        ):
             g_list.append(g_knot + edge * half * g_normal)
-            b_list.append(b_knot + edge * b_half * b_normal)
+            b_list.append(b_knot + edge * (b_half if edge > 0 else max(b_half, inward)) * b_normal)
     knots = [(b_shoulder + b_armpit) / 2, *b_knots]
     _unfold(b_outer, b_inner, knots)
     _unfold(b_inner, b_outer, knots)
-    return _warp_strip(source, sleeve, (g_outer, g_inner), (b_outer, b_inner), body)
+    tangents = [np.array([n[1], -n[0]]) for n in [b_normals[0], *b_normals]]
+    for edge in (b_outer, b_inner):
+        _forward(edge, [t if np.dot(t, b_knots[-1] - b_knots[0]) >= 0 else -t for t in tangents])
+    return _warp_strip(source, sleeve, (g_outer, g_inner), (b_outer, b_inner), body, cut_end=True)
+
+
+def _full_hem(
+    sleeve: np.ndarray,
+    g_root: np.ndarray,
+    g_unit: np.ndarray,
+    g_normal: np.ndarray,
+    g_from: float,
+    g_length: float,
+) -> float:
+    """How far along the sleeve's axis its cross-sections are still whole (the hem line).
+
+    The sleeve-end landmark is the tip of the outline; a hem cut at an angle or rounded
+    corners make the last rows partial, and a strip ending there would end in a ragged,
+    tapered edge. Walking back from the tip, the hem is the first row at least 75% as wide
+    as the row a few percent of the sleeve further up.
+    """
+    span = g_length - g_from
+    back = 0.05 * span
+
+    def width(axial: float) -> float:
+        centre = g_root + axial * g_unit
+        return sum(_extent(sleeve, centre, e * g_normal) for e in (1.0, -1.0))
+
+    for axial in np.linspace(g_length, g_from + 0.6 * span, 20):
+        if width(float(axial)) >= 0.75 * width(float(axial) - back):
+            return float(axial)
+    return float(g_length)
+
+
+def _bend_angle(chain: list[np.ndarray]) -> float:
+    """How far (radians) the limb turns at its middle joint."""
+    a, b = chain[1] - chain[0], chain[2] - chain[1]
+    cos = np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-6)
+    return float(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def _bent_chain(
+    chain: list[np.ndarray], arcs: np.ndarray, outward: np.ndarray, blend: float
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Points along shoulder-elbow-wrist with normals that turn smoothly round the elbow.
+
+    Within ``blend`` (arc length) either side of the elbow the normal turns gradually from
+    the upper arm's to the forearm's, so the outer edge of a sleeve rounds the elbow.
+    """
+    points, _ = _along_chain(chain, arcs, outward)
+    normals = []
+    for a, b in itertools.pairwise(chain):
+        unit = (b - a) / max(float(np.linalg.norm(b - a)), 1e-3)
+        normal = np.array([-unit[1], unit[0]])
+        normals.append(normal if np.dot(normal, outward) >= 0 else -normal)
+    elbow = max(float(np.linalg.norm(chain[1] - chain[0])), 1e-3)
+    blended = []
+    for arc in arcs:
+        w = float(np.clip(0.5 + (arc - elbow) / (2.0 * max(blend, 1.0)), 0.0, 1.0))
+        normal = (1.0 - w) * normals[0] + w * normals[1]
+        norm = float(np.linalg.norm(normal))
+        blended.append(normal / norm if norm > 1e-3 else normals[1])
+    return points, blended
+
+
+def _own_arm_halves(
+    body: _Body, knots: list[np.ndarray], normals: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Half the arm's width across each knot, how far its middle is from the bone, and
+    whether the arm touches the body there.
+
+    From the silhouette, smoothed along the arm. Outwards the silhouette's edge is the
+    arm's. Inwards an arm often touches the body and the silhouette runs on: then the arm
+    is taken to reach only a little inside the bone (the shoulder and elbow landmarks sit
+    on the arm's inner half), so the sleeve hugs the arm's outer outline instead of
+    floating beyond it. Bounded to what arms measure against the shoulders.
+    """
+    halves, offsets, against = [], [], []
+    reach = 0.45 * body.sw
+    for knot, normal in zip(knots, normals, strict=True):
+        out = body._run_length(knot, normal, reach, body.silhouette)
+        inner = body._run_length(knot, -normal, reach, body.silhouette)
+        against.append(inner > 1.6 * out)
+        if against[-1]:
+            inner = 0.15 * out
+        half = float(np.clip((out + inner) / 2, 0.05 * body.sw, 0.16 * body.sw))
+        halves.append(half)
+        offsets.append(float(np.clip(out - half, -half, half)))
+    halves, offsets = np.array(halves), np.array(offsets)
+    if len(halves) >= 3:
+        smoothed = []
+        for values in (halves, offsets):
+            padded = np.concatenate([values[:1], values, values[-1:]])
+            smoothed.append(np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0))
+        halves, offsets = smoothed
+    return halves, offsets, np.array(against)
+
+
+def _forward(edge: list[np.ndarray], tangents: list[np.ndarray]) -> None:
+    """Keep an edge moving forwards along the limb, in place.
+
+    Where a point lies behind the last good one (the armpit end of the armhole sits further
+    down the arm than the first cross-sections' inner ends when the arm is raised or bent
+    in), it is moved onto the line from the last good point to the next one ahead.
+    """
+    good = 0
+    for k in range(1, len(edge)):
+        if float(np.dot(edge[k] - edge[good], tangents[k])) <= 0.0 and k < len(edge) - 1:
+            continue
+        for j in range(good + 1, k):
+            edge[j] = edge[good] + (edge[k] - edge[good]) * (j - good) / (k - good)
+        good = k
 
 
 def _lowest_axial(body: _Body) -> float:
@@ -1051,12 +1191,15 @@ def _warp_strip(
     g_edges: tuple[list[np.ndarray], list[np.ndarray]],
     b_edges: tuple[list[np.ndarray], list[np.ndarray]],
     body: _Body,
+    cut_end: bool = False,
 ) -> _Layer:
     """Piecewise-affine warp of a strip of quads (two edges of matching points).
 
     Each quad is split into two triangles, each with its own affine map; a photo pixel uses
     the triangle it lies in, or within a few pixels of the strip the nearest one (so the
     piece's outline, which wanders a little outside the strip, extends straight on).
+    With ``cut_end`` nothing lies beyond the last cross-section: a sleeve's hem is a clean
+    line across the arm.
     """
     g_a, g_b = (np.array(edge, dtype=np.float32) for edge in g_edges)
     b_a, b_b = (np.array(edge, dtype=np.float32) for edge in b_edges)
@@ -1090,6 +1233,14 @@ def _warp_strip(
     lookup = np.concatenate([[0], index[inside_rows, inside_cols]])
     index = np.where(outside > 0, lookup[np.minimum(nearest, len(lookup) - 1)], index)
     index[distance > margin] = 0
+    if cut_end:
+        end_a, end_b = b_a[-1] - offset, b_b[-1] - offset
+        before = (b_a[-2] + b_b[-2]) / 2 - offset
+        line = end_b - end_a
+        ys_, xs_ = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
+        side = line[0] * (ys_ - end_a[1]) - line[1] * (xs_ - end_a[0])
+        inner_side = _cross(line, before - end_a)
+        index[side * np.sign(inner_side) < 0] = 0
     maps = np.array(affines, dtype=np.float32)[index]  # (h, w, 2, 3)
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     map_x = maps[..., 0, 0] * xs + maps[..., 0, 1] * ys + maps[..., 0, 2]
