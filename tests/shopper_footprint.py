@@ -15,8 +15,6 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
-from webhooks.models import WebhookEvent
-from webhooks.services import endpoint_create
 
 from catalog.models import Garment
 from privacy.sealed_files import private_storage
@@ -28,6 +26,8 @@ from tests.factories import shopper_create
 from tests.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_request
 from tryon_worker.messages import TryOnEvent
+from webhooks.models import WebhookEvent
+from webhooks.services import endpoint_create
 
 
 def small_photo(colour: tuple[int, int, int]) -> bytes:

@@ -2,7 +2,7 @@
 
 Reliability: a job is acknowledged only after it finished (acks_late), a worker that dies
 mid-job gives its message back (reject_on_worker_lost), and one killed outright has it handed
-out again after the visibility timeout (tryon_worker/limits.py: under a minute); each process
+out again after the visibility timeout (contracts/limits.py: under a minute); each process
 takes one job at a time (prefetch 1).
 """
 
@@ -10,7 +10,7 @@ import os
 
 from celery import Celery
 
-from tryon_worker.limits import TryOnLimits
+from contracts.limits import TryOnLimits
 from tryon_worker.sealed_headers import sealed_headers_connect
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -15,9 +15,9 @@ from functools import lru_cache
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from contracts.limits import MAX_RETRIES, RETRY_BACKOFF_MAX_S, RETRY_BACKOFF_S
 from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 from tryon_worker.celery_app import app
-from tryon_worker.limits import MAX_RETRIES, RETRY_BACKOFF_MAX_S, RETRY_BACKOFF_S
 from tryon_worker.messages import (
     EVENT_QUEUE,
     EVENT_TASK,

@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from webhooks.services import garment_stock_webhooks_emit
 
 from catalog.forms import CatalogImportForm, GarmentAdminForm
 from catalog.import_rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
@@ -29,6 +28,7 @@ from catalog.services import (
 )
 from core.exceptions import ApplicationError
 from recommendations.services import garment_publish, garment_unpublish
+from webhooks.services import garment_stock_webhooks_emit
 
 
 def _merchants_for(request: HttpRequest) -> QuerySet[Merchant]:

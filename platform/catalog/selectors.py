@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from accounts.models import User
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from accounts.models import User
 from catalog.models import CatalogImport, Garment, GarmentImage, GarmentSize, Merchant
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from accounts.models import User
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -22,8 +21,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from webhooks.services import catalog_import_webhooks_emit, garment_stock_webhooks_emit
 
+from accounts.models import User
 from catalog.image_archive import ImageArchive
 from catalog.import_rows import ImportIssue, ImportRow, rows_parse
 from catalog.models import CatalogImport, Category, Garment, GarmentImage, GarmentSize, Merchant
@@ -38,6 +37,7 @@ from core.exceptions import ApplicationError
 from core.image_intake import ImageRejected, IntakeImage, image_intake, intake_limits_from_settings
 from privacy.sealed_files import sealed_file_delete, sealed_file_read, sealed_file_save
 from recommendations.services import garment_publish, garment_unpublish
+from webhooks.services import catalog_import_webhooks_emit, garment_stock_webhooks_emit
 
 logger = logging.getLogger(__name__)
 

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from merchant_api.widget_script import widget_script
 
 from core.views import health, public_media
+from merchant_api.widget_script import widget_script
 from notifications.live_stream import live_events
 
 urlpatterns = [

@@ -1,9 +1,9 @@
 """Read paths for privacy records and for who may see personal data."""
 
-from accounts.models import User
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
+from accounts.models import User
 from privacy.models import ErasureRecord
 from privacy.pseudonyms import erasure_digest_for
 from shoppers.models import PII_PERMISSION_CODENAME

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 from importlib import import_module
 
 import redis
-from accounts.models import User
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
-from webhooks.services import endpoint_secrets_reencrypt
 
+from accounts.models import User
 from config.redis_url import redis_cache_location
 from core.exceptions import ApplicationError
 from notifications.services import live_close
@@ -31,6 +30,7 @@ from recommendations.services import shopper_forget_publish
 from recommender.messages import FORGET_TASK
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnJob
+from webhooks.services import endpoint_secrets_reencrypt
 
 logger = logging.getLogger(__name__)
 # Session engines whose sessions sit in the database, where a user's other sessions can be found.

@@ -1,8 +1,8 @@
 """Read paths for shoppers."""
 
-from accounts.models import User
 from django.db.models import QuerySet
 
+from accounts.models import User
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnJob
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from webhooks.services import tryon_job_webhooks_emit
 
 from catalog.models import Garment, GarmentImage
 from core.exceptions import ApplicationError
@@ -37,6 +36,7 @@ from tryon_worker.messages import (
     worker_result_names,
 )
 from tryon_worker.sealing import edit_region_open, result_open
+from webhooks.services import tryon_job_webhooks_emit
 
 logger = logging.getLogger(__name__)
 MAX_ACTIVE_JOBS_PER_SHOPPER = 3

@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
-from accounts.models import User
 from django.db.models import QuerySet
 
+from accounts.models import User
 from catalog.models import Merchant, MerchantStaff
 from catalog.selectors import merchant_for_staff
 from webhooks.models import WebhookDelivery, WebhookEndpoint

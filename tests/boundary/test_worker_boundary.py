@@ -1,6 +1,7 @@
 """The houses keep to their own code (issue 14, items 2 and 5).
 
-tryon_worker/, recommender/ and vision/ never import Django or the storefront's apps. The
+tryon_worker/, recommender/, vision/ and contracts/ never import Django or the storefront's
+apps, and contracts/ imports nothing but the standard library and ``cryptography``. The
 storefront, the recommender and the benches import from the try-on worker (and the storefront
 and benches from the recommender) only the modules listed in ``ALLOWED_WORKER_IMPORTS``: today's
 imports, each with the step of docs/design/peers-refactor-plan.md that removes it. The list only
@@ -36,7 +37,6 @@ HOUSE_RULES = {
 ALLOWED_WORKER_IMPORTS = {
     # The storefront.
     ("platform/config/celery_app.py", "tryon_worker.sealed_headers"),  # A6: to transport/
-    ("platform/config/settings/base.py", "tryon_worker.limits"),  # A1: to contracts/limits.py
     ("platform/merchant_api/resources/tryons.py", "tryon_worker.messages"),  # A2: contracts/
     ("platform/merchant_api/resources/widget.py", "tryon_worker.messages"),  # A2
     ("platform/privacy/services.py", "recommender.messages"),  # A2: to contracts/recommender.py
@@ -89,13 +89,24 @@ STOREFRONT_PACKAGES = {p.name for p in (REPO / "platform").iterdir() if p.is_dir
 }
 
 
-@pytest.mark.parametrize("package", ["tryon_worker", "recommender", "vision"])
+@pytest.mark.parametrize("package", ["tryon_worker", "recommender", "vision", "contracts"])
 def test_no_import_statement_reaches_django(package: str) -> None:
     offenders = [
         f"{path.relative_to(REPO)}:{ref.line}: {ref.name}"
         for path in (REPO / package).rglob("*.py")
         for ref in imported_modules(parse(path))
         if ref.top in STOREFRONT_PACKAGES
+    ]
+    assert not offenders
+
+
+def test_contracts_need_only_the_standard_library_and_cryptography() -> None:
+    allowed = set(sys.stdlib_module_names) | {"cryptography", "contracts"}
+    offenders = [
+        f"{path.relative_to(REPO)}:{ref.line}: {ref.name}"
+        for path in (REPO / "contracts").rglob("*.py")
+        for ref in imported_modules(parse(path))
+        if ref.top not in allowed
     ]
     assert not offenders
 
@@ -124,7 +135,7 @@ def _worker_imports() -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
-@pytest.mark.parametrize("package", ["tryon_worker", "recommender", "vision"])
+@pytest.mark.parametrize("package", ["tryon_worker", "recommender", "vision", "contracts"])
 def test_importing_every_module_loads_no_django(package: str) -> None:
     modules = [
         ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
-from webhooks.models import WebhookDelivery, WebhookEndpoint
-from webhooks.services import delivery_attempt, endpoint_test_send
 
 from catalog.models import Merchant, MerchantStaff
 from catalog.services import merchant_staff_group_ensure
 from tests.webhook_receiver import receiver_running
+from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.services import delivery_attempt, endpoint_test_send
 
 pytestmark = pytest.mark.slow
 

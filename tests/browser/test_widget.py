@@ -15,12 +15,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from merchant_api.models import KeyScope
-from merchant_api.services import api_key_create, widget_origin_add
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 from catalog.models import Garment
+from merchant_api.models import KeyScope
+from merchant_api.services import api_key_create, widget_origin_add
 from tests.factories import garment_create
 
 pytestmark = pytest.mark.slow

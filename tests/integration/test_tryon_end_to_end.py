@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from contracts.limits import TryOnLimits
 from core.embedded_redis import EmbeddedRedis
 from core.exceptions import ApplicationError
 from privacy.sealed_files import private_storage
@@ -16,7 +17,6 @@ from tests.job_polling import wait_for_job
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_edit_region_read
 from tryon.services import tryon_job_request, tryon_result_read
-from tryon_worker.limits import TryOnLimits
 
 pytestmark = pytest.mark.slow
 
@@ -131,7 +131,7 @@ def test_worker_killed_mid_job_completes_exactly_once(
 ) -> None:
     storefront_worker(env={"EMAIL_URL": smtp_inbox.url})
     # The real limits (no test override): the broker hands a dead worker's job out again
-    # after the visibility timeout that tryon_worker/limits.py derives from the job's own
+    # after the visibility timeout that contracts/limits.py derives from the job's own
     # time limits, so a shopper waits about a minute, not ten.
     limits = TryOnLimits.from_env({})
     assert limits.visibility_timeout_s + limits.restore_sweep_s <= 60

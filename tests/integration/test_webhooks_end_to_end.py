@@ -6,8 +6,6 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from webhooks.models import WebhookDelivery
-from webhooks.services import endpoint_create, endpoint_test_send
 
 from catalog.models import MerchantStaff
 from shoppers.services import shopper_photo_add
@@ -15,6 +13,8 @@ from tests.factories import garment_create, shopper_create
 from tests.webhook_receiver import receiver_running
 from tests.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_request
+from webhooks.models import WebhookDelivery
+from webhooks.services import endpoint_create, endpoint_test_send
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tryon_worker.limits import RETRY_BACKOFF_MAX_S, TryOnLimits
+from contracts.limits import RETRY_BACKOFF_MAX_S, TryOnLimits
 
 
 def test_defaults_hand_a_dead_workers_job_out_again_within_a_minute() -> None:

@@ -9,7 +9,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from config.redis_url import redis_cache_location
-from tryon_worker.limits import TryOnLimits
+from contracts.limits import TryOnLimits
 
 # platform/config/settings/base.py -> repository root is three levels above platform/.
 PLATFORM_DIR = Path(__file__).resolve().parents[2]
@@ -354,7 +354,7 @@ DATA_EXPORTS_PER_HOUR_PER_ADDRESS = env.int(
 TRYON_RENDERER = env.str("TRYON_RENDERER", default="layered")
 # The try-on job's own time limits (the same TRYON_TASK_*_LIMIT_S the workers read) decide
 # when the reaper gives up on a silent running job: only after the broker's redelivery of a
-# dead worker's job had its chance (tryon_worker/limits.py; 70 s by default).
+# dead worker's job had its chance (contracts/limits.py; 70 s by default).
 TRYON_LIMITS = TryOnLimits.from_env()
 TRYON_RUNNING_STALE_AFTER_S = TRYON_LIMITS.running_stale_after_s
 TRYON_QUEUED_STALE_AFTER_S = env.int("TRYON_QUEUED_STALE_AFTER_S", default=30 * 60)

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 import pytest
-from merchant_api.models import KeyScope
-from merchant_api.services import api_key_create
 from rest_framework.test import APIClient
 
 from catalog.models import Merchant
+from merchant_api.models import KeyScope
+from merchant_api.services import api_key_create
 
 
 @dataclass

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from merchant_api.models import MerchantApiKey
-from webhooks.models import WebhookEvent
-from webhooks.services import endpoint_create
 
 from catalog.models import Garment, GarmentImage, GarmentSize
+from merchant_api.models import MerchantApiKey
 from recommendations.models import Interaction
 from recommendations.services import interaction_record
 from recommender.messages import (
@@ -22,6 +20,8 @@ from recommender.messages import (
 from tests.broker_queue import queue_client, queued_messages
 from tests.factories import bomb_png, garment_png, shopper_create
 from tests.storefront.merchant_api.conftest import client_for
+from webhooks.models import WebhookEvent
+from webhooks.services import endpoint_create
 
 PROBLEM = "application/problem+json"
 REPO = Path(__file__).resolve().parents[3]

@@ -4,9 +4,9 @@ import threading
 
 import pytest
 from django.db import connection
+
 from merchant_api.models import IdempotentRequest, MerchantApiKey, MerchantShopper
 from merchant_api.services import api_key_revoke, api_key_rotate, idempotency_claim
-
 from tests.storefront.merchant_api.conftest import client_for
 
 PROBLEM = "application/problem+json"

@@ -1,7 +1,6 @@
 """PATCH and DELETE of a merchant's shopper: measurements merge; erasure leaves nothing."""
 
 from merchant_api.models import MerchantShopper
-
 from privacy.models import ErasureRecord
 from recommendations.models import Interaction
 from shoppers.models import Shopper, ShopperPhoto

@@ -7,11 +7,11 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from merchant_api.services import widget_origin_add
-from merchant_api.widget_origins import widget_origin_normalize
 from PIL import Image
 from rest_framework.test import APIClient
 
+from merchant_api.services import widget_origin_add
+from merchant_api.widget_origins import widget_origin_normalize
 from tests.storefront.merchant_api.conftest import client_for
 from tests.storefront.merchant_api.shopper_world import (
     garment_of,

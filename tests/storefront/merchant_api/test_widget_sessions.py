@@ -5,10 +5,10 @@ from datetime import datetime
 
 import pytest
 from django.core import signing
-from merchant_api.selectors import merchant_shopper_get
-from merchant_api.widget_sessions import WIDGET_SESSION_TTL_S, widget_session_verify
 
 from core.exceptions import ApplicationError
+from merchant_api.selectors import merchant_shopper_get
+from merchant_api.widget_sessions import WIDGET_SESSION_TTL_S, widget_session_verify
 from shoppers.models import Shopper
 from tests.storefront.merchant_api.conftest import client_for
 from tests.storefront.merchant_api.shopper_world import shopper_register

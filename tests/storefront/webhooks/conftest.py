@@ -4,12 +4,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from webhooks.events import SUBSCRIBABLE
-from webhooks.models import WebhookEndpoint
-from webhooks.services import endpoint_create
 
 from catalog.models import Merchant
 from tests.webhook_receiver import Receiver, receiver_running
+from webhooks.events import SUBSCRIBABLE
+from webhooks.models import WebhookEndpoint
+from webhooks.services import endpoint_create
 
 
 @pytest.fixture

@@ -4,14 +4,14 @@ test event, rotate the secret, see deliveries and attempts, replay; never anothe
 import re
 
 import pytest
-from accounts.models import User
 from django.test import Client
+
+from accounts.models import User
+from catalog.models import Merchant, MerchantStaff
+from catalog.services import merchant_staff_group_ensure
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.selectors import delivery_list_for_merchant, endpoint_list_for_merchant
 from webhooks.services import endpoint_create, endpoint_test_send
-
-from catalog.models import Merchant, MerchantStaff
-from catalog.services import merchant_staff_group_ensure
 
 pytestmark = pytest.mark.usefixtures("storefront_tasks_eager")
 

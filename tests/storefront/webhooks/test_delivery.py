@@ -11,13 +11,20 @@ import socket
 from datetime import timedelta
 
 import pytest
-from accounts.models import User
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
+
+from accounts.models import User
+from catalog.models import MerchantStaff
+from core.exceptions import ApplicationError
+from privacy.crypto import KeyRing, blob_key_id, text_blob
+from shoppers.services import shopper_photo_add
+from tests.factories import garment_create, shopper_create
+from tryon.services import tryon_job_cancel, tryon_job_request
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.retry_policy import backoff_bound_s, backoff_s, status_retryable
 from webhooks.services import (
@@ -29,13 +36,6 @@ from webhooks.services import (
     endpoint_secret_rotate,
     endpoint_test_send,
 )
-
-from catalog.models import MerchantStaff
-from core.exceptions import ApplicationError
-from privacy.crypto import KeyRing, blob_key_id, text_blob
-from shoppers.services import shopper_photo_add
-from tests.factories import garment_create, shopper_create
-from tryon.services import tryon_job_cancel, tryon_job_request
 
 pytestmark = pytest.mark.usefixtures("storefront_tasks_eager")
 

@@ -11,11 +11,9 @@ import io
 import uuid
 
 import pytest
-from accounts.models import User
 from django.test import Client
-from webhooks.models import WebhookDelivery, WebhookEvent
-from webhooks.services import endpoint_create, endpoint_disable, endpoint_test_send
 
+from accounts.models import User
 from catalog.models import GarmentSize, Merchant, MerchantStaff
 from catalog.services import (
     catalog_import_enqueue,
@@ -30,6 +28,8 @@ from tests.factories import garment_create, shopper_create
 from tests.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_cancel, tryon_job_request
 from tryon_worker.messages import TryOnEvent
+from webhooks.models import WebhookDelivery, WebhookEvent
+from webhooks.services import endpoint_create, endpoint_disable, endpoint_test_send
 
 pytestmark = pytest.mark.usefixtures("storefront_tasks_eager")
 

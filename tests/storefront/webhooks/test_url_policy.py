@@ -10,13 +10,13 @@ resolved by the real resolver (``localhost``) or, for names no DNS here can answ
 import socket
 
 import pytest
-from accounts.models import User
 from django.test import Client
+
+from accounts.models import User
+from catalog.models import Merchant
 from webhooks.models import WebhookEndpoint
 from webhooks.services import endpoint_create, endpoint_test_send
 from webhooks.url_policy import WebhookUrlRefused, url_check
-
-from catalog.models import Merchant
 
 pytestmark = pytest.mark.usefixtures("storefront_tasks_eager")
 
