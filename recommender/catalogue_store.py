@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recommender.messages import GarmentDocument
+from contracts.recommender import GarmentDocument
 from recommender.sqlite_db import SqliteDatabase
 from recommender.style import INTERACTION_WEIGHTS, STYLE_DIM
 

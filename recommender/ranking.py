@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from contracts.recommender import Suggestion
 from recommender.catalogue_store import StoredGarment
 from recommender.fit import size_advice
-from recommender.messages import Suggestion
 from recommender.profile_store import RecentInteraction
 
 # Per body shape: cuts that usually flatter it and cuts usually advised against, as the

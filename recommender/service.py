@@ -27,6 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from contracts.recommender import (
+    GarmentDocument,
+    Interaction,
+    ProfileUpdate,
+    Suggestion,
+    SuggestionSet,
+)
 from recommender.body_shape import (
     DECLARED_KEYS,
     BodyPhotoError,
@@ -37,13 +44,6 @@ from recommender.body_shape import (
 )
 from recommender.catalogue_store import CatalogueStore
 from recommender.index import EXACT_MAX, GarmentIndex
-from recommender.messages import (
-    GarmentDocument,
-    Interaction,
-    ProfileUpdate,
-    Suggestion,
-    SuggestionSet,
-)
 from recommender.profile_store import ProfileStore, ShopperProfile, subject_checked
 from recommender.ranking import ShopperContext, rank, shape_query_text
 from recommender.style import (

@@ -11,9 +11,8 @@ import logging
 import threading
 from dataclasses import replace
 
-from recommender.celery_app import app
-from recommender.config import RecommenderSettings
-from recommender.messages import (
+from contracts.base import MessageError
+from contracts.recommender import (
     EVENT_QUEUE,
     FORGET_TASK,
     GARMENT_REMOVE_TASK,
@@ -26,15 +25,16 @@ from recommender.messages import (
     GarmentDocument,
     GarmentRemoval,
     Interaction,
-    MessageError,
     ProfileUpdate,
     SuggestionSet,
     SuggestRequest,
 )
+from contracts.tryon import SEALED_REPRS
+from recommender.celery_app import app
+from recommender.config import RecommenderSettings
 from recommender.profile_store import SubjectError
 from recommender.service import Recommender
 from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
-from tryon_worker.messages import SEALED_REPRS
 from tryon_worker.sealing import (
     SealingError,
     data_key_unwrap,

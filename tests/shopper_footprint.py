@@ -17,15 +17,15 @@ from django.utils import timezone
 from PIL import Image
 
 from catalog.models import Garment
+from contracts.recommender import SuggestionSet as Answer
+from contracts.tryon import TryOnEvent
 from privacy.sealed_files import private_storage
 from recommendations.services import interaction_record, suggestion_set_apply
-from recommender.messages import SuggestionSet as Answer
 from shoppers.models import Shopper
 from shoppers.services import shopper_photo_add, shopper_profile_update
 from tests.factories import shopper_create
 from tests.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_request
-from tryon_worker.messages import TryOnEvent
 from webhooks.models import WebhookEvent
 from webhooks.services import endpoint_create
 

@@ -4,9 +4,9 @@ import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from contracts.tryon import TryOnEvent
 from privacy.sealed_files import private_storage
 from tryon.models import TryOnJob
-from tryon_worker.messages import TryOnEvent
 from tryon_worker.result_files import edit_region_png
 from tryon_worker.sealing import data_key_wrap, edit_region_seal, result_seal, transport_key_load
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from contracts.tryon import worker_result_names
 from tryon_worker.blob_store import BlobStore
-from tryon_worker.messages import worker_result_names
 from tryon_worker.pipeline import TryOnResult
 from tryon_worker.sealing import edit_region_seal, result_seal
 

@@ -16,9 +16,7 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from contracts.limits import MAX_RETRIES, RETRY_BACKOFF_MAX_S, RETRY_BACKOFF_S
-from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
-from tryon_worker.celery_app import app
-from tryon_worker.messages import (
+from contracts.tryon import (
     EVENT_QUEUE,
     EVENT_TASK,
     RENDER_TASK,
@@ -26,6 +24,8 @@ from tryon_worker.messages import (
     RenderRequest,
     TryOnEvent,
 )
+from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
+from tryon_worker.celery_app import app
 from tryon_worker.pipeline import run_tryon
 from tryon_worker.renderers.registry import renderer_create
 from tryon_worker.result_files import result_files_store

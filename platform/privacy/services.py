@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.redis_url import redis_cache_location
+from contracts.recommender import FORGET_TASK
 from core.exceptions import ApplicationError
 from notifications.services import live_close
 from privacy.deletion import queryset_delete, stored_files_delete, stored_rows_delete
@@ -27,7 +28,6 @@ from privacy.pseudonyms import erasure_digest_for
 from privacy.sealed_files import sealed_file_key_id, sealed_file_rewrap
 from recommendations.models import Interaction, SuggestionSet
 from recommendations.services import shopper_forget_publish
-from recommender.messages import FORGET_TASK
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnJob
 from webhooks.services import endpoint_secrets_reencrypt

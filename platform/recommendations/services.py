@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
 from config.redis_url import redis_cache_location
+from contracts import recommender as contract
+from contracts.tryon import SEALED_REPRS
 from notifications.services import live_publish
 from privacy.worker_keys import blob_key_for_worker, worker_transport_key
 from recommendations.models import Interaction, SuggestionSet
-from recommender import messages as contract
 from shoppers.models import Shopper, ShopperPhoto
-from tryon_worker.messages import SEALED_REPRS
 from tryon_worker.sealing import fields_seal
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ VIEW_FLUSH_LOCK_KEY = "recommendations:views:flush"
 VIEW_FLUSH_BATCH = 500
 
 
-def _send(task: str, message: contract._Message) -> None:
+def _send(task: str, message: contract.Message) -> None:
     """Queue a message for the recommender once the current transaction commits."""
     payload = message.to_dict()
     # The headers would repeat the pseudonym readable (SEALED_REPRS): only the body names it.

@@ -4,9 +4,9 @@ Thin: each calls one service."""
 
 from celery import shared_task
 
+from contracts.recommender import SUGGESTIONS_EVENT_TASK, SuggestionSet
 from core.task_retry import DatabaseTask
 from recommendations.services import interaction_views_flush, suggestion_set_apply
-from recommender.messages import SUGGESTIONS_EVENT_TASK, SuggestionSet
 
 
 @shared_task(base=DatabaseTask, name=SUGGESTIONS_EVENT_TASK)

@@ -7,11 +7,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.models import Merchant
+from contracts.tryon import STAGES
 from privacy.sealed_files import private_storage, sealed_file_read
 from shoppers.models import Shopper
 from tryon.models import TryOnJob
 from tryon.services import EDIT_REGION_STORAGE_CONTEXT, tryon_job_payload, tryon_result_names
-from tryon_worker.messages import STAGES
 
 
 def tryon_job_list(*, shopper: Shopper) -> QuerySet[TryOnJob]:

@@ -10,6 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
+from contracts.tryon import (
+    RENDER_QUEUE,
+    RENDER_TASK,
+    SEALED_REPRS,
+    RenderRequest,
+    TryOnEvent,
+    worker_result_names,
+)
 from core.exceptions import ApplicationError
 from notifications.services import (
     live_publish,
@@ -27,14 +35,6 @@ from recommendations.models import Interaction
 from recommendations.services import interaction_record
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnAttempt, TryOnJob
-from tryon_worker.messages import (
-    RENDER_QUEUE,
-    RENDER_TASK,
-    SEALED_REPRS,
-    RenderRequest,
-    TryOnEvent,
-    worker_result_names,
-)
 from tryon_worker.sealing import edit_region_open, result_open
 from webhooks.services import tryon_job_webhooks_emit
 

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
+from contracts.tryon import EVENT_TASK, TryOnEvent
 from core.task_retry import DatabaseTask
 from tryon.services import tryon_event_apply, tryon_jobs_reap
-from tryon_worker.messages import EVENT_TASK, TryOnEvent
 
 
 @shared_task(base=DatabaseTask, name=EVENT_TASK)

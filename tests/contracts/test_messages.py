@@ -2,8 +2,9 @@
 
 import pytest
 
+from contracts.base import MessageError
+from contracts.tryon import RenderRequest, TryOnEvent
 from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes
-from tryon_worker.messages import MessageError, RenderRequest, TryOnEvent
 from tryon_worker.sealing import PHOTO_CONTEXT, SealingError, photo_open
 
 REQUEST_V1 = {

@@ -28,18 +28,18 @@ from django.utils import timezone
 from PIL import Image
 
 from catalog.models import CatalogImport, Garment
+from contracts.recommender import EVENT_QUEUE as RECOMMENDER_EVENT_QUEUE
+from contracts.recommender import QUEUE as RECOMMENDER_QUEUE
+from contracts.recommender import SUGGESTIONS_EVENT_TASK
+from contracts.recommender import SuggestionSet as SuggestionAnswer
+from contracts.tryon import EVENT_QUEUE, EVENT_TASK, RENDER_QUEUE, TryOnEvent
 from recommendations.models import Interaction, SuggestionSet
 from recommendations.services import VIEW_QUEUE_KEY
-from recommender.messages import EVENT_QUEUE as RECOMMENDER_EVENT_QUEUE
-from recommender.messages import QUEUE as RECOMMENDER_QUEUE
-from recommender.messages import SUGGESTIONS_EVENT_TASK
-from recommender.messages import SuggestionSet as SuggestionAnswer
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
 from tests.broker_queue import queue_client, queued_messages
 from tests.factories import garment_create, garment_png, shopper_create
 from tryon.models import TryOnJob
-from tryon_worker.messages import EVENT_QUEUE, EVENT_TASK, RENDER_QUEUE, TryOnEvent
 
 pytestmark = pytest.mark.slow
 

@@ -22,6 +22,7 @@ from django.db.models.signals import pre_save
 from django.test import Client
 
 import privacy.services
+from contracts.tryon import EVENT_QUEUE, EVENT_TASK
 from recommender.profile_store import ProfileStore
 from shoppers.services import shopper_photo_add, shopper_profile_update, shopper_sign_up
 from tests.broker_queue import queue_client
@@ -29,7 +30,6 @@ from tests.shopper_footprint import database_text, small_photo, stored_files
 from tests.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply, tryon_job_request
-from tryon_worker.messages import EVENT_QUEUE, EVENT_TASK
 
 pytestmark = pytest.mark.slow
 

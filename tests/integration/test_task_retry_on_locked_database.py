@@ -15,9 +15,9 @@ from celery import current_app
 from django.db import connection, transaction
 from django.utils import timezone
 
+from contracts.recommender import EVENT_QUEUE, SUGGESTIONS_EVENT_TASK
+from contracts.recommender import SuggestionSet as Answer
 from recommendations.models import SuggestionSet
-from recommender.messages import EVENT_QUEUE, SUGGESTIONS_EVENT_TASK
-from recommender.messages import SuggestionSet as Answer
 from tests.factories import garment_create, shopper_create
 
 pytestmark = pytest.mark.slow

@@ -12,8 +12,7 @@ import pytest
 from celery import Celery
 from django.conf import settings
 
-from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes
-from recommender.messages import (
+from contracts.recommender import (
     EVENT_QUEUE,
     GARMENT_UPSERT_TASK,
     INTERACTION_TASK,
@@ -26,6 +25,7 @@ from recommender.messages import (
     SuggestionSet,
     SuggestRequest,
 )
+from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes
 from tests.broker_queue import queue_client
 from tests.recommender.catalogue import png_bytes, shop_documents
 from tryon_worker.sealing import PHOTO_CONTEXT, data_key_wrap, transport_key_load

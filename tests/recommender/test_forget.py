@@ -7,7 +7,7 @@ from types import ModuleType
 import pytest
 from celery import current_app
 
-from recommender.messages import Forget, Interaction, ProfileUpdate
+from contracts.recommender import Forget, Interaction, ProfileUpdate
 
 ERASED = "psn_erased0123456789abcdef"
 KEPT = "psn_kept0123456789abcdef"

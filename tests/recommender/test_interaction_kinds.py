@@ -3,7 +3,7 @@ steers taste away, adds no popularity and is never a reason for another garment.
 
 from datetime import UTC, datetime, timedelta
 
-from recommender.messages import Interaction, ProfileUpdate
+from contracts.recommender import Interaction, ProfileUpdate
 from recommender.service import Recommender
 from tests.recommender.catalogue import stock_shop
 

@@ -8,8 +8,8 @@ from html import unescape
 import pytest
 from django.test import Client
 
+from contracts.recommender import ProfileUpdate
 from recommendations.services import garment_document, suggestion_set_apply
-from recommender.messages import ProfileUpdate
 from recommender.service import FALLBACK_SENTENCES, Recommender
 from tests.factories import garment_create, shopper_create
 

@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 from celery import current_app
 
-from recommender.messages import ProfileUpdate
+from contracts.recommender import ProfileUpdate
 from tryon_worker.sealing import fields_seal
 
 SUBJECT = "psn_sealed0123456789abcdef"

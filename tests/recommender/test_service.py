@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recommender.messages import Interaction, ProfileUpdate, SuggestionSet
+from contracts.recommender import Interaction, ProfileUpdate, SuggestionSet
 from recommender.profile_store import SubjectError
 from recommender.rebuild import main as rebuild_main
 from recommender.service import EMPTY_CATALOGUE_NOTICE, Recommender

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from recommender.messages import GarmentDocument
+from contracts.recommender import GarmentDocument
 from recommender.style import (
     IMAGE_DIM,
     STYLE_DIM,

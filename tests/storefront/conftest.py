@@ -7,11 +7,11 @@ from celery import current_app
 from django.contrib.auth import get_user_model
 
 from catalog.models import Garment
-from recommender.messages import QUEUE
+from contracts.recommender import QUEUE
+from contracts.tryon import RENDER_QUEUE
 from tests.broker_queue import queue_client
 from tests.factories import garment_create
 from tests.shopper_footprint import Footprint, shopper_with_everything
-from tryon_worker.messages import RENDER_QUEUE
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from catalog.models import Garment
 from catalog.selectors import garment_get_for_merchant
+from contracts.tryon import STAGES
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from merchant_api.endpoint import MerchantEndpoint
@@ -30,7 +31,6 @@ from shoppers.selectors import shopper_photo_get
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_job_for_merchant, tryon_job_list_for_merchant, tryon_job_progress
 from tryon.services import tryon_job_cancel, tryon_job_request, tryon_result_read
-from tryon_worker.messages import STAGES
 
 ROW_ID_MAX = 2**63 - 1
 STAGE_HELP = (

@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 
 from catalog.models import Garment
+from contracts.recommender import GARMENT_UPSERT_TASK, QUEUE
 from core.management.commands.up import state_prepare
-from recommender.messages import GARMENT_UPSERT_TASK, QUEUE
 from tests.broker_queue import queue_client, queued_messages
 
 pytestmark = pytest.mark.slow

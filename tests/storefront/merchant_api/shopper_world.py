@@ -11,13 +11,13 @@ from rest_framework.test import APIClient
 
 from catalog.models import Garment, GarmentSize
 from config.redis_url import redis_cache_location
+from contracts.tryon import TryOnEvent
 from core.rate_limits import KEY_PREFIX
 from tests.factories import garment_create
 from tests.storefront.merchant_api.conftest import MerchantKeys, client_for
 from tests.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply
-from tryon_worker.messages import TryOnEvent
 
 #: A real picture for a result, so the bytes served can be decoded and checked.
 RESULT_PNG_SIZE = (48, 64)

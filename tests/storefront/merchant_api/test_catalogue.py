@@ -8,15 +8,10 @@ import pytest
 from django.conf import settings
 
 from catalog.models import Garment, GarmentImage, GarmentSize
+from contracts.recommender import GARMENT_REMOVE_TASK, GARMENT_UPSERT_TASK, QUEUE, GarmentDocument
 from merchant_api.models import MerchantApiKey
 from recommendations.models import Interaction
 from recommendations.services import interaction_record
-from recommender.messages import (
-    GARMENT_REMOVE_TASK,
-    GARMENT_UPSERT_TASK,
-    QUEUE,
-    GarmentDocument,
-)
 from tests.broker_queue import queue_client, queued_messages
 from tests.factories import bomb_png, garment_png, shopper_create
 from tests.storefront.merchant_api.conftest import client_for

@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 from typing import get_args
 
+from contracts.recommender import INTERACTION_TASK, QUEUE, InteractionKind
 from recommendations.models import Interaction
-from recommender.messages import INTERACTION_TASK, QUEUE, InteractionKind
 from recommender.ranking import _VERBS
 from recommender.style import INTERACTION_WEIGHTS
 from shoppers.models import Shopper

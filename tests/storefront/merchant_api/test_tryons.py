@@ -8,6 +8,7 @@ import uuid
 from django.core.management import call_command
 from PIL import Image
 
+from contracts.tryon import STAGES
 from privacy.sealed_files import private_storage
 from tests.storefront.merchant_api.conftest import client_for
 from tests.storefront.merchant_api.shopper_world import (
@@ -21,7 +22,6 @@ from tests.storefront.merchant_api.shopper_world import (
     tryon_request,
 )
 from tryon.models import TryOnJob
-from tryon_worker.messages import STAGES
 
 PROBLEM = "application/problem+json"
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 from rest_framework.test import APIClient
 
+from contracts.tryon import STAGES
 from merchant_api.services import widget_origin_add
 from merchant_api.widget_origins import widget_origin_normalize
 from tests.storefront.merchant_api.conftest import client_for
@@ -21,7 +22,6 @@ from tests.storefront.merchant_api.shopper_world import (
     result_png,
     shopper_register,
 )
-from tryon_worker.messages import STAGES
 
 SHOP = "https://shop.atelier.example"
 OTHER_SHOP = "https://boutique.example"

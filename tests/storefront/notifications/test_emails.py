@@ -9,6 +9,7 @@ import html
 import pytest
 from django.core import mail
 
+from contracts.tryon import TryOnEvent
 from notifications.models import EmailNotification
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
@@ -16,7 +17,6 @@ from tests.factories import garment_create, shopper_create
 from tests.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply, tryon_job_request
-from tryon_worker.messages import TryOnEvent
 
 pytestmark = pytest.mark.usefixtures("storefront_tasks_eager")
 

@@ -8,10 +8,10 @@ import json
 import pytest
 from django.core.cache import cache
 
+from contracts.recommender import FORGET_TASK
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from recommendations.services import VIEW_QUEUE_KEY, interaction_view_queue
-from recommender.messages import FORGET_TASK
 from tests.broker_queue import queue_client
 from tests.shopper_footprint import Footprint
 

@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from contracts.recommender import FORGET_TASK, QUEUE, Forget
+from contracts.recommender import SuggestionSet as Answer
 from core.exceptions import ApplicationError
 from privacy.models import ErasureRecord
 from privacy.sealed_files import private_storage
@@ -19,8 +21,6 @@ from privacy.services import erasure_blobs_retry, shopper_erase
 from privacy.tasks import erasure_files_retry
 from recommendations.models import SuggestionSet
 from recommendations.services import suggestion_set_apply
-from recommender.messages import FORGET_TASK, QUEUE, Forget
-from recommender.messages import SuggestionSet as Answer
 from shoppers.models import Shopper
 from tests.broker_queue import queue_client, queued_messages
 from tests.shopper_footprint import (

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from contracts.recommender import QUEUE
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from recommendations.models import Interaction
@@ -17,7 +18,6 @@ from recommendations.services import (
     interaction_view_queue,
     interaction_views_flush,
 )
-from recommender.messages import QUEUE
 from tests.broker_queue import queue_client, queued_messages
 from tests.factories import garment_create, shopper_create
 

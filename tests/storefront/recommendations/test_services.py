@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from contracts.recommender import QUEUE, GarmentDocument, ProfileUpdate
+from contracts.recommender import SuggestionSet as Answer
 from recommendations.models import Interaction, SuggestionSet
 from recommendations.selectors import suggestions_for
 from recommendations.services import interaction_record, suggestion_set_apply
-from recommender.messages import QUEUE, GarmentDocument, ProfileUpdate
-from recommender.messages import SuggestionSet as Answer
 from shoppers.services import shopper_photo_add, shopper_profile_update
 from tests.broker_queue import queue_client, queued_messages
 from tests.factories import garment_create, shopper_create

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from contracts.recommender import FORGET_TASK, QUEUE
 from privacy.models import ErasureRecord
-from recommender.messages import FORGET_TASK, QUEUE
 from shoppers.models import Shopper
 from tests.broker_queue import queued_messages
 from tests.shopper_footprint import Footprint, leftovers, shopper_with_everything, stored_files

@@ -5,8 +5,8 @@ another photo, try-on or shopper does."""
 import pytest
 from django.core.files.base import ContentFile
 
+from contracts.recommender import PROFILE_UPDATE_TASK, QUEUE
 from privacy.sealed_files import private_storage
-from recommender.messages import PROFILE_UPDATE_TASK, QUEUE
 from shoppers.models import ShopperPhoto
 from shoppers.services import shopper_photo_delete
 from tests.broker_queue import queue_client, queued_messages

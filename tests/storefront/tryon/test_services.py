@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from config.redis_url import redis_cache_location
+from contracts.tryon import RENDER_QUEUE, RenderRequest, TryOnEvent
 from core.exceptions import ApplicationError
 from privacy.sealed_files import private_storage
 from tests.worker_results import worker_result_event
@@ -23,7 +24,6 @@ from tryon.services import (
     tryon_jobs_reap,
     tryon_result_read,
 )
-from tryon_worker.messages import RENDER_QUEUE, RenderRequest, TryOnEvent
 from tryon_worker.sealing import (
     data_key_unwrap,
     photo_open,

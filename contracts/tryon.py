@@ -4,10 +4,11 @@ Standard library only, so the storefront may import it. Messages carry an opaque
 pseudonym and storage keys: never a user id, a name, an e-mail address or image bytes.
 """
 
-from dataclasses import MISSING, asdict, dataclass, field, fields
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
-SCHEMA_VERSION = 1
+from contracts.base import SCHEMA_VERSION, Message
+
 RENDER_TASK = "tryon.render"
 EVENT_TASK = "storefront.events.tryon"
 EVENT_QUEUE = "storefront_events"
@@ -24,27 +25,8 @@ SEALED_REPRS = {"argsrepr": SEALED_REPR, "kwargsrepr": SEALED_REPR}
 STAGES = ("queued", "finding_pose", "fitting_garment", "rendering", "done")
 
 
-class MessageError(ValueError):
-    """A message that does not follow the contract (unknown version, missing field)."""
-
-
-def _checked(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise MessageError(f"{cls.__name__}: unsupported schema_version {version!r}")
-    known = {f.name for f in fields(cls)}
-    missing = [
-        f.name
-        for f in fields(cls)
-        if f.name not in data and f.default is MISSING and f.default_factory is MISSING
-    ]
-    if missing:
-        raise MessageError(f"{cls.__name__}: missing fields {missing}")
-    return {key: value for key, value in data.items() if key in known}
-
-
 @dataclass(frozen=True)
-class RenderRequest:
+class RenderRequest(Message):
     """Render one try-on: the job, whose photo (by pseudonym) and which garment."""
 
     job_id: str
@@ -56,13 +38,6 @@ class RenderRequest:
     garment_category: str
     renderer: str = "geometric"
     schema_version: int = SCHEMA_VERSION
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "RenderRequest":
-        return cls(**_checked(cls, data))
 
 
 def worker_result_names(*, job_id: str, run_id: str) -> tuple[str, str]:
@@ -76,7 +51,7 @@ def worker_result_names(*, job_id: str, run_id: str) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class TryOnEvent:
+class TryOnEvent(Message):
     """What the worker tells the storefront: a stage reached, a result, or a failure."""
 
     job_id: str
@@ -100,10 +75,3 @@ class TryOnEvent:
     worker: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TryOnEvent":
-        return cls(**_checked(cls, data))

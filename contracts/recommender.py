@@ -4,10 +4,11 @@ Standard library only, so the storefront may import it. The recommender sees gar
 shopper pseudonyms, never a user id, name or e-mail address.
 """
 
-from dataclasses import MISSING, asdict, dataclass, field, fields
-from typing import Any, Literal, Self
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-SCHEMA_VERSION = 1
+from contracts.base import SCHEMA_VERSION, Message
+
 QUEUE = "recommender"
 GARMENT_UPSERT_TASK = "recommender.garment_upsert"
 GARMENT_REMOVE_TASK = "recommender.garment_remove"
@@ -25,32 +26,8 @@ EVENT_QUEUE = "storefront_events"
 InteractionKind = Literal["view", "tryon", "like", "add_to_cart", "purchase", "return"]
 
 
-class MessageError(ValueError):
-    """A message that does not follow the contract (unknown version, missing field)."""
-
-
-class _Message:
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise MessageError(f"{cls.__name__}: unsupported schema_version {version!r}")
-        known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
-        missing = [
-            name
-            for name, f in known.items()
-            if name not in data and f.default is MISSING and f.default_factory is MISSING
-        ]
-        if missing:
-            raise MessageError(f"{cls.__name__}: missing fields {missing}")
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-
 @dataclass(frozen=True)
-class GarmentDocument(_Message):
+class GarmentDocument(Message):
     """Everything the recommender may know of a garment (catalogue data, no people)."""
 
     garment_id: int
@@ -73,13 +50,13 @@ class GarmentDocument(_Message):
 
 
 @dataclass(frozen=True)
-class GarmentRemoval(_Message):
+class GarmentRemoval(Message):
     garment_id: int
     schema_version: int = SCHEMA_VERSION
 
 
 @dataclass(frozen=True)
-class ProfileUpdate(_Message):
+class ProfileUpdate(Message):
     """A shopper's declared measurements and/or a photo to estimate their body shape from."""
 
     subject: str  # pseudonym
@@ -97,7 +74,7 @@ class ProfileUpdate(_Message):
 
 
 @dataclass(frozen=True)
-class Interaction(_Message):
+class Interaction(Message):
     subject: str
     garment_id: int
     kind: InteractionKind
@@ -106,7 +83,7 @@ class Interaction(_Message):
 
 
 @dataclass(frozen=True)
-class Forget(_Message):
+class Forget(Message):
     """A shopper was erased: drop everything held under their pseudonym, for good."""
 
     subject: str
@@ -114,7 +91,7 @@ class Forget(_Message):
 
 
 @dataclass(frozen=True)
-class SuggestRequest(_Message):
+class SuggestRequest(Message):
     subject: str
     limit: int = 12
     schema_version: int = SCHEMA_VERSION
@@ -129,7 +106,7 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class SuggestionSet(_Message):
+class SuggestionSet(Message):
     """The answer: ranked garments with readable reasons, and the body shape they assumed."""
 
     subject: str
