@@ -28,7 +28,8 @@ sys.path[:0] = [str(REPO / "platform"), str(REPO)]
 
 from bench.report import machine_info, report_write  # noqa: E402
 from catalog.procedural_garments import GarmentArtSpec, render_garment  # noqa: E402
-from contracts.tryon import RENDER_QUEUE, RENDER_TASK, RenderRequest  # noqa: E402
+from contracts.queues import RENDER_QUEUE, RENDER_TASK  # noqa: E402
+from contracts.tryon import RenderRequest  # noqa: E402
 from core.embedded_redis import EmbeddedRedis  # noqa: E402
 from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes  # noqa: E402
 from tryon_worker.pipeline import run_tryon  # noqa: E402

@@ -9,17 +9,6 @@ from typing import Any, Literal
 
 from contracts.base import SCHEMA_VERSION, Message
 
-QUEUE = "recommender"
-GARMENT_UPSERT_TASK = "recommender.garment_upsert"
-GARMENT_REMOVE_TASK = "recommender.garment_remove"
-PROFILE_UPDATE_TASK = "recommender.profile_update"
-INTERACTION_TASK = "recommender.interaction"
-SUGGEST_TASK = "recommender.suggest"
-FORGET_TASK = "recommender.forget"
-# Answers go back to the storefront's event queue.
-SUGGESTIONS_EVENT_TASK = "storefront.events.suggestions"
-EVENT_QUEUE = "storefront_events"
-
 #: What a shopper did with a garment: the one list of kinds (the storefront's
 #: ``recommendations.models.Interaction.Kind`` has the same values, a test checks it). A
 #: ``return`` is the one negative signal: it steers taste away and adds no popularity.

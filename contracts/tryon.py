@@ -9,18 +9,6 @@ from typing import Literal
 
 from contracts.base import SCHEMA_VERSION, Message
 
-RENDER_TASK = "tryon.render"
-EVENT_TASK = "storefront.events.tryon"
-EVENT_QUEUE = "storefront_events"
-RENDER_QUEUE = "tryon"
-
-#: What every producer puts in a message's ``argsrepr`` and ``kwargsrepr`` headers. Celery
-#: otherwise copies the arguments there as text, for monitors, beside the body; ours name a
-#: pseudonym, job ids and file names, which would then lie readable in the broker and in
-#: Redis's append-only file, where an erasure can only reach them by a rewrite.
-SEALED_REPR = "<sealed>"
-SEALED_REPRS = {"argsrepr": SEALED_REPR, "kwargsrepr": SEALED_REPR}
-
 # Stages a shopper sees, in order.
 STAGES = ("queued", "finding_pose", "fitting_garment", "rendering", "done")
 

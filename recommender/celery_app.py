@@ -15,6 +15,7 @@ import threading
 from celery import Celery
 from celery.signals import worker_process_init
 
+from contracts.queues import RECOMMENDER_QUEUE
 from tryon_worker.sealed_headers import sealed_headers_connect
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ app.conf.update(
     result_serializer="json",
     result_expires=3600,
     task_ignore_result=True,  # answers travel as events to the storefront, not as results
-    task_default_queue="recommender",
+    task_default_queue=RECOMMENDER_QUEUE,
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,

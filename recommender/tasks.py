@@ -12,15 +12,18 @@ import threading
 from dataclasses import replace
 
 from contracts.base import MessageError
-from contracts.recommender import (
+from contracts.queues import (
     EVENT_QUEUE,
     FORGET_TASK,
     GARMENT_REMOVE_TASK,
     GARMENT_UPSERT_TASK,
     INTERACTION_TASK,
     PROFILE_UPDATE_TASK,
+    SEALED_REPRS,
     SUGGEST_TASK,
     SUGGESTIONS_EVENT_TASK,
+)
+from contracts.recommender import (
     Forget,
     GarmentDocument,
     GarmentRemoval,
@@ -29,7 +32,6 @@ from contracts.recommender import (
     SuggestionSet,
     SuggestRequest,
 )
-from contracts.tryon import SEALED_REPRS
 from recommender.celery_app import app
 from recommender.config import RecommenderSettings
 from recommender.profile_store import SubjectError

@@ -11,6 +11,7 @@ import os
 from celery import Celery
 
 from contracts.limits import TryOnLimits
+from contracts.queues import RENDER_QUEUE
 from tryon_worker.sealed_headers import sealed_headers_connect
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -28,7 +29,7 @@ app.conf.update(
     task_serializer="json",
     accept_content=["json"],
     task_ignore_result=True,
-    task_default_queue="tryon",
+    task_default_queue=RENDER_QUEUE,
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     task_acks_on_failure_or_timeout=True,

@@ -9,7 +9,7 @@ signals are per process, so each Celery app (storefront, try-on worker, recommen
 
 from celery.signals import before_task_publish
 
-from contracts.tryon import SEALED_REPRS
+from contracts.queues import SEALED_REPRS
 
 
 def _headers_seal(headers: dict | None = None, **_: object) -> None:

@@ -16,14 +16,8 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from contracts.limits import MAX_RETRIES, RETRY_BACKOFF_MAX_S, RETRY_BACKOFF_S
-from contracts.tryon import (
-    EVENT_QUEUE,
-    EVENT_TASK,
-    RENDER_TASK,
-    SEALED_REPRS,
-    RenderRequest,
-    TryOnEvent,
-)
+from contracts.queues import EVENT_QUEUE, EVENT_TASK, RENDER_TASK, SEALED_REPRS
+from contracts.tryon import RenderRequest, TryOnEvent
 from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 from tryon_worker.celery_app import app
 from tryon_worker.pipeline import run_tryon

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.redis_url import redis_cache_location
-from contracts.recommender import FORGET_TASK
+from contracts.queues import EVENT_QUEUE, FORGET_TASK, RECOMMENDER_QUEUE
 from core.exceptions import ApplicationError
 from notifications.services import live_close
 from privacy.deletion import queryset_delete, stored_files_delete, stored_rows_delete
@@ -225,7 +225,7 @@ def _user_sessions_end(*, user: User) -> int:
 COMPACT_TASK = "storefront.privacy.erasure_redis_compact"
 # Queues whose messages may carry a pseudonym, job ids or file names (besides `tryon`, whose
 # messages for the erased shopper the purge removed and which a busy GPU may never empty).
-_SHOPPER_QUEUES = {b"recommender", b"storefront_events"}
+_SHOPPER_QUEUES = {RECOMMENDER_QUEUE.encode(), EVENT_QUEUE.encode()}
 
 #: How long after an erasure the append-only file is rewritten once more: the forget message
 #: and late try-on events for the erased jobs are consumed (acknowledged) by then.

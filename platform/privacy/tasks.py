@@ -4,6 +4,7 @@ second Redis pass after an erasure, expiry of old photos and try-on pictures. Th
 from celery import shared_task
 
 import privacy.services
+from contracts.queues import ERASURE_FILES_RETRY_TASK, EXPIRED_DATA_DELETE_TASK
 from core.task_retry import DatabaseTask
 from privacy.deletion import FILES_RETRY_AFTER_S, stored_files_delete
 from privacy.retention import expired_data_delete
@@ -16,7 +17,7 @@ from privacy.services import (
 )
 
 
-@shared_task(base=DatabaseTask, name="storefront.privacy.erasure_files_retry")
+@shared_task(base=DatabaseTask, name=ERASURE_FILES_RETRY_TASK)
 def erasure_files_retry() -> int:
     """Periodic: delete the files erasures left behind (storage was down); files still left."""
     return erasure_blobs_retry()
@@ -35,7 +36,7 @@ def erasure_redis_compact(self) -> bool:
     return redis_aof_rewrite()
 
 
-@shared_task(base=DatabaseTask, name="storefront.privacy.expired_data_delete")
+@shared_task(base=DatabaseTask, name=EXPIRED_DATA_DELETE_TASK)
 def expired_data_delete_task() -> dict[str, int]:
     """Periodic (Celery beat): delete photos and try-on pictures past their retention."""
     return expired_data_delete()

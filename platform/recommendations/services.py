@@ -15,7 +15,15 @@ from django.utils import timezone
 from catalog.models import Garment, GarmentImage
 from config.redis_url import redis_cache_location
 from contracts import recommender as contract
-from contracts.tryon import SEALED_REPRS
+from contracts.queues import (
+    FORGET_TASK,
+    GARMENT_REMOVE_TASK,
+    GARMENT_UPSERT_TASK,
+    INTERACTION_TASK,
+    PROFILE_UPDATE_TASK,
+    RECOMMENDER_QUEUE,
+    SEALED_REPRS,
+)
 from notifications.services import live_publish
 from privacy.worker_keys import blob_key_for_worker, worker_transport_key
 from recommendations.models import Interaction, SuggestionSet
@@ -37,7 +45,7 @@ def _send(task: str, message: contract.Message) -> None:
     payload = message.to_dict()
     # The headers would repeat the pseudonym readable (SEALED_REPRS): only the body names it.
     transaction.on_commit(
-        lambda: current_app.send_task(task, kwargs=payload, queue=contract.QUEUE, **SEALED_REPRS)
+        lambda: current_app.send_task(task, kwargs=payload, queue=RECOMMENDER_QUEUE, **SEALED_REPRS)
     )
 
 
@@ -72,12 +80,12 @@ def garment_document(*, garment: Garment) -> contract.GarmentDocument:
 
 def garment_publish(*, garment: Garment) -> None:
     """Tell the recommender a garment was created or changed (stock included)."""
-    _send(contract.GARMENT_UPSERT_TASK, garment_document(garment=garment))
+    _send(GARMENT_UPSERT_TASK, garment_document(garment=garment))
 
 
 def garment_unpublish(*, garment_id: int) -> None:
     """Tell the recommender a garment is gone."""
-    _send(contract.GARMENT_REMOVE_TASK, contract.GarmentRemoval(garment_id=garment_id))
+    _send(GARMENT_REMOVE_TASK, contract.GarmentRemoval(garment_id=garment_id))
 
 
 def shopper_profile_publish(
@@ -102,7 +110,7 @@ def shopper_profile_publish(
         subject=shopper.pseudonym,
     )
     _send(
-        contract.PROFILE_UPDATE_TASK,
+        PROFILE_UPDATE_TASK,
         contract.ProfileUpdate(
             subject=shopper.pseudonym,
             sealed=sealed,
@@ -119,7 +127,7 @@ def shopper_forget_publish(*, pseudonym: str) -> None:
     Sent once the erasure commits (as every message here), so a rolled-back erasure forgets
     nothing.
     """
-    _send(contract.FORGET_TASK, contract.Forget(subject=pseudonym))
+    _send(FORGET_TASK, contract.Forget(subject=pseudonym))
 
 
 def interaction_record(
@@ -134,7 +142,7 @@ def interaction_record(
         shopper=shopper, garment=garment, kind=kind, created_at=occurred_at or timezone.now()
     )
     _send(
-        contract.INTERACTION_TASK,
+        INTERACTION_TASK,
         contract.Interaction(
             subject=shopper.pseudonym,
             garment_id=garment.pk,
@@ -225,7 +233,7 @@ def _views_store(entries: list[dict[str, object]]) -> int:
     )
     for entry in kept:
         _send(
-            contract.INTERACTION_TASK,
+            INTERACTION_TASK,
             contract.Interaction(
                 subject=pseudonyms[entry["shopper"]],
                 garment_id=int(entry["garment"]),

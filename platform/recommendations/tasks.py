@@ -4,7 +4,8 @@ Thin: each calls one service."""
 
 from celery import shared_task
 
-from contracts.recommender import SUGGESTIONS_EVENT_TASK, SuggestionSet
+from contracts.queues import SUGGESTIONS_EVENT_TASK, VIEWS_FLUSH_TASK
+from contracts.recommender import SuggestionSet
 from core.task_retry import DatabaseTask
 from recommendations.services import interaction_views_flush, suggestion_set_apply
 
@@ -15,7 +16,7 @@ def suggestions_event(**event: object) -> None:
     suggestion_set_apply(event=SuggestionSet.from_dict(event))
 
 
-@shared_task(base=DatabaseTask, name="storefront.recommendations.views_flush")
+@shared_task(base=DatabaseTask, name=VIEWS_FLUSH_TASK)
 def views_flush() -> int:
     """Periodic: store the page views queued since the last run; how many were stored."""
     return interaction_views_flush()

@@ -10,14 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
-from contracts.tryon import (
-    RENDER_QUEUE,
-    RENDER_TASK,
-    SEALED_REPRS,
-    RenderRequest,
-    TryOnEvent,
-    worker_result_names,
-)
+from contracts.queues import RENDER_QUEUE, RENDER_TASK, SEALED_REPRS
+from contracts.tryon import RenderRequest, TryOnEvent, worker_result_names
 from core.exceptions import ApplicationError
 from notifications.services import (
     live_publish,

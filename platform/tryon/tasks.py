@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from contracts.tryon import EVENT_TASK, TryOnEvent
+from contracts.queues import EVENT_TASK, TRYON_REAP_TASK
+from contracts.tryon import TryOnEvent
 from core.task_retry import DatabaseTask
 from tryon.services import tryon_event_apply, tryon_jobs_reap
 
@@ -13,7 +14,7 @@ def tryon_event(**event: object) -> None:
     tryon_event_apply(event=TryOnEvent.from_dict(event))
 
 
-@shared_task(base=DatabaseTask, name="storefront.tryon.reap")
+@shared_task(base=DatabaseTask, name=TRYON_REAP_TASK)
 def tryon_reap() -> dict[str, int]:
     """Periodic: re-queue or fail jobs stuck beyond their limits."""
     return tryon_jobs_reap()

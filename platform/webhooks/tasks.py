@@ -4,6 +4,7 @@ import smtplib
 
 from celery import shared_task
 
+from contracts.queues import WEBHOOKS_SWEEP_TASK
 from core.task_retry import TRANSIENT_DATABASE_ERRORS, DatabaseTask
 from webhooks.services import (
     deliveries_due_dispatch,
@@ -18,7 +19,7 @@ def webhook_deliver(delivery_id: int, seq: int) -> None:
     delivery_attempt(delivery_id=delivery_id, seq=seq)
 
 
-@shared_task(base=DatabaseTask, name="storefront.webhooks.sweep")
+@shared_task(base=DatabaseTask, name=WEBHOOKS_SWEEP_TASK)
 def webhooks_sweep() -> int:
     """Periodic: send deliveries whose long backoff is over or whose message was lost."""
     return deliveries_due_dispatch()

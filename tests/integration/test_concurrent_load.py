@@ -28,11 +28,16 @@ from django.utils import timezone
 from PIL import Image
 
 from catalog.models import CatalogImport, Garment
-from contracts.recommender import EVENT_QUEUE as RECOMMENDER_EVENT_QUEUE
-from contracts.recommender import QUEUE as RECOMMENDER_QUEUE
-from contracts.recommender import SUGGESTIONS_EVENT_TASK
+from contracts.queues import (
+    EVENT_QUEUE,
+    EVENT_TASK,
+    RECOMMENDER_QUEUE,
+    RENDER_QUEUE,
+    SUGGESTIONS_EVENT_TASK,
+)
+from contracts.queues import EVENT_QUEUE as RECOMMENDER_EVENT_QUEUE
 from contracts.recommender import SuggestionSet as SuggestionAnswer
-from contracts.tryon import EVENT_QUEUE, EVENT_TASK, RENDER_QUEUE, TryOnEvent
+from contracts.tryon import TryOnEvent
 from recommendations.models import Interaction, SuggestionSet
 from recommendations.services import VIEW_QUEUE_KEY
 from shoppers.models import Shopper, ShopperPhoto

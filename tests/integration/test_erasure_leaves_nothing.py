@@ -22,7 +22,7 @@ from django.db.models.signals import pre_save
 from django.test import Client
 
 import privacy.services
-from contracts.tryon import EVENT_QUEUE, EVENT_TASK
+from contracts.queues import EVENT_QUEUE, EVENT_TASK
 from recommender.profile_store import ProfileStore
 from shoppers.services import shopper_photo_add, shopper_profile_update, shopper_sign_up
 from tests.broker_queue import queue_client

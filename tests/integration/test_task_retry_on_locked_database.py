@@ -15,7 +15,7 @@ from celery import current_app
 from django.db import connection, transaction
 from django.utils import timezone
 
-from contracts.recommender import EVENT_QUEUE, SUGGESTIONS_EVENT_TASK
+from contracts.queues import EVENT_QUEUE, SUGGESTIONS_EVENT_TASK
 from contracts.recommender import SuggestionSet as Answer
 from recommendations.models import SuggestionSet
 from tests.factories import garment_create, shopper_create

@@ -12,19 +12,16 @@ import pytest
 from celery import Celery
 from django.conf import settings
 
-from contracts.recommender import (
+from contracts.queues import (
     EVENT_QUEUE,
     GARMENT_UPSERT_TASK,
     INTERACTION_TASK,
     PROFILE_UPDATE_TASK,
-    QUEUE,
+    RECOMMENDER_QUEUE,
     SUGGEST_TASK,
     SUGGESTIONS_EVENT_TASK,
-    Interaction,
-    ProfileUpdate,
-    SuggestionSet,
-    SuggestRequest,
 )
+from contracts.recommender import Interaction, ProfileUpdate, SuggestionSet, SuggestRequest
 from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes
 from tests.broker_queue import queue_client
 from tests.recommender.catalogue import png_bytes, shop_documents
@@ -79,12 +76,12 @@ def test_suggestions_arrive_within_seconds_from_a_real_worker(
         "FITTINGROOM_WORKER_KEY": settings.WORKER_TRANSPORT_KEY,
     }
     queue_client().delete(EVENT_QUEUE)
-    worker_processes.start("recommender.celery_app", QUEUE, "rec", env)
+    worker_processes.start("recommender.celery_app", RECOMMENDER_QUEUE, "rec", env)
     # Not the current app: the storefront's own app must stay current for later tests.
     broker = Celery(broker=settings.REDIS_URL, set_as_current=False)
 
     def send(task: str, message) -> None:
-        broker.send_task(task, kwargs=message.to_dict(), queue=QUEUE)
+        broker.send_task(task, kwargs=message.to_dict(), queue=RECOMMENDER_QUEUE)
 
     for document, image in shop_documents():
         (public / document.image_key).parent.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,7 @@ from celery import current_app
 from django.contrib.auth import get_user_model
 
 from catalog.models import Garment
-from contracts.recommender import QUEUE
-from contracts.tryon import RENDER_QUEUE
+from contracts.queues import RECOMMENDER_QUEUE, RENDER_QUEUE
 from tests.broker_queue import queue_client
 from tests.factories import garment_create
 from tests.shopper_footprint import Footprint, shopper_with_everything
@@ -39,7 +38,7 @@ def storefront_tasks_eager() -> Iterator[None]:
 @pytest.fixture
 def empty_queues() -> None:
     """The recommender and render queues start empty, so a test sees only its own messages."""
-    queue_client().delete(QUEUE, RENDER_QUEUE)
+    queue_client().delete(RECOMMENDER_QUEUE, RENDER_QUEUE)
 
 
 @pytest.fixture

@@ -10,6 +10,16 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from config.redis_url import redis_cache_location
 from contracts.limits import TryOnLimits
+from contracts.queues import (
+    ERASURE_FILES_RETRY_TASK,
+    EVENT_QUEUE,
+    EXPIRED_DATA_DELETE_TASK,
+    RECOMMENDER_QUEUE,
+    RENDER_QUEUE,
+    TRYON_REAP_TASK,
+    VIEWS_FLUSH_TASK,
+    WEBHOOKS_SWEEP_TASK,
+)
 
 # platform/config/settings/base.py -> repository root is three levels above platform/.
 PLATFORM_DIR = Path(__file__).resolve().parents[2]
@@ -148,9 +158,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues by responsibility: GPU try-on renders never delay storefront or recommender work.
 CELERY_TASK_ROUTES = {
-    "tryon.*": {"queue": "tryon"},
-    "recommender.*": {"queue": "recommender"},
-    "storefront.events.*": {"queue": "storefront_events"},
+    "tryon.*": {"queue": RENDER_QUEUE},
+    "recommender.*": {"queue": RECOMMENDER_QUEUE},
+    "storefront.events.*": {"queue": EVENT_QUEUE},
 }
 
 # --- Auth ---------------------------------------------------------------------------------
@@ -364,17 +374,17 @@ RECOMMENDER_DATA_DIR = Path(env("RECOMMENDER_DATA_DIR", default=str(VAR_DIR / "r
 # sets the public address (the default is only what a bare `runserver` would serve).
 FITTINGROOM_BASE_URL = env("FITTINGROOM_BASE_URL", default="http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
-    "tryon-reaper": {"task": "storefront.tryon.reap", "schedule": 60.0},
-    "erasure-files": {"task": "storefront.privacy.erasure_files_retry", "schedule": 3600.0},
+    "tryon-reaper": {"task": TRYON_REAP_TASK, "schedule": 60.0},
+    "erasure-files": {"task": ERASURE_FILES_RETRY_TASK, "schedule": 3600.0},
     "retention-expiry": {
-        "task": "storefront.privacy.expired_data_delete",
+        "task": EXPIRED_DATA_DELETE_TASK,
         "schedule": env.float("FITTINGROOM_RETENTION_SWEEP_S", default=3600.0),
     },
     # Webhook retries due after a long backoff, and deliveries whose message was lost.
-    "webhooks-sweep": {"task": "storefront.webhooks.sweep", "schedule": 60.0},
+    "webhooks-sweep": {"task": WEBHOOKS_SWEEP_TASK, "schedule": 60.0},
     # Garment page views wait in Redis and are stored in batches (no write on a GET).
     "interaction-views-flush": {
-        "task": "storefront.recommendations.views_flush",
+        "task": VIEWS_FLUSH_TASK,
         "schedule": env.float("FITTINGROOM_VIEWS_FLUSH_S", default=10.0),
     },
 }

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from catalog.models import Garment
-from contracts.recommender import GARMENT_UPSERT_TASK, QUEUE
+from contracts.queues import GARMENT_UPSERT_TASK, RECOMMENDER_QUEUE
 from core.management.commands.up import state_prepare
 from tests.broker_queue import queue_client, queued_messages
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 def _upserts() -> Counter[int]:
     """How many upsert messages wait on the recommender's queue for each garment."""
-    upserts = [m for m in queued_messages(QUEUE) if m["task"] == GARMENT_UPSERT_TASK]
+    upserts = [m for m in queued_messages(RECOMMENDER_QUEUE) if m["task"] == GARMENT_UPSERT_TASK]
     return Counter(m["kwargs"]["garment_id"] for m in upserts)
 
 
@@ -41,7 +41,7 @@ def test_each_garment_reaches_the_recommender_once(transactional_db, empty_queue
     # The next start: the recommender has its state, the demo is unchanged: nothing to send.
     recommender_dir.mkdir(parents=True)
     (recommender_dir / "catalogue.sqlite3").write_bytes(b"")
-    queue_client().delete(QUEUE)
+    queue_client().delete(RECOMMENDER_QUEUE)
     state_prepare(demo=True, say=said.append)
     assert _upserts() == Counter()
 

@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 
 from catalog.models import Garment, GarmentImage, GarmentSize
-from contracts.recommender import GARMENT_REMOVE_TASK, GARMENT_UPSERT_TASK, QUEUE, GarmentDocument
+from contracts.queues import GARMENT_REMOVE_TASK, GARMENT_UPSERT_TASK, RECOMMENDER_QUEUE
+from contracts.recommender import GarmentDocument
 from merchant_api.models import MerchantApiKey
 from recommendations.models import Interaction
 from recommendations.services import interaction_record
@@ -100,7 +101,7 @@ def test_a_garment_is_created_read_changed_and_deleted(shop_a):
 
 def test_every_write_keeps_the_recommender_in_step(shop_a, django_capture_on_commit_callbacks):
     """What the admin does: an upsert after each committed change, a removal after a delete."""
-    queue_client().delete(QUEUE)
+    queue_client().delete(RECOMMENDER_QUEUE)
     client = client_for(shop_a.write)
     with django_capture_on_commit_callbacks(execute=True):
         garment_id = _create(shop_a.write)["id"]
@@ -118,7 +119,7 @@ def test_every_write_keeps_the_recommender_in_step(shop_a, django_capture_on_com
         client.patch(f"/api/v1/garments/{garment_id}/", {"is_active": False}, "json")
     with django_capture_on_commit_callbacks(execute=True):
         client.delete(f"/api/v1/garments/{garment_id}/")
-    messages = queued_messages(QUEUE)
+    messages = queued_messages(RECOMMENDER_QUEUE)
     assert [m["task"] for m in messages] == [GARMENT_UPSERT_TASK] * 5 + [GARMENT_REMOVE_TASK]
     created, stock, image, sizes, inactive = (
         GarmentDocument.from_dict(m["kwargs"]) for m in messages[:5]

@@ -3,7 +3,8 @@
 from datetime import UTC, datetime
 from typing import get_args
 
-from contracts.recommender import INTERACTION_TASK, QUEUE, InteractionKind
+from contracts.queues import INTERACTION_TASK, RECOMMENDER_QUEUE
+from contracts.recommender import InteractionKind
 from recommendations.models import Interaction
 from recommender.ranking import _VERBS
 from recommender.style import INTERACTION_WEIGHTS
@@ -47,7 +48,9 @@ def test_one_interaction_is_stored_and_sent_by_pseudonym(
     stored = Interaction.objects.get()
     assert stored.kind == Interaction.Kind.RETURN
     assert stored.created_at == datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
-    sent = [m["kwargs"] for m in queued_messages(QUEUE) if m["task"] == INTERACTION_TASK]
+    sent = [
+        m["kwargs"] for m in queued_messages(RECOMMENDER_QUEUE) if m["task"] == INTERACTION_TASK
+    ]
     assert sent == [
         {
             "subject": Shopper.objects.get().pseudonym,

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from contracts.recommender import FORGET_TASK
+from contracts.queues import FORGET_TASK
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from recommendations.services import VIEW_QUEUE_KEY, interaction_view_queue

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from contracts.recommender import FORGET_TASK, QUEUE, Forget
+from contracts.queues import FORGET_TASK, RECOMMENDER_QUEUE
+from contracts.recommender import Forget
 from contracts.recommender import SuggestionSet as Answer
 from core.exceptions import ApplicationError
 from privacy.models import ErasureRecord
@@ -50,14 +51,14 @@ def grace(footprint_of) -> Footprint:
 
 
 def _forget_messages() -> list[dict]:
-    return [m for m in queued_messages(QUEUE) if m["task"] == FORGET_TASK]
+    return [m for m in queued_messages(RECOMMENDER_QUEUE) if m["task"] == FORGET_TASK]
 
 
 def test_erasure_removes_every_row_file_and_session_of_that_shopper_only(
     ada: Footprint, grace: Footprint, operator, django_capture_on_commit_callbacks
 ) -> None:
     assert len(leftovers(ada)) > 10  # the check sees what is there before
-    queue_client().delete(QUEUE)
+    queue_client().delete(RECOMMENDER_QUEUE)
     with django_capture_on_commit_callbacks(execute=True):
         record = shopper_erase(shopper=ada.shopper, channel=Channel.ADMIN, requested_by=operator)
 
@@ -92,7 +93,7 @@ def test_erasing_again_is_harmless(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         first = shopper_erase(shopper=ada.shopper, channel=Channel.SELF_SERVICE)
-    queue_client().delete(QUEUE)
+    queue_client().delete(RECOMMENDER_QUEUE)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         again = shopper_erase(shopper=ada.shopper, channel=Channel.SELF_SERVICE)
     assert first is not None and again is None and callbacks == []
@@ -109,7 +110,7 @@ def test_erasing_again_is_harmless(
 def test_a_rolled_back_erasure_deletes_no_file_and_tells_no_one(
     ada: Footprint, django_capture_on_commit_callbacks
 ) -> None:
-    queue_client().delete(QUEUE)
+    queue_client().delete(RECOMMENDER_QUEUE)
     with (  # noqa: PT012
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(RuntimeError),

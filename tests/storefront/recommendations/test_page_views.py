@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.recommender import QUEUE
+from contracts.queues import RECOMMENDER_QUEUE
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from recommendations.models import Interaction
@@ -26,7 +26,7 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 @pytest.fixture(autouse=True)
 def _empty_queues() -> None:
-    queue_client().delete(QUEUE, VIEW_QUEUE_KEY, VIEW_FLUSH_LOCK_KEY)
+    queue_client().delete(RECOMMENDER_QUEUE, VIEW_QUEUE_KEY, VIEW_FLUSH_LOCK_KEY)
 
 
 def test_garment_page_writes_nothing_and_its_view_is_stored_by_the_flush(
@@ -48,7 +48,7 @@ def test_garment_page_writes_nothing_and_its_view_is_stored_by_the_flush(
     view = Interaction.objects.get()
     assert (view.shopper, view.garment, view.kind) == (shopper, garment, "view")
     assert before <= view.created_at <= timezone.now()  # when it was seen, kept exactly
-    [message] = queued_messages(QUEUE)
+    [message] = queued_messages(RECOMMENDER_QUEUE)
     assert message["task"] == "recommender.interaction"
     assert message["kwargs"]["subject"] == shopper.pseudonym
     assert message["kwargs"]["kind"] == "view"

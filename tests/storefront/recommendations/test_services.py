@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.recommender import QUEUE, GarmentDocument, ProfileUpdate
+from contracts.queues import RECOMMENDER_QUEUE
+from contracts.recommender import GarmentDocument, ProfileUpdate
 from contracts.recommender import SuggestionSet as Answer
 from recommendations.models import Interaction, SuggestionSet
 from recommendations.selectors import suggestions_for
@@ -19,7 +20,7 @@ from tryon_worker.sealing import data_key_unwrap, fields_open, photo_open, trans
 
 @pytest.fixture(autouse=True)
 def _empty_queue() -> None:
-    queue_client().delete(QUEUE)
+    queue_client().delete(RECOMMENDER_QUEUE)
 
 
 def test_catalogue_and_profile_signals_are_pseudonymous(
@@ -36,7 +37,7 @@ def test_catalogue_and_profile_signals_are_pseudonymous(
         )
         photo = shopper_photo_add(shopper=shopper, upload=astronaut_jpeg)
         interaction_record(shopper=shopper, garment=garment, kind="like")
-    messages = queued_messages(QUEUE)
+    messages = queued_messages(RECOMMENDER_QUEUE)
     assert [m["task"] for m in messages] == [
         "recommender.garment_upsert",
         "recommender.profile_update",

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from contracts.recommender import FORGET_TASK, QUEUE
+from contracts.queues import FORGET_TASK, RECOMMENDER_QUEUE
 from privacy.models import ErasureRecord
 from shoppers.models import Shopper
 from tests.broker_queue import queued_messages
@@ -33,7 +33,11 @@ def _logged_in_with_csrf(footprint: Footprint) -> tuple[Client, str]:
 
 
 def _forgotten() -> list[str]:
-    return [m["kwargs"]["subject"] for m in queued_messages(QUEUE) if m["task"] == FORGET_TASK]
+    return [
+        m["kwargs"]["subject"]
+        for m in queued_messages(RECOMMENDER_QUEUE)
+        if m["task"] == FORGET_TASK
+    ]
 
 
 def test_profile_page_offers_erasure_behind_post_csrf_and_typed_username(

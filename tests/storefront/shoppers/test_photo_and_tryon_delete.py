@@ -5,7 +5,7 @@ another photo, try-on or shopper does."""
 import pytest
 from django.core.files.base import ContentFile
 
-from contracts.recommender import PROFILE_UPDATE_TASK, QUEUE
+from contracts.queues import PROFILE_UPDATE_TASK, RECOMMENDER_QUEUE
 from privacy.sealed_files import private_storage
 from shoppers.models import ShopperPhoto
 from shoppers.services import shopper_photo_delete
@@ -122,10 +122,12 @@ def test_the_recommender_hears_which_photo_is_left(
     photos = list(ShopperPhoto.objects.filter(shopper=ada.shopper).order_by("created_at"))
     assert len(photos) == 2
     for photo, removed in ((photos[0], False), (photos[1], True)):
-        queue_client().delete(QUEUE)
+        queue_client().delete(RECOMMENDER_QUEUE)
         with django_capture_on_commit_callbacks(execute=True):
             shopper_photo_delete(photo=photo)
-        updates = [m for m in queued_messages(QUEUE) if m["task"] == PROFILE_UPDATE_TASK]
+        updates = [
+            m for m in queued_messages(RECOMMENDER_QUEUE) if m["task"] == PROFILE_UPDATE_TASK
+        ]
         assert len(updates) == 1
         assert updates[0]["kwargs"]["photo_removed"] is removed
         assert bool(updates[0]["kwargs"]["photo_blob"]) is not removed

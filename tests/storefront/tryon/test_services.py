@@ -11,7 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from config.redis_url import redis_cache_location
-from contracts.tryon import RENDER_QUEUE, RenderRequest, TryOnEvent
+from contracts.queues import RENDER_QUEUE
+from contracts.tryon import RenderRequest, TryOnEvent
 from core.exceptions import ApplicationError
 from privacy.sealed_files import private_storage
 from tests.worker_results import worker_result_event
