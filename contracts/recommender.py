@@ -5,14 +5,10 @@ shopper pseudonyms, never a user id, name or e-mail address.
 """
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from contracts.base import SCHEMA_VERSION, Message
-
-#: What a shopper did with a garment: the one list of kinds (the storefront's
-#: ``recommendations.models.Interaction.Kind`` has the same values, a test checks it). A
-#: ``return`` is the one negative signal: it steers taste away and adds no popularity.
-InteractionKind = Literal["view", "tryon", "like", "add_to_cart", "purchase", "return"]
+from contracts.vocabulary import InteractionKind
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,6 @@ from typing import Literal
 
 from contracts.base import SCHEMA_VERSION, Message
 
-# Stages a shopper sees, in order.
-STAGES = ("queued", "finding_pose", "fitting_garment", "rendering", "done")
-
 
 @dataclass(frozen=True)
 class RenderRequest(Message):

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from contracts.vocabulary import CATEGORIES
 from vision.errors import ImageInputError
 
 logger = logging.getLogger(__name__)
 
-CATEGORIES = ("top", "bottom", "dress", "outerwear")
 #: Product shots are analysed at most this big: a torso in a shopper's photo is rarely wider
 #: than that, and the cut-out stays fast.
 WORK_MAX_SIDE = 1024

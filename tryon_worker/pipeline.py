@@ -21,12 +21,12 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from contracts.vocabulary import CATEGORIES, WORKER_STAGES
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer
 from vision.image_decode import DEFAULT_MAX_PIXELS, decode_image
 from vision.parsing import person_parsed
 from vision.pose import (
-    CATEGORIES,
     PersonAnalysis,
     count_people,
     detect_faces,
@@ -37,8 +37,6 @@ from vision.pose import (
 
 logger = logging.getLogger(__name__)
 
-#: Shopper-facing stage names, in the order on_stage receives them.
-STAGES = ("finding_pose", "fitting_garment", "rendering")
 WEBP_QUALITY = 90
 #: The result is at most this big (longest side; pages show 768 px): larger photos are
 #: shrunk first, which keeps a render to a couple of seconds and a few hundred MB.
@@ -108,7 +106,7 @@ def run_tryon(
     """Put the garment (product image bytes) on the person (photo bytes).
 
     The result has the photo's size (upright, after EXIF orientation), shrunk to at most
-    RENDER_MAX_SIDE pixels on its longest side. ``on_stage`` is called with each of STAGES
+    RENDER_MAX_SIDE pixels on its longest side. ``on_stage`` is called with each of WORKER_STAGES
     as that stage starts (an exception it raises aborts the try-on). Both pictures are
     decoded and the garment is cut out before the person is analysed, so a broken product
     image fails fast. Raises ImageInputError for unusable pictures, ValueError for an
@@ -216,6 +214,8 @@ def _fit(image: np.ndarray) -> np.ndarray:
 
 
 def _announce(on_stage: Callable[[str], None] | None, stage: str) -> None:
+    if stage not in WORKER_STAGES:  # the storefront and the widget know no other
+        raise ValueError(f"unknown stage {stage!r}")
     if on_stage is not None:
         on_stage(stage)
 

@@ -6,22 +6,7 @@ same answer, so the storefront shows ``message`` to the shopper and does not ret
 
 from typing import Any
 
-#: Every code an ImageInputError may carry; the storefront may map them to help texts.
-INPUT_ERROR_CODES = (
-    "unreadable_image",
-    "image_too_large",
-    "no_person",
-    "several_people",
-    # A face close-up: no body to put a garment on.
-    "face_only",
-    "person_too_small",
-    "body_part_not_visible",
-    "garment_unreadable",
-    "garment_not_found",
-    # The renderer's own checks say the picture would not be convincing (see
-    # tryon_worker.renderers.confidence): the message says what to change.
-    "result_unconvincing",
-)
+from contracts.vocabulary import INPUT_ERROR_CODES
 
 
 class ImageInputError(ValueError):

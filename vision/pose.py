@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import cv2
 import numpy as np
 
+from contracts.vocabulary import CATEGORIES
 from vision.errors import ImageInputError
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CATEGORIES = ("top", "bottom", "dress", "outerwear")
 
 LANDMARK_NAMES = (
     "nose",

@@ -32,7 +32,6 @@ import numbers
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -44,12 +43,10 @@ __all__ = [
     "KINDS",
     "PATTERNS",
     "GarmentArtSpec",
-    "GarmentCategory",
     "render_garment",
     "render_garment_mask",
 ]
 
-GarmentCategory = Literal["top", "bottom", "dress", "outerwear"]
 
 KINDS: dict[str, tuple[str, ...]] = {
     "top": ("t-shirt", "long-sleeve", "tank-top", "shirt"),

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.models import Merchant
-from contracts.tryon import STAGES
+from contracts.vocabulary import STAGES
 from privacy.sealed_files import private_storage, sealed_file_read
 from shoppers.models import Shopper
 from tryon.models import TryOnJob

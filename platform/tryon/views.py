@@ -18,6 +18,7 @@ from shoppers.views import shopper_or_404
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_job_list
 from tryon.services import tryon_job_cancel, tryon_job_payload, tryon_job_request, tryon_result_read
+from tryon.stage_labels import STAGE_LABELS
 
 
 @login_required
@@ -55,7 +56,13 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
         public_id=job_id,
         shopper=shopper_or_404(request),
     )
-    return render(request, "tryon/job_detail.html", {"job": job, "payload": tryon_job_payload(job)})
+    context = {
+        "job": job,
+        "payload": tryon_job_payload(job),
+        "stages": list(STAGE_LABELS.items()),
+        "stage_order": list(STAGE_LABELS),
+    }
+    return render(request, "tryon/job_detail.html", context)
 
 
 @login_required

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from contracts.vocabulary import WORKER_STAGES
 from tests.tryon_worker.helpers import RED, png_bytes, procedural_image
 from tryon_worker.garment import GarmentAnalysis
-from tryon_worker.pipeline import RENDER_MAX_SIDE, STAGES, StageTimings, TryOnResult, run_tryon
+from tryon_worker.pipeline import RENDER_MAX_SIDE, StageTimings, TryOnResult, run_tryon
 from tryon_worker.renderers.base import RenderOutput
 from tryon_worker.renderers.geometric import GeometricRenderer
 from vision.errors import ImageInputError
@@ -48,7 +49,7 @@ def test_a_tryon_returns_a_clean_webp_and_reports_its_stages(
         on_stage=stages.append,
     )
     assert isinstance(result, TryOnResult)
-    assert stages == list(STAGES) == ["finding_pose", "fitting_garment", "rendering"]
+    assert stages == list(WORKER_STAGES) == ["finding_pose", "fitting_garment", "rendering"]
     picture = Image.open(io.BytesIO(result.image_bytes))
     assert picture.format == "WEBP"
     assert picture.size == (result.width, result.height) == (768, 1024)
@@ -164,7 +165,7 @@ def test_any_renderer_fits_and_a_wrong_sized_result_is_a_bug(
     result = run_tryon(
         person, tshirt_png, category="top", renderer=_PlainRenderer(), on_stage=stages.append
     )
-    assert stages == list(STAGES)
+    assert stages == list(WORKER_STAGES)
     assert result.timings.render > 0.0 and result.timings.warp > 0.0  # warp: garment cut-out
     with pytest.raises(RuntimeError, match="renderer 'plain' returned"):
         run_tryon(person, tshirt_png, category="top", renderer=_PlainRenderer(size_bug=True))

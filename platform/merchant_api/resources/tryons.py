@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from catalog.models import Garment
 from catalog.selectors import garment_get_for_merchant
-from contracts.tryon import STAGES
+from contracts.vocabulary import STAGES
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from merchant_api.endpoint import MerchantEndpoint

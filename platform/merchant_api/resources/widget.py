@@ -21,7 +21,6 @@ from rest_framework.response import Response
 
 from catalog.models import Garment
 from catalog.selectors import garment_get_for_merchant
-from contracts.tryon import STAGES
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from merchant_api.resources.photos import PhotoListApi, photo_or_404
@@ -34,16 +33,8 @@ from shoppers.services import shopper_photo_add, shopper_photo_read
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_job_for_merchant
 from tryon.services import tryon_job_request, tryon_result_read
+from tryon.stage_labels import STAGE_LABELS
 
-# What the shopper reads for each of the worker's stages (the one vocabulary, STAGES).
-STAGE_LABELS = {
-    "queued": "Waiting for a free fitting room",
-    "finding_pose": "Finding your pose",
-    "fitting_garment": "Fitting the garment",
-    "rendering": "Rendering your picture",
-    "done": "Done",
-}
-assert tuple(STAGE_LABELS) == STAGES, "a label for every stage the worker reports, in order"
 RECENT_PHOTOS = 4
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import get_args
 
 from contracts.queues import INTERACTION_TASK, RECOMMENDER_QUEUE
-from contracts.recommender import InteractionKind
+from contracts.vocabulary import InteractionKind
 from recommendations.models import Interaction
 from recommender.ranking import _VERBS
 from recommender.style import INTERACTION_WEIGHTS

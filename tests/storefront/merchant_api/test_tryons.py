@@ -8,7 +8,7 @@ import uuid
 from django.core.management import call_command
 from PIL import Image
 
-from contracts.tryon import STAGES
+from contracts.vocabulary import STAGES
 from privacy.sealed_files import private_storage
 from tests.storefront.merchant_api.conftest import client_for
 from tests.storefront.merchant_api.shopper_world import (

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from PIL import Image
 from rest_framework.test import APIClient
 
-from contracts.tryon import STAGES
+from contracts.vocabulary import STAGES
 from merchant_api.services import widget_origin_add
 from merchant_api.widget_origins import widget_origin_normalize
 from tests.storefront.merchant_api.conftest import client_for
