@@ -47,12 +47,16 @@ class Tally:
     server_errors: list[dict[str, Any]] = field(default_factory=list)
     jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: int = 0
+    #: When each request that got no answer at all was made (to match it with a fault).
+    no_answer_at: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, method: str, path: str, status: int, body: bytes) -> None:
         """Count one answer; keep the details of a 5xx."""
         with self.lock:
             self.requests += 1
+            if status == 0:
+                self.no_answer_at.append(time.time())
             self.by_kind.setdefault(kind, Counter())[str(status)] += 1
             if status >= 500:
                 self.server_errors.append({

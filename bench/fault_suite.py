@@ -263,6 +263,7 @@ def _exercise(
         "server_error_samples": [e for e in tally.server_errors if e["status"] != 503][:10],
         "unavailable_samples": [e for e in tally.server_errors if e["status"] == 503][:5],
         "no_answer": tally.statuses().get("0", 0),
+        "no_answer_outside_web_server_kills": _no_answer_outside(tally, faults),
         "jobs": audit,
         "supervisor_log": [line for line in platform.log().splitlines() if "supervisor:" in line][
             -40:
@@ -344,6 +345,17 @@ def _fault(
     print(f"  {fault}", flush=True)
     time.sleep(3)  # let the platform settle before the next blow
     return fault
+
+
+def _no_answer_outside(tally: Tally, faults: list[dict[str, Any]]) -> int:
+    """Requests that got no answer outside a web server kill's window (from the SIGKILL until
+    it answered /health/ again, plus the time a request in flight may take to fail)."""
+    windows = [
+        (f["at"] - 1, f["at"] + (f.get("ready_s") or 60) + 5)
+        for f in faults
+        if f["fault"] == "SIGKILL web server"
+    ]
+    return sum(1 for at in tally.no_answer_at if not any(a <= at <= b for a, b in windows))
 
 
 def _all_final(jobs: dict[str, dict[str, Any]], accepted: set[str]) -> bool:
