@@ -7,13 +7,15 @@ worker can be handed one data key that opens one photo and nothing else.
 
 Blob layout (all lengths in bytes):
     b"FRE1" | kid_len (1) | kid | wrap_nonce (12) | wrapped_dek (48) | nonce (12) | ciphertext
-This module imports nothing from Django: keys come in as a KeyRing.
+This module imports nothing from Django: keys come in as a KeyRing. The storefront seals
+with it; a worker opens one blob with the one data key it was given (contracts.sealing).
 """
 
 import base64
 import binascii
 import os
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -22,6 +24,23 @@ MAGIC = b"FRE1"
 TEXT_PREFIX = "fre1:"
 _NONCE = 12
 _WRAPPED_DEK = 32 + 16
+
+# What each kind of blob is bound to (AES-GCM associated data): a blob of one kind never
+# opens as another.
+PHOTO_CONTEXT = b"shoppers.photo"
+PHOTO_THUMB_CONTEXT = b"shoppers.photo.thumbnail"
+RESULT_CONTEXT = b"tryon.result"
+EDIT_REGION_CONTEXT = b"tryon.edit_region"
+
+
+class Envelope(NamedTuple):
+    """The parts of an envelope blob."""
+
+    kid: str  # id of the master key that wrapped the data key
+    wrap_nonce: bytes
+    wrapped_dek: bytes
+    nonce: bytes
+    ciphertext: bytes
 
 
 class DecryptionError(ValueError):
@@ -83,7 +102,7 @@ def decrypt_bytes(blob: bytes, *, keyring: KeyRing, context: bytes = b"") -> byt
 
 def blob_key_id(blob: bytes) -> str:
     """The id of the master key that wraps this blob's data key."""
-    return _parse_header(blob)[0]
+    return envelope_parse(blob)[0]
 
 
 def blob_data_key(blob: bytes, *, keyring: KeyRing) -> bytes:
@@ -93,7 +112,7 @@ def blob_data_key(blob: bytes, *, keyring: KeyRing) -> bytes:
 
 def decrypt_with_data_key(blob: bytes, *, data_key: bytes, context: bytes = b"") -> bytes:
     """Decrypt a blob with its already unwrapped data key."""
-    _kid, _wrap_nonce, _wrapped, nonce, ciphertext = _parse_header(blob)
+    _kid, _wrap_nonce, _wrapped, nonce, ciphertext = envelope_parse(blob)
     try:
         return AESGCM(data_key).decrypt(nonce, ciphertext, context)
     except InvalidTag as exc:
@@ -141,7 +160,8 @@ def _header(dek: bytes, keyring: KeyRing) -> bytes:
     return MAGIC + bytes([len(kid)]) + kid + wrap_nonce + wrapped
 
 
-def _parse_header(blob: bytes) -> tuple[str, bytes, bytes, bytes, bytes]:
+def envelope_parse(blob: bytes) -> Envelope:
+    """Split an envelope blob into its parts; DecryptionError if it is not one."""
     if len(blob) < 5 or blob[:4] != MAGIC:
         raise DecryptionError("Not an encrypted blob (bad magic).")
     kid_len = blob[4]
@@ -154,11 +174,11 @@ def _parse_header(blob: bytes) -> tuple[str, bytes, bytes, bytes, bytes]:
     ciphertext = blob[nonce_at + _NONCE :]
     if len(nonce) != _NONCE or len(ciphertext) < 16:
         raise DecryptionError("Encrypted blob is truncated.")
-    return kid, wrap_nonce, wrapped, nonce, ciphertext
+    return Envelope(kid, wrap_nonce, wrapped, nonce, ciphertext)
 
 
 def _open_envelope(blob: bytes, keyring: KeyRing) -> tuple[str, bytes, bytes, bytes]:
-    kid, wrap_nonce, wrapped, nonce, ciphertext = _parse_header(blob)
+    kid, wrap_nonce, wrapped, nonce, ciphertext = envelope_parse(blob)
     master = keyring.keys.get(kid)
     if master is None:
         raise DecryptionError(f"Encrypted with key {kid!r}, which is not configured.")

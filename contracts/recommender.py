@@ -48,7 +48,7 @@ class ProfileUpdate(Message):
     measurements: dict[str, float] = field(default_factory=dict)  # declared, in cm
     preferred_size: str = ""
     # The storefront sends measurements and preferred size sealed here instead (JSON
-    # {"measurements", "preferred_size"}, tryon_worker.sealing.fields_seal with the worker
+    # {"measurements", "preferred_size"}, contracts.sealing.fields_seal with the worker
     # key, bound to `subject`): the broker keeps messages on disk, never body measurements.
     sealed: str = ""
     photo_blob: str = ""  # key in the private store (the storefront's photo envelope)

@@ -4,7 +4,7 @@ The storefront unwraps a photo's data key with its master key and re-wraps it wi
 worker transport key (FITTINGROOM_WORKER_KEY), bound to the job id. The worker never holds a
 master key: it can open the blobs of the jobs it is given and nothing else.
 
-Photo blobs use the storefront's envelope layout (platform/privacy/crypto.py):
+Photo blobs use the storefront's envelope layout (contracts.envelope):
     b"FRE1" | kid_len (1) | kid | wrap_nonce (12) | wrapped_dek (48) | nonce (12) | ciphertext
 Worker results are ``nonce (12) | ciphertext`` under a fresh data key; a result's edit region
 (debugging) is sealed the same way under that same key, with its own context, so one wrapped
@@ -18,12 +18,16 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-_MAGIC = b"FRE1"
+from contracts.envelope import (
+    EDIT_REGION_CONTEXT,
+    MAGIC,
+    PHOTO_CONTEXT,
+    RESULT_CONTEXT,
+    DecryptionError,
+    decrypt_with_data_key,
+)
+
 _NONCE = 12
-_WRAPPED_DEK = 48
-PHOTO_CONTEXT = b"shoppers.photo"
-RESULT_CONTEXT = b"tryon.result"
-EDIT_REGION_CONTEXT = b"tryon.edit_region"
 
 
 class SealingError(ValueError):
@@ -87,13 +91,11 @@ def fields_open(sealed: str, *, transport_key: bytes, subject: str) -> dict:
 
 def photo_open(blob: bytes, *, data_key: bytes) -> bytes:
     """Decrypt a storefront photo blob with its data key."""
-    if blob[:4] != _MAGIC or len(blob) < 5:
-        raise SealingError("Not an encrypted photo blob.")
-    start = 5 + blob[4] + _NONCE + _WRAPPED_DEK
-    nonce, ciphertext = blob[start : start + _NONCE], blob[start + _NONCE :]
     try:
-        return AESGCM(data_key).decrypt(nonce, ciphertext, PHOTO_CONTEXT)
-    except InvalidTag as exc:
+        return decrypt_with_data_key(blob, data_key=data_key, context=PHOTO_CONTEXT)
+    except DecryptionError as exc:
+        if not blob.startswith(MAGIC):
+            raise SealingError("Not an encrypted photo blob.") from exc
         raise SealingError("The photo does not open with the given key.") from exc
 
 

@@ -32,18 +32,18 @@ from contracts.recommender import (
     SuggestionSet,
     SuggestRequest,
 )
-from recommender.celery_app import app
-from recommender.config import RecommenderSettings
-from recommender.profile_store import SubjectError
-from recommender.service import Recommender
-from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
-from tryon_worker.sealing import (
+from contracts.sealing import (
     SealingError,
     data_key_unwrap,
     fields_open,
     photo_open,
     transport_key_load,
 )
+from recommender.celery_app import app
+from recommender.config import RecommenderSettings
+from recommender.profile_store import SubjectError
+from recommender.service import Recommender
+from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 
 logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (ConnectionError, TimeoutError)

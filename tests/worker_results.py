@@ -4,11 +4,11 @@ import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from contracts.sealing import data_key_wrap, edit_region_seal, result_seal, transport_key_load
 from contracts.tryon import TryOnEvent
 from privacy.sealed_files import private_storage
 from tryon.models import TryOnJob
 from tryon_worker.result_files import edit_region_png
-from tryon_worker.sealing import data_key_wrap, edit_region_seal, result_seal, transport_key_load
 
 #: The edit region worker_result_event sends, the size of its 768x1024 picture: the torso.
 EDIT_REGION = np.zeros((1024, 768), dtype=bool)

@@ -1,7 +1,7 @@
 """What a finished try-on leaves in the private store: the sealed picture and, when the renderer
 declares one, its sealed edit region (kept with the result for debugging).
 
-Both are sealed under one fresh data key (``tryon_worker.sealing``), so the storefront gets a
+Both are sealed under one fresh data key (``contracts.sealing``), so the storefront gets a
 single wrapped key for the two. Plain data only: no Celery, no Django.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from contracts.sealing import edit_region_seal, result_seal
 from contracts.tryon import worker_result_names
 from tryon_worker.blob_store import BlobStore
 from tryon_worker.pipeline import TryOnResult
-from tryon_worker.sealing import edit_region_seal, result_seal
 
 logger = logging.getLogger(__name__)
 

@@ -17,19 +17,19 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from contracts.limits import MAX_RETRIES, RETRY_BACKOFF_MAX_S, RETRY_BACKOFF_S
 from contracts.queues import EVENT_QUEUE, EVENT_TASK, RENDER_TASK, SEALED_REPRS
-from contracts.tryon import RenderRequest, TryOnEvent
-from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
-from tryon_worker.celery_app import app
-from tryon_worker.pipeline import run_tryon
-from tryon_worker.renderers.registry import renderer_create
-from tryon_worker.result_files import result_files_store
-from tryon_worker.sealing import (
+from contracts.sealing import (
     SealingError,
     data_key_unwrap,
     data_key_wrap,
     photo_open,
     transport_key_load,
 )
+from contracts.tryon import RenderRequest, TryOnEvent
+from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
+from tryon_worker.celery_app import app
+from tryon_worker.pipeline import run_tryon
+from tryon_worker.renderers.registry import renderer_create
+from tryon_worker.result_files import result_files_store
 from vision.errors import ImageInputError
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import FieldError
 from django.db import models
 
-from privacy.crypto import decrypt_text, encrypt_text
+from contracts.envelope import decrypt_text, encrypt_text
 from privacy.keyring import active_keyring
 
 

@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from privacy.crypto import KeyRing
+from contracts.envelope import KeyRing
 
 
 def active_keyring() -> KeyRing:

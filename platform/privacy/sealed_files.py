@@ -5,7 +5,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from privacy.crypto import blob_key_id, decrypt_bytes, encrypt_bytes, rewrap
+from contracts.envelope import blob_key_id, decrypt_bytes, encrypt_bytes, rewrap
 from privacy.keyring import active_keyring
 
 

@@ -6,10 +6,10 @@ only, and never learns a master key.
 
 from django.conf import settings
 
-from privacy.crypto import blob_data_key
+from contracts.envelope import blob_data_key
+from contracts.sealing import data_key_unwrap, data_key_wrap, transport_key_load
 from privacy.keyring import active_keyring
 from privacy.sealed_files import private_storage
-from tryon_worker.sealing import data_key_unwrap, data_key_wrap, transport_key_load
 
 
 def worker_transport_key() -> bytes:

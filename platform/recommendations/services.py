@@ -24,11 +24,11 @@ from contracts.queues import (
     RECOMMENDER_QUEUE,
     SEALED_REPRS,
 )
+from contracts.sealing import fields_seal
 from notifications.services import live_publish
 from privacy.worker_keys import blob_key_for_worker, worker_transport_key
 from recommendations.models import Interaction, SuggestionSet
 from shoppers.models import Shopper, ShopperPhoto
-from tryon_worker.sealing import fields_seal
 
 logger = logging.getLogger(__name__)
 

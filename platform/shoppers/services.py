@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from catalog.models import SIZE_LABELS
+from contracts.envelope import PHOTO_CONTEXT, PHOTO_THUMB_CONTEXT
 from core.exceptions import ApplicationError
 from core.image_intake import image_intake, intake_limits_from_settings
 from privacy.deletion import shopper_photos_delete
@@ -24,9 +25,6 @@ from privacy.sealed_files import (
 from recommendations.services import shopper_profile_publish
 from shoppers.models import MEASUREMENT_RANGES_CM, Shopper, ShopperPhoto
 from shoppers.photo_check import shopper_photo_person_check
-
-PHOTO_CONTEXT = b"shoppers.photo"
-PHOTO_THUMB_CONTEXT = b"shoppers.photo.thumbnail"
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 150  # the auth user model's column

@@ -7,11 +7,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.models import Merchant
+from contracts.envelope import EDIT_REGION_CONTEXT
 from contracts.vocabulary import STAGES
 from privacy.sealed_files import private_storage, sealed_file_read
 from shoppers.models import Shopper
 from tryon.models import TryOnJob
-from tryon.services import EDIT_REGION_STORAGE_CONTEXT, tryon_job_payload, tryon_result_names
+from tryon.services import tryon_job_payload, tryon_result_names
 
 
 def tryon_job_list(*, shopper: Shopper) -> QuerySet[TryOnJob]:
@@ -69,7 +70,7 @@ def tryon_edit_region_read(*, job: TryOnJob) -> bytes:
 
     Callers check that the reader is an operator: it shows the outline of a shopper's body.
     """
-    return sealed_file_read(job.edit_region_blob_name, context=EDIT_REGION_STORAGE_CONTEXT)
+    return sealed_file_read(job.edit_region_blob_name, context=EDIT_REGION_CONTEXT)
 
 
 def tryon_job_files(*, jobs: QuerySet[TryOnJob]) -> list[str]:

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
+from contracts.envelope import EDIT_REGION_CONTEXT, RESULT_CONTEXT
 from contracts.queues import RENDER_QUEUE, RENDER_TASK, SEALED_REPRS
+from contracts.sealing import edit_region_open, result_open
 from contracts.tryon import RenderRequest, TryOnEvent, worker_result_names
 from core.exceptions import ApplicationError
 from notifications.services import (
@@ -29,14 +31,11 @@ from recommendations.models import Interaction
 from recommendations.services import interaction_record
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnAttempt, TryOnJob
-from tryon_worker.sealing import edit_region_open, result_open
 from webhooks.services import tryon_job_webhooks_emit
 
 logger = logging.getLogger(__name__)
 MAX_ACTIVE_JOBS_PER_SHOPPER = 3
 MAX_DISPATCHES = 3
-RESULT_STORAGE_CONTEXT = b"tryon.result"
-EDIT_REGION_STORAGE_CONTEXT = b"tryon.edit_region"
 
 
 def tryon_job_request(*, shopper: Shopper, garment: Garment, photo: ShopperPhoto) -> TryOnJob:
@@ -218,7 +217,7 @@ def tryon_jobs_reap(*, now: timezone.datetime | None = None) -> dict[str, int]:
 
 def tryon_result_read(*, job: TryOnJob) -> bytes:
     """The decrypted result picture of a succeeded job."""
-    return sealed_file_read(job.result_blob_name, context=RESULT_STORAGE_CONTEXT)
+    return sealed_file_read(job.result_blob_name, context=RESULT_CONTEXT)
 
 
 def _job_fail(job: TryOnJob, code: str, message: str) -> None:
@@ -267,16 +266,14 @@ def _result_store(event: TryOnEvent, *, written: list[str]) -> tuple[str, str]:
     picture = result_open(_worker_blob_read(event.result_blob), data_key=data_key)
     result_name, region_name = tryon_result_names(job_id=event.job_id)
     written.append(result_name)
-    sealed_file_save(
-        content=picture, folder="results", context=RESULT_STORAGE_CONTEXT, name=result_name
-    )
+    sealed_file_save(content=picture, folder="results", context=RESULT_CONTEXT, name=result_name)
     if not event.edit_region_blob:
         region_name = ""
     else:
         region = edit_region_open(_worker_blob_read(event.edit_region_blob), data_key=data_key)
         written.append(region_name)
         sealed_file_save(
-            content=region, folder="results", context=EDIT_REGION_STORAGE_CONTEXT, name=region_name
+            content=region, folder="results", context=EDIT_REGION_CONTEXT, name=region_name
         )
     _worker_result_discard(event)
     return result_name, region_name

@@ -37,16 +37,12 @@ HOUSE_RULES = {
 ALLOWED_WORKER_IMPORTS = {
     # The storefront.
     ("platform/config/celery_app.py", "tryon_worker.sealed_headers"),  # A6: to transport/
-    ("platform/privacy/worker_keys.py", "tryon_worker.sealing"),  # A4: to contracts/sealing.py
     ("platform/recommendations/selectors.py", "recommender.fit"),  # A7: to sizing/fit.py
-    ("platform/recommendations/services.py", "tryon_worker.sealing"),  # A4
-    ("platform/tryon/services.py", "tryon_worker.sealing"),  # A4
     # The recommender.
     ("recommender/celery_app.py", "tryon_worker.sealed_headers"),  # A6: to transport/
     ("recommender/rebuild.py", "tryon_worker.blob_store"),  # A6: to transport/
     ("recommender/service.py", "tryon_worker.blob_store"),  # A6
     ("recommender/tasks.py", "tryon_worker.blob_store"),  # A6
-    ("recommender/tasks.py", "tryon_worker.sealing"),  # A4
     # The benches. Those marked "kept" measure the house's own code and no plan step removes
     # them (section 2.1 says benches import nothing from either house; section 2.7 draws them
     # above both); F2 renames the tryon_worker.{data,models} ones to tryon_worker.gan.*.
@@ -57,7 +53,6 @@ ALLOWED_WORKER_IMPORTS = {
     ("bench/shading_eval.py", "tryon_worker.renderers.fold_shading"),  # kept
     ("bench/tryon_pipeline.py", "tryon_worker.pipeline"),  # kept
     ("bench/tryon_pipeline.py", "tryon_worker.renderers.registry"),  # kept
-    ("bench/tryon_pipeline.py", "tryon_worker.sealing"),  # A4
     ("bench/tryon_quality.py", "tryon_worker.data.inputs"),  # kept (F2 renames)
     ("bench/tryon_quality.py", "tryon_worker.data.person_photos"),  # kept (F2 renames)
     ("bench/tryon_quality.py", "tryon_worker.data.synthetic"),  # C5: to synthetic/people.py

@@ -17,6 +17,7 @@ from playwright.sync_api import Page
 
 from catalog.models import Garment, GarmentSize
 from contracts import recommender as contract
+from contracts.sealing import data_key_wrap, result_seal, transport_key_load
 from contracts.tryon import TryOnEvent
 from privacy.sealed_files import private_storage
 from recommendations.services import suggestion_set_apply
@@ -25,7 +26,6 @@ from shoppers.services import shopper_photo_add, shopper_sign_up
 from tests.factories import garment_create
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply, tryon_job_request
-from tryon_worker.sealing import data_key_wrap, result_seal, transport_key_load
 
 pytestmark = pytest.mark.slow
 

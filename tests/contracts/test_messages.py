@@ -3,9 +3,9 @@
 import pytest
 
 from contracts.base import MessageError
+from contracts.envelope import KeyRing, blob_data_key, encrypt_bytes
+from contracts.sealing import PHOTO_CONTEXT, SealingError, photo_open
 from contracts.tryon import RenderRequest, TryOnEvent
-from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes
-from tryon_worker.sealing import PHOTO_CONTEXT, SealingError, photo_open
 
 REQUEST_V1 = {
     "job_id": "5b0e6b6e-3f1c-4c55-9a55-8f1f3c1d2e4a", "attempt": 1, "subject": "psn_0123",

@@ -12,6 +12,7 @@ import pytest
 from celery import Celery
 from django.conf import settings
 
+from contracts.envelope import KeyRing, blob_data_key, encrypt_bytes
 from contracts.queues import (
     EVENT_QUEUE,
     GARMENT_UPSERT_TASK,
@@ -22,10 +23,9 @@ from contracts.queues import (
     SUGGESTIONS_EVENT_TASK,
 )
 from contracts.recommender import Interaction, ProfileUpdate, SuggestionSet, SuggestRequest
-from privacy.crypto import KeyRing, blob_data_key, encrypt_bytes
+from contracts.sealing import PHOTO_CONTEXT, data_key_wrap, transport_key_load
 from tests.broker_queue import queue_client
 from tests.recommender.catalogue import png_bytes, shop_documents
-from tryon_worker.sealing import PHOTO_CONTEXT, data_key_wrap, transport_key_load
 
 SUBJECT = "psn_5f1d2c3b4a"
 

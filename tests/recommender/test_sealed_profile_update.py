@@ -10,7 +10,7 @@ import pytest
 from celery import current_app
 
 from contracts.recommender import ProfileUpdate
-from tryon_worker.sealing import fields_seal
+from contracts.sealing import fields_seal
 
 SUBJECT = "psn_sealed0123456789abcdef"
 KEY = os.urandom(32)

@@ -8,19 +8,19 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.tryon_worker.helpers import RED, png_bytes, procedural_image
-from tryon_worker.blob_store import blob_store_from_url
-from tryon_worker.pipeline import TryOnResult, run_tryon
-from tryon_worker.renderers.geometric import GeometricRenderer
-from tryon_worker.renderers.layered import LayeredRenderer
-from tryon_worker.result_files import result_files_store
-from tryon_worker.sealing import (
+from contracts.sealing import (
     SealingError,
     data_key_unwrap,
     data_key_wrap,
     edit_region_open,
     result_open,
 )
+from tests.tryon_worker.helpers import RED, png_bytes, procedural_image
+from tryon_worker.blob_store import blob_store_from_url
+from tryon_worker.pipeline import TryOnResult, run_tryon
+from tryon_worker.renderers.geometric import GeometricRenderer
+from tryon_worker.renderers.layered import LayeredRenderer
+from tryon_worker.result_files import result_files_store
 
 # The layered renderer's own test photo for tops: it declares an edit region.
 PERSON = "people/p12_woman_head_to_thigh_gray_tee_studio.jpg"

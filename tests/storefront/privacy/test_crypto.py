@@ -2,7 +2,7 @@
 
 import pytest
 
-from privacy.crypto import (
+from contracts.envelope import (
     DecryptionError,
     KeyRing,
     blob_data_key,

@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.db import connection
 
-from privacy.crypto import KeyRing, blob_key_id, text_blob
+from contracts.envelope import KeyRing, blob_key_id, text_blob
 from privacy.sealed_files import private_storage
 from shoppers.models import Shopper
 from shoppers.services import shopper_photo_add, shopper_profile_update

@@ -9,13 +9,13 @@ from django.utils import timezone
 from contracts.queues import RECOMMENDER_QUEUE
 from contracts.recommender import GarmentDocument, ProfileUpdate
 from contracts.recommender import SuggestionSet as Answer
+from contracts.sealing import data_key_unwrap, fields_open, photo_open, transport_key_load
 from recommendations.models import Interaction, SuggestionSet
 from recommendations.selectors import suggestions_for
 from recommendations.services import interaction_record, suggestion_set_apply
 from shoppers.services import shopper_photo_add, shopper_profile_update
 from tests.broker_queue import queue_client, queued_messages
 from tests.factories import garment_create, shopper_create
-from tryon_worker.sealing import data_key_unwrap, fields_open, photo_open, transport_key_load
 
 
 @pytest.fixture(autouse=True)

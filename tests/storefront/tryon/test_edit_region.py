@@ -13,7 +13,7 @@ from django.urls import reverse
 from PIL import Image
 
 from catalog.services import merchant_staff_group_ensure
-from privacy.crypto import KeyRing
+from contracts.envelope import KeyRing
 from privacy.models import ErasureRecord, PiiAccess
 from privacy.sealed_files import private_storage, sealed_file_key_id
 from privacy.services import encryption_keys_rotate, shopper_erase

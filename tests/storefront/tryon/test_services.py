@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from config.redis_url import redis_cache_location
 from contracts.queues import RENDER_QUEUE
+from contracts.sealing import data_key_unwrap, photo_open, transport_key_load
 from contracts.tryon import RenderRequest, TryOnEvent
 from core.exceptions import ApplicationError
 from privacy.sealed_files import private_storage
@@ -24,11 +25,6 @@ from tryon.services import (
     tryon_job_request,
     tryon_jobs_reap,
     tryon_result_read,
-)
-from tryon_worker.sealing import (
-    data_key_unwrap,
-    photo_open,
-    transport_key_load,
 )
 
 

@@ -20,8 +20,8 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from accounts.models import User
 from catalog.models import MerchantStaff
+from contracts.envelope import KeyRing, blob_key_id, text_blob
 from core.exceptions import ApplicationError
-from privacy.crypto import KeyRing, blob_key_id, text_blob
 from shoppers.services import shopper_photo_add
 from tests.factories import garment_create, shopper_create
 from tryon.services import tryon_job_cancel, tryon_job_request
