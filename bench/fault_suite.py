@@ -274,6 +274,7 @@ def _exercise(
         and audit["lost"] == 0
         and audit["duplicated"] == 0
         and all(f.get("recovered", False) for f in faults)
+        and result["no_answer_outside_web_server_kills"] == 0
     )
     return result
 
