@@ -29,8 +29,8 @@ import numpy as np
 
 from contracts.recommender import Suggestion
 from recommender.catalogue_store import StoredGarment
-from recommender.fit import size_advice
 from recommender.profile_store import RecentInteraction
+from sizing.fit import size_advice
 
 # Per body shape: cuts that usually flatter it and cuts usually advised against, as the
 # phrases shown to shoppers. Matched as whole words on tags, name and description, with

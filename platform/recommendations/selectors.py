@@ -8,8 +8,8 @@ from catalog.models import Garment, Merchant
 from catalog.selectors import garment_list_public
 from recommendations.models import Interaction
 from recommendations.services import garment_document
-from recommender.fit import GIRTHS, GirthFit, girth_fits, size_advice
 from shoppers.models import Shopper
+from sizing.fit import GIRTHS, GirthFit, girth_fits, size_advice
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def _popular(*, shopper: Shopper | None, limit: int, merchant: Merchant | None) 
 
 @dataclass(frozen=True)
 class SizeChoice:
-    """The size to pick of one garment for one shopper, and why (``recommender.fit``'s rule).
+    """The size to pick of one garment for one shopper, and why (``sizing.fit``'s rule).
 
     ``label`` is "" when no size can be advised; ``confidence`` is the chosen size's fit score
     (1.0 perfect, about 0.6 one size step off; 0.8 for a declared size label, 0.5 unknown);

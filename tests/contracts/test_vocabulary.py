@@ -3,7 +3,7 @@
 import pytest
 
 from contracts.vocabulary import CATEGORIES, INPUT_ERROR_CODES, STAGES, WORKER_STAGES
-from recommender.fit import EASE_CM
+from sizing.fit import EASE_CM
 from vision.errors import ImageInputError
 
 

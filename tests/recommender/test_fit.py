@@ -1,6 +1,6 @@
 """Size advice from a garment's size chart and the shopper's measurements."""
 
-from recommender.fit import size_advice, size_fit_score
+from sizing.fit import size_advice, size_fit_score
 from tests.recommender.catalogue import size_chart
 
 

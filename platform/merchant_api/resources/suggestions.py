@@ -2,7 +2,7 @@
 and which size of a garment to pick.
 
 Suggestions are what our own suggestions page shows (``recommendations.selectors``), limited
-to the calling merchant's garments. The size is the recommender's rule (``recommender.fit``)
+to the calling merchant's garments. The size is the shared fit rule (``sizing.fit``)
 applied to the garment's size chart and the shopper's declared measurements.
 """
 
