@@ -16,7 +16,7 @@ from celery import Celery
 from celery.signals import worker_process_init
 
 from contracts.queues import RECOMMENDER_QUEUE
-from tryon_worker.sealed_headers import sealed_headers_connect
+from transport.sealed_headers import sealed_headers_connect
 
 logger = logging.getLogger(__name__)
 

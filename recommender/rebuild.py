@@ -14,7 +14,7 @@ from pathlib import Path
 
 from recommender.config import RecommenderSettings
 from recommender.service import Recommender
-from tryon_worker.blob_store import blob_store_from_url
+from transport.blob_store import blob_store_from_url
 
 logger = logging.getLogger("recommender.rebuild")
 

@@ -56,7 +56,7 @@ from recommender.style import (
     image_features,
     sentence_encoder,
 )
-from tryon_worker.blob_store import BlobStore
+from transport.blob_store import BlobStore
 from vision.errors import ImageInputError
 from vision.image_decode import decode_image
 

@@ -43,7 +43,7 @@ from recommender.celery_app import app
 from recommender.config import RecommenderSettings
 from recommender.profile_store import SubjectError
 from recommender.service import Recommender
-from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
+from transport.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 
 logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (ConnectionError, TimeoutError)

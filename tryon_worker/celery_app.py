@@ -12,7 +12,7 @@ from celery import Celery
 
 from contracts.limits import TryOnLimits
 from contracts.queues import RENDER_QUEUE
-from tryon_worker.sealed_headers import sealed_headers_connect
+from transport.sealed_headers import sealed_headers_connect
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # The time limits, the visibility timeout and the restore sweep all come from one place (the

@@ -14,7 +14,7 @@ from PIL import Image
 
 from contracts.sealing import edit_region_seal, result_seal
 from contracts.tryon import worker_result_names
-from tryon_worker.blob_store import BlobStore
+from transport.blob_store import BlobStore
 from tryon_worker.pipeline import TryOnResult
 
 logger = logging.getLogger(__name__)

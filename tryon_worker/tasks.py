@@ -25,7 +25,7 @@ from contracts.sealing import (
     transport_key_load,
 )
 from contracts.tryon import RenderRequest, TryOnEvent
-from tryon_worker.blob_store import BlobNotFound, BlobStore, blob_store_from_url
+from transport.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 from tryon_worker.celery_app import app
 from tryon_worker.pipeline import run_tryon
 from tryon_worker.renderers.registry import renderer_create

@@ -8,7 +8,7 @@ import os
 
 from celery import Celery
 
-from tryon_worker.sealed_headers import sealed_headers_connect
+from transport.sealed_headers import sealed_headers_connect
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 

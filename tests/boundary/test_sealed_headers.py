@@ -2,7 +2,7 @@
 
 Celery copies a message's arguments into its ``argsrepr``/``kwargsrepr`` headers, beside the
 base64 body; in Redis's append-only file that text is readable. Producers pass
-``SEALED_REPRS``; ``tryon_worker.sealed_headers`` also seals what they do not build (a task's
+``SEALED_REPRS``; ``transport.sealed_headers`` also seals what they do not build (a task's
 ``retry()`` re-sends its arguments), in every process that has one of our Celery apps.
 """
 

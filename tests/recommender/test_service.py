@@ -242,7 +242,7 @@ def test_rebuild_with_reembed_reads_images_from_the_store(
     recommender: Recommender, tmp_path: Path
 ) -> None:
     from tests.recommender.catalogue import png_bytes, product_image
-    from tryon_worker.blob_store import FolderBlobStore
+    from transport.blob_store import FolderBlobStore
 
     document = garment(1, "Linen shirt", image_key="garments/1.png")
     recommender.garment_upsert(document)  # the image was not readable at the time

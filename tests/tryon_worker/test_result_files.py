@@ -16,7 +16,7 @@ from contracts.sealing import (
     result_open,
 )
 from tests.tryon_worker.helpers import RED, png_bytes, procedural_image
-from tryon_worker.blob_store import blob_store_from_url
+from transport.blob_store import blob_store_from_url
 from tryon_worker.pipeline import TryOnResult, run_tryon
 from tryon_worker.renderers.geometric import GeometricRenderer
 from tryon_worker.renderers.layered import LayeredRenderer
