@@ -1,11 +1,10 @@
 """The houses keep to their own code (issue 14, items 2 and 5).
 
-tryon_worker/, recommender/, vision/ and contracts/ never import Django or the storefront's
-apps, and contracts/ imports nothing but the standard library and ``cryptography``. The
-storefront, the recommender and the benches import from the try-on worker (and the storefront
-and benches from the recommender) only the modules listed in ``ALLOWED_WORKER_IMPORTS``: today's
-imports, each with the step of docs/design/peers-refactor-plan.md that removes it. The list only
-shrinks: an entry that no longer matches an import fails a test.
+The workers and the shared packages (tryon_worker/, recommender/, vision/, contracts/,
+sizing/, transport/) never import Django or the storefront's apps, and contracts/ imports
+nothing but the standard library and ``cryptography``. The storefront imports nothing of the
+try-on worker or the recommender, and the recommender nothing of the try-on worker: they meet
+through the contracts and the shared packages.
 """
 
 import os
@@ -30,35 +29,6 @@ KOMBU_PROBE = {
 HOUSE_RULES = {
     "platform": ("tryon_worker", "recommender"),
     "recommender": ("tryon_worker",),
-    "bench": ("tryon_worker", "recommender"),
-}
-# (file, module) for each import that crosses those lines today (line numbers drift, so none).
-# Modules are exact: `from tryon_worker import sealing` counts as tryon_worker.sealing.
-ALLOWED_WORKER_IMPORTS = {
-    # The storefront.
-    # The recommender.
-    # The benches. Those marked "kept" measure the house's own code and no plan step removes
-    # them (section 2.1 says benches import nothing from either house; section 2.7 draws them
-    # above both); F2 renames the tryon_worker.{data,models} ones to tryon_worker.gan.*.
-    ("bench/recommender_quality.py", "recommender.service"),  # kept
-    ("bench/recommender_speed.py", "recommender.index"),  # kept
-    ("bench/recommender_speed.py", "recommender.style"),  # kept
-    ("bench/shading_eval.py", "tryon_worker.data.shaded_fabric"),  # kept (F2 renames)
-    ("bench/shading_eval.py", "tryon_worker.renderers.fold_shading"),  # kept
-    ("bench/tryon_pipeline.py", "tryon_worker.pipeline"),  # kept
-    ("bench/tryon_pipeline.py", "tryon_worker.renderers.registry"),  # kept
-    ("bench/tryon_quality.py", "tryon_worker.data.inputs"),  # kept (F2 renames)
-    ("bench/tryon_quality.py", "tryon_worker.data.person_photos"),  # kept (F2 renames)
-    ("bench/tryon_quality.py", "tryon_worker.data.synthetic"),  # C5: to synthetic/people.py
-    ("bench/tryon_quality.py", "tryon_worker.data.viton_hd"),  # kept (F2 renames)
-    ("bench/tryon_quality.py", "tryon_worker.garment"),  # kept
-    ("bench/tryon_quality.py", "tryon_worker.pipeline"),  # kept
-    ("bench/tryon_quality.py", "tryon_worker.renderers.gan"),  # kept
-    ("bench/tryon_quality.py", "tryon_worker.renderers.registry"),  # kept
-    ("bench/tryon_speed.py", "tryon_worker.data.conditioning"),  # kept (F2 renames)
-    ("bench/tryon_speed.py", "tryon_worker.models.checkpoint"),  # kept (F2 renames)
-    ("bench/tryon_speed.py", "tryon_worker.models.tryon_gan"),  # kept (F2 renames)
-    ("bench/tryon_speed.py", "tryon_worker.renderers.gan"),  # kept
 }
 STOREFRONT_PACKAGES = {p.name for p in (REPO / "platform").iterdir() if p.is_dir()} | {
     "django",
@@ -91,15 +61,12 @@ def test_contracts_need_only_the_standard_library_and_cryptography() -> None:
 
 
 def test_houses_import_only_contracts_and_shared() -> None:
-    unexpected = sorted(_worker_imports() - ALLOWED_WORKER_IMPORTS)
-    assert not unexpected, "import a contract or shared package instead:\n" + "\n".join(
-        f"{path}: {module}" for path, module in unexpected
+    """The storefront and the recommender meet the workers through contracts/, transport/,
+    sizing/ and vision/ only (the benches measure every house and may import any)."""
+    crossing = sorted(_worker_imports())
+    assert not crossing, "import a contract or shared package instead:\n" + "\n".join(
+        f"{path}: {module}" for path, module in crossing
     )
-
-
-def test_every_allowed_worker_import_still_exists() -> None:
-    # Delete an entry once its step has removed the import, so that nothing can bring it back.
-    assert not sorted(ALLOWED_WORKER_IMPORTS - _worker_imports())
 
 
 @cache
