@@ -1,5 +1,8 @@
 """The storefront/worker contract: versioned messages and the shared envelope layout."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from contracts.base import MessageError
@@ -7,19 +10,10 @@ from contracts.envelope import KeyRing, blob_data_key, encrypt_bytes
 from contracts.sealing import PHOTO_CONTEXT, SealingError, photo_open
 from contracts.tryon import RenderRequest, TryOnEvent
 
-REQUEST_V1 = {
-    "job_id": "5b0e6b6e-3f1c-4c55-9a55-8f1f3c1d2e4a", "attempt": 1, "subject": "psn_0123",
-    "person_blob": "photos/abc.bin", "person_key": "a2V5", "garment_image": "garments/x.webp",
-    "garment_category": "top", "renderer": "geometric", "schema_version": 1,
-}  # fmt: skip
-
+FIXTURES = Path(__file__).parent / "fixtures"
+REQUEST_V1 = json.loads((FIXTURES / "render_request.v1.json").read_text())
 # A succeeded event as workers sent it before edit regions (schema version 1 all along).
-EVENT_V1 = {
-    "job_id": "5b0e6b6e-3f1c-4c55-9a55-8f1f3c1d2e4a", "attempt": 1, "run_id": "r1",
-    "kind": "succeeded", "stage": "", "result_blob": "results/5b0e6b6e-r1.bin",
-    "result_key": "a2V5", "width": 768, "height": 1024, "error_code": "", "error_message": "",
-    "retryable": False, "worker": "w1", "timings": {"render": 0.5}, "schema_version": 1,
-}  # fmt: skip
+EVENT_V1 = json.loads((FIXTURES / "tryon_event.v1.before_edit_region.json").read_text())
 
 
 def test_render_request_v1_round_trips() -> None:
@@ -46,7 +40,7 @@ def test_the_edit_region_is_an_optional_field_within_version_1() -> None:
     older = TryOnEvent.from_dict(EVENT_V1)
     assert older.edit_region_blob == "" and older.result_blob == EVENT_V1["result_blob"]
     # A newer worker's event: the same version, one field more, which older readers ignore.
-    newer = {**EVENT_V1, "edit_region_blob": "results/5b0e6b6e-r1-edit.bin"}
+    newer = {**EVENT_V1, "edit_region_blob": f"results/{EVENT_V1['job_id']}-r1-edit.bin"}
     assert TryOnEvent.from_dict(newer).to_dict() == newer
     assert set(newer) - set(EVENT_V1) == {"edit_region_blob"}
     assert set(TryOnEvent.__dataclass_fields__) == set(newer)
