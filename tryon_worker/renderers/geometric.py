@@ -42,6 +42,9 @@ from vision.pose import LM, PersonAnalysis
 logger = logging.getLogger(__name__)
 
 SIDES = (("left", 1.0), ("right", -1.0))
+#: Where an arm hangs beside the body, the torso's piece stops this share of
+#: _Body.arm_half inside the arm's bone line, and the sleeve's inner edge reaches in to it.
+ARM_INSIDE_BONE = 0.6
 
 
 @dataclass
@@ -179,6 +182,13 @@ class _Body:
     def axial_of(self, point: np.ndarray) -> float:
         return float(np.dot(point - self.smid, self.down))
 
+    def _outward(self, side: str, sign: float) -> np.ndarray:
+        """Unit vector across the upper arm, away from the body."""
+        shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
+        along = (elbow - shoulder) / max(float(np.linalg.norm(elbow - shoulder)), 1e-6)
+        outward = np.array([-along[1], along[0]])
+        return outward if np.dot(outward, sign * self.lat) >= 0 else -outward
+
     def _arm_half(self, side: str, sign: float) -> float:
         """Half the upper arm's width (with any sleeve on it), a third of the way down.
 
@@ -186,12 +196,8 @@ class _Body:
         an arm often touches the body and the silhouette runs on into the torso.
         """
         shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
-        along = (elbow - shoulder) / max(float(np.linalg.norm(elbow - shoulder)), 1e-6)
-        outward = np.array([-along[1], along[0]])
-        if np.dot(outward, sign * self.lat) < 0:
-            outward = -outward
         start = shoulder + 0.33 * (elbow - shoulder)
-        reach = self._run_length(start, outward, 0.3 * self.sw, self.silhouette)
+        reach = self._run_length(start, self._outward(side, sign), 0.3 * self.sw, self.silhouette)
         return float(np.clip(reach, 0.08 * self.sw, 0.25 * self.sw))
 
     def shoulder_top(self, side: str, sign: float) -> np.ndarray:
@@ -264,7 +270,7 @@ class _Body:
                 point = a + (b - a) * (axial - a_ax) / (b_ax - a_ax)
                 lateral = sign * float(np.dot(point - self.at(axial), self.lat))
                 if lateral > 0.5 * expected:  # beside the body, not across it
-                    return lateral - 0.6 * self.arm_half[side]
+                    return lateral - ARM_INSIDE_BONE * self.arm_half[side]
         return np.inf
 
     def _arm_masks(self) -> tuple[np.ndarray, np.ndarray]:
@@ -614,10 +620,13 @@ def _warp_sleeve(
     # _Body._arm_limit): the sleeve's inner edge reaches in to meet it, so no skin shows
     # between sleeve and body under the armpit.
     reach_in = [
-        o + 0.6 * own + 0.03 * body.sw if a else -np.inf
+        o + ARM_INSIDE_BONE * own + 0.03 * body.sw if a else -np.inf
         for o, a in zip(offsets, against, strict=True)
     ]
-    g_outer, g_inner, b_outer, b_inner = [g_shoulder], [g_armpit], [b_shoulder], [b_armpit]
+    # The strip starts at the shoulder seam's end: its inner edge runs down the armhole to
+    # the armpit wherever the armhole crosses a cross-section (inside the armhole is the
+    # torso's piece), then on along the arm.
+    g_outer, g_inner, b_outer, b_inner = [g_shoulder], [g_shoulder], [b_shoulder], [b_shoulder]
     for g_knot, b_knot, b_normal, own_half, inward in zip(
         g_knots, b_knots, b_normals, halves, reach_in, strict=True
     ):
@@ -625,19 +634,61 @@ def _warp_sleeve(
         # Wide enough to hide the arm (and any sleeve on it), loose like the garment's own
         # sleeve, but never more than a third wider than the arm: a sleeve sits on its arm.
         b_half = float(np.clip(scale.across * np.mean(g_halves), 1.1 * own_half, 1.35 * own_half))
-        for g_list, b_list, edge, half in (
-            (g_outer, b_outer, 1.0, g_halves[0]),
-            (g_inner, b_inner, -1.0, g_halves[1]),
-        ):
-            g_list.append(g_knot + edge * half * g_normal)
-            b_list.append(b_knot + edge * (b_half if edge > 0 else max(b_half, inward)) * b_normal)
-    knots = [(b_shoulder + b_armpit) / 2, *b_knots]
-    _unfold(b_outer, b_inner, knots)
-    _unfold(b_inner, b_outer, knots)
+        b_in = max(b_half, inward)
+        g_out_point = g_knot + g_halves[0] * g_normal
+        g_in_point = g_knot - g_halves[1] * g_normal
+        cut = _crossing(b_knot, -b_normal, b_shoulder, b_armpit)
+        if cut is not None:
+            cut += 0.05 * body.sw  # overlapping the torso's piece a little: no seam between
+        if cut is not None and -0.5 * b_half < cut < b_in:
+            share = (b_in - cut) / (b_in + b_half)  # of the cross-section, from its inner end
+            g_in_point = g_in_point + share * (g_out_point - g_in_point)
+            b_in = cut
+        g_outer.append(g_out_point)
+        g_inner.append(g_in_point)
+        b_outer.append(b_knot + b_half * b_normal)
+        b_inner.append(b_knot - b_in * b_normal)
+    # Where the armhole ends before the first cross-section (an arm hanging down), the
+    # strip's inner edge runs down it first, so the strip covers the top of the arm.
+    along = upper / upper_length
+    ahead = [
+        (g_point, b_point)
+        for g_point, b_point in armhole[1:]
+        if np.dot(b_point - b_inner[1], along) < -0.02 * body.sw
+    ]
+    if ahead:
+        count_ahead = len(ahead)
+        fractions = (np.arange(count_ahead) + 1) / (count_ahead + 1)
+        b_outer[1:1] = [b_shoulder + f * (b_outer[1] - b_shoulder) for f in fractions]
+        g_outer[1:1] = [g_shoulder + f * (g_outer[1] - g_shoulder) for f in fractions]
+        b_inner[1:1] = [b for _, b in ahead]
+        g_inner[1:1] = [g for g, _ in ahead]
+        b_knots = [(b_outer[k] + b_inner[k]) / 2 for k in range(1, count_ahead + 1)] + b_knots
+        b_normals = [b_normals[0]] * count_ahead + b_normals
+    # (The first cross-section is a point, the seam's end: unfold from the second.)
+    outer, inner = b_outer[1:], b_inner[1:]
+    _unfold(outer, inner, b_knots)
+    _unfold(inner, outer, b_knots)
+    b_outer[1:], b_inner[1:] = outer, inner
     tangents = [np.array([n[1], -n[0]]) for n in [b_normals[0], *b_normals]]
     for edge in (b_outer, b_inner):
         _forward(edge, [t if np.dot(t, b_knots[-1] - b_knots[0]) >= 0 else -t for t in tangents])
     return _warp_strip(source, sleeve, (g_outer, g_inner), (b_outer, b_inner), body, cut_end=True)
+
+
+def _crossing(
+    start: np.ndarray, direction: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> float | None:
+    """How far along ``direction`` from ``start`` its line crosses segment a-b (or None)."""
+    segment = b - a
+    denominator = _cross(direction, segment)
+    if abs(denominator) < 1e-9:
+        return None
+    offset = a - start
+    along_segment = _cross(offset, direction) / denominator
+    if not 0.0 <= along_segment <= 1.0:
+        return None
+    return _cross(offset, segment) / denominator
 
 
 def _full_hem(
