@@ -28,6 +28,8 @@ INTERACTION_TASK = "recommender.interaction"
 SUGGEST_TASK = "recommender.suggest"
 FORGET_TASK = "recommender.forget"
 SUGGESTIONS_EVENT_TASK = "storefront.events.suggestions"
+# Either worker, about a message it could not act on (contracts.failures.TaskFailed).
+FAILED_EVENT_TASK = "storefront.events.failed"
 
 # --- The storefront's periodic tasks (named by the beat schedule in the settings) ---------
 TRYON_REAP_TASK = "storefront.tryon.reap"

@@ -20,6 +20,10 @@ WORKER_STAGES = STAGES[1:-1]
 InteractionKind = Literal["view", "tryon", "like", "add_to_cart", "purchase", "return"]
 INTERACTION_KINDS: tuple[str, ...] = get_args(InteractionKind)
 
+#: Why a worker failed a job or a message, besides a picture it refused (INPUT_ERROR_CODES):
+#: a file gone from storage, a fault on our side, too slow, a message it could not read.
+WORKER_ERROR_CODES = ("input_missing", "internal_error", "timeout", "message_invalid")
+
 #: Every code a refusal of a picture may carry (vision.errors.ImageInputError); permanent:
 #: the same pictures give the same answer, so nobody retries them.
 INPUT_ERROR_CODES = (

@@ -12,8 +12,10 @@ import threading
 from dataclasses import replace
 
 from contracts.base import MessageError
+from contracts.failures import TaskFailed
 from contracts.queues import (
     EVENT_QUEUE,
+    FAILED_EVENT_TASK,
     FORGET_TASK,
     GARMENT_REMOVE_TASK,
     GARMENT_UPSERT_TASK,
@@ -99,8 +101,23 @@ def _emit(suggestions: SuggestionSet) -> None:
     )
 
 
-def _refused(task: str, exc: Exception) -> None:
+def _refused(task: str, exc: Exception, message: dict) -> None:
+    """A message this worker cannot act on: logged, and the storefront is told (no retry
+    would change the answer)."""
     logger.error("%s: message refused: %s", task, exc)
+    subject = message.get("subject")
+    failed = TaskFailed(
+        task=task,
+        error_code="message_invalid",
+        error_message=str(exc),
+        subject=subject if isinstance(subject, str) else "",
+    )
+    try:
+        app.send_task(
+            FAILED_EVENT_TASK, kwargs=failed.to_dict(), queue=EVENT_QUEUE, **SEALED_REPRS
+        )
+    except Exception:  # the broker is down: the log line above is all there can be
+        logger.exception("%s: the refusal was not reported", task)
 
 
 @app.task(name=GARMENT_UPSERT_TASK, **RETRY)
@@ -109,7 +126,7 @@ def garment_upsert(**message: object) -> None:
     try:
         document = GarmentDocument.from_dict(message)
     except (MessageError, TypeError) as exc:
-        return _refused(GARMENT_UPSERT_TASK, exc)
+        return _refused(GARMENT_UPSERT_TASK, exc, message)
     service = recommender()
     image = None
     if service.needs_image(document):
@@ -128,7 +145,7 @@ def garment_remove(**message: object) -> None:
     try:
         removal = GarmentRemoval.from_dict(message)
     except (MessageError, TypeError) as exc:
-        return _refused(GARMENT_REMOVE_TASK, exc)
+        return _refused(GARMENT_REMOVE_TASK, exc, message)
     recommender().garment_remove(removal.garment_id)
 
 
@@ -142,7 +159,7 @@ def profile_update(**message: object) -> None:
         service.profile_update(update, photo, photo_problem=problem)
         _emit(service.suggest(update.subject))
     except (MessageError, SubjectError, SealingError, TypeError, ValueError) as exc:
-        return _refused(PROFILE_UPDATE_TASK, exc)
+        return _refused(PROFILE_UPDATE_TASK, exc, message)
 
 
 def _unsealed(update: ProfileUpdate) -> ProfileUpdate:
@@ -201,7 +218,7 @@ def interaction(**message: object) -> None:
         service.interaction(event)
         _emit(service.suggest(event.subject))
     except (MessageError, SubjectError, TypeError, ValueError) as exc:
-        return _refused(INTERACTION_TASK, exc)
+        return _refused(INTERACTION_TASK, exc, message)
 
 
 @app.task(name=SUGGEST_TASK, **RETRY)
@@ -211,7 +228,7 @@ def suggest(**message: object) -> None:
         request = SuggestRequest.from_dict(message)
         _emit(recommender().suggest(request.subject, request.limit))
     except (MessageError, SubjectError, TypeError) as exc:
-        return _refused(SUGGEST_TASK, exc)
+        return _refused(SUGGEST_TASK, exc, message)
 
 
 @app.task(name=FORGET_TASK, **RETRY)
@@ -221,6 +238,6 @@ def forget(**message: object) -> None:
         request = Forget.from_dict(message)
         recommender().forget(request.subject)
     except (MessageError, SubjectError, TypeError) as exc:
-        return _refused(FORGET_TASK, exc)
+        return _refused(FORGET_TASK, exc, message)
     # Not the pseudonym: logs outlive the erasure and must not list who was erased.
     logger.info("forgot a shopper")

@@ -15,8 +15,10 @@ from functools import lru_cache
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from contracts.base import MessageError
+from contracts.failures import TaskFailed
 from contracts.limits import MAX_RETRIES, RETRY_BACKOFF_MAX_S, RETRY_BACKOFF_S
-from contracts.queues import EVENT_QUEUE, EVENT_TASK, RENDER_TASK, SEALED_REPRS
+from contracts.queues import EVENT_QUEUE, EVENT_TASK, FAILED_EVENT_TASK, RENDER_TASK, SEALED_REPRS
 from contracts.sealing import (
     SealingError,
     data_key_unwrap,
@@ -54,6 +56,28 @@ def _emit(event: TryOnEvent) -> None:
     app.send_task(EVENT_TASK, kwargs=event.to_dict(), queue=EVENT_QUEUE, **SEALED_REPRS)
 
 
+def _refused(message: dict, exc: Exception, *, run_id: str, worker: str) -> None:
+    """A render request that does not follow the contract ends, never waits for the reaper:
+    its job fails (when the message still names one) or the storefront hears why."""
+    logger.error("render request refused: %s", exc)
+    job_id, attempt = message.get("job_id"), message.get("attempt")
+    if isinstance(job_id, str) and job_id and isinstance(attempt, int):
+        _emit(
+            TryOnEvent(
+                job_id=job_id,
+                attempt=attempt,
+                run_id=run_id,
+                worker=worker,
+                kind="failed",
+                error_code="message_invalid",
+                error_message="Something went wrong on our side. Please try again later.",
+            )
+        )
+        return
+    failed = TaskFailed(task=RENDER_TASK, error_code="message_invalid", error_message=str(exc))
+    app.send_task(FAILED_EVENT_TASK, kwargs=failed.to_dict(), queue=EVENT_QUEUE, **SEALED_REPRS)
+
+
 @app.task(
     name=RENDER_TASK,
     bind=True,
@@ -67,9 +91,13 @@ def _emit(event: TryOnEvent) -> None:
 )
 def render(self: Task, **message: object) -> None:
     """Render one try-on job and emit its stage, result or failure events."""
-    request = RenderRequest.from_dict(message)
     run_id = uuid.uuid4().hex
     worker = socket.gethostname()
+    try:
+        request = RenderRequest.from_dict(message)
+    except (MessageError, TypeError) as exc:
+        _refused(message, exc, run_id=run_id, worker=worker)
+        return
     base = {
         "job_id": request.job_id,
         "attempt": request.attempt,

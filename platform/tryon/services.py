@@ -112,6 +112,17 @@ def tryon_event_apply(*, event: TryOnEvent) -> None:
         raise
 
 
+def tryon_job_fail_unreadable(*, job_id: str) -> bool:
+    """A worker's event about ``job_id`` did not follow the contract: the job ends failed
+    (``message_invalid``) instead of waiting for the reaper. False if no such running job."""
+    with transaction.atomic():
+        job = TryOnJob.objects.select_for_update().filter(public_id=job_id).first()
+        if job is None or job.is_final:
+            return False
+        _job_fail(job, "message_invalid", "Something went wrong on our side. Please try again.")
+    return True
+
+
 def tryon_result_names(*, job_id: str) -> tuple[str, str]:
     """The storefront's names for a job's result and edit region, from its public id alone.
 

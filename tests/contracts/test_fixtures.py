@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts import recommender, tryon
+from contracts import failures, recommender, tryon
 from contracts.base import SCHEMA_VERSION, Message, MessageError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -21,6 +21,7 @@ MESSAGES: dict[str, type[Message]] = {
     "forget": recommender.Forget,
     "suggest_request": recommender.SuggestRequest,
     "suggestion_set": recommender.SuggestionSet,
+    "task_failed": failures.TaskFailed,
 }
 
 
@@ -35,7 +36,7 @@ def _message_of(path: Path) -> type[Message]:
 def test_every_message_has_a_fixture_of_its_version() -> None:
     declared = {
         cls
-        for module in (tryon, recommender)
+        for module in (tryon, recommender, failures)
         for cls in vars(module).values()
         if isinstance(cls, type) and issubclass(cls, Message) and cls is not Message
     }

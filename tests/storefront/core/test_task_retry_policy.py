@@ -6,7 +6,7 @@ from config.celery_app import app
 from core.task_retry import TRANSIENT_DATABASE_ERRORS, DatabaseTask
 
 # Tasks that never touch the database; any other storefront task must retry.
-NO_DATABASE = {"storefront.ping"}
+NO_DATABASE = {"storefront.ping", "storefront.events.failed"}
 
 
 def test_every_storefront_task_retries_transient_database_errors() -> None:
