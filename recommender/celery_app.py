@@ -16,6 +16,7 @@ from celery import Celery
 from celery.signals import worker_process_init
 
 from contracts.queues import RECOMMENDER_QUEUE
+from transport.publish_retry import PUBLISH_RETRY_POLICY
 from transport.sealed_headers import sealed_headers_connect
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ app.conf.update(
     task_soft_time_limit=240,
     task_time_limit=300,
     broker_connection_retry_on_startup=True,
+    task_publish_retry_policy=PUBLISH_RETRY_POLICY,
     broker_transport_options={
         "visibility_timeout": 15 * 60,
         "unacked_restore_interval": 10,

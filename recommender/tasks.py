@@ -113,9 +113,7 @@ def _refused(task: str, exc: Exception, message: dict) -> None:
         subject=subject if isinstance(subject, str) else "",
     )
     try:
-        app.send_task(
-            FAILED_EVENT_TASK, kwargs=failed.to_dict(), queue=EVENT_QUEUE, **SEALED_REPRS
-        )
+        app.send_task(FAILED_EVENT_TASK, kwargs=failed.to_dict(), queue=EVENT_QUEUE, **SEALED_REPRS)
     except Exception:  # the broker is down: the log line above is all there can be
         logger.exception("%s: the refusal was not reported", task)
 

@@ -12,6 +12,7 @@ from celery import Celery
 
 from contracts.limits import TryOnLimits
 from contracts.queues import RENDER_QUEUE
+from transport.publish_retry import PUBLISH_RETRY_POLICY
 from transport.sealed_headers import sealed_headers_connect
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -37,6 +38,7 @@ app.conf.update(
     task_soft_time_limit=LIMITS.soft_limit_s,
     task_time_limit=LIMITS.hard_limit_s,
     broker_connection_retry_on_startup=True,
+    task_publish_retry_policy=PUBLISH_RETRY_POLICY,
     broker_transport_options={
         "visibility_timeout": LIMITS.visibility_timeout_s,
         "unacked_restore_interval": LIMITS.restore_sweep_s,

@@ -39,6 +39,9 @@ def _on_test_broker(module: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     tasks = __import__(f"{module}.tasks", fromlist=["app"])
     storefront.set_current()  # importing the worker's app made it current
     monkeypatch.setattr(tasks.app.conf, "broker_url", settings.REDIS_URL)
+    # Connections another test opened to another broker must not be reused.
+    monkeypatch.setattr(tasks.app, "_pool", None)
+    monkeypatch.setattr(tasks.app.amqp, "_producer_pool", None)
     return tasks
 
 
