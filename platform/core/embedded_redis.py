@@ -64,6 +64,12 @@ class EmbeddedRedis:
         self.stop()
         raise RuntimeError(f"redis-server did not answer on {self.socket_path} in {timeout_s}s")
 
+    def exited(self) -> int | None:
+        """The server's exit code once it has died (None while it runs or before start)."""
+        if self.process is None:
+            return None
+        return self.process.poll()
+
     def ping(self) -> bool:
         """True when the server answers."""
         try:

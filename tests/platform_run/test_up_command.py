@@ -196,6 +196,26 @@ def test_up_restarts_a_killed_worker_and_web_server_while_the_rest_keep_running(
         assert now["web server"] != first["web server"]
         health = urllib.request.urlopen(base + "/health/?worker=1", timeout=30).read().decode()
         assert '"worker": "ok"' in health
+
+        # The embedded Redis dies: bin/up starts it again, and the queue path works again.
+        [redis_pid] = [
+            pid
+            for pid in _descendants(process.pid)
+            if b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        os.kill(redis_pid, signal.SIGKILL)
+        _wait_for_log(process, log_path, r"the embedded Redis killed by SIGKILL; restarting", 15)
+        _wait_for_log(process, log_path, r"started the embedded Redis, pid \d+", 30)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/health/?worker=1", timeout=30) as answer:
+                    if '"worker": "ok"' in answer.read().decode():
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            assert time.monotonic() < deadline, log_path.read_text()[-4000:]
+            time.sleep(0.5)
         children = _descendants(process.pid)
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C

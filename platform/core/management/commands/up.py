@@ -68,8 +68,13 @@ class Command(BaseCommand):
             if not stopping:
                 self._print_banner(host, port, new_logins)
             # From here on a child that dies is restarted (with backoff) and the rest keep
-            # running; only Ctrl-C / SIGTERM ends the loop.
-            supervisor.run(lambda: stopping)
+            # running, and so is the embedded Redis; only Ctrl-C / SIGTERM ends the loop.
+            redis_retry_at = 0.0
+            while not stopping:
+                supervisor.check()
+                if redis_server is not None and redis_server.exited() is not None:
+                    redis_retry_at = self._redis_restart(redis_server, redis_retry_at)
+                time.sleep(0.2)
             self.stdout.write("Stopping ...")
         finally:
             if supervisor is not None:
@@ -109,6 +114,21 @@ class Command(BaseCommand):
             ChildSpec("recommender worker", recommender_cmd, worker_env(env), cwd),
             ChildSpec("web server", web_cmd, env, cwd),
         ]
+
+    def _redis_restart(self, server: EmbeddedRedis, retry_at: float) -> float:
+        """Start a dead embedded Redis again (its append-only file keeps the queues); when it
+        will not start, try again in a few seconds. Returns when to try next."""
+        now = time.monotonic()
+        if now < retry_at:
+            return retry_at
+        self._say(f"the embedded Redis {exit_description(server.exited() or 0)}; restarting it")
+        try:
+            server.start()
+        except RuntimeError as exc:
+            self._say(f"the embedded Redis did not start ({exc}); trying again in 5 s")
+            return now + 5.0
+        self._say(f"started the embedded Redis, pid {server.process.pid}")
+        return 0.0
 
     def _say(self, message: str) -> None:
         """One supervisor log line, flushed at once (bin/up's output is often a file)."""
