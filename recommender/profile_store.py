@@ -17,7 +17,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from contracts.sealing import fields_open, fields_seal
 from recommender.body_shape import BODY_VECTOR_DIM, EstimatedBody
 from recommender.sqlite_db import SqliteDatabase
 from recommender.style import STYLE_DIM, TasteVector
@@ -96,11 +99,27 @@ class ShopperProfile:
         return merged, from_photo
 
 
+#: Marks a ``declared`` column that holds the sealed body fields (see ProfileStore).
+SEALED_PREFIX = "sealed:"
+
+
+def profile_key_derive(worker_key: bytes) -> bytes:
+    """The profile store's own key, derived from the worker transport key (one secret to
+    deploy; a key that opens the file never opens a message, and the other way round)."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"recommender.profiles"
+    ).derive(worker_key)
+
+
 class ProfileStore:
     """Shopper profiles and recent interactions in one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, key: bytes | None = None) -> None:
+        """``key`` (see ``profile_key_derive``) seals each shopper's measurements, size, photo
+        estimate and the reason naming them in the file; without one (tests, benches) they
+        are kept as plain JSON. Rows of either kind read back."""
         self.db = SqliteDatabase(path, _SCHEMA, secure_delete=True)
+        self.key = key
 
     def get(self, subject: str) -> ShopperProfile:
         """The shopper's profile (an empty one for a subject never seen)."""
@@ -109,7 +128,7 @@ class ProfileStore:
             row = connection.execute(
                 "SELECT * FROM profiles WHERE subject = ?", (subject,)
             ).fetchone()
-        return _profile(row) if row is not None else ShopperProfile(subject=subject)
+        return _profile(row, self.key) if row is not None else ShopperProfile(subject=subject)
 
     def save(self, profile: ShopperProfile) -> None:
         """Store a profile's body and measurement fields (taste is changed by ``add_signal``)."""
@@ -117,6 +136,7 @@ class ProfileStore:
         with self.db.write() as connection:
             if _is_forgotten(connection, profile.subject):
                 return
+            declared, preferred_size, estimate, reason = self._body_fields(profile)
             connection.execute(
                 "INSERT INTO profiles (subject, declared, preferred_size, estimate, photo_notice, "
                 "body_shape, body_reason, body_vector, taste, taste_mass, taste_at, updated_at) "
@@ -127,12 +147,12 @@ class ProfileStore:
                 "body_vector = excluded.body_vector, updated_at = excluded.updated_at",
                 (
                     profile.subject,
-                    json.dumps(profile.declared),
-                    profile.preferred_size,
-                    json.dumps(asdict(profile.estimate)) if profile.estimate else None,
+                    declared,
+                    preferred_size,
+                    estimate,
                     profile.photo_notice,
                     profile.body_shape,
-                    profile.body_reason,
+                    reason,
                     (
                         np.asarray(profile.body_vector, dtype=np.float32).tobytes()
                         if profile.body_vector is not None
@@ -141,6 +161,30 @@ class ProfileStore:
                     time.time(),
                 ),
             )
+
+    def _body_fields(self, profile: ShopperProfile) -> tuple[str, str, str | None, str]:
+        """The declared, preferred_size, estimate and body_reason columns of ``profile``:
+        with a key all four travel sealed in ``declared`` (bound to the subject)."""
+        estimate = asdict(profile.estimate) if profile.estimate else None
+        if self.key is None:
+            estimate_json = json.dumps(estimate) if estimate else None
+            return (
+                json.dumps(profile.declared),
+                profile.preferred_size,
+                estimate_json,
+                (profile.body_reason),
+            )
+        sealed = fields_seal(
+            {
+                "declared": profile.declared,
+                "preferred_size": profile.preferred_size,
+                "estimate": estimate,
+                "body_reason": profile.body_reason,
+            },
+            transport_key=self.key,
+            subject=profile.subject,
+        )
+        return SEALED_PREFIX + sealed, "", None, ""
 
     def add_interaction(
         self, subject: str, garment_id: int, kind: str, at: float, vector: np.ndarray | None
@@ -254,8 +298,20 @@ def _taste(row) -> TasteVector:
     return TasteVector(total, float(row["taste_mass"]), float(row["taste_at"]))
 
 
-def _profile(row) -> ShopperProfile:
-    estimate = json.loads(row["estimate"]) if row["estimate"] else None
+def _profile(row, key: bytes | None) -> ShopperProfile:
+    declared_column = row["declared"]
+    if declared_column.startswith(SEALED_PREFIX):
+        if key is None:
+            raise ValueError("this profile store is sealed: open it with its key")
+        body = fields_open(
+            declared_column[len(SEALED_PREFIX) :], transport_key=key, subject=row["subject"]
+        )
+        declared, preferred_size = body["declared"], body["preferred_size"]
+        estimate, reason = body["estimate"], body["body_reason"]
+    else:
+        declared, preferred_size = json.loads(declared_column), row["preferred_size"]
+        estimate = json.loads(row["estimate"]) if row["estimate"] else None
+        reason = row["body_reason"]
     vector = None
     if row["body_vector"] is not None:
         vector = np.frombuffer(row["body_vector"], dtype=np.float32).copy()
@@ -263,12 +319,12 @@ def _profile(row) -> ShopperProfile:
             vector = None
     return ShopperProfile(
         subject=row["subject"],
-        declared=json.loads(row["declared"]),
-        preferred_size=row["preferred_size"],
+        declared=declared,
+        preferred_size=preferred_size,
         estimate=EstimatedBody(**estimate) if estimate else None,
         photo_notice=row["photo_notice"],
         body_shape=row["body_shape"],
-        body_reason=row["body_reason"],
+        body_reason=reason,
         body_vector=vector,
         taste=_taste(row),
     )

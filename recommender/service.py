@@ -86,10 +86,11 @@ class Recommender:
         encoder: TextEncoder | None = None,
         exact_max: int = EXACT_MAX,
         snapshot_every: int = SNAPSHOT_EVERY,
+        profile_key: bytes | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.catalogue = CatalogueStore(self.data_dir / "catalogue.sqlite3")
-        self.profiles = ProfileStore(self.data_dir / "profiles.sqlite3")
+        self.profiles = ProfileStore(self.data_dir / "profiles.sqlite3", key=profile_key)
         self.index_path = self.data_dir / "index" / "garments.npz"
         self.exact_max = exact_max
         self.snapshot_every = snapshot_every

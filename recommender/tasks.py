@@ -43,7 +43,7 @@ from contracts.sealing import (
 )
 from recommender.celery_app import app
 from recommender.config import RecommenderSettings
-from recommender.profile_store import SubjectError
+from recommender.profile_store import SubjectError, profile_key_derive
 from recommender.service import Recommender
 from transport.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 
@@ -70,7 +70,10 @@ def recommender() -> Recommender:
     with _lock:
         if _service is None:
             settings = RecommenderSettings.from_env()
-            _service = Recommender(settings.data_dir, exact_max=settings.exact_max)
+            key = None
+            if settings.worker_key:  # bin/up and production set it; measurements go sealed
+                key = profile_key_derive(transport_key_load(settings.worker_key))
+            _service = Recommender(settings.data_dir, exact_max=settings.exact_max, profile_key=key)
         return _service
 
 
