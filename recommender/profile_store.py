@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -20,7 +21,7 @@ import numpy as np
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from contracts.sealing import fields_open, fields_seal
+from contracts.sealing import SealingError, fields_open, fields_seal
 from recommender.body_shape import BODY_VECTOR_DIM, EstimatedBody
 from recommender.sqlite_db import SqliteDatabase
 from recommender.style import STYLE_DIM, TasteVector
@@ -98,6 +99,8 @@ class ShopperProfile:
         from_photo = any(k not in self.declared for k in estimated)
         return merged, from_photo
 
+
+logger = logging.getLogger(__name__)
 
 #: Marks a ``declared`` column that holds the sealed body fields (see ProfileStore).
 SEALED_PREFIX = "sealed:"
@@ -303,9 +306,15 @@ def _profile(row, key: bytes | None) -> ShopperProfile:
     if declared_column.startswith(SEALED_PREFIX):
         if key is None:
             raise ValueError("this profile store is sealed: open it with its key")
-        body = fields_open(
-            declared_column[len(SEALED_PREFIX) :], transport_key=key, subject=row["subject"]
-        )
+        try:
+            body = fields_open(
+                declared_column[len(SEALED_PREFIX) :], transport_key=key, subject=row["subject"]
+            )
+        except SealingError:
+            # Sealed under a worker key since replaced: the storefront sends the measurements
+            # again with the shopper's next update; until then suggestions go by taste.
+            logger.warning("profile of %s sealed under another key: body fields unread", row[0])
+            body = {"declared": {}, "preferred_size": "", "estimate": None, "body_reason": ""}
         declared, preferred_size = body["declared"], body["preferred_size"]
         estimate, reason = body["estimate"], body["body_reason"]
     else:
