@@ -1,6 +1,2 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-
-from accounts.models import User
-
-admin.site.register(User, UserAdmin)
+# The admin of logins is registered by the shoppers app (shoppers/admin.py): most logins are
+# shoppers', whose usernames are personal data shown only with the PII permission.

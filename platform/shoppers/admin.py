@@ -5,6 +5,7 @@ measurements and photos are masked unless the staff member was granted
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from accounts.models import User
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from privacy.models import ErasureRecord
@@ -25,6 +27,33 @@ from shoppers.services import shopper_photo_read
 #: The profile fields that name or describe the person, shown only with the permission.
 PII_FIELDS = ["display_name", "contact_email", "measurements"]
 MASKED = "Hidden (needs the permission “Can view shoppers' personal data and photos”)"
+
+
+@admin.register(User)
+class LoginAdmin(UserAdmin):
+    """Logins. A shopper's username is often their name or e-mail: shoppers' logins are
+    listed and opened only with ``shoppers.view_shopper_pii``, each opening logged; staff
+    logins are managed as usual."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        logins = super().get_queryset(request)
+        if staff_may_view_pii(user=request.user):
+            return logins
+        return logins.filter(shopper__isnull=True)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            shopper = Shopper.objects.filter(user_id=object_id).only("pk").first()
+            if shopper is not None:
+                pii_access_record(staff=request.user, shopper_id=shopper.pk, fields=["username"])
+        return response
 
 
 @admin.register(Shopper)

@@ -138,3 +138,20 @@ def test_the_access_log_is_read_only_and_for_operators_only(ada: Footprint, oper
     assert (
         ada.clients[0].get(f"/admin/shoppers/shopper/{ada.shopper.pk}/change/").status_code == 302
     )
+
+
+def test_shoppers_logins_need_the_permission_too(ada: Footprint, operator) -> None:
+    """A username is often a name or an e-mail address: the logins list hides shoppers'
+    without the permission (superusers too); with it, opening one is logged."""
+    listing = "/admin/accounts/user/"
+    change = f"/admin/accounts/user/{ada.shopper.user_id}/change/"
+    client = _client(operator)
+    page = client.get(listing).content.decode()
+    assert ada.username not in page and operator.username in page
+    assert client.get(change).status_code in (302, 404)  # not found for this viewer
+    operator.user_permissions.add(Permission.objects.get(codename="view_shopper_pii"))
+    client = _client(get_user_model().objects.get(pk=operator.pk))
+    assert ada.username in client.get(listing).content.decode()
+    assert client.get(change).status_code == 200
+    access = PiiAccess.objects.get(shopper_id=ada.shopper.pk)
+    assert access.fields == ["username"] and access.staff_user_id == operator.pk
