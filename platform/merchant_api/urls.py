@@ -27,6 +27,14 @@ from merchant_api.resources.tryons import (
     TryOnListApi,
     TryOnResultApi,
 )
+from merchant_api.resources.webhooks import (
+    WebhookDeliveryListApi,
+    WebhookDeliveryReplayApi,
+    WebhookEndpointDetailApi,
+    WebhookEndpointListApi,
+    WebhookEndpointRotateApi,
+    WebhookEndpointTestApi,
+)
 from merchant_api.resources.widget import (
     WidgetGarmentApi,
     WidgetPhotoListApi,
@@ -123,5 +131,33 @@ urlpatterns = [
         "widget/tryons/<str:job_id>/result/",
         WidgetTryOnResultApi.as_view(),
         name="api_v1_widget_tryon_result",
+    ),
+    path(
+        "webhook-endpoints/", WebhookEndpointListApi.as_view(), name="api_v1_webhook_endpoint_list"
+    ),
+    path(
+        "webhook-endpoints/<uuid:endpoint_id>/",
+        WebhookEndpointDetailApi.as_view(),
+        name="api_v1_webhook_endpoint_detail",
+    ),
+    path(
+        "webhook-endpoints/<uuid:endpoint_id>/rotate-secret/",
+        WebhookEndpointRotateApi.as_view(),
+        name="api_v1_webhook_endpoint_rotate",
+    ),
+    path(
+        "webhook-endpoints/<uuid:endpoint_id>/test/",
+        WebhookEndpointTestApi.as_view(),
+        name="api_v1_webhook_endpoint_test",
+    ),
+    path(
+        "webhook-endpoints/<uuid:endpoint_id>/deliveries/",
+        WebhookDeliveryListApi.as_view(),
+        name="api_v1_webhook_delivery_list",
+    ),
+    path(
+        "webhook-endpoints/<uuid:endpoint_id>/deliveries/<int:delivery_id>/replay/",
+        WebhookDeliveryReplayApi.as_view(),
+        name="api_v1_webhook_delivery_replay",
     ),
 ]

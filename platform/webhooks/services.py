@@ -544,3 +544,9 @@ def endpoint_disabled_notice_deliver(*, endpoint_id: int) -> int:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    """Remove an endpoint with its deliveries (the events stay for the merchant's others)."""
+    logger.info("webhook endpoint %s deleted", endpoint.public_id)
+    endpoint.delete()
