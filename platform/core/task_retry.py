@@ -5,6 +5,8 @@ lose its work: it is retried with jittered exponential backoff, a bounded number
 Every such task names ``base=DatabaseTask``; a test checks that no storefront task is left out.
 """
 
+import smtplib
+
 from celery import Task
 from django.db import InterfaceError, OperationalError
 
@@ -27,3 +29,21 @@ class DatabaseTask(Task):
     retry_backoff_max = 60
     retry_jitter = True
     max_retries = 10
+
+
+#: Options of a task that sends e-mail: the database policy plus mail server faults, on a
+#: slower schedule (a mail server that refuses us is rarely back within seconds).
+MAIL_TASK_RETRY = {
+    "base": DatabaseTask,
+    "autoretry_for": (
+        *TRANSIENT_DATABASE_ERRORS,
+        smtplib.SMTPException,
+        ConnectionError,
+        TimeoutError,
+        OSError,
+    ),
+    "retry_backoff": 10,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}

@@ -1,11 +1,9 @@
 """Webhook tasks on the storefront's default queue: deliver, sweep, tell a merchant. Thin."""
 
-import smtplib
-
 from celery import shared_task
 
 from contracts.queues import WEBHOOKS_SWEEP_TASK
-from core.task_retry import TRANSIENT_DATABASE_ERRORS, DatabaseTask
+from core.task_retry import MAIL_TASK_RETRY, DatabaseTask
 from webhooks.services import (
     deliveries_due_dispatch,
     delivery_attempt,
@@ -25,22 +23,7 @@ def webhooks_sweep() -> int:
     return deliveries_due_dispatch()
 
 
-@shared_task(
-    base=DatabaseTask,
-    name="storefront.webhooks.disabled_notice",
-    # As the shoppers' e-mails (notifications.tasks): mail server faults retried slowly.
-    autoretry_for=(
-        *TRANSIENT_DATABASE_ERRORS,
-        smtplib.SMTPException,
-        ConnectionError,
-        TimeoutError,
-        OSError,
-    ),
-    retry_backoff=10,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name="storefront.webhooks.disabled_notice", **MAIL_TASK_RETRY)
 def webhook_disabled_notice(endpoint_id: int) -> int:
     """Tell the merchant's staff by e-mail that an endpoint was disabled."""
     return endpoint_disabled_notice_deliver(endpoint_id=endpoint_id)

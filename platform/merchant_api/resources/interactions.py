@@ -18,33 +18,26 @@ from catalog.models import Garment
 from catalog.selectors import garment_get_for_merchant
 from core.exceptions import ApplicationError
 from merchant_api.endpoint import MerchantEndpoint
+from merchant_api.resources.garment_reference import GarmentByIdOrSku
 from merchant_api.resources.shoppers import shopper_or_404
 from merchant_api.schema import problems
 from recommendations.models import Interaction
 from recommendations.services import interaction_record
 
-ROW_ID_MAX = 2**63 - 1
 BATCH_MAX = 100
 #: How far ahead of our clock ``occurred_at`` may be (the merchant's clock may run fast).
 CLOCK_SKEW = timedelta(minutes=5)
 REPORTED_KINDS = [(k.value, k.label) for k in Interaction.Kind if k != Interaction.Kind.TRYON]
 
 
-class InteractionInput(serializers.Serializer):
-    garment_id = serializers.IntegerField(
-        required=False, min_value=1, max_value=ROW_ID_MAX, help_text="Our garment id; or:"
-    )
-    sku = serializers.CharField(required=False, help_text="Your SKU of the garment.")
+class InteractionInput(GarmentByIdOrSku):
     kind = serializers.ChoiceField(choices=REPORTED_KINDS)
     occurred_at = serializers.DateTimeField(
         required=False, help_text="When it happened (ISO 8601); default: now."
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if ("garment_id" in attrs) == ("sku" in attrs):
-            raise serializers.ValidationError(
-                {"garment_id": "Give the garment as either garment_id or sku (one of them)."}
-            )
+        attrs = super().validate(attrs)
         occurred_at = attrs.get("occurred_at")
         if occurred_at is not None and occurred_at > timezone.now() + CLOCK_SKEW:
             raise serializers.ValidationError({"occurred_at": "This is in the future."})

@@ -6,8 +6,6 @@ to the calling merchant's garments. The size is the shared fit rule (``sizing.fi
 applied to the garment's size chart and the shopper's declared measurements.
 """
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -16,11 +14,10 @@ from rest_framework.response import Response
 from catalog.selectors import garment_get_for_merchant
 from core.exceptions import ApplicationError
 from merchant_api.endpoint import MerchantEndpoint
+from merchant_api.resources.garment_reference import GarmentByIdOrSku
 from merchant_api.resources.shoppers import shopper_or_404
 from merchant_api.schema import problems
 from recommendations.selectors import size_choice_for, suggestions_for
-
-ROW_ID_MAX = 2**63 - 1
 
 
 class SuggestedGarment(serializers.Serializer):
@@ -103,18 +100,8 @@ class SizeOutput(serializers.Serializer):
 
 
 class SizeApi(MerchantEndpoint):
-    class QuerySerializer(serializers.Serializer):
-        garment_id = serializers.IntegerField(
-            required=False, min_value=1, max_value=ROW_ID_MAX, help_text="Our garment id; or:"
-        )
-        sku = serializers.CharField(required=False, help_text="Your SKU of the garment.")
-
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            if ("garment_id" in attrs) == ("sku" in attrs):
-                raise serializers.ValidationError(
-                    {"garment_id": "Give the garment as either garment_id or sku (one of them)."}
-                )
-            return attrs
+    class QuerySerializer(GarmentByIdOrSku):
+        pass
 
     @extend_schema(
         operation_id="shopper_size_retrieve",

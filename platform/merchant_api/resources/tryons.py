@@ -23,6 +23,7 @@ from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from merchant_api.endpoint import MerchantEndpoint
 from merchant_api.pagination import NewestFirstCursor
+from merchant_api.resources.garment_reference import ROW_ID_MAX, GarmentByIdOrSku
 from merchant_api.resources.shoppers import shopper_action_count
 from merchant_api.schema import problems
 from merchant_api.selectors import merchant_shopper_get
@@ -32,7 +33,6 @@ from tryon.models import TryOnJob
 from tryon.selectors import tryon_job_for_merchant, tryon_job_list_for_merchant, tryon_job_progress
 from tryon.services import tryon_job_cancel, tryon_job_request, tryon_result_read
 
-ROW_ID_MAX = 2**63 - 1
 STAGE_HELP = (
     "Where the job is: " + ", ".join(f"`{stage}`" for stage in STAGES) + " while it runs; "
     "`failed` or `cancelled` when it stopped."
@@ -121,20 +121,9 @@ def _not_found(message: str, field: str) -> ApplicationError:
 
 
 class TryOnListApi(MerchantEndpoint):
-    class TryOnRequestInput(serializers.Serializer):
+    class TryOnRequestInput(GarmentByIdOrSku):
         shopper_id = serializers.CharField(help_text="Your id of the shopper.")
         photo_id = serializers.IntegerField(min_value=1, max_value=ROW_ID_MAX)
-        garment_id = serializers.IntegerField(
-            required=False, min_value=1, max_value=ROW_ID_MAX, help_text="Our garment id; or:"
-        )
-        sku = serializers.CharField(required=False, help_text="Your SKU of the garment.")
-
-        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            if ("garment_id" in attrs) == ("sku" in attrs):
-                raise serializers.ValidationError(
-                    {"garment_id": "Give the garment as either garment_id or sku (one of them)."}
-                )
-            return attrs
 
     class QuerySerializer(serializers.Serializer):
         shopper_id = serializers.CharField(required=False, help_text="Only this shopper's jobs.")

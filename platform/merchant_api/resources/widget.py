@@ -23,8 +23,9 @@ from catalog.models import Garment
 from catalog.selectors import garment_get_for_merchant
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
+from merchant_api.resources.garment_reference import ROW_ID_MAX
 from merchant_api.resources.photos import PhotoListApi, photo_or_404
-from merchant_api.resources.tryons import ROW_ID_MAX, TryOnOutput, tryon_output
+from merchant_api.resources.tryons import TryOnOutput, tryon_output
 from merchant_api.schema import problems
 from merchant_api.widget_endpoint import WidgetEndpoint
 from shoppers.models import ShopperPhoto
