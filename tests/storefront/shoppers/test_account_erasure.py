@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -132,8 +133,13 @@ def test_the_user_admin_cannot_delete_a_shoppers_login_around_erasure(
     client, ada: Footprint, operator
 ) -> None:
     """A plain delete would cascade to the rows but leave the files and the recommender's
-    profile: the shopper admin allows no delete, so Django refuses the user's delete too."""
+    profile: the shopper admin allows no delete, so Django refuses the user's delete too.
+    (Without the PII permission a shopper's login is not even listed.)"""
     client.force_login(operator)
+    hidden = client.get(reverse("admin:accounts_user_delete", args=[ada.user_id]))
+    assert hidden.status_code == 302  # "doesn't exist" for this viewer
+    operator.user_permissions.add(Permission.objects.get(codename="view_shopper_pii"))
+    client.force_login(get_user_model().objects.get(pk=operator.pk))
     page = client.get(reverse("admin:accounts_user_delete", args=[ada.user_id]))
     assert "permission to delete the following types of objects" in page.content.decode()
     assert (
