@@ -57,37 +57,30 @@ class ActionLimits:
     per_address: tuple[Limit, ...]
 
 
+#: Each action: how its refusal names it, and the prefix of its three settings
+#: (PREFIX_PER_HOUR and PREFIX_PER_DAY per shopper, PREFIX_PER_HOUR_PER_ADDRESS per address).
+_ACTIONS = {
+    "photo_upload": ("photo uploads", "PHOTO_UPLOADS"),
+    "tryon_request": ("try-on requests", "TRYON_REQUESTS"),
+    "data_export": ("data downloads", "DATA_EXPORTS"),
+}
+
+
 def action_limits(action: str) -> ActionLimits:
     """The configured limits of ``action`` ("photo_upload", "tryon_request", "data_export")."""
     hour, day = 3600, 86400
-    if action == "photo_upload":
-        return ActionLimits(
-            what="photo uploads",
-            per_shopper=(
-                Limit(settings.PHOTO_UPLOADS_PER_HOUR, hour),
-                Limit(settings.PHOTO_UPLOADS_PER_DAY, day),
-            ),
-            per_address=(Limit(settings.PHOTO_UPLOADS_PER_HOUR_PER_ADDRESS, hour),),
-        )
-    if action == "tryon_request":
-        return ActionLimits(
-            what="try-on requests",
-            per_shopper=(
-                Limit(settings.TRYON_REQUESTS_PER_HOUR, hour),
-                Limit(settings.TRYON_REQUESTS_PER_DAY, day),
-            ),
-            per_address=(Limit(settings.TRYON_REQUESTS_PER_HOUR_PER_ADDRESS, hour),),
-        )
-    if action == "data_export":
-        return ActionLimits(
-            what="data downloads",
-            per_shopper=(
-                Limit(settings.DATA_EXPORTS_PER_HOUR, hour),
-                Limit(settings.DATA_EXPORTS_PER_DAY, day),
-            ),
-            per_address=(Limit(settings.DATA_EXPORTS_PER_HOUR_PER_ADDRESS, hour),),
-        )
-    raise ValueError(f"no limits for action {action!r}")
+    try:
+        what, prefix = _ACTIONS[action]
+    except KeyError:
+        raise ValueError(f"no limits for action {action!r}") from None
+    return ActionLimits(
+        what=what,
+        per_shopper=(
+            Limit(getattr(settings, f"{prefix}_PER_HOUR"), hour),
+            Limit(getattr(settings, f"{prefix}_PER_DAY"), day),
+        ),
+        per_address=(Limit(getattr(settings, f"{prefix}_PER_HOUR_PER_ADDRESS"), hour),),
+    )
 
 
 def address_digest(address: str) -> str:
