@@ -6,7 +6,7 @@ import json
 import redis
 from django.conf import settings
 
-from config.redis_url import redis_cache_location
+from core.redis_url import redis_cache_location
 
 
 def queue_client() -> redis.Redis:

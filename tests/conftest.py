@@ -27,7 +27,7 @@ def _redis_server() -> Iterator[None]:
     if socket_path is None:
         import redis
 
-        from config.redis_url import redis_cache_location
+        from core.redis_url import redis_cache_location
 
         redis.Redis.from_url(redis_cache_location(settings.REDIS_URL)).flushdb()
         yield

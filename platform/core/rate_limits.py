@@ -22,8 +22,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from config.redis_url import redis_cache_location
 from core.exceptions import ApplicationError
+from core.redis_url import redis_cache_location
 
 logger = logging.getLogger(__name__)
 

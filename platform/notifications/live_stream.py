@@ -23,7 +23,7 @@ from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
-from config.redis_url import redis_cache_location
+from core.redis_url import redis_cache_location
 from notifications.services import LIVE_CLOSE, live_channel, live_session_tag
 from shoppers.selectors import shopper_for_user
 from tryon.selectors import tryon_job_payloads_recent

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from config.redis_url import redis_cache_location
+from core.redis_url import redis_cache_location
 from notifications.models import EmailNotification
 
 logger = logging.getLogger(__name__)

@@ -17,9 +17,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.redis_url import redis_cache_location
 from contracts.queues import EVENT_QUEUE, FORGET_TASK, RECOMMENDER_QUEUE
 from core.exceptions import ApplicationError
+from core.redis_url import redis_cache_location
 from notifications.services import live_close
 from privacy.deletion import queryset_delete, stored_files_delete, stored_rows_delete
 from privacy.keyring import active_keyring

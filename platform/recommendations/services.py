@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
-from config.redis_url import redis_cache_location
 from contracts import recommender as contract
 from contracts.queues import (
     FORGET_TASK,
@@ -25,6 +24,7 @@ from contracts.queues import (
     SEALED_REPRS,
 )
 from contracts.sealing import fields_seal
+from core.redis_url import redis_cache_location
 from notifications.services import live_publish
 from privacy.worker_keys import blob_key_for_worker, worker_transport_key
 from recommendations.models import Interaction, SuggestionSet

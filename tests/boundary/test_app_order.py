@@ -37,10 +37,6 @@ APP_ORDER = [
 # (importer, imported): the apps that import an app above them today. Steps are those of
 # docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
 ALLOWED = {
-    ("core", "config"),  # D1: config/redis_url.py moves to core/redis_url.py
-    ("notifications", "config"),  # D1
-    ("recommendations", "config"),  # D1
-    ("privacy", "config"),  # D1
     ("recommendations", "notifications"),  # D2: live_publish moves to core/live_events.py
     ("shoppers", "recommendations"),  # D3: shopper_profile_publish to shoppers/recommender_feed.py
     ("catalog", "webhooks"),  # D4: catalog sends signals, webhooks receives them

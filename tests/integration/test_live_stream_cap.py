@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from config.redis_url import redis_cache_location
+from core.redis_url import redis_cache_location
 from tests.factories import shopper_create
 from tests.integration.test_live_events import SseClient, _logged_in
 

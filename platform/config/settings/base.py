@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
-from config.redis_url import redis_cache_location
 from contracts.limits import TryOnLimits
 from contracts.queues import (
     ERASURE_FILES_RETRY_TASK,
@@ -20,6 +19,7 @@ from contracts.queues import (
     VIEWS_FLUSH_TASK,
     WEBHOOKS_SWEEP_TASK,
 )
+from core.redis_url import redis_cache_location
 
 # platform/config/settings/base.py -> repository root is three levels above platform/.
 PLATFORM_DIR = Path(__file__).resolve().parents[2]

@@ -6,9 +6,9 @@ given, else its own embedded server (started by tests/conftest.py) on this socke
 
 import os
 
-from config.redis_url import redis_cache_location, redis_url_with_db
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, DATABASES, VAR_DIR
+from core.redis_url import redis_cache_location, redis_url_with_db
 
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 DEBUG = False

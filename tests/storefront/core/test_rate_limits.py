@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from config.redis_url import redis_cache_location
 from core.rate_limits import KEY_PREFIX
+from core.redis_url import redis_cache_location
 from shoppers.models import ShopperPhoto
 from tests.factories import shopper_create
 

@@ -10,9 +10,9 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from catalog.models import Garment, GarmentSize
-from config.redis_url import redis_cache_location
 from contracts.tryon import TryOnEvent
 from core.rate_limits import KEY_PREFIX
+from core.redis_url import redis_cache_location
 from tests.factories import garment_create
 from tests.storefront.merchant_api.conftest import MerchantKeys, client_for
 from tests.worker_results import worker_result_event

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from config.redis_url import redis_cache_location
+from core.redis_url import redis_cache_location
 from shoppers.models import ShopperPhoto
 from tests.shopper_footprint import Footprint
 from tests.worker_results import worker_result_event

@@ -10,11 +10,11 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from config.redis_url import redis_cache_location
 from contracts.queues import RENDER_QUEUE
 from contracts.sealing import data_key_unwrap, photo_open, transport_key_load
 from contracts.tryon import RenderRequest, TryOnEvent
 from core.exceptions import ApplicationError
+from core.redis_url import redis_cache_location
 from privacy.sealed_files import private_storage
 from tests.worker_results import worker_result_event
 from tryon.models import TryOnJob
