@@ -4,7 +4,7 @@ On every (re)connect the stream first sends the current state of the shopper's r
 so a page that lost its connection never misses a final state; then it relays pub/sub.
 
 A stream lives no longer than its login: a logout or an erasure publishes a close message on
-the shopper's channel (``notifications.services.live_close``) and the stream ends on it; a
+the shopper's channel (``core.live_events.live_close``) and the stream ends on it; a
 stream that missed it (Redis restarted, the logout came before it subscribed) ends at its
 next session check, every ``SESSION_RECHECK_S``.
 """
@@ -23,8 +23,8 @@ from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
+from core.live_events import LIVE_CLOSE, live_channel, live_session_tag
 from core.redis_url import redis_cache_location
-from notifications.services import LIVE_CLOSE, live_channel, live_session_tag
 from shoppers.selectors import shopper_for_user
 from tryon.selectors import tryon_job_payloads_recent
 

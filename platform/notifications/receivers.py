@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from notifications.services import live_close
+from core.live_events import live_close
 from shoppers.models import Shopper
 
 

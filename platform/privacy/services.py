@@ -19,8 +19,8 @@ from django.utils import timezone
 from accounts.models import User
 from contracts.queues import EVENT_QUEUE, FORGET_TASK, RECOMMENDER_QUEUE
 from core.exceptions import ApplicationError
+from core.live_events import live_close
 from core.redis_url import redis_cache_location
-from notifications.services import live_close
 from privacy.deletion import queryset_delete, stored_files_delete, stored_rows_delete
 from privacy.keyring import active_keyring
 from privacy.models import ErasureRecord, PiiAccess

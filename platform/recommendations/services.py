@@ -24,8 +24,8 @@ from contracts.queues import (
     SEALED_REPRS,
 )
 from contracts.sealing import fields_seal
+from core.live_events import live_publish
 from core.redis_url import redis_cache_location
-from notifications.services import live_publish
 from privacy.worker_keys import blob_key_for_worker, worker_transport_key
 from recommendations.models import Interaction, SuggestionSet
 from shoppers.models import Shopper, ShopperPhoto

@@ -15,11 +15,8 @@ from contracts.queues import RENDER_QUEUE, RENDER_TASK, SEALED_REPRS
 from contracts.sealing import edit_region_open, result_open
 from contracts.tryon import RenderRequest, TryOnEvent, worker_result_names
 from core.exceptions import ApplicationError
-from notifications.services import (
-    live_publish,
-    tryon_failed_email_queue,
-    tryon_ready_email_queue,
-)
+from core.live_events import live_publish
+from notifications.services import tryon_failed_email_queue, tryon_ready_email_queue
 from privacy.sealed_files import (
     private_storage,
     sealed_file_delete,
