@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "platform")]  # core.embedded_redis: bin/up's own Redis launcher
+sys.path[:0] = [str(REPO)]  # transport.embedded_redis: bin/up's own Redis launcher
 #: Environment a benchmark run must not inherit: it would point the platform at shared servers.
 FOREIGN_ENV = {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER"}
 #: The supervised children of `manage.py up`, and the Celery hostname each logs "ready." as.
@@ -297,7 +297,7 @@ class Platform:
     def restart_embedded_redis(self) -> dict[str, Any]:
         """SIGKILL `manage.py up`'s embedded redis-server and time how long bin/up takes to
         have it answering again (it supervises its Redis like its other children)."""
-        from core.embedded_redis import EmbeddedRedis
+        from transport.embedded_redis import EmbeddedRedis
 
         def redis_pids() -> set[int]:
             return {

@@ -32,7 +32,7 @@ from contracts.envelope import KeyRing, blob_data_key, encrypt_bytes  # noqa: E4
 from contracts.queues import RENDER_QUEUE, RENDER_TASK  # noqa: E402
 from contracts.sealing import PHOTO_CONTEXT, data_key_wrap  # noqa: E402
 from contracts.tryon import RenderRequest  # noqa: E402
-from core.embedded_redis import EmbeddedRedis  # noqa: E402
+from transport.embedded_redis import EmbeddedRedis  # noqa: E402
 from tryon_worker.pipeline import run_tryon  # noqa: E402
 from tryon_worker.renderers.registry import RENDERERS, renderer_create  # noqa: E402
 from vision.errors import ImageInputError  # noqa: E402

@@ -32,7 +32,7 @@ def _redis_server() -> Iterator[None]:
         redis.Redis.from_url(redis_cache_location(settings.REDIS_URL)).flushdb()
         yield
         return
-    from core.embedded_redis import EmbeddedRedis
+    from transport.embedded_redis import EmbeddedRedis
 
     server = EmbeddedRedis(Path(socket_path), append_only=False).start()
     yield

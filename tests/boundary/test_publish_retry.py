@@ -7,7 +7,7 @@ from pathlib import Path
 import redis
 from celery import Celery, current_app
 
-from core.embedded_redis import EmbeddedRedis
+from transport.embedded_redis import EmbeddedRedis
 from transport.publish_retry import PUBLISH_RETRY_POLICY
 
 

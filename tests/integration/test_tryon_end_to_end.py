@@ -8,12 +8,12 @@ import pytest
 from PIL import Image
 
 from contracts.limits import TryOnLimits
-from core.embedded_redis import EmbeddedRedis
 from core.exceptions import ApplicationError
 from privacy.sealed_files import private_storage
 from shoppers.services import shopper_photo_add
 from tests.broker_switch import broker_swapped
 from tests.job_polling import wait_for_job
+from transport.embedded_redis import EmbeddedRedis
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_edit_region_read
 from tryon.services import tryon_job_request, tryon_result_read

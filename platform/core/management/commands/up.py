@@ -19,9 +19,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.management.commands.seed_demo import Command as SeedDemoCommand
 from catalog.management.commands.seed_demo import DemoLogin
-from core.embedded_redis import EmbeddedRedis
 from core.supervisor import ChildSpec, Supervisor, exit_description
 from core.worker_env import worker_env
+from transport.embedded_redis import EmbeddedRedis
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
