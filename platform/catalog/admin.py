@@ -20,6 +20,7 @@ from catalog.models import (
     Merchant,
     MerchantStaff,
 )
+from catalog.recommender_feed import garment_publish, garment_unpublish
 from catalog.selectors import garment_list_for_staff, garment_stock_total, merchant_for_staff
 from catalog.services import (
     catalog_import_run,
@@ -27,7 +28,6 @@ from catalog.services import (
     merchant_training_consent_set,
 )
 from core.exceptions import ApplicationError
-from recommendations.services import garment_publish, garment_unpublish
 from webhooks.services import garment_stock_webhooks_emit
 
 

@@ -26,6 +26,7 @@ from accounts.models import User
 from catalog.image_archive import ImageArchive
 from catalog.import_rows import ImportIssue, ImportRow, rows_parse
 from catalog.models import CatalogImport, Category, Garment, GarmentImage, GarmentSize, Merchant
+from catalog.recommender_feed import garment_publish, garment_unpublish
 from catalog.selectors import (
     SkippedGarment,
     TrainingSkipReason,
@@ -36,7 +37,6 @@ from catalog.validators import sku_file_name_problem
 from core.exceptions import ApplicationError
 from core.image_intake import ImageRejected, IntakeImage, image_intake, intake_limits_from_settings
 from privacy.sealed_files import sealed_file_delete, sealed_file_read, sealed_file_save
-from recommendations.services import garment_publish, garment_unpublish
 from webhooks.services import catalog_import_webhooks_emit, garment_stock_webhooks_emit
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from django.db import models, transaction
 
 from notifications.models import EmailNotification
 from privacy.sealed_files import sealed_file_delete
-from recommendations.services import shopper_profile_publish
 from shoppers.models import Shopper, ShopperPhoto
+from shoppers.recommender_feed import shopper_profile_publish
 from tryon.models import TryOnAttempt, TryOnJob
 from tryon.selectors import tryon_job_files
 

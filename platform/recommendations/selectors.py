@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from catalog.models import Garment, Merchant
+from catalog.recommender_feed import garment_document
 from catalog.selectors import garment_list_public
 from recommendations.models import Interaction
-from recommendations.services import garment_document
 from shoppers.models import Shopper
 from sizing.fit import GIRTHS, GirthFit, girth_fits, size_advice
 

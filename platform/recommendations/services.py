@@ -1,5 +1,8 @@
-"""The storefront's side of recommendations: publish catalogue and shopper signals to the
-recommender (by task name, on its own queue), and apply the suggestions it sends back."""
+"""The storefront's side of recommendations: pass interactions and erasures on to the
+recommender (by task name, on its own queue), and apply the suggestions it sends back.
+
+The catalogue and the shoppers feed it their own data: ``catalog.recommender_feed`` and
+``shoppers.recommender_feed``."""
 
 import json
 import logging
@@ -7,28 +10,22 @@ from datetime import datetime
 from functools import lru_cache
 
 import redis
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Garment, GarmentImage
+from catalog.models import Garment
 from contracts import recommender as contract
 from contracts.queues import (
     FORGET_TASK,
-    GARMENT_REMOVE_TASK,
-    GARMENT_UPSERT_TASK,
     INTERACTION_TASK,
-    PROFILE_UPDATE_TASK,
     RECOMMENDER_QUEUE,
-    SEALED_REPRS,
 )
-from contracts.sealing import fields_seal
 from core.live_events import live_publish
+from core.queue_send import send_after_commit
 from core.redis_url import redis_cache_location
-from privacy.worker_keys import blob_key_for_worker, worker_transport_key
 from recommendations.models import Interaction, SuggestionSet
-from shoppers.models import Shopper, ShopperPhoto
+from shoppers.models import Shopper
 
 logger = logging.getLogger(__name__)
 
@@ -40,94 +37,13 @@ VIEW_FLUSH_LOCK_KEY = "recommendations:views:flush"
 VIEW_FLUSH_BATCH = 500
 
 
-def _send(task: str, message: contract.Message) -> None:
-    """Queue a message for the recommender once the current transaction commits."""
-    payload = message.to_dict()
-    # The headers would repeat the pseudonym readable (SEALED_REPRS): only the body names it.
-    transaction.on_commit(
-        lambda: current_app.send_task(task, kwargs=payload, queue=RECOMMENDER_QUEUE, **SEALED_REPRS)
-    )
-
-
-def garment_document(*, garment: Garment) -> contract.GarmentDocument:
-    """The catalogue facts the recommender may know of a garment."""
-    images = [i for i in garment.images.all() if i.role == GarmentImage.Role.PRODUCT]
-    images = images or list(garment.images.all())
-    return contract.GarmentDocument(
-        garment_id=garment.pk,
-        category=garment.category,
-        name=garment.name,
-        description=garment.description,
-        colour=garment.colour,
-        material=garment.material,
-        style_tags=list(garment.style_tags),
-        price=float(garment.price),
-        sizes=[
-            {
-                "label": size.label,
-                "stock": size.stock,
-                **{
-                    f: float(getattr(size, f)) if getattr(size, f) is not None else None
-                    for f in ("chest_cm", "waist_cm", "hips_cm", "length_cm")
-                },
-            }
-            for size in garment.sizes.all()
-        ],
-        image_key=images[0].image.name if images else "",
-        active=garment.is_active,
-    )
-
-
-def garment_publish(*, garment: Garment) -> None:
-    """Tell the recommender a garment was created or changed (stock included)."""
-    _send(GARMENT_UPSERT_TASK, garment_document(garment=garment))
-
-
-def garment_unpublish(*, garment_id: int) -> None:
-    """Tell the recommender a garment is gone."""
-    _send(GARMENT_REMOVE_TASK, contract.GarmentRemoval(garment_id=garment_id))
-
-
-def shopper_profile_publish(
-    *, shopper: Shopper, photo: ShopperPhoto | None = None, photo_removed: bool = False
-) -> None:
-    """Send declared measurements (and a photo to estimate the body shape from, if given;
-    ``photo_removed``: the last photo is gone, so is what was estimated from it)."""
-    declared = dict(shopper.measurements or {})
-    preferred_size = str(declared.pop("preferred_size", ""))
-    photo_blob = photo_key = ""
-    if photo is not None:
-        photo_blob = photo.blob_name
-        photo_key = blob_key_for_worker(blob_name=photo.blob_name, bound_to=shopper.pseudonym)
-    # Sealed: the message waits in Redis, whose append-only file is on disk and outlives the
-    # message; only a worker with the transport key reads the measurements.
-    sealed = fields_seal(
-        {
-            "measurements": {k: float(v) for k, v in declared.items()},
-            "preferred_size": preferred_size,
-        },
-        transport_key=worker_transport_key(),
-        subject=shopper.pseudonym,
-    )
-    _send(
-        PROFILE_UPDATE_TASK,
-        contract.ProfileUpdate(
-            subject=shopper.pseudonym,
-            sealed=sealed,
-            photo_blob=photo_blob,
-            photo_key=photo_key,
-            photo_removed=photo_removed,
-        ),
-    )
-
-
 def shopper_forget_publish(*, pseudonym: str) -> None:
     """Tell the recommender to erase everything it holds under an erased shopper's pseudonym.
 
     Sent once the erasure commits (as every message here), so a rolled-back erasure forgets
     nothing.
     """
-    _send(FORGET_TASK, contract.Forget(subject=pseudonym))
+    send_after_commit(FORGET_TASK, contract.Forget(subject=pseudonym), queue=RECOMMENDER_QUEUE)
 
 
 def interaction_record(
@@ -141,7 +57,7 @@ def interaction_record(
     interaction = Interaction.objects.create(
         shopper=shopper, garment=garment, kind=kind, created_at=occurred_at or timezone.now()
     )
-    _send(
+    send_after_commit(
         INTERACTION_TASK,
         contract.Interaction(
             subject=shopper.pseudonym,
@@ -149,6 +65,7 @@ def interaction_record(
             kind=kind,
             at=interaction.created_at.isoformat(),
         ),
+        queue=RECOMMENDER_QUEUE,
     )
     return interaction
 
@@ -232,7 +149,7 @@ def _views_store(entries: list[dict[str, object]]) -> int:
         for e in kept
     )
     for entry in kept:
-        _send(
+        send_after_commit(
             INTERACTION_TASK,
             contract.Interaction(
                 subject=pseudonyms[entry["shopper"]],
@@ -240,6 +157,7 @@ def _views_store(entries: list[dict[str, object]]) -> int:
                 kind=Interaction.Kind.VIEW,
                 at=str(entry["at"]),
             ),
+            queue=RECOMMENDER_QUEUE,
         )
     return len(kept)
 

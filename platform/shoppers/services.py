@@ -22,9 +22,9 @@ from privacy.sealed_files import (
     sealed_file_read,
     sealed_file_save,
 )
-from recommendations.services import shopper_profile_publish
 from shoppers.models import MEASUREMENT_RANGES_CM, Shopper, ShopperPhoto
 from shoppers.photo_check import shopper_photo_person_check
+from shoppers.recommender_feed import shopper_profile_publish
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 150  # the auth user model's column

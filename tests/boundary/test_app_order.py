@@ -37,17 +37,16 @@ APP_ORDER = [
 # (importer, imported): the apps that import an app above them today. Steps are those of
 # docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
 ALLOWED = {
-    ("shoppers", "recommendations"),  # D3: shopper_profile_publish to shoppers/recommender_feed.py
     ("catalog", "webhooks"),  # D4: catalog sends signals, webhooks receives them
     ("tryon", "notifications"),  # D4: tryon_job_announced, received by notifications
     ("tryon", "webhooks"),  # D4: tryon_job_announced, received by webhooks
     ("shoppers", "tryon"),  # D5: shopper_photo_tryon_count moves to tryon/selectors.py
     ("privacy", "webhooks"),  # D6: key rotation (privacy/services.py) moves to lifecycle
     ("privacy", "notifications"),  # D7: erasure and data export leave privacy (D6 helps)
-    ("privacy", "recommendations"),  # D7 (D3 and D6 remove part)
+    ("privacy", "recommendations"),  # D7 (D6 removes part)
     ("privacy", "shoppers"),  # D7 (D5 and D6 remove part)
     ("privacy", "tryon"),  # D7 (D6 removes part)
-    ("catalog", "recommendations"),  # D8a: catalog/views.py to shop (D3: services, admin)
+    ("catalog", "recommendations"),  # D8a: catalog/views.py to shop
     ("core", "shoppers"),  # D8a: the storefront_nav tag moves to shop
     ("catalog", "shoppers"),  # D8c: seed_demo moves to shop (D8a: catalog/views.py)
     ("core", "catalog"),  # D8c: the up command moves to shop

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from catalog.recommender_feed import garment_publish
 from recommendations.models import SuggestionSet
-from recommendations.services import garment_publish, interaction_record
+from recommendations.services import interaction_record
 from shoppers.services import shopper_photo_add, shopper_profile_update
 from tests.factories import garment_create, shopper_create
 

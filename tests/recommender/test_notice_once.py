@@ -8,8 +8,9 @@ from html import unescape
 import pytest
 from django.test import Client
 
+from catalog.recommender_feed import garment_document
 from contracts.recommender import ProfileUpdate
-from recommendations.services import garment_document, suggestion_set_apply
+from recommendations.services import suggestion_set_apply
 from recommender.service import FALLBACK_SENTENCES, Recommender
 from tests.factories import garment_create, shopper_create
 

@@ -29,7 +29,7 @@ def test_catalogue_and_profile_signals_are_pseudonymous(
     with django_capture_on_commit_callbacks(execute=True):
         shopper = shopper_create()
         garment = garment_create()
-        from recommendations.services import garment_publish
+        from catalog.recommender_feed import garment_publish
 
         garment_publish(garment=garment)
         shopper_profile_update(

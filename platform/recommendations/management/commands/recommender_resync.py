@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from catalog.models import Garment
-from recommendations.services import garment_publish
+from catalog.recommender_feed import garment_publish
 
 
 class Command(BaseCommand):
