@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     service = Recommender(args.data_dir, exact_max=args.exact_max)
     images = None
     if args.reembed and settings.public_store_url:
-        images = blob_store_from_url(settings.public_store_url)
+        images = blob_store_from_url(settings.public_store_url, s3=settings.s3)
     started = time.perf_counter()
     index = service.rebuild(reembed=args.reembed, images=images)
     logger.info(

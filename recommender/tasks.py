@@ -84,7 +84,7 @@ def _store(which: str) -> BlobStore | None:
         return None
     with _lock:
         if which not in _stores:
-            _stores[which] = blob_store_from_url(url)
+            _stores[which] = blob_store_from_url(url, s3=settings.s3)
         return _stores[which]
 
 

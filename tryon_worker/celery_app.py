@@ -1,4 +1,5 @@
-"""Celery app of the try-on worker, configured from the environment alone (no Django).
+"""Celery app of the try-on worker, configured from the environment alone (no Django; see
+tryon_worker/config.py).
 
 Reliability: a job is acknowledged only after it finished (acks_late), a worker that dies
 mid-job gives its message back (reject_on_worker_lost), and one killed outright has it handed
@@ -6,20 +7,19 @@ out again after the visibility timeout (contracts/limits.py: under a minute); ea
 takes one job at a time (prefetch 1).
 """
 
-import os
-
 from celery import Celery
 
-from contracts.limits import TryOnLimits
 from contracts.queues import RENDER_QUEUE
 from transport.publish_retry import PUBLISH_RETRY_POLICY
 from transport.sealed_headers import sealed_headers_connect
+from tryon_worker.config import WorkerConfig
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+CONFIG = WorkerConfig.from_env()
+REDIS_URL = CONFIG.redis_url
 # The time limits, the visibility timeout and the restore sweep all come from one place (the
 # storefront's reaper reads the same): a killed worker's job is handed out again within a
 # minute, and never while it still runs.
-LIMITS = TryOnLimits.from_env()
+LIMITS = CONFIG.limits
 
 # fixups=[]: Celery would otherwise load Django whenever DJANGO_SETTINGS_MODULE is set
 # (it is, in the shared production environment); this process must never import it.

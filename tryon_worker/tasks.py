@@ -6,7 +6,6 @@ redelivered and the storefront applies whichever finish arrives first, exactly o
 """
 
 import logging
-import os
 import socket
 import uuid
 from dataclasses import asdict
@@ -29,6 +28,7 @@ from contracts.sealing import (
 from contracts.tryon import RenderRequest, TryOnEvent
 from transport.blob_store import BlobNotFound, BlobStore, blob_store_from_url
 from tryon_worker.celery_app import app
+from tryon_worker.config import WorkerConfig
 from tryon_worker.pipeline import run_tryon
 from tryon_worker.renderers.registry import renderer_create
 from tryon_worker.result_files import result_files_store
@@ -40,15 +40,17 @@ TRANSIENT_ERRORS = (ConnectionError, TimeoutError, OSError)
 
 @lru_cache(maxsize=1)
 def _stores() -> tuple[BlobStore, BlobStore]:
+    config = WorkerConfig.from_env()
+    public_url, private_url = config.required_store_urls()
     return (
-        blob_store_from_url(os.environ["TRYON_PUBLIC_STORE_URL"]),
-        blob_store_from_url(os.environ["TRYON_PRIVATE_STORE_URL"]),
+        blob_store_from_url(public_url, s3=config.s3),
+        blob_store_from_url(private_url, s3=config.s3),
     )
 
 
 @lru_cache(maxsize=1)
 def _transport_key() -> bytes:
-    return transport_key_load(os.environ["FITTINGROOM_WORKER_KEY"])
+    return transport_key_load(WorkerConfig.from_env().required_worker_key())
 
 
 def _emit(event: TryOnEvent) -> None:
