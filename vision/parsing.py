@@ -434,7 +434,31 @@ def _skin(
             skin |= _skin_matching(lab, person, refit) & (
                 (body.arm < 0.4 * body.sw) | (body.leg < 0.45 * body.sw)
             )
-    return skin, source
+    return skin | _shadowed_arm_skin(lab, person, body, skin, model), source
+
+
+def _shadowed_arm_skin(
+    lab: np.ndarray,
+    person: np.ndarray,
+    body: _Skeleton,
+    skin: np.ndarray,
+    model: tuple[np.ndarray, np.ndarray, float],
+) -> np.ndarray:
+    """The shaded side of an arm, joined to its lit skin.
+
+    An arm hanging beside the body is in shadow on its inner side, darker than the face's
+    lightness range allows, though its chroma is still skin's; taken for clothes, it would
+    be painted over by a new top's body. Along the arms, pixels of skin chroma down to a
+    third of the face's lightness (never near black: dark cloth has faint warm chroma too)
+    join the skin they touch.
+    """
+    mean, inverse, light = model
+    delta = lab[..., 1:] - mean[1:]
+    d2 = np.einsum("...i,ij,...j->...", delta, inverse, delta)
+    floor = max(0.35 * float(mean[0]), 12.0)
+    candidates = person & (d2 < 9.0) & (lab[..., 0] > floor) & (body.arm < 0.3 * body.sw)
+    candidates &= lab[..., 0] <= mean[0] + 2.0 * light
+    return _connected_to(candidates | skin, skin) & candidates
 
 
 def _disc_draw(mask: np.ndarray, centre: np.ndarray, radius: int) -> None:

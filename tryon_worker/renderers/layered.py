@@ -316,11 +316,13 @@ def _in_front_matte(
     sleeves = warped.extras.get("sleeves")
     # Skin the parser calls "arms" on the belly is not in front of anything.
     arms = parsing.mask("arms") & _limb_zone(person, ("shoulder", "elbow", "wrist", "index"))
+    if warped.category != "bottom":
+        # Above the armpits the garment's shoulders cover the tops of the arms; below a
+        # sleeve's end the arm is bare and in front of the body's piece, whatever the height
+        # (a short sleeve ends above the armpits' line on a lifted arm).
+        arms &= (axial > 0.25) | _beyond_sleeve_ends(person, sleeves)
     if sleeves is not None:
         arms &= sleeves < 0.5
-    if warped.category != "bottom":
-        # Above the armpits the garment's shoulders cover the tops of the arms.
-        arms &= axial > 0.25
     front |= arms
     front &= ~not_in_front
     if warped.category != "bottom":
@@ -623,7 +625,8 @@ def _uncovered_restored(
     if not removal.any():
         return photo
     labels = parsing.labels[roi]
-    body = _body_core(person, sw)[roi] & (person.segmentation[roi] > 0.5)
+    body = (_body_core(person, sw) | _torso_and_upper_arms(person))[roi]
+    body &= person.segmentation[roi] > 0.5
     skin_known = np.isin(labels, [LABEL[n] for n in SKIN_LABELS]) & ~removal
     # Outside the body what was behind the old garment is the backdrop, or hair hanging
     # behind a shoulder: both are filled from their nearest known pixels.
@@ -774,6 +777,50 @@ def _push_pull(colour: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return own * w + up * (1.0 - w)
 
 
+def _beyond_sleeve_ends(person: PersonAnalysis, sleeves: np.ndarray | None) -> np.ndarray:
+    """Pixels along each arm further down it than that arm's sleeve reaches.
+
+    Positions are measured along the arm's bones (shoulder, elbow, wrist, hand) from the
+    shoulder, for pixels within 0.3 shoulder spans of them; an arm without a sleeve on it
+    gives nothing (its armhole, not a sleeve, decides).
+    """
+    height, width = person.image.shape[:2]
+    beyond = np.zeros((height, width), dtype=bool)
+    if sleeves is None or not (sleeves > 0.5).any():
+        return beyond
+    sw = _shoulder_span(person)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    pixels = np.stack([xs, ys], axis=-1)
+    position, distance = {}, {}
+    for side in ("left", "right"):
+        chain = [
+            person.landmarks[LM[f"{side}_{j}"], :2].astype(np.float32)
+            for j in ("shoulder", "elbow", "wrist", "index")
+        ]
+        best = np.full((height, width), np.inf, dtype=np.float32)
+        along = np.zeros((height, width), dtype=np.float32)
+        start = 0.0
+        for a, b in itertools.pairwise(chain):
+            segment = b - a
+            length = max(float(np.linalg.norm(segment)), 1e-6)
+            t = np.clip(((pixels - a) @ segment) / length**2, 0.0, 1.0)
+            d = np.linalg.norm(pixels - (a + t[..., None] * segment), axis=-1)
+            closer = d < best
+            best[closer] = d[closer]
+            along[closer] = start + t[closer] * length
+            start += length
+        position[side], distance[side] = along, best
+    nearer_left = distance["left"] <= distance["right"]
+    for side, mine in (("left", nearer_left), ("right", ~nearer_left)):
+        near = mine & (distance[side] < 0.3 * sw)
+        on_sleeve = near & (sleeves > 0.5)
+        if on_sleeve.sum() < 20:
+            continue
+        end = float(np.percentile(position[side][on_sleeve], 99))
+        beyond |= near & (position[side] > end)
+    return beyond
+
+
 def _limb_zone(person: PersonAnalysis, joints: tuple[str, ...], radius: float = 0.2) -> np.ndarray:
     """Pixels within ``radius`` shoulder spans of both limbs' bones (joints in order)."""
     height, width = person.image.shape[:2]
@@ -821,6 +868,24 @@ def _body_core(person: PersonAnalysis, sw: float) -> np.ndarray:
         legs = [p[f"{side}_{j}"] for j in ("hip", "knee", "ankle")]
         _tapered(canvas, legs[0], legs[1], 0.24 * sw, 0.13 * sw)
         _tapered(canvas, legs[1], legs[2], 0.13 * sw, 0.08 * sw)
+    return canvas > 0
+
+
+def _torso_and_upper_arms(person: PersonAnalysis) -> np.ndarray:
+    """The convex hull of shoulders, elbows and hips (hips widened to the body's sides).
+
+    Inside the silhouette this is body, never backdrop: an arm hanging against the side
+    leaves no gap in the silhouette at the armpit, though it lies outside the torso's and
+    the arm's own outlines, and a removed top must come back as skin there.
+    """
+    height, width = person.image.shape[:2]
+    p = {name: person.landmarks[LM[name], :2].astype(np.float64) for name in LM}
+    hips = p["left_hip"] - p["right_hip"]
+    points = [p["left_shoulder"], p["right_shoulder"], p["left_elbow"], p["right_elbow"],
+              p["left_hip"] + 0.5 * hips, p["right_hip"] - 0.5 * hips]  # fmt: skip
+    hull = cv2.convexHull(np.round(np.array(points)).astype(np.int32))
+    canvas = np.zeros((height, width), dtype=np.uint8)
+    cv2.fillConvexPoly(canvas, hull, 1)
     return canvas > 0
 
 
