@@ -27,8 +27,8 @@ from catalog.services import (
     garment_image_add,
     merchant_training_consent_set,
 )
+from catalog.signals import garment_stock_changed
 from core.exceptions import ApplicationError
-from webhooks.services import garment_stock_webhooks_emit
 
 
 def _merchants_for(request: HttpRequest) -> QuerySet[Merchant]:
@@ -159,7 +159,7 @@ class GarmentAdmin(MerchantScopedAdmin):
             except ApplicationError as exc:
                 messages.error(request, exc.message)
         garment_publish(garment=garment)
-        garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
+        garment_stock_changed.send(sender=Garment, garment=garment, stock_before=stock_before)
 
     def get_urls(self):
         return [

@@ -33,11 +33,11 @@ from catalog.selectors import (
     garment_stock_total,
     tryon_training_pair_list,
 )
+from catalog.signals import catalog_import_finished, garment_stock_changed
 from catalog.validators import sku_file_name_problem
 from core.exceptions import ApplicationError
 from core.image_intake import ImageRejected, IntakeImage, image_intake, intake_limits_from_settings
 from privacy.sealed_files import sealed_file_delete, sealed_file_read, sealed_file_save
-from webhooks.services import catalog_import_webhooks_emit, garment_stock_webhooks_emit
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def catalog_import_run(
     record.errors = [issue.as_dict() for issue in sorted(issues, key=lambda i: (i.row, i.column))]
     with transaction.atomic():
         record.save()
-        catalog_import_webhooks_emit(catalog_import=record)
+        catalog_import_finished.send(sender=CatalogImport, catalog_import=record)
     logger.info(
         "catalogue import for %s: %d rows, %d created, %d updated, %d unchanged, %d errors",
         merchant.slug,
@@ -230,7 +230,7 @@ def _garment_import(
 
     if images is not None:
         changed |= _images_sync(garment, images)
-    garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
+    garment_stock_changed.send(sender=Garment, garment=garment, stock_before=stock_before)
     if created:
         return "created", issues, garment
     return ("updated" if changed else "unchanged"), issues, garment
@@ -604,7 +604,7 @@ def garment_update(
         if sizes is not None:
             _sizes_replace(garment, sizes)
         _garment_publish_current(garment)
-        garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
+        garment_stock_changed.send(sender=Garment, garment=garment, stock_before=stock_before)
     return garment
 
 
@@ -615,7 +615,7 @@ def garment_sizes_set(*, garment: Garment, sizes: Sequence[Mapping[str, Any]]) -
         _sizes_replace(garment, sizes)
         Garment.objects.filter(pk=garment.pk).update(updated_at=timezone.now())
         _garment_publish_current(garment)
-        garment_stock_webhooks_emit(garment=garment, stock_before=stock_before)
+        garment_stock_changed.send(sender=Garment, garment=garment, stock_before=stock_before)
     return garment
 
 
@@ -630,7 +630,7 @@ def garment_size_update(*, size: GarmentSize, data: Mapping[str, Any]) -> Garmen
         size.save()
         Garment.objects.filter(pk=size.garment_id).update(updated_at=timezone.now())
         _garment_publish_current(size.garment)
-        garment_stock_webhooks_emit(garment=size.garment, stock_before=stock_before)
+        garment_stock_changed.send(sender=Garment, garment=size.garment, stock_before=stock_before)
     return size
 
 
@@ -787,7 +787,7 @@ def catalog_import_fail(*, import_id: int, reason: str) -> None:
             updated_at=timezone.now(),
         )
         record.refresh_from_db()
-        catalog_import_webhooks_emit(catalog_import=record)
+        catalog_import_finished.send(sender=CatalogImport, catalog_import=record)
     for name in blobs:
         if name:
             sealed_file_delete(name)

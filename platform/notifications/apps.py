@@ -5,4 +5,4 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
 
     def ready(self) -> None:
-        from notifications import receivers  # noqa: F401  (connects the logout receiver)
+        from notifications import receivers  # noqa: F401  (connects its receivers)

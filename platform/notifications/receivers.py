@@ -1,8 +1,12 @@
-"""A logout ends the live streams that session opened (issue 12, item 3): an open page must
-not keep receiving a shopper's updates once its login is gone.
+"""What the notifications app does when others announce something.
 
-A receiver rather than a call in our logout views, because Django's own ``LogoutView`` and
-the admin log out too; every path sends ``user_logged_out`` before the session is flushed.
+A logout ends the live streams that session opened (issue 12, item 3): an open page must
+not keep receiving a shopper's updates once its login is gone. A receiver rather than a call
+in our logout views, because Django's own ``LogoutView`` and the admin log out too; every
+path sends ``user_logged_out`` before the session is flushed.
+
+A try-on job that ended owes its shopper an e-mail (``tryon.signals.tryon_job_announced``):
+a receiver, so the try-on domain never imports the channel above it.
 """
 
 from django.contrib.auth.signals import user_logged_out
@@ -10,7 +14,10 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from core.live_events import live_close
+from notifications.services import tryon_failed_email_queue, tryon_ready_email_queue
 from shoppers.models import Shopper
+from tryon.models import TryOnJob
+from tryon.signals import tryon_job_announced
 
 
 @receiver(user_logged_out, dispatch_uid="notifications.live_streams_close")
@@ -22,3 +29,14 @@ def live_streams_close(sender, request: HttpRequest | None, user, **kwargs) -> N
     shopper_id = Shopper.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
     if shopper_id is not None:
         live_close(shopper_id=shopper_id, session_key=request.session.session_key)
+
+
+@receiver(tryon_job_announced, sender=TryOnJob, dispatch_uid="notifications.tryon_job_emails")
+def tryon_job_emails(sender: type[TryOnJob], *, job: TryOnJob, **kwargs) -> None:
+    """Owe the shopper the e-mail of a job that succeeded or failed (if they asked for e-mail),
+    in the job's transaction; it is sent after the commit."""
+    if job.state == TryOnJob.State.SUCCEEDED:
+        tryon_ready_email_queue(job=job)
+    elif job.state == TryOnJob.State.FAILED:
+        # A cancelled job is the shopper's own doing; a failed one they are waiting to hear of.
+        tryon_failed_email_queue(job=job)

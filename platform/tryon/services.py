@@ -16,7 +16,6 @@ from contracts.sealing import edit_region_open, result_open
 from contracts.tryon import RenderRequest, TryOnEvent, worker_result_names
 from core.exceptions import ApplicationError
 from core.live_events import live_publish
-from notifications.services import tryon_failed_email_queue, tryon_ready_email_queue
 from privacy.sealed_files import (
     private_storage,
     sealed_file_delete,
@@ -28,7 +27,7 @@ from recommendations.models import Interaction
 from recommendations.services import interaction_record
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnAttempt, TryOnJob
-from webhooks.services import tryon_job_webhooks_emit
+from tryon.signals import tryon_job_announced
 
 logger = logging.getLogger(__name__)
 MAX_ACTIVE_JOBS_PER_SHOPPER = 3
@@ -239,12 +238,9 @@ def _on_commit_announce(job: TryOnJob) -> None:
     payload = tryon_job_payload(job)
     shopper_id = job.shopper_id
     transaction.on_commit(lambda: live_publish(shopper_id=shopper_id, payload=payload))
-    if job.state == TryOnJob.State.SUCCEEDED:
-        tryon_ready_email_queue(job=job)
-    elif job.state == TryOnJob.State.FAILED:
-        # A cancelled job is the shopper's own doing; a failed one they are waiting to hear of.
-        tryon_failed_email_queue(job=job)
-    tryon_job_webhooks_emit(job=job)  # the merchant's endpoints, in this transaction
+    # The shopper's e-mail, then the merchant's webhook event: receivers in
+    # notifications and webhooks, recording in this transaction.
+    tryon_job_announced.send(sender=TryOnJob, job=job)
 
 
 def tryon_job_payload(job: TryOnJob) -> dict[str, object]:

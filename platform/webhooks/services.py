@@ -7,7 +7,8 @@ records every attempt, and retries with exponential backoff and full jitter
 (``webhooks.retry_policy``). An endpoint that keeps failing is disabled and its merchant's
 staff are told by e-mail.
 
-The domain apps call only the ``*_webhooks_emit`` functions here, one line each.
+The domain apps never call this app: they send signals (``catalog.signals``,
+``tryon.signals``), and ``webhooks.receivers`` calls the ``*_webhooks_emit`` functions here.
 """
 
 import json

@@ -37,9 +37,6 @@ APP_ORDER = [
 # (importer, imported): the apps that import an app above them today. Steps are those of
 # docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
 ALLOWED = {
-    ("catalog", "webhooks"),  # D4: catalog sends signals, webhooks receives them
-    ("tryon", "notifications"),  # D4: tryon_job_announced, received by notifications
-    ("tryon", "webhooks"),  # D4: tryon_job_announced, received by webhooks
     ("shoppers", "tryon"),  # D5: shopper_photo_tryon_count moves to tryon/selectors.py
     ("privacy", "webhooks"),  # D6: key rotation (privacy/services.py) moves to lifecycle
     ("privacy", "notifications"),  # D7: erasure and data export leave privacy (D6 helps)
