@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.assets import shared_images_dir
+from tests.support.assets import shared_images_dir
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -63,7 +63,7 @@ def shared_images() -> Path:
     """The real photos beside the repo (people/, groups/, no_person/, garments/).
 
     Only this team's machines and CI have them: elsewhere a test that needs them is skipped
-    with the reason (tests/assets.py). Tests that need any photo of one person take
+    with the reason (tests/support/assets.py). Tests that need any photo of one person take
     `astronaut_jpeg` instead, which every clone has.
     """
     return shared_images_dir()

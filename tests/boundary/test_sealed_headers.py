@@ -14,7 +14,7 @@ from pathlib import Path
 
 from celery import current_app
 
-from tests.broker_queue import queue_client
+from tests.support.broker_queue import queue_client
 
 REPO = Path(__file__).resolve().parents[2]
 QUEUE = "test_sealed_headers"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.assets import missing_asset
+from tests.support.assets import missing_asset
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -12,7 +12,7 @@ from catalog.models import Garment
 from recommendations.models import Interaction
 from recommendations.views import ALREADY_LIKED_MESSAGE, LIKED_MESSAGE
 from shoppers.services import shopper_sign_up
-from tests.factories import garment_create
+from tests.support.factories import garment_create
 
 pytestmark = pytest.mark.slow
 

@@ -23,7 +23,7 @@ from privacy.sealed_files import private_storage
 from recommendations.services import suggestion_set_apply
 from shoppers.models import Shopper
 from shoppers.services import shopper_photo_add, shopper_sign_up
-from tests.factories import garment_create
+from tests.support.factories import garment_create
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply, tryon_job_request
 

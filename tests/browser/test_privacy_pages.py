@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from shoppers.models import ShopperPhoto
-from tests.factories import garment_create
-from tests.shopper_footprint import Footprint, shopper_with_everything
+from tests.support.factories import garment_create
+from tests.support.shopper_footprint import Footprint, shopper_with_everything
 from tryon.models import TryOnJob
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from catalog.models import Garment
 from shoppers.services import shopper_sign_up
-from tests.factories import garment_create
+from tests.support.factories import garment_create
 from tryon.models import TryOnJob
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from catalog.models import Merchant, MerchantStaff
 from catalog.services import merchant_staff_group_ensure
-from tests.webhook_receiver import receiver_running
+from tests.support.webhook_receiver import receiver_running
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.services import delivery_attempt, endpoint_test_send
 

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from catalog.models import Garment
 from merchant_api.models import KeyScope
 from merchant_api.services import api_key_create, widget_origin_add
-from tests.factories import garment_create
+from tests.support.factories import garment_create
 
 pytestmark = pytest.mark.slow
 

@@ -21,7 +21,7 @@ from contracts.queues import (
     RENDER_TASK,
     SUGGEST_TASK,
 )
-from tests.broker_queue import queue_client, queued_messages
+from tests.support.broker_queue import queue_client, queued_messages
 
 RECOMMENDER_TASKS = {
     GARMENT_UPSERT_TASK: "garment_upsert",

@@ -42,8 +42,8 @@ from recommendations.models import Interaction, SuggestionSet
 from recommendations.services import VIEW_QUEUE_KEY
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
-from tests.broker_queue import queue_client, queued_messages
-from tests.factories import garment_create, garment_png, shopper_create
+from tests.support.broker_queue import queue_client, queued_messages
+from tests.support.factories import garment_create, garment_png, shopper_create
 from tryon.models import TryOnJob
 
 pytestmark = pytest.mark.slow
@@ -55,7 +55,7 @@ SHARED_PERSON_PHOTO = (
     / "people"
     / "p11_woman_head_to_thigh_jeans_studio.jpg"
 )
-SHOPPER_PASSWORD = "correct horse battery"  # tests.factories.shopper_create's
+SHOPPER_PASSWORD = "correct horse battery"  # tests.support.factories.shopper_create's
 IMPORTED_GARMENTS = 40
 SIGN_UP_THREADS, SIGN_UPS_EACH = 2, 6
 UPLOADERS, UPLOADS_EACH = 2, 5

@@ -11,7 +11,7 @@ from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from recommender.profile_store import ProfileStore
 from shoppers.services import shopper_profile_update
-from tests.factories import shopper_create
+from tests.support.factories import shopper_create
 
 pytestmark = pytest.mark.slow
 

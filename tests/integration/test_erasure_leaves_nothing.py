@@ -25,9 +25,9 @@ import privacy.services
 from contracts.queues import EVENT_QUEUE, EVENT_TASK
 from recommender.profile_store import ProfileStore
 from shoppers.services import shopper_photo_add, shopper_profile_update, shopper_sign_up
-from tests.broker_queue import queue_client
-from tests.shopper_footprint import database_text, small_photo, stored_files
-from tests.worker_results import worker_result_event
+from tests.support.broker_queue import queue_client
+from tests.support.shopper_footprint import database_text, small_photo, stored_files
+from tests.support.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply, tryon_job_request
 

@@ -13,7 +13,7 @@ from core.management.commands.up import Command
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
 from tests.conftest import REPO, _stop_group, storefront_worker_env
-from tests.shopper_footprint import small_photo, stored_files
+from tests.support.shopper_footprint import small_photo, stored_files
 
 
 def test_up_storefront_worker_runs_beat_which_expires_old_photos(

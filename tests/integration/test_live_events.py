@@ -14,7 +14,7 @@ from django.test import Client
 from contracts.tryon import TryOnEvent
 from core.live_events import live_publish
 from shoppers.services import shopper_photo_add
-from tests.worker_results import worker_result_event
+from tests.support.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_request
 
 pytestmark = pytest.mark.slow

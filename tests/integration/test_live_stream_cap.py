@@ -9,8 +9,8 @@ import redis
 from django.conf import settings
 
 from core.redis_url import redis_cache_location
-from tests.factories import shopper_create
 from tests.integration.test_live_events import SseClient, _logged_in
+from tests.support.factories import shopper_create
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from catalog.recommender_feed import garment_publish
 from recommendations.models import SuggestionSet
 from recommendations.services import interaction_record
 from shoppers.services import shopper_photo_add, shopper_profile_update
-from tests.factories import garment_create, shopper_create
+from tests.support.factories import garment_create, shopper_create
 
 pytestmark = pytest.mark.slow
 

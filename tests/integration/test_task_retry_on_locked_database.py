@@ -18,7 +18,7 @@ from django.utils import timezone
 from contracts.queues import EVENT_QUEUE, SUGGESTIONS_EVENT_TASK
 from contracts.recommender import SuggestionSet as Answer
 from recommendations.models import SuggestionSet
-from tests.factories import garment_create, shopper_create
+from tests.support.factories import garment_create, shopper_create
 
 pytestmark = pytest.mark.slow
 HELD_S = 3.0

@@ -11,8 +11,8 @@ from contracts.limits import TryOnLimits
 from core.exceptions import ApplicationError
 from privacy.sealed_files import private_storage
 from shoppers.services import shopper_photo_add
-from tests.broker_switch import broker_swapped
-from tests.job_polling import wait_for_job
+from tests.support.broker_switch import broker_swapped
+from tests.support.job_polling import wait_for_job
 from transport.embedded_redis import EmbeddedRedis
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_edit_region_read

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 
 from catalog.models import MerchantStaff
 from shoppers.services import shopper_photo_add
-from tests.factories import garment_create, shopper_create
-from tests.webhook_receiver import receiver_running
-from tests.worker_results import worker_result_event
+from tests.support.factories import garment_create, shopper_create
+from tests.support.webhook_receiver import receiver_running
+from tests.support.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_request
 from webhooks.models import WebhookDelivery
 from webhooks.services import endpoint_create, endpoint_test_send

@@ -24,8 +24,8 @@ from contracts.queues import (
 )
 from contracts.recommender import Interaction, ProfileUpdate, SuggestionSet, SuggestRequest
 from contracts.sealing import PHOTO_CONTEXT, data_key_wrap, transport_key_load
-from tests.broker_queue import queue_client
 from tests.recommender.catalogue import png_bytes, shop_documents
+from tests.support.broker_queue import queue_client
 
 SUBJECT = "psn_5f1d2c3b4a"
 

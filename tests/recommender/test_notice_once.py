@@ -12,7 +12,7 @@ from catalog.recommender_feed import garment_document
 from contracts.recommender import ProfileUpdate
 from recommendations.services import suggestion_set_apply
 from recommender.service import FALLBACK_SENTENCES, Recommender
-from tests.factories import garment_create, shopper_create
+from tests.support.factories import garment_create, shopper_create
 
 SIZE_M = {"chest_cm": 96.0, "waist_cm": 80.0}
 

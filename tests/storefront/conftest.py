@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 
 from catalog.models import Garment
 from contracts.queues import RECOMMENDER_QUEUE, RENDER_QUEUE
-from tests.broker_queue import queue_client
-from tests.factories import garment_create
-from tests.shopper_footprint import Footprint, shopper_with_everything
+from tests.support.broker_queue import queue_client
+from tests.support.factories import garment_create
+from tests.support.shopper_footprint import Footprint, shopper_with_everything
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.assets import shared_images_dir
+from tests.support.assets import shared_images_dir
 from vision.image_decode import decode_image
 from vision.parsing import LABEL, LABELS, parse_person
 from vision.parsing_eval import IGNORE, IouTally, hand_labels_load

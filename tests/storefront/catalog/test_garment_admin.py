@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from catalog.models import Garment, GarmentImage, Merchant, MerchantStaff
 from catalog.services import merchant_staff_group_ensure
-from tests.factories import garment_png
+from tests.support.factories import garment_png
 
 UNSAFE_SKUS = {
     "../etc": "'/'",

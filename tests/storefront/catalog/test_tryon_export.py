@@ -17,7 +17,7 @@ from catalog.services import (
     garment_image_add,
     merchant_training_consent_set,
 )
-from tests.factories import garment_create
+from tests.support.factories import garment_create
 from tryon_worker.data.layouts import layout_of
 from tryon_worker.data.shop_export import ShopExportReader
 

@@ -5,7 +5,7 @@ from asgiref.sync import async_to_sync
 from django.test import Client
 
 from notifications.live_stream import _session_valid
-from tests.factories import shopper_create
+from tests.support.factories import shopper_create
 
 
 def test_a_session_stays_valid_until_logout_and_only_for_its_user(db) -> None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from core.rate_limits import KEY_PREFIX
 from core.redis_url import redis_cache_location
 from shoppers.models import ShopperPhoto
-from tests.factories import shopper_create
+from tests.support.factories import shopper_create
 
 
 @pytest.fixture(autouse=True)

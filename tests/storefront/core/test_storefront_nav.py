@@ -13,7 +13,7 @@ from django.test import Client
 
 from catalog.models import Garment, MerchantStaff
 from catalog.services import merchant_staff_group_ensure
-from tests.factories import shopper_create
+from tests.support.factories import shopper_create
 
 PASSWORD = "a merchant passphrase"
 SHOPPER_ONLY = ("/account/", "/tryon/", "/suggestions/")

@@ -13,9 +13,9 @@ from catalog.models import Garment, GarmentSize
 from contracts.tryon import TryOnEvent
 from core.rate_limits import KEY_PREFIX
 from core.redis_url import redis_cache_location
-from tests.factories import garment_create
 from tests.storefront.merchant_api.conftest import MerchantKeys, client_for
-from tests.worker_results import worker_result_event
+from tests.support.factories import garment_create
+from tests.support.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply
 
@@ -47,7 +47,7 @@ def photo_upload(keys: MerchantKeys, shopper_id: str, jpeg: bytes) -> int:
 
 
 def garment_of(keys: MerchantKeys, sku: str = "TEE-RED", name: str = "Red tee") -> Garment:
-    """A top of this merchant in stock in M, with a product image (tests.factories)."""
+    """A top of this merchant in stock in M, with a product image (tests.support.factories)."""
     return garment_create(merchant_slug=keys.merchant.slug, sku=sku, name=name)
 
 

@@ -13,9 +13,9 @@ from contracts.recommender import GarmentDocument
 from merchant_api.models import MerchantApiKey
 from recommendations.models import Interaction
 from recommendations.services import interaction_record
-from tests.broker_queue import queue_client, queued_messages
-from tests.factories import bomb_png, garment_png, shopper_create
 from tests.storefront.merchant_api.conftest import client_for
+from tests.support.broker_queue import queue_client, queued_messages
+from tests.support.factories import bomb_png, garment_png, shopper_create
 from webhooks.models import WebhookEvent
 from webhooks.services import endpoint_create
 

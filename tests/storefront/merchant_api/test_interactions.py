@@ -9,9 +9,9 @@ from recommendations.models import Interaction
 from recommender.ranking import _VERBS
 from recommender.style import INTERACTION_WEIGHTS
 from shoppers.models import Shopper
-from tests.broker_queue import queued_messages
 from tests.storefront.merchant_api.conftest import client_for
 from tests.storefront.merchant_api.shopper_world import garment_of, shopper_register
+from tests.support.broker_queue import queued_messages
 
 URL = "/api/v1/shoppers/cust-1/interactions/"
 

@@ -9,7 +9,6 @@ from PIL import Image
 
 from privacy.sealed_files import private_storage
 from shoppers.models import ShopperPhoto
-from tests.factories import bomb_png
 from tests.storefront.merchant_api.conftest import client_for
 from tests.storefront.merchant_api.shopper_world import (
     garment_of,
@@ -19,6 +18,7 @@ from tests.storefront.merchant_api.shopper_world import (
     shopper_register,
     tryon_request,
 )
+from tests.support.factories import bomb_png
 from tryon.models import TryOnJob
 
 PROBLEM = "application/problem+json"

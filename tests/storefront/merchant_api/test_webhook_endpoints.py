@@ -6,7 +6,7 @@ from django.test import override_settings
 from standardwebhooks import Webhook
 
 from tests.storefront.merchant_api.conftest import client_for
-from tests.webhook_receiver import receiver_running
+from tests.support.webhook_receiver import receiver_running
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.usefixtures("storefront_tasks_eager")

@@ -13,8 +13,8 @@ from contracts.tryon import TryOnEvent
 from notifications.models import EmailNotification
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
-from tests.factories import garment_create, shopper_create
-from tests.worker_results import worker_result_event
+from tests.support.factories import garment_create, shopper_create
+from tests.support.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply, tryon_job_request
 

@@ -14,8 +14,8 @@ from PIL import Image
 
 from core.redis_url import redis_cache_location
 from shoppers.models import ShopperPhoto
-from tests.shopper_footprint import Footprint
-from tests.worker_results import worker_result_event
+from tests.support.shopper_footprint import Footprint
+from tests.support.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply, tryon_job_request
 

@@ -12,8 +12,8 @@ from contracts.queues import FORGET_TASK
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from recommendations.services import VIEW_QUEUE_KEY, interaction_view_queue
-from tests.broker_queue import queue_client
-from tests.shopper_footprint import Footprint
+from tests.support.broker_queue import queue_client
+from tests.support.shopper_footprint import Footprint
 
 pytestmark = pytest.mark.usefixtures("empty_queues", "storefront_tasks_eager")
 

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from privacy.tasks import expired_data_delete_task
 from shoppers.models import ShopperPhoto
 from tests.conftest import REPO
-from tests.shopper_footprint import Footprint, small_photo, stored_files
+from tests.support.shopper_footprint import Footprint, small_photo, stored_files
 from tryon.models import TryOnJob
 
 pytestmark = pytest.mark.usefixtures("empty_queues", "storefront_tasks_eager")

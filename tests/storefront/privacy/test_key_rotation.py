@@ -7,7 +7,7 @@ from contracts.envelope import KeyRing, blob_key_id, text_blob
 from privacy.sealed_files import private_storage
 from shoppers.models import Shopper
 from shoppers.services import shopper_photo_add, shopper_profile_update
-from tests.factories import shopper_create
+from tests.support.factories import shopper_create
 
 
 def test_rotation_moves_fields_and_photos_to_the_new_key(

@@ -23,14 +23,14 @@ from privacy.tasks import erasure_files_retry
 from recommendations.models import SuggestionSet
 from recommendations.services import suggestion_set_apply
 from shoppers.models import Shopper
-from tests.broker_queue import queue_client, queued_messages
-from tests.shopper_footprint import (
+from tests.support.broker_queue import queue_client, queued_messages
+from tests.support.shopper_footprint import (
     Footprint,
     leftovers,
     shopper_with_everything,
     stored_files,
 )
-from tests.worker_results import worker_result_event
+from tests.support.worker_results import worker_result_event
 from tryon.models import TryOnAttempt, TryOnJob
 from tryon.services import tryon_event_apply
 

@@ -18,8 +18,8 @@ from recommendations.services import (
     interaction_view_queue,
     interaction_views_flush,
 )
-from tests.broker_queue import queue_client, queued_messages
-from tests.factories import garment_create, shopper_create
+from tests.support.broker_queue import queue_client, queued_messages
+from tests.support.factories import garment_create, shopper_create
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 

@@ -14,8 +14,8 @@ from recommendations.models import Interaction, SuggestionSet
 from recommendations.selectors import suggestions_for
 from recommendations.services import interaction_record, suggestion_set_apply
 from shoppers.services import shopper_photo_add, shopper_profile_update
-from tests.broker_queue import queue_client, queued_messages
-from tests.factories import garment_create, shopper_create
+from tests.support.broker_queue import queue_client, queued_messages
+from tests.support.factories import garment_create, shopper_create
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,13 @@ from django.urls import reverse
 from contracts.queues import FORGET_TASK, RECOMMENDER_QUEUE
 from privacy.models import ErasureRecord
 from shoppers.models import Shopper
-from tests.broker_queue import queued_messages
-from tests.shopper_footprint import Footprint, leftovers, shopper_with_everything, stored_files
+from tests.support.broker_queue import queued_messages
+from tests.support.shopper_footprint import (
+    Footprint,
+    leftovers,
+    shopper_with_everything,
+    stored_files,
+)
 
 Channel = ErasureRecord.Channel
 

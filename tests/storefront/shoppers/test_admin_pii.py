@@ -9,7 +9,7 @@ from django.test import Client
 
 from privacy.models import PiiAccess
 from shoppers.models import ShopperPhoto
-from tests.shopper_footprint import Footprint
+from tests.support.shopper_footprint import Footprint
 
 pytestmark = pytest.mark.usefixtures("empty_queues", "storefront_tasks_eager")
 

@@ -9,8 +9,8 @@ from contracts.queues import PROFILE_UPDATE_TASK, RECOMMENDER_QUEUE
 from privacy.sealed_files import private_storage
 from shoppers.models import ShopperPhoto
 from shoppers.services import shopper_photo_delete
-from tests.broker_queue import queue_client, queued_messages
-from tests.shopper_footprint import Footprint, stored_files
+from tests.support.broker_queue import queue_client, queued_messages
+from tests.support.shopper_footprint import Footprint, stored_files
 from tryon.models import TryOnJob
 
 pytestmark = pytest.mark.usefixtures("empty_queues", "storefront_tasks_eager")

@@ -23,7 +23,7 @@ from shoppers import photo_check
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.photo_check import shopper_photo_person_check
 from shoppers.services import shopper_photo_add
-from tests.factories import shopper_create
+from tests.support.factories import shopper_create
 from tests.tryon_worker.helpers import RED, png_bytes, procedural_image
 from tryon_worker.pipeline import run_tryon
 from tryon_worker.renderers.geometric import GeometricRenderer

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from shoppers import services
 from shoppers.models import ShopperPhoto
-from tests.factories import shopper_create
+from tests.support.factories import shopper_create
 
 
 def test_the_upload_decodes_and_checks_the_photo_outside_a_transaction(

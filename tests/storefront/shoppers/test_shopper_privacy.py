@@ -19,7 +19,7 @@ from shoppers.services import (
     shopper_profile_update,
     shopper_sign_up,
 )
-from tests.factories import shopper_create
+from tests.support.factories import shopper_create
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
-from tests.factories import shopper_create
+from tests.support.factories import shopper_create
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from contracts.envelope import KeyRing
 from privacy.models import ErasureRecord, PiiAccess
 from privacy.sealed_files import private_storage, sealed_file_key_id
 from privacy.services import encryption_keys_rotate, shopper_erase
-from tests.shopper_footprint import stored_files
-from tests.worker_results import EDIT_REGION, worker_result_event
+from tests.support.shopper_footprint import stored_files
+from tests.support.worker_results import EDIT_REGION, worker_result_event
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_edit_region_read
 from tryon.services import tryon_event_apply, tryon_job_payload, tryon_job_request

@@ -14,8 +14,8 @@ from django.db.models.signals import pre_save
 
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
-from tests.shopper_footprint import stored_files
-from tests.worker_results import worker_result_event
+from tests.support.shopper_footprint import stored_files
+from tests.support.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply, tryon_job_request, tryon_result_names
 

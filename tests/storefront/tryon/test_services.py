@@ -16,7 +16,7 @@ from contracts.tryon import RenderRequest, TryOnEvent
 from core.exceptions import ApplicationError
 from core.redis_url import redis_cache_location
 from privacy.sealed_files import private_storage
-from tests.worker_results import worker_result_event
+from tests.support.worker_results import worker_result_event
 from tryon.models import TryOnJob
 from tryon.services import (
     MAX_DISPATCHES,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from catalog.models import Merchant
-from tests.webhook_receiver import Receiver, receiver_running
+from tests.support.webhook_receiver import Receiver, receiver_running
 from webhooks.events import SUBSCRIBABLE
 from webhooks.models import WebhookEndpoint
 from webhooks.services import endpoint_create
@@ -26,7 +26,7 @@ class RegisteredEndpoint:
 
 @pytest.fixture
 def merchant(db) -> Merchant:
-    # The slug tests.factories.garment_create puts its garments under.
+    # The slug tests.support.factories.garment_create puts its garments under.
     merchant, _ = Merchant.objects.get_or_create(slug="atelier", defaults={"name": "Atelier"})
     return merchant
 

@@ -23,7 +23,7 @@ from catalog.models import MerchantStaff
 from contracts.envelope import KeyRing, blob_key_id, text_blob
 from core.exceptions import ApplicationError
 from shoppers.services import shopper_photo_add
-from tests.factories import garment_create, shopper_create
+from tests.support.factories import garment_create, shopper_create
 from tryon.services import tryon_job_cancel, tryon_job_request
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.retry_policy import backoff_bound_s, backoff_s, status_retryable

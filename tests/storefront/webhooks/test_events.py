@@ -25,8 +25,8 @@ from contracts.tryon import TryOnEvent
 from privacy.models import ErasureRecord
 from privacy.services import shopper_erase
 from shoppers.services import shopper_photo_add
-from tests.factories import garment_create, shopper_create
-from tests.worker_results import worker_result_event
+from tests.support.factories import garment_create, shopper_create
+from tests.support.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_cancel, tryon_job_request
 from webhooks.models import WebhookDelivery, WebhookEvent
 from webhooks.services import endpoint_create, endpoint_disable, endpoint_test_send

@@ -23,8 +23,8 @@ from privacy.sealed_files import private_storage
 from recommendations.services import interaction_record, suggestion_set_apply
 from shoppers.models import Shopper
 from shoppers.services import shopper_photo_add, shopper_profile_update
-from tests.factories import shopper_create
-from tests.worker_results import worker_result_event
+from tests.support.factories import shopper_create
+from tests.support.worker_results import worker_result_event
 from tryon.services import tryon_event_apply, tryon_job_request
 from webhooks.models import WebhookEvent
 from webhooks.services import endpoint_create

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 #: The real photos beside the repo (people/, groups/, no_person/, garments/): only this
 #: team's machines and CI have them; they are never copied into the repo.
 SHARED_IMAGES = REPO.parent / "shared" / "images"
