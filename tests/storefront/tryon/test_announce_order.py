@@ -12,7 +12,7 @@ from django.db import transaction
 from contracts.tryon import TryOnEvent
 from notifications.models import EmailNotification
 from shoppers.services import shopper_photo_add
-from tests.factories import garment_create, shopper_create
+from tests.support.factories import garment_create, shopper_create
 from tryon.models import TryOnJob
 from tryon.services import tryon_event_apply, tryon_job_request
 from tryon.signals import tryon_job_announced
