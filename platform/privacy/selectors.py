@@ -5,8 +5,8 @@ from django.db.models import Q
 
 from accounts.models import User
 from privacy.models import ErasureRecord
+from privacy.permissions import PII_PERMISSION_CODENAME
 from privacy.pseudonyms import erasure_digest_for
-from shoppers.models import PII_PERMISSION_CODENAME
 
 
 def erasure_record_for(*, shopper_id: int) -> ErasureRecord | None:

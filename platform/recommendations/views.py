@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from catalog.selectors import garment_list_public
 from recommendations.selectors import suggestions_for
 from recommendations.services import garment_like as garment_like_service
-from shoppers.views import shopper_or_404
+from shoppers.selectors import shopper_or_404
 
 
 @login_required

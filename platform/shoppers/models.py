@@ -7,10 +7,7 @@ from django.db import models
 
 from core.models import TimeStampedModel
 from privacy.fields import EncryptedJSONField, EncryptedTextField
-
-#: The permission that lets staff see a shopper's name, e-mail, measurements and photos in
-#: the admin; every such view is logged (privacy.models.PiiAccess).
-PII_PERMISSION_CODENAME = "view_shopper_pii"
+from privacy.permissions import PII_PERMISSION_CODENAME
 
 MEASUREMENT_RANGES_CM: dict[str, tuple[float, float]] = {
     "height_cm": (100, 230),

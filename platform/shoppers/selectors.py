@@ -1,10 +1,10 @@
 """Read paths for shoppers."""
 
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 
 from accounts.models import User
 from shoppers.models import Shopper, ShopperPhoto
-from tryon.models import TryOnJob
 
 
 def shopper_for_user(*, user: User) -> Shopper | None:
@@ -12,16 +12,17 @@ def shopper_for_user(*, user: User) -> Shopper | None:
     return Shopper.objects.filter(user=user).first()
 
 
+def shopper_or_404(request: HttpRequest) -> Shopper:
+    """The logged-in user's shopper profile (staff logins have none: 404)."""
+    shopper = shopper_for_user(user=request.user)
+    if shopper is None:
+        raise Http404("This account has no shopper profile.")
+    return shopper
+
+
 def shopper_photo_list(*, shopper: Shopper) -> QuerySet[ShopperPhoto]:
     """A shopper's photos, newest first."""
     return ShopperPhoto.objects.filter(shopper=shopper).order_by("-created_at")
-
-
-def shopper_photo_tryon_count(*, photo: ShopperPhoto) -> int:
-    """How many try-on pictures were made from a photo (what deleting them with it removes)."""
-    return TryOnJob.objects.filter(
-        shopper_id=photo.shopper_id, photo=photo, state=TryOnJob.State.SUCCEEDED
-    ).count()
 
 
 def shopper_photo_get(*, shopper: Shopper, photo_id: int | str) -> ShopperPhoto | None:

@@ -29,7 +29,7 @@ from shoppers.forms import (
     SignUpForm,
 )
 from shoppers.models import Shopper, ShopperPhoto
-from shoppers.selectors import shopper_for_user, shopper_photo_list, shopper_photo_tryon_count
+from shoppers.selectors import shopper_or_404, shopper_photo_list
 from shoppers.services import (
     shopper_photo_add,
     shopper_photo_delete,
@@ -37,6 +37,7 @@ from shoppers.services import (
     shopper_profile_update,
     shopper_sign_up,
 )
+from tryon.selectors import shopper_photo_tryon_count
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -57,14 +58,6 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Welcome! Add a photo of yourself to try garments on.")
             return redirect("shoppers:profile")
     return render(request, "shoppers/sign_up.html", {"form": form})
-
-
-def shopper_or_404(request: HttpRequest) -> Shopper:
-    """The logged-in user's shopper profile (staff logins have none: 404)."""
-    shopper = shopper_for_user(user=request.user)
-    if shopper is None:
-        raise Http404("This account has no shopper profile.")
-    return shopper
 
 
 @login_required

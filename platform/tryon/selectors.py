@@ -10,9 +10,16 @@ from catalog.models import Merchant
 from contracts.envelope import EDIT_REGION_CONTEXT
 from contracts.vocabulary import STAGES
 from privacy.sealed_files import private_storage, sealed_file_read
-from shoppers.models import Shopper
+from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnJob
 from tryon.services import tryon_job_payload, tryon_result_names
+
+
+def shopper_photo_tryon_count(*, photo: ShopperPhoto) -> int:
+    """How many try-on pictures were made from a photo (what deleting them with it removes)."""
+    return TryOnJob.objects.filter(
+        shopper_id=photo.shopper_id, photo=photo, state=TryOnJob.State.SUCCEEDED
+    ).count()
 
 
 def tryon_job_list(*, shopper: Shopper) -> QuerySet[TryOnJob]:

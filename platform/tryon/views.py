@@ -14,7 +14,7 @@ from core.image_intake import CANONICAL_CONTENT_TYPE
 from core.rate_limits import rate_limited
 from privacy.deletion import tryon_jobs_delete
 from shoppers.models import ShopperPhoto
-from shoppers.views import shopper_or_404
+from shoppers.selectors import shopper_or_404
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_job_list
 from tryon.services import tryon_job_cancel, tryon_job_payload, tryon_job_request, tryon_result_read

@@ -37,11 +37,11 @@ APP_ORDER = [
 # (importer, imported): the apps that import an app above them today. Steps are those of
 # docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
 ALLOWED = {
-    ("shoppers", "tryon"),  # D5: shopper_photo_tryon_count moves to tryon/selectors.py
+    ("shoppers", "tryon"),  # D8b: shoppers/views.py (a photo's try-on count) moves to shop
     ("privacy", "webhooks"),  # D6: key rotation (privacy/services.py) moves to lifecycle
     ("privacy", "notifications"),  # D7: erasure and data export leave privacy (D6 helps)
     ("privacy", "recommendations"),  # D7 (D6 removes part)
-    ("privacy", "shoppers"),  # D7 (D5 and D6 remove part)
+    ("privacy", "shoppers"),  # D7 (D6 removes part)
     ("privacy", "tryon"),  # D7 (D6 removes part)
     ("catalog", "recommendations"),  # D8a: catalog/views.py to shop
     ("core", "shoppers"),  # D8a: the storefront_nav tag moves to shop
