@@ -338,6 +338,10 @@ def _in_front_matte(
     inner = cv2.erode(front.astype(np.uint8), _disc(radius)) > 0
     matte[inner] = 1.0
     matte[cv2.dilate(front.astype(np.uint8), _disc(radius)) == 0] = 0.0
+    if sleeves is not None:
+        # A sleeve's end is its own hem, not the arm's edges under it that the photo-guided
+        # matte would follow into the sleeve (a ragged cut across the cuff).
+        matte = np.minimum(matte, 1.0 - np.clip(sleeves, 0.0, 1.0))
     return matte.astype(np.float32)
 
 
