@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from lifecycle.services import shopper_erase
 
 from accounts.models import User
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from privacy.models import ErasureRecord
 from privacy.selectors import staff_may_view_pii
-from privacy.services import pii_access_record, shopper_erase
+from privacy.services import pii_access_record
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.selectors import shopper_photo_list
 from shoppers.services import shopper_photo_read

@@ -68,5 +68,6 @@ class ShopperPhoto(TimeStampedModel):
 
     @property
     def expires_at(self) -> datetime:
-        """When expiry deletes the photo (privacy.retention): PHOTO_RETENTION_DAYS after upload."""
+        """When expiry deletes the photo (lifecycle.retention): PHOTO_RETENTION_DAYS after
+        upload."""
         return self.created_at + timedelta(days=settings.PHOTO_RETENTION_DAYS)

@@ -14,7 +14,6 @@ from catalog.models import SIZE_LABELS
 from contracts.envelope import PHOTO_CONTEXT, PHOTO_THUMB_CONTEXT
 from core.exceptions import ApplicationError
 from core.image_intake import image_intake, intake_limits_from_settings
-from privacy.deletion import shopper_photos_delete
 from privacy.pseudonyms import pseudonym_for
 from privacy.sealed_files import (
     sealed_file_delete,
@@ -201,20 +200,6 @@ def shopper_photo_read(*, photo: ShopperPhoto, thumbnail: bool = False) -> bytes
     if thumbnail:
         return sealed_file_read(photo.thumbnail_blob_name, context=PHOTO_THUMB_CONTEXT)
     return sealed_file_read(photo.blob_name, context=PHOTO_CONTEXT)
-
-
-def shopper_photo_delete(*, photo: ShopperPhoto, with_tryons: bool = False) -> dict[str, int]:
-    """Delete a photo (row now, its files once committed), and with ``with_tryons`` every
-    try-on made from it with its pictures; the counts of what went.
-
-    Through the one deletion erasure and expiry use (``privacy.deletion``).
-    """
-    deletion = shopper_photos_delete(
-        shopper=photo.shopper,
-        photos=ShopperPhoto.objects.filter(pk=photo.pk),
-        with_tryons=with_tryons,
-    )
-    return deletion.counts
 
 
 def _apply_profile(

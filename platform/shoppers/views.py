@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from lifecycle.deletion import shopper_photo_delete
+from lifecycle.services import shopper_erase
 
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from core.rate_limits import rate_limited
 from privacy.data_export import shopper_data_export_write
 from privacy.models import ErasureRecord
-from privacy.services import shopper_erase
 from shoppers.forms import (
     AccountEraseForm,
     MeasurementsForm,
@@ -32,7 +33,6 @@ from shoppers.models import Shopper, ShopperPhoto
 from shoppers.selectors import shopper_or_404, shopper_photo_list
 from shoppers.services import (
     shopper_photo_add,
-    shopper_photo_delete,
     shopper_photo_read,
     shopper_profile_update,
     shopper_sign_up,

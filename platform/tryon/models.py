@@ -76,7 +76,7 @@ class TryOnJob(TimeStampedModel):
 
     @property
     def expires_at(self) -> datetime:
-        """When expiry deletes the try-on and its picture (privacy.retention):
+        """When expiry deletes the try-on and its picture (lifecycle.retention):
         RESULT_RETENTION_DAYS after it was requested."""
         return self.created_at + timedelta(days=settings.RESULT_RETENTION_DAYS)
 

@@ -31,20 +31,23 @@ APP_ORDER = [
     "tryon",
     "notifications",
     "webhooks",
+    "lifecycle",
     "merchant_api",
 ]
 
 # (importer, imported): the apps that import an app above them today. Steps are those of
 # docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
 ALLOWED = {
-    ("shoppers", "tryon"),  # D8b: shoppers/views.py (a photo's try-on count) moves to shop
-    ("privacy", "webhooks"),  # D6: key rotation (privacy/services.py) moves to lifecycle
-    ("privacy", "notifications"),  # D7: erasure and data export leave privacy (D6 helps)
-    ("privacy", "recommendations"),  # D7 (D6 removes part)
-    ("privacy", "shoppers"),  # D7 (D6 removes part)
-    ("privacy", "tryon"),  # D7 (D6 removes part)
+    ("privacy", "lifecycle"),  # D7: erase_shopper and rotate_keys move to lifecycle
+    ("privacy", "notifications"),  # D7: data export moves to lifecycle
+    ("privacy", "recommendations"),  # D7
+    ("privacy", "shoppers"),  # D7
+    ("privacy", "tryon"),  # D7
     ("catalog", "recommendations"),  # D8a: catalog/views.py to shop
     ("core", "shoppers"),  # D8a: the storefront_nav tag moves to shop
+    ("tryon", "lifecycle"),  # D8a: tryon/views.py (try-on deletion) moves to shop
+    ("shoppers", "lifecycle"),  # D8b: shoppers' views, session API and admin move to shop
+    ("shoppers", "tryon"),  # D8b: shoppers/views.py (a photo's try-on count) moves to shop
     ("catalog", "shoppers"),  # D8c: seed_demo moves to shop (D8a: catalog/views.py)
     ("core", "catalog"),  # D8c: the up command moves to shop
 }

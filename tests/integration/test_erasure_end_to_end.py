@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from lifecycle.services import shopper_erase
 
 from privacy.models import ErasureRecord
-from privacy.services import shopper_erase
 from recommender.profile_store import ProfileStore
 from shoppers.services import shopper_profile_update
 from tests.support.factories import shopper_create

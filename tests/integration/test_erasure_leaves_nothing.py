@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import lifecycle.services
 import pytest
 import redis
 from celery import current_app
@@ -21,7 +22,6 @@ from django.db import OperationalError
 from django.db.models.signals import pre_save
 from django.test import Client
 
-import privacy.services
 from contracts.queues import EVENT_QUEUE, EVENT_TASK
 from recommender.profile_store import ProfileStore
 from shoppers.services import shopper_photo_add, shopper_profile_update, shopper_sign_up
@@ -136,7 +136,7 @@ def test_erasure_leaves_nothing_of_the_shopper_anywhere(
 ) -> None:
     caplog.set_level(logging.INFO)
     # The second append-only rewrite comes 30 s after an erasure in production; sooner here.
-    monkeypatch.setattr(privacy.services, "REDIS_COMPACT_AFTER_S", 2)
+    monkeypatch.setattr(lifecycle.services, "REDIS_COMPACT_AFTER_S", 2)
     recommender_worker(env={"RECOMMENDER_WARM_UP": "0"})
     # The console mailer, as on a laptop: what it prints goes into the worker's log.
     storefront_worker(env={"EMAIL_URL": "consolemail://"})

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tryon",
     "notifications",
     "webhooks",
+    "lifecycle",
     "merchant_api",
 ]
 
@@ -344,7 +345,7 @@ PSEUDONYM_KEY = env("FITTINGROOM_PSEUDONYM_KEY", default="")
 # lets a worker open that job's photo. Workers never get ENCRYPTION_KEYS.
 WORKER_TRANSPORT_KEY = env("FITTINGROOM_WORKER_KEY", default="")
 # Shopper photos and try-on pictures are deleted this many days after upload / request
-# (privacy.retention, swept by Celery beat every FITTINGROOM_RETENTION_SWEEP_S seconds).
+# (lifecycle.retention, swept by Celery beat every FITTINGROOM_RETENTION_SWEEP_S seconds).
 PHOTO_RETENTION_DAYS = env.int("FITTINGROOM_PHOTO_RETENTION_DAYS", default=30)
 RESULT_RETENTION_DAYS = env.int("FITTINGROOM_RESULT_RETENTION_DAYS", default=30)
 if PHOTO_RETENTION_DAYS < 1 or RESULT_RETENTION_DAYS < 1:

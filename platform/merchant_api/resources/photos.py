@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from lifecycle.deletion import shopper_photo_delete
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -25,7 +26,7 @@ from merchant_api.resources.shoppers import shopper_action_count, shopper_or_404
 from merchant_api.schema import problems
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.selectors import shopper_photo_get, shopper_photo_list
-from shoppers.services import shopper_photo_add, shopper_photo_delete, shopper_photo_read
+from shoppers.services import shopper_photo_add, shopper_photo_read
 
 
 class PhotoOutput(serializers.Serializer):

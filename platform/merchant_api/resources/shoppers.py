@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
+from lifecycle.services import shopper_erase
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -15,7 +16,6 @@ from merchant_api.schema import problems
 from merchant_api.selectors import merchant_shopper_get
 from merchant_api.services import EXTERNAL_ID_MAX_LENGTH, merchant_shopper_ensure
 from privacy.models import ErasureRecord
-from privacy.services import shopper_erase
 from shoppers.models import Shopper
 from shoppers.services import shopper_profile_update
 

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from lifecycle.deletion import tryon_jobs_delete
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -27,7 +28,6 @@ from merchant_api.resources.garment_reference import ROW_ID_MAX, GarmentByIdOrSk
 from merchant_api.resources.shoppers import shopper_action_count
 from merchant_api.schema import problems
 from merchant_api.selectors import merchant_shopper_get
-from privacy.deletion import tryon_jobs_delete
 from shoppers.selectors import shopper_photo_get
 from tryon.models import TryOnJob
 from tryon.selectors import tryon_job_for_merchant, tryon_job_list_for_merchant, tryon_job_progress

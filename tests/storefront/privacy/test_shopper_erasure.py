@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from lifecycle.services import erasure_blobs_retry, shopper_erase
+from lifecycle.tasks import erasure_files_retry
 
 from contracts.queues import FORGET_TASK, RECOMMENDER_QUEUE
 from contracts.recommender import Forget
@@ -18,8 +20,6 @@ from core.exceptions import ApplicationError
 from privacy.models import ErasureRecord
 from privacy.sealed_files import private_storage
 from privacy.selectors import erasure_record_for
-from privacy.services import erasure_blobs_retry, shopper_erase
-from privacy.tasks import erasure_files_retry
 from recommendations.models import SuggestionSet
 from recommendations.services import suggestion_set_apply
 from shoppers.models import Shopper

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from lifecycle.services import shopper_erase
 
 from contracts.queues import RECOMMENDER_QUEUE
 from privacy.models import ErasureRecord
-from privacy.services import shopper_erase
 from recommendations.models import Interaction
 from recommendations.services import (
     VIEW_FLUSH_LOCK_KEY,

@@ -4,11 +4,11 @@ another photo, try-on or shopper does."""
 
 import pytest
 from django.core.files.base import ContentFile
+from lifecycle.deletion import shopper_photo_delete
 
 from contracts.queues import PROFILE_UPDATE_TASK, RECOMMENDER_QUEUE
 from privacy.sealed_files import private_storage
 from shoppers.models import ShopperPhoto
-from shoppers.services import shopper_photo_delete
 from tests.support.broker_queue import queue_client, queued_messages
 from tests.support.shopper_footprint import Footprint, stored_files
 from tryon.models import TryOnJob

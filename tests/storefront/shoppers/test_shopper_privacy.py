@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from lifecycle.deletion import shopper_photo_delete
 from PIL import Image
 
 from core.exceptions import ApplicationError
@@ -14,7 +15,6 @@ from privacy.sealed_files import private_storage
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import (
     shopper_photo_add,
-    shopper_photo_delete,
     shopper_photo_read,
     shopper_profile_update,
     shopper_sign_up,

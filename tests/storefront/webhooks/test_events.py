@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from django.test import Client
+from lifecycle.services import shopper_erase
 
 from accounts.models import User
 from catalog.models import GarmentSize, Merchant, MerchantStaff
@@ -23,7 +24,6 @@ from catalog.services import (
 )
 from contracts.tryon import TryOnEvent
 from privacy.models import ErasureRecord
-from privacy.services import shopper_erase
 from shoppers.services import shopper_photo_add
 from tests.support.factories import garment_create, shopper_create
 from tests.support.worker_results import worker_result_event

@@ -3,8 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
-
-from privacy.services import encryption_keys_rotate
+from lifecycle.services import encryption_keys_rotate
 
 
 class Command(BaseCommand):

@@ -1,14 +1,19 @@
-"""Storefront tasks of privacy: finish erasures whose file deletions storage refused, the
-second Redis pass after an erasure, expiry of old photos and try-on pictures. Thin."""
+"""Storefront tasks of the data lifecycle: finish erasures whose file deletions storage
+refused, the second Redis pass after an erasure, expiry of old photos and try-on pictures.
+Thin.
+
+Their names keep the ``storefront.privacy.`` prefix they had when these lived in the privacy
+app: messages queued before a deploy must still find their task, and beat names them.
+"""
 
 from celery import shared_task
 
-import privacy.services
+import lifecycle.services
 from contracts.queues import ERASURE_FILES_RETRY_TASK, EXPIRED_DATA_DELETE_TASK
 from core.task_retry import DatabaseTask
-from privacy.deletion import FILES_RETRY_AFTER_S, stored_files_delete
-from privacy.retention import expired_data_delete
-from privacy.services import (
+from lifecycle.deletion import FILES_RETRY_AFTER_S, stored_files_delete
+from lifecycle.retention import expired_data_delete
+from lifecycle.services import (
     COMPACT_TASK,
     erasure_blobs_retry,
     redis_aof_rewrite,
@@ -32,7 +37,7 @@ def erasure_redis_compact(self) -> bool:
     runs (Redis would refuse this one), try later (up to ten minutes), then rewrite anyway."""
     busy = redis_messages_pending() or redis_aof_rewriting()
     if busy and self.request.retries < self.max_retries:
-        raise self.retry(countdown=privacy.services.REDIS_COMPACT_AFTER_S)
+        raise self.retry(countdown=lifecycle.services.REDIS_COMPACT_AFTER_S)
     return redis_aof_rewrite()
 
 

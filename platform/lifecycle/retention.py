@@ -1,5 +1,5 @@
 """Expiry: shopper photos and try-on pictures are kept for a configured number of days, then
-deleted through the same deletion as erasure (``privacy.deletion``)."""
+deleted through the same deletion as erasure (``lifecycle.deletion``)."""
 
 import logging
 from datetime import datetime, timedelta
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from privacy.deletion import shopper_photos_delete, tryon_jobs_delete
+from lifecycle.deletion import shopper_photos_delete, tryon_jobs_delete
 from shoppers.models import Shopper, ShopperPhoto
 from tryon.models import TryOnJob
 

@@ -83,7 +83,7 @@ def stored_files_delete_on_commit(names: list[str]) -> None:
     def delete() -> None:
         left = stored_files_delete(names)
         if left:
-            from privacy.tasks import stored_files_delete_retry
+            from lifecycle.tasks import stored_files_delete_retry
 
             stored_files_delete_retry.apply_async(
                 kwargs={"names": left}, countdown=FILES_RETRY_AFTER_S
@@ -114,6 +114,20 @@ def shopper_photos_delete(
             shopper_profile_publish(shopper=shopper, photo=newest, photo_removed=newest is None)
     logger.info("shopper %s: deleted %s", shopper.pk, deletion.counts)
     return deletion
+
+
+def shopper_photo_delete(*, photo: ShopperPhoto, with_tryons: bool = False) -> dict[str, int]:
+    """Delete a photo (row now, its files once committed), and with ``with_tryons`` every
+    try-on made from it with its pictures; the counts of what went.
+
+    Through the one deletion erasure and expiry use (``shopper_photos_delete``).
+    """
+    deletion = shopper_photos_delete(
+        shopper=photo.shopper,
+        photos=ShopperPhoto.objects.filter(pk=photo.pk),
+        with_tryons=with_tryons,
+    )
+    return deletion.counts
 
 
 def tryon_jobs_delete(*, jobs: models.QuerySet[TryOnJob]) -> Deletion:
