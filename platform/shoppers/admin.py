@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from lifecycle.services import shopper_erase
 
 from accounts.models import User
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
+from lifecycle.services import shopper_erase
 from privacy.models import ErasureRecord
 from privacy.selectors import staff_may_view_pii
 from privacy.services import pii_access_record

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from lifecycle.deletion import shopper_photo_delete
-from lifecycle.services import shopper_erase
 
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from core.rate_limits import rate_limited
-from privacy.data_export import shopper_data_export_write
+from lifecycle.data_export import shopper_data_export_write
+from lifecycle.deletion import shopper_photo_delete
+from lifecycle.services import shopper_erase
 from privacy.models import ErasureRecord
 from shoppers.forms import (
     AccountEraseForm,

@@ -7,12 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from lifecycle.deletion import tryon_jobs_delete
 
 from catalog.selectors import garment_list_public
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
 from core.rate_limits import rate_limited
+from lifecycle.deletion import tryon_jobs_delete
 from shoppers.models import ShopperPhoto
 from shoppers.selectors import shopper_or_404
 from tryon.models import TryOnJob

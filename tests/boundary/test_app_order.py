@@ -38,11 +38,6 @@ APP_ORDER = [
 # (importer, imported): the apps that import an app above them today. Steps are those of
 # docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
 ALLOWED = {
-    ("privacy", "lifecycle"),  # D7: erase_shopper and rotate_keys move to lifecycle
-    ("privacy", "notifications"),  # D7: data export moves to lifecycle
-    ("privacy", "recommendations"),  # D7
-    ("privacy", "shoppers"),  # D7
-    ("privacy", "tryon"),  # D7
     ("catalog", "recommendations"),  # D8a: catalog/views.py to shop
     ("core", "shoppers"),  # D8a: the storefront_nav tag moves to shop
     ("tryon", "lifecycle"),  # D8a: tryon/views.py (try-on deletion) moves to shop

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from lifecycle.services import shopper_erase
 
+from lifecycle.services import shopper_erase
 from privacy.models import ErasureRecord
 from recommender.profile_store import ProfileStore
 from shoppers.services import shopper_profile_update

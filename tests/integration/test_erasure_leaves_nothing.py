@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import lifecycle.services
 import pytest
 import redis
 from celery import current_app
@@ -22,6 +21,7 @@ from django.db import OperationalError
 from django.db.models.signals import pre_save
 from django.test import Client
 
+import lifecycle.services
 from contracts.queues import EVENT_QUEUE, EVENT_TASK
 from recommender.profile_store import ProfileStore
 from shoppers.services import shopper_photo_add, shopper_profile_update, shopper_sign_up

@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from lifecycle.deletion import shopper_photo_delete
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -20,6 +19,7 @@ from rest_framework.response import Response
 
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
+from lifecycle.deletion import shopper_photo_delete
 from merchant_api.endpoint import MerchantEndpoint
 from merchant_api.pagination import NewestFirstCursor
 from merchant_api.resources.shoppers import shopper_action_count, shopper_or_404

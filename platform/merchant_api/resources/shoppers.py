@@ -2,7 +2,6 @@
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from lifecycle.services import shopper_erase
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 
 from core.exceptions import ApplicationError
 from core.rate_limits import rate_limit_consume
+from lifecycle.services import shopper_erase
 from merchant_api.authentication import MerchantClient
 from merchant_api.endpoint import MerchantEndpoint
 from merchant_api.schema import problems

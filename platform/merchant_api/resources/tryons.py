@@ -11,7 +11,6 @@ from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from lifecycle.deletion import tryon_jobs_delete
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -22,6 +21,7 @@ from catalog.selectors import garment_get_for_merchant
 from contracts.vocabulary import STAGES
 from core.exceptions import ApplicationError
 from core.image_intake import CANONICAL_CONTENT_TYPE
+from lifecycle.deletion import tryon_jobs_delete
 from merchant_api.endpoint import MerchantEndpoint
 from merchant_api.pagination import NewestFirstCursor
 from merchant_api.resources.garment_reference import ROW_ID_MAX, GarmentByIdOrSku

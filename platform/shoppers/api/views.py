@@ -3,7 +3,6 @@ with everything."""
 
 from django.contrib.auth import logout
 from django.http import FileResponse
-from lifecycle.services import shopper_erase
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.rate_limits import RateLimited, rate_limit_consume
+from lifecycle.services import shopper_erase
 from privacy.models import ErasureRecord
 from shoppers.selectors import shopper_or_404
 from shoppers.services import shopper_profile_update

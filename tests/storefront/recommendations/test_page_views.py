@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from lifecycle.services import shopper_erase
 
 from contracts.queues import RECOMMENDER_QUEUE
+from lifecycle.services import shopper_erase
 from privacy.models import ErasureRecord
 from recommendations.models import Interaction
 from recommendations.services import (

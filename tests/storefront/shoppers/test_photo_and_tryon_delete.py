@@ -4,9 +4,9 @@ another photo, try-on or shopper does."""
 
 import pytest
 from django.core.files.base import ContentFile
-from lifecycle.deletion import shopper_photo_delete
 
 from contracts.queues import PROFILE_UPDATE_TASK, RECOMMENDER_QUEUE
+from lifecycle.deletion import shopper_photo_delete
 from privacy.sealed_files import private_storage
 from shoppers.models import ShopperPhoto
 from tests.support.broker_queue import queue_client, queued_messages

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
-from lifecycle.deletion import shopper_photo_delete
 from PIL import Image
 
 from core.exceptions import ApplicationError
+from lifecycle.deletion import shopper_photo_delete
 from privacy.sealed_files import private_storage
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import (

@@ -10,11 +10,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from lifecycle.services import encryption_keys_rotate, shopper_erase
 from PIL import Image
 
 from catalog.services import merchant_staff_group_ensure
 from contracts.envelope import KeyRing
+from lifecycle.services import encryption_keys_rotate, shopper_erase
 from privacy.models import ErasureRecord, PiiAccess
 from privacy.sealed_files import private_storage, sealed_file_key_id
 from tests.support.shopper_footprint import stored_files

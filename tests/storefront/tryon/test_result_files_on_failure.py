@@ -11,8 +11,8 @@ from contextlib import contextmanager
 import pytest
 from django.db import OperationalError
 from django.db.models.signals import pre_save
-from lifecycle.services import shopper_erase
 
+from lifecycle.services import shopper_erase
 from privacy.models import ErasureRecord
 from tests.support.shopper_footprint import stored_files
 from tests.support.worker_results import worker_result_event

@@ -12,7 +12,6 @@ import uuid
 
 import pytest
 from django.test import Client
-from lifecycle.services import shopper_erase
 
 from accounts.models import User
 from catalog.models import GarmentSize, Merchant, MerchantStaff
@@ -23,6 +22,7 @@ from catalog.services import (
     merchant_staff_group_ensure,
 )
 from contracts.tryon import TryOnEvent
+from lifecycle.services import shopper_erase
 from privacy.models import ErasureRecord
 from shoppers.services import shopper_photo_add
 from tests.support.factories import garment_create, shopper_create

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+
 from lifecycle.services import encryption_keys_rotate
 
 

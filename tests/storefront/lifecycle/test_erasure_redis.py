@@ -7,9 +7,9 @@ import json
 
 import pytest
 from django.core.cache import cache
-from lifecycle.services import shopper_erase
 
 from contracts.queues import FORGET_TASK
+from lifecycle.services import shopper_erase
 from privacy.models import ErasureRecord
 from recommendations.services import VIEW_QUEUE_KEY, interaction_view_queue
 from tests.support.broker_queue import queue_client

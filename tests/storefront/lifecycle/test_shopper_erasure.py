@@ -10,13 +10,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from lifecycle.services import erasure_blobs_retry, shopper_erase
-from lifecycle.tasks import erasure_files_retry
 
 from contracts.queues import FORGET_TASK, RECOMMENDER_QUEUE
 from contracts.recommender import Forget
 from contracts.recommender import SuggestionSet as Answer
 from core.exceptions import ApplicationError
+from lifecycle.services import erasure_blobs_retry, shopper_erase
+from lifecycle.tasks import erasure_files_retry
 from privacy.models import ErasureRecord
 from privacy.sealed_files import private_storage
 from privacy.selectors import erasure_record_for

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from lifecycle.services import erasure_blobs_retry, shopper_erase
 
 from core.exceptions import ApplicationError
+from lifecycle.services import erasure_blobs_retry, shopper_erase
 from privacy.models import ErasureRecord
 from privacy.selectors import erasure_record_for
 from shoppers.models import Shopper

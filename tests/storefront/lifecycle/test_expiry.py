@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django.utils.formats import date_format
-from lifecycle.tasks import expired_data_delete_task
 
+from lifecycle.tasks import expired_data_delete_task
 from shoppers.models import ShopperPhoto
 from tests.conftest import REPO
 from tests.support.shopper_footprint import Footprint, small_photo, stored_files
