@@ -1,9 +1,11 @@
 """The try-on worker reads its environment in tryon_worker/config.py alone (issue 14, step F1)."""
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from celery import current_app
 
 from contracts.limits import TryOnLimits
 from recommender.config import RecommenderSettings
@@ -35,6 +37,15 @@ FULL_ENV = {
     "DJANGO_AWS_SECRET_ACCESS_KEY": "secret",
     "DJANGO_AWS_S3_REGION_NAME": "eu-west-1",
 }
+
+
+@pytest.fixture
+def storefront_app_stays_current() -> Iterator[None]:
+    """Importing the worker's Celery app makes it current; later tests send through the
+    storefront's app, so it is made current again."""
+    storefront = current_app._get_current_object()
+    yield
+    storefront.set_current()
 
 
 def _environment_reads(path: Path) -> list[str]:
@@ -118,6 +129,7 @@ def test_a_job_without_stores_or_key_names_the_missing_variable() -> None:
         config.required_worker_key()
 
 
+@pytest.mark.usefixtures("storefront_app_stays_current")
 def test_the_worker_stores_get_the_configured_s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     from tryon_worker import tasks
 
@@ -143,6 +155,7 @@ def test_the_recommender_passes_the_same_credentials(monkeypatch: pytest.MonkeyP
     assert store.client.meta.endpoint_url == "http://minio:9000"
 
 
+@pytest.mark.usefixtures("storefront_app_stays_current")
 def test_the_celery_app_uses_the_configured_broker_and_limits() -> None:
     from tryon_worker.celery_app import CONFIG, app
 
