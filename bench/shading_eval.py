@@ -1,6 +1,6 @@
 """Shading estimators against known light: how well each separates folds from print and wash.
 
-Held-out procedural pictures of cloth (``tryon_worker.data.shaded_fabric``, a seed no
+Held-out procedural pictures of cloth (``tryon_worker.gan.data.shaded_fabric``, a seed no
 training run uses) carry their true shading. Each estimator the layered renderer can use
 (``learned``: the shading GAN; ``classical``: luminance smoothing over plain pixels; and
 ``none``: no folds at all) gives its fold-scale ratio map; the error is the mean absolute
@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from bench.report import machine_info, report_write
-from tryon_worker.data.shaded_fabric import SW_PX, shaded_fabric_example
+from tryon_worker.gan.data.shaded_fabric import SW_PX, shaded_fabric_example
 from tryon_worker.renderers.fold_shading import (
     ESTIMATORS,
     MAX_FOLD_GAIN,

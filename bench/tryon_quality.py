@@ -103,10 +103,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO)]
 
 from bench.report import RESULTS, machine_info, report_write  # noqa: E402
-from tryon_worker.data.inputs import UnusableExample  # noqa: E402
-from tryon_worker.data.person_photos import PersonPhotoReader  # noqa: E402
-from tryon_worker.data.synthetic import write_viton_hd  # noqa: E402
-from tryon_worker.data.viton_hd import VitonHDReader  # noqa: E402
+from tryon_worker.gan.data.inputs import UnusableExample  # noqa: E402
+from tryon_worker.gan.data.person_photos import PersonPhotoReader  # noqa: E402
+from tryon_worker.gan.data.synthetic import write_viton_hd  # noqa: E402
+from tryon_worker.gan.data.viton_hd import VitonHDReader  # noqa: E402
 from tryon_worker.garment import WORK_MAX_SIDE, GarmentAnalysis, analyse_garment  # noqa: E402
 from tryon_worker.pipeline import TryOnResult, run_tryon  # noqa: E402
 from tryon_worker.renderers.gan import checkpoint_path  # noqa: E402

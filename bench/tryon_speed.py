@@ -23,9 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO)]
 
 from bench.report import machine_info, report_write  # noqa: E402
-from tryon_worker.data.conditioning import SLOTS  # noqa: E402
-from tryon_worker.models.checkpoint import renderer_load  # noqa: E402
-from tryon_worker.models.tryon_gan import POSE_CHANNELS  # noqa: E402
+from tryon_worker.gan.data.conditioning import SLOTS  # noqa: E402
+from tryon_worker.gan.models.checkpoint import renderer_load  # noqa: E402
+from tryon_worker.gan.models.tryon_gan import POSE_CHANNELS  # noqa: E402
 from tryon_worker.renderers.gan import checkpoint_path  # noqa: E402
 
 SIZES = ((256, 192), (512, 384))

@@ -394,7 +394,7 @@ def tryon_training_pairs_export(
 ) -> TrainingExportReport:
     """Write the garment pairs of consenting merchants in the "shop export" layout.
 
-    The layout is read by tryon_worker/data/shop_export.py: `manifest.jsonl` (one pair per
+    The layout is read by tryon_worker/gan/data/shop_export.py: `manifest.jsonl` (one pair per
     line), `on_model/<id>.webp`, `product/<id>.webp` and `EXPORT.md`, with id
     `<merchant-slug>--<sku>`. Images are copied byte for byte from storage. Running it again
     into the same folder rewrites the same files, and removes the images of pairs that are no

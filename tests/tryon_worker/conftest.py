@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.tryon_worker.helpers import Photos
-from tryon_worker.data.synthetic import write_dress_code, write_viton_hd
+from tryon_worker.gan.data.synthetic import write_dress_code, write_viton_hd
 
 
 @pytest.fixture(scope="session")

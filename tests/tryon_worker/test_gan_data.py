@@ -6,21 +6,21 @@ import numpy as np
 import pytest
 import torch
 
-from tryon_worker.data.conditioning import (
+from tryon_worker.gan.data.conditioning import (
     SLOT,
     TorsoOutline,
     agnostic_mask,
     body_slots,
     garment_slots,
 )
-from tryon_worker.data.dataset import TryOnDataset
-from tryon_worker.data.dress_code import DressCodeReader
-from tryon_worker.data.example import KP, keypoints_from_body_25, keypoints_from_coco_18
-from tryon_worker.data.layouts import layout_of, reader_open
-from tryon_worker.data.person_photos import PersonPhotoReader, worn_garment_example
-from tryon_worker.data.viton_hd import VitonHDReader
+from tryon_worker.gan.data.dataset import TryOnDataset
+from tryon_worker.gan.data.dress_code import DressCodeReader
+from tryon_worker.gan.data.example import KP, keypoints_from_body_25, keypoints_from_coco_18
+from tryon_worker.gan.data.layouts import layout_of, reader_open
+from tryon_worker.gan.data.person_photos import PersonPhotoReader, worn_garment_example
+from tryon_worker.gan.data.viton_hd import VitonHDReader
+from tryon_worker.gan.options import ModelOptions
 from tryon_worker.garment import garment_landmarks
-from tryon_worker.options import ModelOptions
 
 
 def test_viton_hd_fixture_is_read_pair_by_pair(viton_hd_dir: Path) -> None:

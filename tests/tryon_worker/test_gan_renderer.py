@@ -17,7 +17,7 @@ from tests.tryon_worker.helpers import (
     share_like,
     torso_pixels,
 )
-from tryon_worker.models.checkpoint import renderer_metadata
+from tryon_worker.gan.models.checkpoint import renderer_metadata
 from tryon_worker.renderers.gan import DEFAULT_CHECKPOINT, GanRenderer, checkpoint_path
 from tryon_worker.renderers.registry import renderer_create
 

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 import torch
 
-from tryon_worker.data.dataset import TryOnDataset
-from tryon_worker.data.layouts import reader_open
-from tryon_worker.models.checkpoint import (
+from tryon_worker.gan.data.dataset import TryOnDataset
+from tryon_worker.gan.data.layouts import reader_open
+from tryon_worker.gan.models.checkpoint import (
     renderer_load,
     renderer_save,
     training_state_load,
     training_state_save,
 )
-from tryon_worker.models.tryon_gan import TryOnGAN, TryOnRenderer
-from tryon_worker.options import ModelOptions, TrainOptions
+from tryon_worker.gan.models.tryon_gan import TryOnGAN, TryOnRenderer
+from tryon_worker.gan.options import ModelOptions, TrainOptions
 from tryon_worker.renderers.gan import DEFAULT_CHECKPOINT
 
 #: A tiny model on tiny pictures: the tests check behaviour, not quality.
@@ -76,7 +76,7 @@ def test_training_state_and_shipped_renderer_round_trip(viton_hd_dir: Path, tmp_
 def test_the_train_command_writes_samples_and_resumes(viton_hd_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "run"
     command = [
-        sys.executable, "-m", "tryon_worker.train", "--data", str(viton_hd_dir),
+        sys.executable, "-m", "tryon_worker.gan.train", "--data", str(viton_hd_dir),
         "--out", str(out), "--mode", "paired", "--batch-size", "2", "--workers", "0",
         "--log-every", "1", "--sample-every", "2", "--checkpoint-every", "2",
         "--net-height", "64", "--net-width", "48", "--gen-width", "8", "--gen-depth", "3",

@@ -9,10 +9,10 @@ import numpy as np
 import torch
 
 from bench.shading_eval import shading_errors
-from tryon_worker.data.shaded_fabric import FABRICS, fabric_features, shaded_fabric_example
-from tryon_worker.models.shading_gan import ShadingGAN, ShadingOptions, shading_net_load
+from tryon_worker.gan.data.shaded_fabric import FABRICS, fabric_features, shaded_fabric_example
+from tryon_worker.gan.models.shading_gan import ShadingGAN, ShadingOptions, shading_net_load
+from tryon_worker.gan.train_shading import example_tensors
 from tryon_worker.renderers.fold_shading import DEFAULT_CHECKPOINT, fold_shading
-from tryon_worker.train_shading import example_tensors
 
 
 def _batch(count: int, seed: int, crop: int = 32) -> dict[str, torch.Tensor]:
@@ -60,7 +60,7 @@ def test_a_few_steps_lower_the_loss_and_the_discriminator_is_frozen_for_the_gene
 def test_the_train_command_writes_samples_resumes_and_fine_tunes(tmp_path: Path) -> None:
     out = tmp_path / "run"
     command = [
-        sys.executable, "-m", "tryon_worker.train_shading", "--out", str(out), "--crop", "32",
+        sys.executable, "-m", "tryon_worker.gan.train_shading", "--out", str(out), "--crop", "32",
         "--width", "4", "--depth", "2", "--disc-width", "4", "--batch-size", "2",
         "--workers", "0", "--log-every", "1", "--sample-every", "2", "--checkpoint-every", "2",
         "--adversarial-after", "1", "--threads", "1",

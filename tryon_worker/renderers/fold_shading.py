@@ -22,9 +22,9 @@ import cv2
 import numpy as np
 import torch
 
-from tryon_worker.data.shaded_fabric import SW_PX, fabric_features
-from tryon_worker.models.shading_gan import shading_net_load
-from tryon_worker.networks.shading import ShadingNet
+from tryon_worker.gan.data.shaded_fabric import SW_PX, fabric_features
+from tryon_worker.gan.models.shading_gan import shading_net_load
+from tryon_worker.gan.networks.shading import ShadingNet
 
 #: Fills and shading are computed at most this big (they are smooth by nature).
 FILL_MAX_SIDE = 512

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import torch
 
+from tryon_worker.gan.inference import GanInference
 from tryon_worker.garment import GarmentAnalysis
-from tryon_worker.inference import GanInference
 from tryon_worker.renderers.base import RenderOutput
 from vision.pose import PersonAnalysis
 

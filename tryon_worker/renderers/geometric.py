@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from tryon_worker.data.conditioning import EXPECTED_TORSO_WIDTH
+from tryon_worker.gan.data.conditioning import EXPECTED_TORSO_WIDTH
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.photo_light import garment_in_photo_light

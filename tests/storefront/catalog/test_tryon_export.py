@@ -18,8 +18,8 @@ from catalog.services import (
     merchant_training_consent_set,
 )
 from tests.support.factories import garment_create
-from tryon_worker.data.layouts import layout_of
-from tryon_worker.data.shop_export import ShopExportReader
+from tryon_worker.gan.data.layouts import layout_of
+from tryon_worker.gan.data.shop_export import ShopExportReader
 
 PERSON_PHOTOS = (
     "p12_woman_head_to_thigh_gray_tee_studio.jpg",

@@ -18,10 +18,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from tryon_worker.data.conditioning import agnostic_mask
-from tryon_worker.data.example import KP, TryOnExample, keypoints_from_mediapipe, seen
-from tryon_worker.data.images import read_rgb
-from tryon_worker.data.inputs import UnusableExample
+from tryon_worker.gan.data.conditioning import agnostic_mask
+from tryon_worker.gan.data.example import KP, TryOnExample, keypoints_from_mediapipe, seen
+from tryon_worker.gan.data.images import read_rgb
+from tryon_worker.gan.data.inputs import UnusableExample
 from vision.pose import estimate_pose, segment_person
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")

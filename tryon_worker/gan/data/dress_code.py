@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tryon_worker.data.example import TryOnExample, keypoints_from_coco_18
-from tryon_worker.data.images import product_shot_mask, read_labels, read_rgb
+from tryon_worker.gan.data.example import TryOnExample, keypoints_from_coco_18
+from tryon_worker.gan.data.images import product_shot_mask, read_labels, read_rgb
 
 #: DressCode's folders, our category for each and its garment's labels.
 CATEGORIES = {

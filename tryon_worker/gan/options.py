@@ -35,7 +35,7 @@ class ModelOptions:
 
 @dataclass
 class TrainOptions:
-    """One training run (``python -m tryon_worker.train --help``)."""
+    """One training run (``python -m tryon_worker.gan.train --help``)."""
 
     data: list[str] = field(default_factory=list)  # data directories, any supported layout
     out: str = "var/tryon-train"
@@ -77,7 +77,7 @@ MODES = ("paired", "cycle")
 def options_parse(argv: list[str] | None = None) -> tuple[TrainOptions, ModelOptions]:
     """Both option groups from command-line flags (defaults from the dataclasses)."""
     parser = argparse.ArgumentParser(
-        prog="python -m tryon_worker.train",
+        prog="python -m tryon_worker.gan.train",
         description="Train the try-on GAN on one or more data directories.",
     )
     _add_flags(parser, TrainOptions, "training")

@@ -23,9 +23,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from tryon_worker.networks.discriminator import PatchDiscriminator
-from tryon_worker.networks.losses import discriminator_hinge, generator_hinge
-from tryon_worker.networks.shading import FEATURE_CHANNELS, ShadingNet
+from tryon_worker.gan.networks.discriminator import PatchDiscriminator
+from tryon_worker.gan.networks.losses import discriminator_hinge, generator_hinge
+from tryon_worker.gan.networks.shading import FEATURE_CHANNELS, ShadingNet
 
 FORMAT = "fitting-room-shading/1"
 #: The options that fix the networks' shape: a resumed or fine-tuned run keeps the file's.
@@ -36,7 +36,7 @@ SHIPPED_FILE = "shading.pt"
 
 @dataclass
 class ShadingOptions:
-    """The network's shape and one training run (``python -m tryon_worker.train_shading``)."""
+    """The network's shape and one training run (``python -m tryon_worker.gan.train_shading``)."""
 
     out: str = "var/shading-train"
     width: int = 12

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tryon_worker.data.dress_code import DressCodeReader, is_dress_code
-from tryon_worker.data.example import TryOnExample
-from tryon_worker.data.person_photos import PersonPhotoReader
-from tryon_worker.data.shop_export import ShopExportReader, is_shop_export
-from tryon_worker.data.viton_hd import VitonHDReader, is_viton_hd
+from tryon_worker.gan.data.dress_code import DressCodeReader, is_dress_code
+from tryon_worker.gan.data.example import TryOnExample
+from tryon_worker.gan.data.person_photos import PersonPhotoReader
+from tryon_worker.gan.data.shop_export import ShopExportReader, is_shop_export
+from tryon_worker.gan.data.viton_hd import VitonHDReader, is_viton_hd
 
 
 def layout_of(root: Path) -> str:

@@ -2,7 +2,7 @@
 
 The spline carries the product shot's landmarks (shoulder seams, armpits, hem, sleeve ends;
 waistband, crotch and leg openings for bottoms) onto the points the wearer's MediaPipe pose
-puts them (tryon_worker.data.conditioning.body_slots). That gets the garment to the right
+puts them (tryon_worker.gan.data.conditioning.body_slots). That gets the garment to the right
 place and size without any learning; the refiner then predicts a residual flow from the
 spline-warped garment, the pose and the agnostic person (sleeves bending with the arm,
 the hem following the hips), starting from zero so an untrained refiner changes nothing.
@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tryon_worker.networks.blocks import UNet
+from tryon_worker.gan.networks.blocks import UNet
 
 #: Regularisation of a pinned landmark (a little smoothing) and of an absent one (ignored).
 _PINNED = 1e-3

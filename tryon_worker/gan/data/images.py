@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-from tryon_worker.data.inputs import UnusableExample
+from tryon_worker.gan.data.inputs import UnusableExample
 from tryon_worker.garment import garment_mask
 from vision.errors import ImageInputError
 

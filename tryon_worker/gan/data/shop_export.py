@@ -18,9 +18,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from tryon_worker.data.example import TryOnExample
-from tryon_worker.data.images import product_shot_mask, read_rgb
-from tryon_worker.data.person_photos import CACHE_DIR, person_analysis_cached, worn_region
+from tryon_worker.gan.data.example import TryOnExample
+from tryon_worker.gan.data.images import product_shot_mask, read_rgb
+from tryon_worker.gan.data.person_photos import CACHE_DIR, person_analysis_cached, worn_region
 
 MANIFEST = "manifest.jsonl"
 

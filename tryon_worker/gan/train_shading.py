@@ -1,6 +1,6 @@
-"""Train the shading GAN: ``python -m tryon_worker.train_shading --out DIR --steps N``.
+"""Train the shading GAN: ``python -m tryon_worker.gan.train_shading --out DIR --steps N``.
 
-The pictures are drawn procedurally (``tryon_worker.data.shaded_fabric``), an endless
+The pictures are drawn procedurally (``tryon_worker.gan.data.shaded_fabric``), an endless
 stream, so no data set is needed. Writes into ``--out``: ``latest.pt`` (resumable; options
 inside), ``shading.pt`` (the EMA network to ship, what ``TRYON_SHADING_CHECKPOINT`` points
 at), ``loss_log.jsonl`` and ``samples/step_NNNNNN.png`` (picture | true shading | learned).
@@ -23,9 +23,9 @@ import torch
 from PIL import Image
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
-from tryon_worker.data.shaded_fabric import fabric_features, shaded_fabric_example
-from tryon_worker.models.checkpoint import device_pick
-from tryon_worker.models.shading_gan import (
+from tryon_worker.gan.data.shaded_fabric import fabric_features, shaded_fabric_example
+from tryon_worker.gan.models.checkpoint import device_pick
+from tryon_worker.gan.models.shading_gan import (
     SHIPPED_FILE,
     TRAINING_STATE,
     ShadingGAN,
@@ -33,9 +33,9 @@ from tryon_worker.models.shading_gan import (
     shading_net_load,
     shape_options_saved,
 )
-from tryon_worker.options import flags_parse
+from tryon_worker.gan.options import flags_parse
 
-logger = logging.getLogger("tryon_worker.train_shading")
+logger = logging.getLogger("tryon_worker.gan.train_shading")
 SAMPLE_ROWS = 6
 
 
@@ -133,7 +133,7 @@ def _grey(log_values: torch.Tensor) -> torch.Tensor:
 
 def _metadata(gan: ShadingGAN) -> dict[str, object]:
     return {
-        "data": "procedural (tryon_worker.data.shaded_fabric)",
+        "data": "procedural (tryon_worker.gan.data.shaded_fabric)",
         "device": str(gan.device),
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
         "torch": str(torch.__version__),
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
     options = flags_parse(
-        ShadingOptions, argv, "python -m tryon_worker.train_shading",
+        ShadingOptions, argv, "python -m tryon_worker.gan.train_shading",
         "Train the shading GAN on procedural pictures of cloth under light.",
     )  # fmt: skip
     print(f"shading network written to {train(options)}")

@@ -1,4 +1,4 @@
-"""Train the try-on GAN: ``python -m tryon_worker.train --data DIR --mode paired|cycle``.
+"""Train the try-on GAN: ``python -m tryon_worker.gan.train --data DIR --mode paired|cycle``.
 
 Reads any supported layout (VITON-HD, DressCode, a shop export, a folder of person photos;
 several ``--data`` directories mix), trains on CUDA with mixed precision when present and
@@ -24,9 +24,9 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
-from tryon_worker.data.dataset import TryOnDataset
-from tryon_worker.data.layouts import layout_of, reader_open
-from tryon_worker.models.checkpoint import (
+from tryon_worker.gan.data.dataset import TryOnDataset
+from tryon_worker.gan.data.layouts import layout_of, reader_open
+from tryon_worker.gan.models.checkpoint import (
     RENDERER_FILE,
     TRAINING_STATE,
     device_pick,
@@ -36,11 +36,11 @@ from tryon_worker.models.checkpoint import (
     training_state_model_options,
     training_state_save,
 )
-from tryon_worker.models.sample_grid import sample_grid_write
-from tryon_worker.models.tryon_gan import TryOnGAN
-from tryon_worker.options import ModelOptions, TrainOptions, options_parse
+from tryon_worker.gan.models.sample_grid import sample_grid_write
+from tryon_worker.gan.models.tryon_gan import TryOnGAN
+from tryon_worker.gan.options import ModelOptions, TrainOptions, options_parse
 
-logger = logging.getLogger("tryon_worker.train")
+logger = logging.getLogger("tryon_worker.gan.train")
 
 
 def train(options: TrainOptions, model: ModelOptions) -> Path:

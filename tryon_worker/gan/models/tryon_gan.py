@@ -21,17 +21,17 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tryon_worker.data.example import BODY_KEYPOINTS
-from tryon_worker.networks.discriminator import MultiScaleDiscriminator
-from tryon_worker.networks.generator import TryOnGenerator
-from tryon_worker.networks.losses import (
+from tryon_worker.gan.data.example import BODY_KEYPOINTS
+from tryon_worker.gan.networks.discriminator import MultiScaleDiscriminator
+from tryon_worker.gan.networks.generator import TryOnGenerator
+from tryon_worker.gan.networks.losses import (
     discriminator_hinge,
     feature_matching,
     flow_smoothness,
     generator_hinge,
 )
-from tryon_worker.networks.warp import GarmentWarper
-from tryon_worker.options import ModelOptions, TrainOptions
+from tryon_worker.gan.networks.warp import GarmentWarper
+from tryon_worker.gan.options import ModelOptions, TrainOptions
 
 POSE_CHANNELS = len(BODY_KEYPOINTS)
 #: What the cycle mode swaps: garment B's arrays come as ``other_<key>`` in the batch.
@@ -50,7 +50,7 @@ class TryOnRenderer(nn.Module):
         self.generator = TryOnGenerator(POSE_CHANNELS, options.gen_width, options.gen_depth)
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        """Render a batch of network_inputs (see tryon_worker.data.inputs)."""
+        """Render a batch of network_inputs (see tryon_worker.gan.data.inputs)."""
         condition = torch.cat([batch["pose"], batch["agnostic"], batch["zone"]], dim=1)
         warped = self.warper(
             batch["garment"],

@@ -9,10 +9,10 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from tryon_worker.data.example import TryOnExample
-from tryon_worker.data.inputs import UnusableExample, network_inputs, pinned_garment
-from tryon_worker.data.person_photos import worn_garment_example
-from tryon_worker.options import ModelOptions
+from tryon_worker.gan.data.example import TryOnExample
+from tryon_worker.gan.data.inputs import UnusableExample, network_inputs, pinned_garment
+from tryon_worker.gan.data.person_photos import worn_garment_example
+from tryon_worker.gan.options import ModelOptions
 
 logger = logging.getLogger(__name__)
 #: Tries to find a usable example before giving up (each failure moves to another one).

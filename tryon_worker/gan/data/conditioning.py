@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from tryon_worker.data.example import BODY_KEYPOINTS, KEYPOINT_SEEN, KP, seen
+from tryon_worker.gan.data.example import BODY_KEYPOINTS, KEYPOINT_SEEN, KP, seen
 
 #: Garment landmarks the warp pins to the body, in this order (see tryon_worker.garment).
 SLOTS = (

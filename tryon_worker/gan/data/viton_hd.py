@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tryon_worker.data.example import TryOnExample, keypoints_from_body_25
-from tryon_worker.data.images import read_labels, read_mask, read_rgb
+from tryon_worker.gan.data.example import TryOnExample, keypoints_from_body_25
+from tryon_worker.gan.data.images import read_labels, read_mask, read_rgb
 
 #: LIP labels of upper-body clothing in image-parse-v3.
 UPPER_CLOTHES = (5, 6, 7)

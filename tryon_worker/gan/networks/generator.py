@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from tryon_worker.networks.blocks import UNet
+from tryon_worker.gan.networks.blocks import UNet
 
 
 class TryOnGenerator(nn.Module):

@@ -7,8 +7,8 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from tryon_worker.data.inputs import image_from_network
-from tryon_worker.models.tryon_gan import TryOnRenderer
+from tryon_worker.gan.data.inputs import image_from_network
+from tryon_worker.gan.models.tryon_gan import TryOnRenderer
 
 #: Rows shown at most (the first examples of the fixed sample batch).
 MAX_ROWS = 6

@@ -14,8 +14,8 @@ from typing import Any
 
 import torch
 
-from tryon_worker.models.tryon_gan import TryOnGAN, TryOnRenderer
-from tryon_worker.options import ModelOptions, model_options_from_dict, options_save
+from tryon_worker.gan.models.tryon_gan import TryOnGAN, TryOnRenderer
+from tryon_worker.gan.options import ModelOptions, model_options_from_dict, options_save
 
 TRAINING_STATE = "latest.pt"
 RENDERER_FILE = "renderer.pt"

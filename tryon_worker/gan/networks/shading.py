@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from tryon_worker.data.shaded_fabric import MAX_LOG_SHADING
-from tryon_worker.networks.blocks import UNet
+from tryon_worker.gan.data.shaded_fabric import MAX_LOG_SHADING
+from tryon_worker.gan.networks.blocks import UNet
 
 #: Input channels: log luminance, two chroma offsets, mask (see data.shaded_fabric).
 FEATURE_CHANNELS = 4

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import torch
 
-from tryon_worker.data.conditioning import (
+from tryon_worker.gan.data.conditioning import (
     AGNOSTIC_GREY,
     NetFrame,
     agnostic_mask,
@@ -25,7 +25,7 @@ from tryon_worker.data.conditioning import (
     garment_slots,
     pose_maps,
 )
-from tryon_worker.data.example import TryOnExample
+from tryon_worker.gan.data.example import TryOnExample
 from tryon_worker.garment import garment_landmarks
 
 #: The garment fills this share of the product-shot input (the rest is white margin).

@@ -9,7 +9,7 @@ restored pixel for pixel.
 
 Command line, for trying a checkpoint on files::
 
-    python -m tryon_worker.inference --checkpoint renderer.pt --person me.jpg \\
+    python -m tryon_worker.gan.inference --checkpoint renderer.pt --person me.jpg \\
         --garment shirt.jpg --category top --out result.png
 """
 
@@ -25,18 +25,18 @@ import torch
 from PIL import Image
 from torch.nn import functional as F
 
-from tryon_worker.data.conditioning import NetFrame
-from tryon_worker.data.example import TryOnExample, keypoints_from_mediapipe
-from tryon_worker.data.inputs import (
+from tryon_worker.gan.data.conditioning import NetFrame
+from tryon_worker.gan.data.example import TryOnExample, keypoints_from_mediapipe
+from tryon_worker.gan.data.inputs import (
     NetworkInputs,
     UnusableExample,
     garment_letterbox,
     image_from_network,
     network_inputs,
 )
+from tryon_worker.gan.models.checkpoint import device_pick, renderer_load
+from tryon_worker.gan.networks.warp import sample_garment
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
-from tryon_worker.models.checkpoint import device_pick, renderer_load
-from tryon_worker.networks.warp import sample_garment
 from tryon_worker.renderers.base import RenderOutput
 from vision.errors import ImageInputError
 from vision.image_decode import decode_image
@@ -164,7 +164,7 @@ def _face_keep(person: PersonAnalysis, size: tuple[int, int]) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     """Render one try-on from files."""
-    parser = argparse.ArgumentParser(prog="python -m tryon_worker.inference")
+    parser = argparse.ArgumentParser(prog="python -m tryon_worker.gan.inference")
     parser.add_argument("--checkpoint", type=Path, required=True)
     parser.add_argument("--person", type=Path, required=True)
     parser.add_argument("--garment", type=Path, required=True)
