@@ -16,10 +16,10 @@ urlpatterns = [
     path("api/catalog/", include("catalog.api.urls")),
     path("api/shoppers/", include("shoppers.api.urls")),
     path("account/", include("shoppers.urls")),
-    path("tryon/", include("tryon.urls")),
+    path("tryon/", include("shop.tryon_urls")),
     path("live/", live_events, name="live_events"),
     path("suggestions/", include("recommendations.urls")),
-    path("", include("catalog.urls")),
+    path("", include("shop.catalog_urls")),
 ]
 
 if getattr(settings, "SERVE_MEDIA", False):

@@ -33,17 +33,15 @@ APP_ORDER = [
     "webhooks",
     "lifecycle",
     "merchant_api",
+    "shop",
 ]
 
 # (importer, imported): the apps that import an app above them today. Steps are those of
 # docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
 ALLOWED = {
-    ("catalog", "recommendations"),  # D8a: catalog/views.py to shop
-    ("core", "shoppers"),  # D8a: the storefront_nav tag moves to shop
-    ("tryon", "lifecycle"),  # D8a: tryon/views.py (try-on deletion) moves to shop
     ("shoppers", "lifecycle"),  # D8b: shoppers' views, session API and admin move to shop
     ("shoppers", "tryon"),  # D8b: shoppers/views.py (a photo's try-on count) moves to shop
-    ("catalog", "shoppers"),  # D8c: seed_demo moves to shop (D8a: catalog/views.py)
+    ("catalog", "shoppers"),  # D8c: seed_demo moves to shop
     ("core", "catalog"),  # D8c: the up command moves to shop
 }
 

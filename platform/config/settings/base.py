@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "webhooks",
     "lifecycle",
     "merchant_api",
+    "shop",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tryon import views
+from shop import tryon_views as views
 
 app_name = "tryon"
 
