@@ -39,8 +39,6 @@ APP_ORDER = [
 # (importer, imported): the apps that import an app above them today. Steps are those of
 # docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
 ALLOWED = {
-    ("shoppers", "lifecycle"),  # D8b: shoppers' views, session API and admin move to shop
-    ("shoppers", "tryon"),  # D8b: shoppers/views.py (a photo's try-on count) moves to shop
     ("catalog", "shoppers"),  # D8c: seed_demo moves to shop
     ("core", "catalog"),  # D8c: the up command moves to shop
 }

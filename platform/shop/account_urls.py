@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from shoppers import views
+from shop import account_views as views
 
 app_name = "shoppers"
 

@@ -12,9 +12,9 @@ from rest_framework.views import APIView
 from core.rate_limits import RateLimited, rate_limit_consume
 from lifecycle.services import shopper_erase
 from privacy.models import ErasureRecord
+from shop.account_views import shopper_data_export_response
 from shoppers.selectors import shopper_or_404
 from shoppers.services import shopper_profile_update
-from shoppers.views import shopper_data_export_response
 
 
 class ShopperMeApi(APIView):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shoppers.api.views import ShopperExportApi, ShopperMeApi
+from shop.account_api import ShopperExportApi, ShopperMeApi
 
 urlpatterns = [
     path("me/", ShopperMeApi.as_view(), name="api_shopper_me"),
