@@ -121,7 +121,7 @@ class GeometricRenderer:
         alpha = cv2.GaussianBlur(alpha, (0, 0), sigma)
         alpha *= body.paint_zone()
         alpha[alpha < 1.0 / 512.0] = 0.0
-        garment = garment_in_photo_light(warped.rgb, person.image)
+        garment = garment_in_photo_light(warped.rgb, person.image, person.segmentation > 0.5)
         shaded = garment * _shading(photo, body.sw)[..., None]
         out = photo * (1.0 - alpha[..., None]) + shaded * alpha[..., None]
         image = np.clip(np.round(out), 0, 255).astype(np.uint8)

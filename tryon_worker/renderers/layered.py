@@ -142,7 +142,10 @@ class LayeredRenderer:
         # Light and folds of the old garment, for the new one and the skin coming back.
         folds = fold_shading(photo[roi], old[roi], sw, parsing.labels[roi])
         base = _uncovered_restored(person, parsing, removal, alpha, roi, sw, folds)
-        garment = garment_in_photo_light(warped.rgb[roi], photo) * folds[..., None]
+        garment = (
+            garment_in_photo_light(warped.rgb[roi], photo, person.segmentation > 0.5)
+            * folds[..., None]
+        )
         garment *= _body_roundness(person.segmentation[roi], sw)[..., None]
         base *= _contact_shadow(alpha[roi], person.segmentation[roi], feather)[..., None]
         a = alpha[roi][..., None]
@@ -710,6 +713,8 @@ def _trousers_continued(
     along, _ = frame.coordinates(removal.shape, (roi[0].start, roi[1].start))
     # Below the waist: less than a fifth of a torso length above the hips.
     below_waist = removal & (along - frame.torso > -0.2 * frame.torso)
+    # A forearm or hand hanging beside the hips is never the trousers going on up.
+    below_waist &= ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)[roi]
     if not below_waist.any():
         return
     to_lower = cv2.distanceTransform((~lower).astype(np.uint8), cv2.DIST_L2, 3)
