@@ -38,10 +38,7 @@ APP_ORDER = [
 
 # (importer, imported): the apps that import an app above them today. Steps are those of
 # docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
-ALLOWED = {
-    ("catalog", "shoppers"),  # D8c: seed_demo moves to shop
-    ("core", "catalog"),  # D8c: the up command moves to shop
-}
+ALLOWED = {}
 
 
 def test_every_local_app_has_a_place_in_the_order() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from core.management.commands.up import Command
+from shop.management.commands.up import Command
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
 from tests.conftest import REPO, _stop_group, storefront_worker_env

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.management.commands.up import base_url, child_env
+from shop.management.commands.up import base_url, child_env
 
 REPO = Path(__file__).resolve().parents[2]
 

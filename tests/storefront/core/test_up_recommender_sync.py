@@ -13,7 +13,7 @@ from django.conf import settings
 
 from catalog.models import Garment
 from contracts.queues import GARMENT_UPSERT_TASK, RECOMMENDER_QUEUE
-from core.management.commands.up import state_prepare
+from shop.management.commands.up import state_prepare
 from tests.support.broker_queue import queue_client, queued_messages
 
 pytestmark = pytest.mark.slow

@@ -17,10 +17,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.management.commands.seed_demo import Command as SeedDemoCommand
-from catalog.management.commands.seed_demo import DemoLogin
 from core.supervisor import ChildSpec, Supervisor, exit_description
 from core.worker_env import worker_env
+from shop.management.commands.seed_demo import Command as SeedDemoCommand
+from shop.management.commands.seed_demo import DemoLogin
 from transport.embedded_redis import EmbeddedRedis
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -16,9 +16,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from catalog.demo_catalogue import demo_catalogue_files
 from catalog.models import Garment, Merchant, MerchantStaff
 from catalog.services import catalog_import_run, merchant_staff_group_ensure
+from shop.demo_catalogue import demo_catalogue_files
 from shoppers.models import Shopper
 from shoppers.services import shopper_sign_up
 
