@@ -4,9 +4,11 @@
 ``INSTALLED_APPS`` lists the local apps in that order. Every ``platform/<app>/**/*.py``,
 migrations included, is read as a syntax tree: imports at any depth and string model references
 (``ForeignKey("tryon.TryOnJob")``) are edges from its app. ``config`` is the project and may
-import anything. The imports that still run the wrong way today are listed in ``ALLOWED``, each
-with the plan step that removes it; the list only shrinks, since an entry that no longer holds
-fails the last test. No Django is needed: settings are read as a syntax tree too.
+import anything. No import may run the wrong way: there is no allowlist (the last one
+emptied with issue 14's Phase D), so the apps' graph has no cycle. A new need to reach
+upward is met as the order intends: a signal the higher app receives, or the composing code
+moving up (to ``lifecycle`` for flows, ``shop`` for pages, admin and commands). No Django
+is needed: settings are read as a syntax tree too.
 """
 
 import ast
@@ -36,10 +38,6 @@ APP_ORDER = [
     "shop",
 ]
 
-# (importer, imported): the apps that import an app above them today. Steps are those of
-# docs/design/peers-refactor-plan.md, section 3; each step deletes the entries it removes.
-ALLOWED = {}
-
 
 def test_every_local_app_has_a_place_in_the_order() -> None:
     on_disk = {p.name for p in PLATFORM.iterdir() if (p / "__init__.py").is_file()}
@@ -64,15 +62,8 @@ def test_only_base_settings_define_installed_apps() -> None:
 
 
 def test_apps_import_only_apps_below_them() -> None:
-    unexpected = {
-        edge: places for edge, places in _wrong_way_edges().items() if edge not in ALLOWED
-    }
-    assert not unexpected, _described(unexpected)
-
-
-def test_every_allowed_edge_still_runs_the_wrong_way() -> None:
-    # Delete an entry once its step has removed the imports, so that nothing can bring them back.
-    assert not ALLOWED - set(_wrong_way_edges())
+    wrong_way = _wrong_way_edges()
+    assert not wrong_way, _described(wrong_way)
 
 
 def _installed_apps() -> list[str]:
