@@ -1,4 +1,5 @@
-"""Training the try-on GAN: the loss goes down, checkpoints round-trip, the command resumes."""
+"""Training the try-on GAN: the model contract, the loss goes down, checkpoints round-trip,
+the command resumes."""
 
 import json
 import subprocess
@@ -16,7 +17,13 @@ from tryon_worker.gan.models.checkpoint import (
     training_state_load,
     training_state_save,
 )
-from tryon_worker.gan.models.tryon_gan import TryOnGAN, TryOnRenderer
+from tryon_worker.gan.models.tryon_gan import (
+    TRYON_MODELS,
+    CycleTryOnModel,
+    PairedTryOnModel,
+    TryOnGAN,
+    TryOnRenderer,
+)
 from tryon_worker.gan.options import ModelOptions, TrainOptions
 from tryon_worker.renderers.gan import DEFAULT_CHECKPOINT
 
@@ -35,29 +42,68 @@ def _batch(
     return {key: torch.stack([item[key] for item in items]) for key in items[0]}
 
 
+def _steps(gan: TryOnGAN, batch: dict[str, torch.Tensor], count: int) -> list[dict[str, float]]:
+    losses = []
+    for _ in range(count):
+        gan.set_input(batch)
+        losses.append(gan.optimize_parameters())
+    return losses
+
+
 @pytest.mark.parametrize("mode", ["paired", "cycle"])
 def test_a_few_steps_lower_the_loss_on_a_fixed_batch(viton_hd_dir: Path, mode: str) -> None:
     torch.manual_seed(0)
     batch = _batch(viton_hd_dir, 4, swap=mode == "cycle")
     options = TrainOptions(mode=mode, adversarial_after=0, lr_g=1e-3)
-    gan = TryOnGAN(TINY, options, torch.device("cpu"))
+    gan = TRYON_MODELS[mode](TINY, options, torch.device("cpu"))
     key = "l1" if mode == "paired" else "cycle"
-    losses = [gan.optimize(batch).values for _ in range(25)]
+    losses = _steps(gan, batch, 25)
     assert {"adv", "d"} <= set(losses[-1])  # the GAN terms are on
+    assert all(type(value) is float for step in losses for value in step.values())
     first = sum(step[key] for step in losses[:3]) / 3
     last = sum(step[key] for step in losses[-3:]) / 3
     assert last < 0.8 * first, (first, last)
 
 
+@pytest.mark.parametrize("mode", ["paired", "cycle"])
+def test_the_discriminator_gets_no_gradient_from_the_generators_step(
+    viton_hd_dir: Path, mode: str
+) -> None:
+    torch.manual_seed(0)
+    batch = _batch(viton_hd_dir, 2, swap=mode == "cycle")
+    gan = TRYON_MODELS[mode](TINY, TrainOptions(mode=mode), torch.device("cpu"))
+    gan.set_input(batch)
+    gan.forward()
+    terms = gan.optimize_generator(adversarial=True)  # the G part alone
+    assert "adv" in terms  # the generator's loss did run through the discriminator
+    assert all(p.grad is None for p in gan.discriminator.parameters())
+    assert any(p.grad is not None for p in gan.renderer.parameters())
+    assert all(p.requires_grad for p in gan.discriminator.parameters())  # thawed again
+    gan.optimize_discriminator()
+    assert all(p.grad is not None for p in gan.discriminator.parameters())
+
+
+def test_a_model_refuses_training_options_of_the_other_mode() -> None:
+    with pytest.raises(ValueError, match="cycle"):
+        PairedTryOnModel(TINY, TrainOptions(mode="cycle"), torch.device("cpu"))
+    with pytest.raises(ValueError, match="paired"):
+        CycleTryOnModel(TINY, TrainOptions(mode="paired"), torch.device("cpu"))
+
+
 def test_training_state_and_shipped_renderer_round_trip(viton_hd_dir: Path, tmp_path: Path) -> None:
     torch.manual_seed(0)
     batch = _batch(viton_hd_dir, 2)
-    gan = TryOnGAN(TINY, TrainOptions(adversarial_after=0), torch.device("cpu"))
-    for _ in range(3):
-        gan.optimize(batch)
+    gan = PairedTryOnModel(TINY, TrainOptions(adversarial_after=0), torch.device("cpu"))
+    _steps(gan, batch, 3)
     training_state_save(gan, tmp_path, TINY)
-    restored = TryOnGAN(TINY, TrainOptions(adversarial_after=0), torch.device("cpu"))
-    training_state_load(restored, tmp_path / "latest.pt")
+    saved = torch.load(tmp_path / "latest.pt", weights_only=True)
+    assert saved["train_options"]["mode"] == "paired"
+    assert saved["train_options"]["adversarial_after"] == 0
+    # A training state from before the training options were saved inside loads the same.
+    del saved["train_options"]
+    torch.save(saved, tmp_path / "old.pt")
+    restored = PairedTryOnModel(TINY, TrainOptions(adversarial_after=0), torch.device("cpu"))
+    training_state_load(restored, tmp_path / "old.pt")
     assert restored.step == 3
     with torch.no_grad():
         for a, b in ((gan.renderer, restored.renderer), (gan.ema, restored.ema)):
@@ -92,6 +138,8 @@ def test_the_train_command_writes_samples_and_resumes(viton_hd_dir: Path, tmp_pa
     assert steps == [1, 2, 3, 4]
     options = json.loads((out / "options.json").read_text())
     assert options["train"]["mode"] == "paired" and options["model"]["net_height"] == 64
+    state = torch.load(out / "latest.pt", weights_only=True)
+    assert state["train_options"]["mode"] == "paired" and state["train_options"]["steps"] == 4
     # Fine-tuning starts from a shipped renderer: its architecture wins over the flags and
     # its weights are the starting point (one step later the EMA is still next to them).
     tuned = tmp_path / "tuned"
@@ -125,10 +173,10 @@ def test_mixed_precision_training_and_half_precision_inference_on_cuda(viton_hd_
     torch.manual_seed(0)
     cuda = torch.device("cuda")
     batch = _batch(viton_hd_dir, 4)
-    gan = TryOnGAN(TINY, TrainOptions(adversarial_after=0, lr_g=1e-3), cuda)
+    gan = PairedTryOnModel(TINY, TrainOptions(adversarial_after=0, lr_g=1e-3), cuda)
     assert gan.use_amp
     on_device = {key: value.to(cuda) for key, value in batch.items()}
-    losses = [gan.optimize(on_device).values["l1"] for _ in range(25)]
+    losses = [step["l1"] for step in _steps(gan, on_device, 25)]
     assert sum(losses[-3:]) < 0.8 * sum(losses[:3])
     # The shipped renderer in fp16 autocast on the GPU draws what fp32 on the CPU draws.
     cpu_renderer = renderer_load(DEFAULT_CHECKPOINT)

@@ -37,7 +37,7 @@ from tryon_worker.gan.models.checkpoint import (
     training_state_save,
 )
 from tryon_worker.gan.models.sample_grid import sample_grid_write
-from tryon_worker.gan.models.tryon_gan import TryOnGAN
+from tryon_worker.gan.models.tryon_gan import TRYON_MODELS, TryOnGAN
 from tryon_worker.gan.options import ModelOptions, TrainOptions, options_parse
 
 logger = logging.getLogger("tryon_worker.gan.train")
@@ -67,7 +67,8 @@ def train(options: TrainOptions, model: ModelOptions) -> Path:
         worn_garment_share=options.worn_garment_share if options.mode == "paired" else 0.0,
         seed=options.seed,
     )
-    gan = TryOnGAN(model, options, device)
+    # pix2pix's or CycleGAN's step, behind the same set_input / optimize_parameters.
+    gan = TRYON_MODELS[options.mode](model, options, device)
     if resuming:
         training_state_load(gan, state_path)
         logger.info("resumed from %s at step %d", state_path, gan.step)
@@ -90,11 +91,12 @@ def train(options: TrainOptions, model: ModelOptions) -> Path:
     first_step = gan.step
     while gan.step < options.steps:
         batch = next(batches)
-        losses = gan.optimize(batch)
+        gan.set_input(batch)
+        losses = gan.optimize_parameters()
         step = gan.step
         if step % options.log_every == 0 or step == options.steps:
             rate = (step - first_step) / max(time.perf_counter() - started, 1e-9)
-            record = {"step": step, **{k: round(v, 5) for k, v in losses.values.items()},
+            record = {"step": step, **{k: round(v, 5) for k, v in losses.items()},
                       "steps_per_s": round(rate, 3)}  # fmt: skip
             with log_path.open("a") as log:
                 log.write(json.dumps(record) + "\n")

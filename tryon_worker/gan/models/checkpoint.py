@@ -1,8 +1,9 @@
 """Checkpoints: the full training state (to resume) and the renderer alone (to ship).
 
 Both are plain ``torch.save`` dictionaries of tensors and primitives, loaded with
-``weights_only=True`` so a checkpoint can never run code. The options are saved inside and
-as ``options.json`` beside them.
+``weights_only=True`` so a checkpoint can never run code. The options are saved inside (the
+training state holds the training options too, from issue 14 on: older ones lack the key and
+still load) and as ``options.json`` beside them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def training_state_save(gan: TryOnGAN, directory: Path, model: ModelOptions) -> 
         "format": FORMAT,
         "step": gan.step,
         "model_options": dataclasses.asdict(model),
+        "train_options": dataclasses.asdict(gan.train_options),
         "renderer": gan.renderer.state_dict(),
         "ema": gan.ema.state_dict(),
         "discriminator": gan.discriminator.state_dict(),

@@ -1,7 +1,7 @@
 """The shading GAN: learns the light and folds on cloth apart from its print and wash.
 
-pix2pix's contract (``set_input``, ``forward``, ``optimize_parameters`` returning the
-losses): the generator (``ShadingNet``) maps a picture of cloth to its log shading; a
+pix2pix's contract (models/base_model.py: ``set_input``, ``forward``, ``optimize_parameters``
+returning the losses): the generator (``ShadingNet``) maps a picture of cloth to its log shading; a
 conditional PatchGAN judges (picture, shading) pairs, so folds come out as crisp ridges
 rather than the blurred average an L1 loss alone settles for. Losses: L1 on the log shading
 and on its gradients (folds are edges), hinge GAN after a warm-up; the discriminator is
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from torch import nn
 
+from tryon_worker.gan.models.base_model import BaseModel
 from tryon_worker.gan.networks.discriminator import PatchDiscriminator
 from tryon_worker.gan.networks.losses import discriminator_hinge, generator_hinge
 from tryon_worker.gan.networks.shading import FEATURE_CHANNELS, ShadingNet
@@ -63,7 +63,7 @@ class ShadingOptions:
     init_from: str = ""  # fine-tune from a shipped shading.pt (its shape wins)
 
 
-class ShadingGAN(nn.Module):
+class ShadingGAN(BaseModel):
     """Generator, its EMA copy, the discriminator and their optimisers."""
 
     def __init__(self, options: ShadingOptions, device: torch.device) -> None:
@@ -105,10 +105,10 @@ class ShadingGAN(nn.Module):
             "gradient": _gradient_l1(self.fake, self.target, mask) * self.options.lambda_gradient,
         }
         if adversarial:
-            self.discriminator.requires_grad_(False)
+            self.set_requires_grad(self.discriminator, False)
             fake_logits = self.discriminator(torch.cat([self.features, self.fake], 1))[-1]
             terms["adv"] = generator_hinge([[fake_logits]]) * self.options.lambda_adv
-            self.discriminator.requires_grad_(True)
+            self.set_requires_grad(self.discriminator, True)
         self.optimizer_g.zero_grad(set_to_none=True)
         sum(terms.values()).backward()
         self.optimizer_g.step()
