@@ -15,10 +15,6 @@ from tryon_worker.config import WorkerConfig
 REPO = Path(__file__).resolve().parents[2]
 WORKER = REPO / "tryon_worker"
 ENV_NAMES = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
-# Files that still read the environment themselves, each until its renderer reads
-# WorkerConfig instead (held back while the renderers are being edited elsewhere). This list
-# may only shrink: a file that no longer reads the environment fails the test below.
-PENDING = {"renderers/gan.py", "renderers/fold_shading.py"}
 FULL_ENV = {
     "REDIS_URL": "redis://broker:6379/3",
     "TRYON_PUBLIC_STORE_URL": "s3://media/public",
@@ -66,15 +62,10 @@ def test_no_worker_module_but_config_reads_the_environment() -> None:
     offenders = {
         f"{path.relative_to(WORKER)}:{where}"
         for path in WORKER.rglob("*.py")
-        if path.relative_to(WORKER).as_posix() not in PENDING | {"config.py"}
+        if path.relative_to(WORKER).as_posix() != "config.py"
         for where in _environment_reads(path)
     }
     assert not offenders
-
-
-@pytest.mark.parametrize("pending", sorted(PENDING))
-def test_each_pending_file_still_reads_the_environment(pending: str) -> None:
-    assert _environment_reads(WORKER / pending), f"{pending} is done: remove it from PENDING"
 
 
 def test_the_scan_sees_an_environment_read(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ A multiplicative map around 1, estimated per garment (each parsing label on its 
 fold scale only: the broad light is the exposure's business (``photo_light``). Two
 estimators, chosen by ``TRYON_SHADING``:
 
-* ``learned`` (default): the shading GAN's generator (``tryon_worker.models.shading_gan``,
+* ``learned`` (default): the shading GAN's generator (``tryon_worker.gan.models.shading_gan``,
   checkpoint ``TRYON_SHADING_CHECKPOINT`` or the shipped ``checkpoints/shading_default.pt``),
   trained to tell light from print and wash, so an acid-wash tee lends its folds and not
   its blotches.
@@ -14,7 +14,6 @@ estimators, chosen by ``TRYON_SHADING``:
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import cv2
 import numpy as np
 import torch
 
+from tryon_worker.config import WorkerConfig
 from tryon_worker.gan.data.shaded_fabric import SW_PX, fabric_features
 from tryon_worker.gan.models.shading_gan import shading_net_load
 from tryon_worker.gan.networks.shading import ShadingNet
@@ -44,7 +44,7 @@ _loading = threading.Lock()
 
 def shading_estimator() -> str:
     """The configured estimator (``TRYON_SHADING``), "learned" unless set otherwise."""
-    name = os.environ.get("TRYON_SHADING", "").strip() or "learned"
+    name = WorkerConfig.from_env().shading
     if name not in ESTIMATORS:
         raise ValueError(f"TRYON_SHADING must be one of {', '.join(ESTIMATORS)}, not {name!r}")
     return name
@@ -155,8 +155,7 @@ def learned_log_shading(rgb: np.ndarray, inside: np.ndarray, sw: float) -> np.nd
 
 def shading_net() -> ShadingNet:
     """The process-wide shading network (``TRYON_SHADING_CHECKPOINT`` or the shipped one)."""
-    configured = os.environ.get("TRYON_SHADING_CHECKPOINT", "").strip()
-    path = Path(configured) if configured else DEFAULT_CHECKPOINT
+    path = WorkerConfig.from_env().shading_checkpoint or DEFAULT_CHECKPOINT
     with _loading:
         if str(path) not in _loaded:
             if not path.is_file():

@@ -1,7 +1,7 @@
-"""The learned renderer: the try-on GAN (see tryon_worker.models), behind the Renderer interface.
+"""The learned renderer: the try-on GAN (tryon_worker.gan.models) behind the Renderer interface.
 
 Which weights: ``TRYON_CHECKPOINT`` (a ``renderer.pt`` written by ``python -m
-tryon_worker.train``) when set, else the default checkpoint shipped in
+tryon_worker.gan.train``) when set, else the default checkpoint shipped in
 ``tryon_worker/checkpoints/`` (see its MODEL_CARD.md). ``TRYON_DEVICE``: "auto" (CUDA when
 present), "cuda" or "cpu". ``TRYON_TORCH_THREADS``: CPU threads torch may use in this
 process (unset: torch's default, every core); several CPU workers on one machine should
@@ -11,12 +11,12 @@ on first use.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
 import torch
 
+from tryon_worker.config import WorkerConfig
 from tryon_worker.gan.inference import GanInference
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput
@@ -30,21 +30,20 @@ _loading = threading.Lock()
 
 def checkpoint_path() -> Path:
     """The checkpoint this process renders with (setting, else the shipped default)."""
-    configured = os.environ.get("TRYON_CHECKPOINT", "").strip()
-    return Path(configured) if configured else DEFAULT_CHECKPOINT
+    return WorkerConfig.from_env().checkpoint or DEFAULT_CHECKPOINT
 
 
 def gan_inference() -> GanInference:
     """The process-wide loaded model for the configured checkpoint and device."""
-    key = (str(checkpoint_path()), os.environ.get("TRYON_DEVICE", "auto"))
+    config = WorkerConfig.from_env()
+    key = (str(config.checkpoint or DEFAULT_CHECKPOINT), config.device)
     with _loading:
         if key not in _loaded:
             path = Path(key[0])
             if not path.is_file():
                 raise FileNotFoundError(f"try-on checkpoint {path} not found (TRYON_CHECKPOINT)")
-            threads = os.environ.get("TRYON_TORCH_THREADS", "").strip()
-            if threads:
-                torch.set_num_threads(int(threads))
+            if config.torch_threads:
+                torch.set_num_threads(config.torch_threads)
             _loaded[key] = GanInference(path, key[1])
         return _loaded[key]
 
@@ -55,5 +54,5 @@ class GanRenderer:
     name = "gan"
 
     def render(self, person: PersonAnalysis, garment: GarmentAnalysis) -> RenderOutput:
-        """Put the garment on the person (see tryon_worker.inference)."""
+        """Put the garment on the person (see tryon_worker.gan.inference)."""
         return gan_inference().render(person, garment)
