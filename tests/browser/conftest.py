@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.assets import missing_asset
+from tests.support.django_fixtures import *  # noqa: F403
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

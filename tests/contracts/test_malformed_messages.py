@@ -23,6 +23,10 @@ from contracts.queues import (
 )
 from tests.support.broker_queue import queue_client, queued_messages
 
+# Django's fixtures for this module only (no conftest): the rest of tests/contracts runs
+# without Django.
+from tests.support.django_fixtures import *  # noqa: F403
+
 RECOMMENDER_TASKS = {
     GARMENT_UPSERT_TASK: "garment_upsert",
     GARMENT_REMOVE_TASK: "garment_remove",

@@ -97,21 +97,6 @@ INSTALL_HINT = (
 )
 
 
-# tests/conftest.py has Django-bound autouse fixtures (a real Redis, media settings). These
-# checks never touch Django, so the fixtures are shadowed by no-ops for this module: it runs
-# the same with `-p no:django` as inside the full suite.
-
-
-@pytest.fixture(autouse=True)
-def _redis_server() -> None:
-    return None
-
-
-@pytest.fixture(autouse=True)
-def _media_storage() -> None:
-    return None
-
-
 # ----------------------------------------------------------------------------- helpers
 
 

@@ -9,6 +9,7 @@ from catalog.models import Garment
 from shoppers import services
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
+from tests.support.django_fixtures import *  # noqa: F403
 from tests.support.factories import garment_create, shopper_create
 
 PERSON_PHOTO = "p11_woman_head_to_thigh_jeans_studio.jpg"

@@ -12,7 +12,9 @@ from django.utils import timezone
 from shop.management.commands.up import Command
 from shoppers.models import Shopper, ShopperPhoto
 from shoppers.services import shopper_photo_add
-from tests.conftest import REPO, _stop_group, storefront_worker_env
+from tests.support.assets import REPO
+from tests.support.django_fixtures import storefront_worker_env
+from tests.support.processes import stop_group
 from tests.support.shopper_footprint import small_photo, stored_files
 
 
@@ -51,4 +53,4 @@ def test_up_storefront_worker_runs_beat_which_expires_old_photos(
         assert ShopperPhoto.objects.filter(pk=new.pk).exists()
         assert {new.blob_name, new.thumbnail_blob_name} <= stored_files()
     finally:
-        _stop_group(process)
+        stop_group(process)

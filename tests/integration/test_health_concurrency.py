@@ -20,13 +20,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.conftest import (
-    REPO,
-    _free_port,
-    _stop_group,
-    _wait_for_health,
-    storefront_worker_env,
-)
+from tests.support.assets import REPO
+from tests.support.django_fixtures import storefront_worker_env
+from tests.support.processes import free_port, stop_group, wait_for_health
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +45,7 @@ def web_servers(transactional_db, tmp_path: Path) -> Iterator[str]:
     """The ASGI app under uvicorn with several worker processes, as the Dockerfile runs it."""
     env = storefront_worker_env()
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     log_path = tmp_path / "web.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
@@ -59,12 +55,12 @@ def web_servers(transactional_db, tmp_path: Path) -> Iterator[str]:
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
-        if not _wait_for_health(url, process):
+        if not wait_for_health(url, process):
             pytest.fail(f"The web server did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(2)  # every worker process up, not only the first to answer
         yield url
     finally:
-        _stop_group(process)
+        stop_group(process)
 
 
 def test_overlapping_probes_on_several_web_processes_all_answer_200(web_servers: str) -> None:

@@ -1,5 +1,6 @@
 """Fixtures of the recommender tests: one sentence model per session, cached photo estimates,
-and a Recommender over a fresh data directory per test."""
+a Recommender over a fresh data directory per test; and, without Django, a Redis and real
+worker processes on it."""
 
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from recommender.service import Recommender
 from recommender.style import SentenceTextEncoder
 from tests.recommender.catalogue import BodyPhotos
+from tests.support.worker_fixtures import redis_url, worker_processes  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
-from django.conf import settings
 
 from contracts.envelope import KeyRing, blob_data_key, encrypt_bytes
 from contracts.queues import (
@@ -28,11 +27,13 @@ from tests.recommender.catalogue import png_bytes, shop_documents
 from tests.support.broker_queue import queue_client
 
 SUBJECT = "psn_5f1d2c3b4a"
+# The transport key the storefront and the workers share; any 32 bytes will do here.
+WORKER_KEY = base64.b64encode(b"recommender-test-transport-key!!").decode()
 
 
-def next_suggestions(subject: str, timeout_s: float) -> SuggestionSet:
+def next_suggestions(redis_url: str, subject: str, timeout_s: float) -> SuggestionSet:
     """Pop the storefront_events queue until a SuggestionSet for ``subject`` arrives."""
-    client = queue_client()
+    client = queue_client(redis_url)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         # Polling, not BRPOP: the client's socket timeout may be shorter than the wait.
@@ -51,7 +52,7 @@ def next_suggestions(subject: str, timeout_s: float) -> SuggestionSet:
 
 @pytest.mark.slow
 def test_suggestions_arrive_within_seconds_from_a_real_worker(
-    worker_processes, tmp_path: Path, shared_images: Path
+    worker_processes, redis_url: str, tmp_path: Path, shared_images: Path
 ) -> None:
     public, private = tmp_path / "public", tmp_path / "private"
     # The storefront's photo envelope, its data key wrapped for this pseudonym.
@@ -62,23 +63,23 @@ def test_suggestions_arrive_within_seconds_from_a_real_worker(
     (private / "photos" / "me.bin").write_bytes(envelope)
     wrapped = data_key_wrap(
         blob_data_key(envelope, keyring=keyring),
-        transport_key=transport_key_load(settings.WORKER_TRANSPORT_KEY),
+        transport_key=transport_key_load(WORKER_KEY),
         job_id=SUBJECT,
     )
     env = {
         **os.environ,
         # As in production, the shared environment names the storefront's settings.
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "REDIS_URL": settings.REDIS_URL,
+        "REDIS_URL": redis_url,
         "RECOMMENDER_DATA_DIR": str(tmp_path / "recommender"),
         "TRYON_PUBLIC_STORE_URL": f"file://{public}",
         "TRYON_PRIVATE_STORE_URL": f"file://{private}",
-        "FITTINGROOM_WORKER_KEY": settings.WORKER_TRANSPORT_KEY,
+        "FITTINGROOM_WORKER_KEY": WORKER_KEY,
     }
-    queue_client().delete(EVENT_QUEUE)
+    queue_client(redis_url).delete(EVENT_QUEUE)
     worker_processes.start("recommender.celery_app", RECOMMENDER_QUEUE, "rec", env)
-    # Not the current app: the storefront's own app must stay current for later tests.
-    broker = Celery(broker=settings.REDIS_URL, set_as_current=False)
+    # Not the current app: a later test's app must not find this one current.
+    broker = Celery(broker=redis_url, set_as_current=False)
 
     def send(task: str, message) -> None:
         broker.send_task(task, kwargs=message.to_dict(), queue=RECOMMENDER_QUEUE)
@@ -89,7 +90,7 @@ def test_suggestions_arrive_within_seconds_from_a_real_worker(
         send(GARMENT_UPSERT_TASK, document)
     send(SUGGEST_TASK, SuggestRequest(subject=SUBJECT, limit=5))
     # The first answer waits for the models to load and the garments to be embedded.
-    cold = next_suggestions(SUBJECT, timeout_s=90)
+    cold = next_suggestions(redis_url, SUBJECT, timeout_s=90)
     assert cold.strategy == "popular" and len(cold.items) == 5
 
     started = time.monotonic()
@@ -97,7 +98,7 @@ def test_suggestions_arrive_within_seconds_from_a_real_worker(
         subject=SUBJECT, preferred_size="M", photo_blob="photos/me.bin", photo_key=wrapped
     )
     send(PROFILE_UPDATE_TASK, update)
-    shaped = next_suggestions(SUBJECT, timeout_s=30)
+    shaped = next_suggestions(redis_url, SUBJECT, timeout_s=30)
     photo_s = time.monotonic() - started
     assert shaped.body_shape and shaped.strategy == "personal", shaped
     assert shaped.body_shape_reason.startswith("Estimated from your photo")
@@ -105,7 +106,7 @@ def test_suggestions_arrive_within_seconds_from_a_real_worker(
 
     started = time.monotonic()
     send(INTERACTION_TASK, Interaction(SUBJECT, 1, "tryon", "2026-11-20T12:00:00+00:00"))
-    tried = next_suggestions(SUBJECT, timeout_s=30)
+    tried = next_suggestions(redis_url, SUBJECT, timeout_s=30)
     interaction_s = time.monotonic() - started
     assert 1 not in [item["garment_id"] for item in tried.items]
     assert all(1 <= len(item["reasons"]) <= 3 for item in tried.items)

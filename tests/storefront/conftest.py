@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from catalog.models import Garment
 from contracts.queues import RECOMMENDER_QUEUE, RENDER_QUEUE
 from tests.support.broker_queue import queue_client
+from tests.support.django_fixtures import *  # noqa: F403
 from tests.support.factories import garment_create
 from tests.support.shopper_footprint import Footprint, shopper_with_everything
 

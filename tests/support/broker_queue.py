@@ -4,13 +4,18 @@ import base64
 import json
 
 import redis
-from django.conf import settings
 
 from core.redis_url import redis_cache_location
 
 
-def queue_client() -> redis.Redis:
-    return redis.Redis.from_url(redis_cache_location(settings.REDIS_URL))
+def queue_client(redis_url: str | None = None) -> redis.Redis:
+    """A client of ``redis_url``'s server, by default the storefront's (Django's settings)."""
+    if redis_url is None:
+        # Only here: the worker tests that run without Django pass their own URL.
+        from django.conf import settings
+
+        redis_url = settings.REDIS_URL
+    return redis.Redis.from_url(redis_cache_location(redis_url))
 
 
 def queued_messages(queue: str) -> list[dict]:

@@ -1,8 +1,6 @@
-"""Test data made through the real services: garments with images, shoppers, hostile files."""
+"""Test data made through the real services: garments with images, shoppers."""
 
 import io
-import struct
-import zlib
 from decimal import Decimal
 
 from catalog.models import Garment, GarmentSize, Merchant
@@ -47,20 +45,4 @@ def shopper_create(*, username: str = "ada", notifications: bool = True) -> Shop
         display_name="Ada Lovelace",
         contact_email=f"{username}@example.org",
         email_notifications=notifications,
-    )
-
-
-def bomb_png(width: int, height: int, bit_depth: int = 1) -> bytes:
-    """A valid greyscale PNG (1-bit unless asked) of the given size that compresses to nothing."""
-    row = b"\x00" + b"\x00" * ((width * bit_depth + 7) // 8)
-    compressor = zlib.compressobj(9)
-    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-
-    header = struct.pack(">IIBBBBB", width, height, bit_depth, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
     )

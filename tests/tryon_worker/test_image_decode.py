@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms, ImageFile
 
-from tests.support.factories import bomb_png
+from tests.support.hostile_files import bomb_png
 from vision.errors import ImageInputError
 from vision.image_decode import decode_image
 

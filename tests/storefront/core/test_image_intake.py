@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from core.image_intake import ImageRejected, IntakeLimits, image_intake
-from tests.support.factories import bomb_png
+from tests.support.hostile_files import bomb_png
 
 REPO = Path(__file__).resolve().parents[3]
 

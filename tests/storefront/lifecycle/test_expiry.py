@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from lifecycle.tasks import expired_data_delete_task
 from shoppers.models import ShopperPhoto
-from tests.conftest import REPO
+from tests.support.assets import REPO
 from tests.support.shopper_footprint import Footprint, small_photo, stored_files
 from tryon.models import TryOnJob
 

@@ -15,7 +15,8 @@ from recommendations.models import Interaction
 from recommendations.services import interaction_record
 from tests.storefront.merchant_api.conftest import client_for
 from tests.support.broker_queue import queue_client, queued_messages
-from tests.support.factories import bomb_png, garment_png, shopper_create
+from tests.support.factories import garment_png, shopper_create
+from tests.support.hostile_files import bomb_png
 from webhooks.models import WebhookEvent
 from webhooks.services import endpoint_create
 

@@ -18,7 +18,7 @@ from tests.storefront.merchant_api.shopper_world import (
     shopper_register,
     tryon_request,
 )
-from tests.support.factories import bomb_png
+from tests.support.hostile_files import bomb_png
 from tryon.models import TryOnJob
 
 PROBLEM = "application/problem+json"

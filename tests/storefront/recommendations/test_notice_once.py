@@ -4,6 +4,7 @@ could not be used (issue 12: after the shopper saved their measurements, the not
 every later save). Checked in the recommender's answer and on the shopper's page."""
 
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -12,9 +13,16 @@ from catalog.recommender_feed import garment_document
 from contracts.recommender import ProfileUpdate
 from recommendations.services import suggestion_set_apply
 from recommender.service import FALLBACK_SENTENCES, Recommender
+from recommender.style import SentenceTextEncoder
 from tests.support.factories import garment_create, shopper_create
 
 SIZE_M = {"chest_cm": 96.0, "waist_cm": 80.0}
+
+
+@pytest.fixture
+def recommender(tmp_path: Path) -> Recommender:
+    """A Recommender over an empty data directory, with the real bundled sentence model."""
+    return Recommender(tmp_path / "recommender", encoder=SentenceTextEncoder())
 
 
 @pytest.mark.django_db
