@@ -1,7 +1,6 @@
 """Decoding what the worker fetched: real photos, odd formats and hostile files."""
 
 import io
-import time
 from pathlib import Path
 
 import numpy as np
@@ -105,11 +104,10 @@ def test_decompression_bomb_is_refused_from_the_header(monkeypatch: pytest.Monke
         raise AssertionError("the bomb's pixels were decoded")
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    # Refused from the header alone (no_decoding); how fast is bench/guard_and_render_speed.py's.
     for role in ("person", "garment"):
-        started = time.perf_counter()
         with pytest.raises(ImageInputError) as caught:
             decode_image(bomb, role=role)
-        assert time.perf_counter() - started < 1.0
         assert caught.value.code == "image_too_large"
         assert "400 megapixels" in caught.value.message
         assert "at most 24 megapixels" in caught.value.message
