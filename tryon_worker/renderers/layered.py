@@ -638,7 +638,12 @@ def _uncovered_restored(
     # Outside the body what was behind the old garment is the backdrop, or hair hanging
     # behind a shoulder: both are filled from their nearest known pixels.
     background_known = np.isin(labels, [LABEL["background"], LABEL["hair"]]) & ~removal
-    skin_fill = _skin_fill(photo, skin_known, removal, parsing, sw) + _grain_like(photo, skin_known)
+    # The chest's middle, where an old collar's shadow lies: elsewhere (beside the arms, whose
+    # inner sides are in shadow) restored skin keeps the colour of the skin next to it.
+    _, across = _torso_frame(person).coordinates(removal.shape, (roi[0].start, roi[1].start))
+    chest = np.abs(across) < 0.35 * sw
+    skin_fill = _skin_fill(photo, skin_known, removal, parsing, sw, chest)
+    skin_fill += _grain_like(photo, skin_known)
     background_fill = _fill(photo, background_known, parsing) + _grain_like(photo, background_known)
     # Shading of the removed garment shapes the skin that comes back (the shadow under a
     # breast, the side of an arm), gently, and skin turns away from the light at the body's
@@ -663,9 +668,10 @@ def _skin_fill(
     removal: np.ndarray,
     parsing: PersonParsing,
     sw: float,
+    lit_zone: np.ndarray,
 ) -> np.ndarray:
     """Skin colour for uncovered body pixels: the nearest skin's at the hole's edge, the
-    lit skin around it further in.
+    lit skin around it further in (within ``lit_zone`` only).
 
     Nearest-colour filling alone carries the shadow an old collar cast on the neck's base
     down over a whole bare chest (a flat, dark slab); skin deeper in the hole takes the
@@ -684,7 +690,9 @@ def _skin_fill(
         return local
     colour = np.median(lit, axis=0).astype(np.float32)
     depth = cv2.distanceTransform((~skin_known).astype(np.uint8), cv2.DIST_L2, 3)
-    share = np.clip(depth / max(1.0, 0.12 * sw), 0.0, 1.0)[..., None]
+    share = np.clip(depth / max(1.0, 0.12 * sw), 0.0, 1.0) * lit_zone
+    # Eased across the zone's border, so no seam runs down the restored skin.
+    share = cv2.GaussianBlur(share.astype(np.float32), (0, 0), max(1.0, 0.05 * sw))[..., None]
     return local * (1.0 - share) + colour * share
 
 
