@@ -1,6 +1,7 @@
 """Seeing the shopper: plain computer vision both workers share (no Celery, no Django).
 
-Image decoding under a pixel limit (``image_decode``), MediaPipe pose, faces and the
+Image decoding under a pixel limit (``image_decode``, on the header-only bomb guard
+``pixel_guard`` that the storefront's upload intake shares), MediaPipe pose, faces and the
 person mask (``pose``), per-pixel person parsing (``parsing``), and the errors a photo
 that cannot be used raises (``errors``). The try-on worker renders with it; the
 recommender measures body shape with it; neither imports the other.

@@ -8,15 +8,14 @@ a cut-off file is an error rather than a half-grey picture.
 import io
 import logging
 import os
-import re
 import threading
-import warnings
 from typing import Literal
 
 import numpy as np
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps
 
 from vision.errors import ImageInputError
+from vision.pixel_guard import PixelLimitExceeded, UnreadableImage, image_header_open
 
 logger = logging.getLogger(__name__)
 
@@ -60,21 +59,12 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, role: Rol
 def _open_header(data: bytes, max_pixels: int, role: Role) -> Image.Image:
     """Open lazily (header only) and check the pixel count before any decompression."""
     try:
-        with warnings.catch_warnings():
-            # Pillow's own bomb guard only warns below twice its limit; refuse instead.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        # Pillow's own guard fired on the header; its message carries the pixel count.
-        found = re.search(r"\((\d+) pixels\)", str(exc))
-        raise _too_large(role, None, max_pixels, int(found.group(1)) if found else None) from exc
-    except UnidentifiedImageError as exc:
-        raise _unreadable(role, "not_an_image") from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise _unreadable(role, "damaged") from exc
+        image = image_header_open(data, max_pixels=max_pixels, formats=ACCEPTED_FORMATS)
+    except PixelLimitExceeded as exc:
+        raise _too_large(role, exc.size, max_pixels, exc.pixels) from exc.__cause__
+    except UnreadableImage as exc:
+        raise _unreadable(role, exc.reason) from exc.__cause__
     width, height = image.size
-    if width * height > max_pixels:
-        raise _too_large(role, (width, height), max_pixels)
     if width < 1 or height < 1:
         raise _unreadable(role, "empty")
     return image

@@ -9,17 +9,16 @@ orientation and colour profile have been applied) in one canonical format, plus 
 import hashlib
 import io
 import logging
-import re
 import threading
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from core.exceptions import ApplicationError
+from vision.pixel_guard import PixelLimitExceeded, UnreadableImage, image_header_open
 
 logger = logging.getLogger(__name__)
 
@@ -172,26 +171,21 @@ def _read_bounded(source: bytes | BinaryIO, max_bytes: int, label: str) -> bytes
 
 def _open_checked(data: bytes, limits: IntakeLimits, label: str) -> Image.Image:
     try:
-        with warnings.catch_warnings():
-            # Pillow's own bomb guard only warns below 2x its limit; make it a refusal.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        # Pillow's own guard fired on the header; its message carries the pixel count.
-        found = re.search(r"\((\d+) pixels\)", str(exc))
-        raise _too_many_pixels(label, limits, None, int(found.group(1)) if found else None) from exc
-    except UnidentifiedImageError as exc:
+        image = image_header_open(data, max_pixels=limits.max_pixels, formats=ACCEPTED_FORMATS)
+    except PixelLimitExceeded as exc:
+        raise _too_many_pixels(label, limits, exc.size, exc.pixels) from exc.__cause__
+    except UnreadableImage as exc:
+        if exc.reason == "not_an_image":
+            raise ImageRejected(
+                f"{label} is not an image we can read. Please upload a JPEG, PNG or WebP photo.",
+                code="not_an_image",
+            ) from exc.__cause__
         raise ImageRejected(
-            f"{label} is not an image we can read. Please upload a JPEG, PNG or WebP photo.",
-            code="not_an_image",
-        ) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageRejected(
-            f"{label} is damaged and cannot be read.", code="truncated", extra={"detail": str(exc)}
-        ) from exc
+            f"{label} is damaged and cannot be read.",
+            code="truncated",
+            extra={"detail": exc.detail},
+        ) from exc.__cause__
     width, height = image.size
-    if width * height > limits.max_pixels:
-        raise _too_many_pixels(label, limits, (width, height))
     if image.format == "JPEG" and max(width, height) >= 2 * limits.max_side:
         # A JPEG can be decoded at 1/2, 1/4 or 1/8 scale for free; nothing we keep needs more
         # than max_side, so a large camera photo never costs its full size in memory.
