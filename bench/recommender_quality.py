@@ -70,9 +70,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "platform"), str(REPO)]
 
 from bench.report import machine_info, report_write  # noqa: E402
-from catalog.procedural_garments import GarmentArtSpec, render_garment  # noqa: E402
 from contracts.recommender import GarmentDocument, Interaction, ProfileUpdate  # noqa: E402
 from recommender.service import Recommender  # noqa: E402
+from synthetic.garments import GarmentArtSpec, render_garment  # noqa: E402
 
 K = 10
 SIZES = ("XS", "S", "M", "L", "XL")

@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
-from catalog.procedural_garments import GarmentArtSpec, render_garment
+from synthetic.garments import GarmentArtSpec, render_garment
 
 COLOURS: dict[str, tuple[int, int, int]] = {
     "navy": (31, 45, 84),

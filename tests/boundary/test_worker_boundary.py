@@ -1,8 +1,8 @@
 """The houses keep to their own code (issue 14, items 2 and 5).
 
 The workers and the shared packages (tryon_worker/, recommender/, vision/, contracts/,
-sizing/, transport/) never import Django or the storefront's apps, and contracts/ imports
-nothing but the standard library and ``cryptography``. The storefront imports nothing of the
+sizing/, transport/, synthetic/) never import Django or the storefront's apps, and contracts/
+imports nothing but the standard library and ``cryptography``. The storefront imports nothing of the
 try-on worker or the recommender, and the recommender nothing of the try-on worker: they meet
 through the contracts and the shared packages.
 """
@@ -37,7 +37,8 @@ STOREFRONT_PACKAGES = {p.name for p in (REPO / "platform").iterdir() if p.is_dir
 
 
 @pytest.mark.parametrize(
-    "package", ["tryon_worker", "recommender", "vision", "contracts", "sizing", "transport"]
+    "package",
+    ["tryon_worker", "recommender", "vision", "contracts", "sizing", "transport", "synthetic"],
 )
 def test_no_import_statement_reaches_django(package: str) -> None:
     offenders = [
@@ -82,7 +83,8 @@ def _worker_imports() -> frozenset[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(
-    "package", ["tryon_worker", "recommender", "vision", "contracts", "sizing", "transport"]
+    "package",
+    ["tryon_worker", "recommender", "vision", "contracts", "sizing", "transport", "synthetic"],
 )
 def test_importing_every_module_loads_no_django(package: str) -> None:
     modules = [

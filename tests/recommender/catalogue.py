@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from catalog.procedural_garments import GarmentArtSpec, render_garment
 from contracts.recommender import GarmentDocument
 from recommender.body_shape import BodyPhotoError, EstimatedBody, body_measurements_from_photo
+from synthetic.garments import GarmentArtSpec, render_garment
 from vision.image_decode import decode_image
 
 SIZES = ("XS", "S", "M", "L", "XL")

@@ -4,10 +4,10 @@ import io
 from decimal import Decimal
 
 from catalog.models import Garment, GarmentSize, Merchant
-from catalog.procedural_garments import GarmentArtSpec, render_garment
 from catalog.services import garment_image_add
 from shoppers.models import Shopper
 from shoppers.services import shopper_sign_up
+from synthetic.garments import GarmentArtSpec, render_garment
 
 RED = (200, 30, 40)
 

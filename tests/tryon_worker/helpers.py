@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from catalog.procedural_garments import GarmentArtSpec, render_garment
+from synthetic.garments import GarmentArtSpec, render_garment
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from vision.errors import ImageInputError
 from vision.image_decode import decode_image

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from catalog.procedural_garments import KINDS, GarmentArtSpec, render_garment_mask
+from synthetic.garments import KINDS, GarmentArtSpec, render_garment_mask
 from tests.support.assets import shared_images_dir
 from tests.tryon_worker.helpers import RED, procedural_image
 from tryon_worker.garment import GarmentAnalysis, analyse_garment, garment_mask

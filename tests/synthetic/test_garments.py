@@ -10,13 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from catalog.procedural_garments import (
-    KINDS,
-    PATTERNS,
-    GarmentArtSpec,
-    render_garment,
-    render_garment_mask,
-)
+from synthetic.garments import KINDS, PATTERNS, GarmentArtSpec, render_garment, render_garment_mask
 
 W, H = 150, 200
 ALL_KINDS = [(category, kind) for category, kinds in KINDS.items() for kind in kinds]
