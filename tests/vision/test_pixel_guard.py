@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from tests.boundary.import_scan import imported_modules, parse
-from tests.support.factories import bomb_png
+from tests.support.hostile_files import bomb_png
 from vision.pixel_guard import PixelLimitExceeded, UnreadableImage, image_header_open
 
 FORMATS = ("JPEG", "PNG")
