@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO)]  # transport.embedded_redis: bin/up's own Redis launcher
 #: Environment a benchmark run must not inherit: it would point the platform at shared servers.
 FOREIGN_ENV = {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER"}
 #: The supervised children of `manage.py up`, and the Celery hostname each logs "ready." as.

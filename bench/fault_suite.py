@@ -25,9 +25,9 @@ the web server's /health/), until /health/ with a worker round trip answered, an
 try-on finished. A request that got no answer at all (the web server was being killed) is
 counted apart, as status 0.
 
-    .venv/bin/python bench/fault_suite.py            # both configurations (~15 min, 2 cores)
-    .venv/bin/python bench/fault_suite.py --quick    # 150 requests, one kill each (smoke test)
-    .venv/bin/python bench/fault_suite.py --configs embedded
+    .venv/bin/python -m bench.fault_suite            # both configurations (~15 min, 2 cores)
+    .venv/bin/python -m bench.fault_suite --quick    # 150 requests, one kill each (smoke test)
+    .venv/bin/python -m bench.fault_suite --configs embedded
 
 Prints its figures and writes bench/results/fault_suite.json (``--name`` to change); exits 1
 when a server error, a lost or a duplicated job was seen.
@@ -43,11 +43,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO)]
-
-from bench.fault_shoppers import Shopper, Tally, garment_ids, person_photos  # noqa: E402
-from bench.fault_stack import (  # noqa: E402
+from bench.fault_shoppers import Shopper, Tally, garment_ids, person_photos
+from bench.fault_stack import (
     CHILDREN,
     JobLedger,
     Platform,
@@ -57,7 +54,7 @@ from bench.fault_stack import (  # noqa: E402
     private_redis,
     wait_until,
 )
-from bench.report import RESULTS, machine_info, report_write  # noqa: E402
+from bench.report import RESULTS, machine_info, report_write
 
 FINAL = {"succeeded", "failed", "cancelled"}
 #: The recovery figures the summary prints, where a fault has them.

@@ -57,7 +57,6 @@ import math
 import os
 import shutil
 import site
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -66,13 +65,10 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "platform"), str(REPO)]
-
-from bench.report import machine_info, report_write  # noqa: E402
-from contracts.recommender import GarmentDocument, Interaction, ProfileUpdate  # noqa: E402
-from recommender.service import Recommender  # noqa: E402
-from synthetic.garments import GarmentArtSpec, render_garment  # noqa: E402
+from bench.report import machine_info, report_write
+from contracts.recommender import GarmentDocument, Interaction, ProfileUpdate
+from recommender.service import Recommender
+from synthetic.garments import GarmentArtSpec, render_garment
 
 K = 10
 SIZES = ("XS", "S", "M", "L", "XL")

@@ -21,26 +21,21 @@ bench/results/recommender_speed.json (with the machine it ran on).
 
 import argparse
 import gc
-import sys
 import time
-from pathlib import Path
 
 import faiss
 import numpy as np
 import psutil
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO)]
-
-from bench.report import machine_info, report_write  # noqa: E402
-from recommender.index import (  # noqa: E402
+from bench.report import machine_info, report_write
+from recommender.index import (
     EXACT_MAX,
     HNSW_EF_CONSTRUCTION,
     HNSW_EF_SEARCH,
     HNSW_M,
     GarmentIndex,
 )
-from recommender.style import STYLE_DIM  # noqa: E402
+from recommender.style import STYLE_DIM
 
 LATENT_DIM = 32
 CLUSTERS = 300

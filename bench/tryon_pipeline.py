@@ -23,19 +23,18 @@ import time
 import uuid
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "platform"), str(REPO)]
+from bench.report import machine_info, report_write
+from contracts.envelope import KeyRing, blob_data_key, encrypt_bytes
+from contracts.queues import RENDER_QUEUE, RENDER_TASK
+from contracts.sealing import PHOTO_CONTEXT, data_key_wrap
+from contracts.tryon import RenderRequest
+from synthetic.garments import GarmentArtSpec, render_garment
+from transport.embedded_redis import EmbeddedRedis
+from tryon_worker.pipeline import run_tryon
+from tryon_worker.renderers.registry import RENDERERS, renderer_create
+from vision.errors import ImageInputError
 
-from bench.report import machine_info, report_write  # noqa: E402
-from contracts.envelope import KeyRing, blob_data_key, encrypt_bytes  # noqa: E402
-from contracts.queues import RENDER_QUEUE, RENDER_TASK  # noqa: E402
-from contracts.sealing import PHOTO_CONTEXT, data_key_wrap  # noqa: E402
-from contracts.tryon import RenderRequest  # noqa: E402
-from synthetic.garments import GarmentArtSpec, render_garment  # noqa: E402
-from transport.embedded_redis import EmbeddedRedis  # noqa: E402
-from tryon_worker.pipeline import run_tryon  # noqa: E402
-from tryon_worker.renderers.registry import RENDERERS, renderer_create  # noqa: E402
-from vision.errors import ImageInputError  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 STAGES = ("decode", "pose", "segmentation", "warp", "render", "encode")
 PEOPLE = REPO.parent / "shared" / "images" / "people"

@@ -100,7 +100,6 @@ import numpy as np
 from PIL import Image
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO)]
 
 from bench.report import RESULTS, machine_info, report_write  # noqa: E402
 from tryon_worker.gan.data.inputs import UnusableExample  # noqa: E402

@@ -5,13 +5,12 @@ at 256x192 and 512x384 (it is fully convolutional), on the CPU and, when one is 
 a CUDA GPU in half precision. Also reports the parameter count and FLOPs per image
 (multiply-adds x 2, counted by torch's FLOP counter).
 
-    python bench/tryon_speed.py [--checkpoint PATH] [--repeats 10]
+    python -m bench.tryon_speed [--checkpoint PATH] [--repeats 10]
 
 Prints the figures and writes bench/results/tryon_speed.json.
 """
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -19,14 +18,11 @@ import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO)]
-
-from bench.report import machine_info, report_write  # noqa: E402
-from tryon_worker.gan.data.conditioning import SLOTS  # noqa: E402
-from tryon_worker.gan.models.checkpoint import renderer_load  # noqa: E402
-from tryon_worker.gan.models.tryon_gan import POSE_CHANNELS  # noqa: E402
-from tryon_worker.renderers.gan import checkpoint_path  # noqa: E402
+from bench.report import machine_info, report_write
+from tryon_worker.gan.data.conditioning import SLOTS
+from tryon_worker.gan.models.checkpoint import renderer_load
+from tryon_worker.gan.models.tryon_gan import POSE_CHANNELS
+from tryon_worker.renderers.gan import checkpoint_path
 
 SIZES = ((256, 192), (512, 384))
 BATCHES = (1, 8)

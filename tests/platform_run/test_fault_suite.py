@@ -1,4 +1,4 @@
-"""The fault suite's smoke test (issue 12, item 9): `bench/fault_suite.py --quick` against
+"""The fault suite's smoke test (issue 12, item 9): `python -m bench.fault_suite --quick` against
 bin/up's own configuration, as a person runs it.
 
 Shoppers sign up, browse, upload and try on while the storefront worker (with beat), the
@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_quick_fault_suite_on_the_embedded_configuration(tmp_path: Path) -> None:
     out = tmp_path / "fault_suite.json"
     done = subprocess.run(
-        [sys.executable, "bench/fault_suite.py", "--quick", "--configs", "embedded",
+        [sys.executable, "-m", "bench.fault_suite", "--quick", "--configs", "embedded",
          "--out", str(out)],
         cwd=REPO, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
