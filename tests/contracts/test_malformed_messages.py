@@ -3,11 +3,8 @@ the job it names (or reports the task), the recommender reports every refusal (i
 The real task functions run in this process against this test's Redis."""
 
 from collections.abc import Iterator
-from types import ModuleType
 
 import pytest
-from celery import current_app
-from django.conf import settings
 
 from contracts.queues import (
     EVENT_QUEUE,
@@ -21,7 +18,7 @@ from contracts.queues import (
     RENDER_TASK,
     SUGGEST_TASK,
 )
-from tests.support.broker_queue import queue_client, queued_messages
+from tests.support.broker_queue import queue_client, queued_messages, worker_tasks_on_test_broker
 
 # Django's fixtures for this module only (no conftest): the rest of tests/contracts runs
 # without Django.
@@ -37,18 +34,6 @@ RECOMMENDER_TASKS = {
 }
 
 
-def _on_test_broker(module: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    """A worker's task module whose Celery app sends to this test's Redis."""
-    storefront = current_app._get_current_object()
-    tasks = __import__(f"{module}.tasks", fromlist=["app"])
-    storefront.set_current()  # importing the worker's app made it current
-    monkeypatch.setattr(tasks.app.conf, "broker_url", settings.REDIS_URL)
-    # Connections another test opened to another broker must not be reused.
-    monkeypatch.setattr(tasks.app, "_pool", None)
-    monkeypatch.setattr(tasks.app.amqp, "_producer_pool", None)
-    return tasks
-
-
 @pytest.fixture
 def events() -> Iterator[None]:
     queue_client().delete(EVENT_QUEUE)
@@ -62,7 +47,7 @@ def events() -> Iterator[None]:
     [{"schema_version": 99, "job_id": "job-1", "attempt": 1}, {"job_id": "job-1", "attempt": 2}],
 )
 def test_a_render_request_naming_its_job_fails_that_job(monkeypatch, message) -> None:
-    tasks = _on_test_broker("tryon_worker", monkeypatch)
+    tasks = worker_tasks_on_test_broker("tryon_worker", monkeypatch)
     tasks.render.run(**message)
     [sent] = queued_messages(EVENT_QUEUE)
     assert sent["task"] == EVENT_TASK
@@ -73,7 +58,7 @@ def test_a_render_request_naming_its_job_fails_that_job(monkeypatch, message) ->
 
 @pytest.mark.usefixtures("events")
 def test_a_render_request_naming_nothing_is_reported(monkeypatch) -> None:
-    tasks = _on_test_broker("tryon_worker", monkeypatch)
+    tasks = worker_tasks_on_test_broker("tryon_worker", monkeypatch)
     tasks.render.run(schema_version=1)
     [sent] = queued_messages(EVENT_QUEUE)
     assert sent["task"] == FAILED_EVENT_TASK
@@ -87,7 +72,7 @@ def test_a_render_request_naming_nothing_is_reported(monkeypatch) -> None:
 @pytest.mark.parametrize("message", [{}, {"schema_version": 99, "subject": "psn_x"}])
 def test_every_recommender_refusal_is_reported(monkeypatch, tmp_path, task, message) -> None:
     monkeypatch.setenv("RECOMMENDER_DATA_DIR", str(tmp_path / "recommender"))
-    tasks = _on_test_broker("recommender", monkeypatch)
+    tasks = worker_tasks_on_test_broker("recommender", monkeypatch)
     monkeypatch.setattr(tasks, "_service", None)
     getattr(tasks, RECOMMENDER_TASKS[task])(**message)
     [sent] = queued_messages(EVENT_QUEUE)

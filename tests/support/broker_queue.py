@@ -2,7 +2,9 @@
 
 import base64
 import json
+from types import ModuleType
 
+import pytest
 import redis
 
 from core.redis_url import redis_cache_location
@@ -28,3 +30,19 @@ def queued_messages(queue: str) -> list[dict]:
             {"task": envelope["headers"]["task"], "kwargs": kwargs, "raw": raw.decode()}
         )
     return messages
+
+
+def worker_tasks_on_test_broker(package: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """``package``'s task module (``tryon_worker`` or ``recommender``), its Celery app sending
+    to the storefront's test Redis, so its real task functions can run in this process."""
+    from celery import current_app
+    from django.conf import settings
+
+    storefront = current_app._get_current_object()
+    tasks = __import__(f"{package}.tasks", fromlist=["app"])
+    storefront.set_current()  # importing the worker's app made it current
+    monkeypatch.setattr(tasks.app.conf, "broker_url", settings.REDIS_URL)
+    # Connections another test opened to another broker must not be reused.
+    monkeypatch.setattr(tasks.app, "_pool", None)
+    monkeypatch.setattr(tasks.app.amqp, "_producer_pool", None)
+    return tasks
