@@ -38,6 +38,7 @@ from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.photo_light import garment_in_photo_light
 from vision.pose import LM, PersonAnalysis
+from vision.tps import tps_map
 
 logger = logging.getLogger(__name__)
 
@@ -1145,35 +1146,11 @@ def _warp_tps(
     gx = x0 + (np.arange(nx) + 0.5) * step - 0.5
     gy = y0 + (np.arange(ny) + 0.5) * step - 0.5
     grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
-    mapped = _tps(b_points, g_points, grid).reshape(ny, nx, 2).astype(np.float32)
+    mapped = tps_map(b_points, g_points, grid).reshape(ny, nx, 2).astype(np.float32)
     big = (nx * step, ny * step)
     map_x = cv2.resize(mapped[..., 0], big, interpolation=cv2.INTER_LINEAR)[: y1 - y0, : x1 - x0]
     map_y = cv2.resize(mapped[..., 1], big, interpolation=cv2.INTER_LINEAR)[: y1 - y0, : x1 - x0]
     return _sample(_piece(source, mask), map_x, map_y, box)
-
-
-def _tps(src: np.ndarray, dst: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Thin-plate spline through (src -> dst), evaluated at ``points`` (lightly smoothed)."""
-    centre = src.mean(axis=0)
-    spread = max(float(np.abs(src - centre).max()), 1.0)
-    s, p = (src - centre) / spread, (points - centre) / spread
-    n = len(s)
-
-    def kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        d2 = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1)
-        return np.where(d2 > 0, d2 * np.log(np.maximum(d2, 1e-12)), 0.0)
-
-    system = np.zeros((n + 3, n + 3))
-    # A little regularisation keeps close or nearly collinear points from folding the sheet.
-    system[:n, :n] = kernel(s, s) + 1e-3 * np.eye(n)
-    system[:n, n] = 1.0
-    system[:n, n + 1 :] = s
-    system[n, :n] = 1.0
-    system[n + 1 :, :n] = s.T
-    rhs = np.zeros((n + 3, 2))
-    rhs[:n] = dst
-    coef = np.linalg.lstsq(system, rhs, rcond=None)[0]
-    return kernel(p, s) @ coef[:n] + coef[n] + p @ coef[n + 1 :]
 
 
 def _unfold(edge: list[np.ndarray], other: list[np.ndarray], knots: list[np.ndarray]) -> None:

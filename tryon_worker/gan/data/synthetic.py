@@ -29,6 +29,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from vision.tps import tps_eval, tps_fit
+
 # LIP labels (VITON-HD image-parse-v3), the label space used while drawing.
 _HAIR, _UPPER, _DRESS, _PANTS, _NECK, _SKIRT, _FACE = 2, 5, 6, 9, 10, 12, 13
 _ARM, _LEG, _SHOE = {"l": 14, "r": 15}, {"l": 16, "r": 17}, {"l": 18, "r": 19}
@@ -714,25 +716,6 @@ def _details(rng: np.random.Generator, g: _Garment, tex: np.ndarray) -> None:
 # --- warping templates onto the body -----------------------------------------------------------
 
 
-def _tps_fit(ctrl: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Thin-plate spline coefficients carrying ``ctrl`` points onto ``target`` points."""
-    n = len(ctrl)
-    d2 = ((ctrl[:, None] - ctrl[None]) ** 2).sum(-1)
-    kernel = np.where(d2 > 0, d2 * np.log(d2 + 1e-12), 0.0) + 1e-3 * np.eye(n)
-    affine = np.hstack([np.ones((n, 1)), ctrl])
-    system = np.zeros((n + 3, n + 3))
-    system[:n, :n], system[:n, n:], system[n:, :n] = kernel, affine, affine.T
-    return np.linalg.solve(system, np.vstack([target, np.zeros((3, 2))]))
-
-
-def _tps_eval(ctrl: np.ndarray, coef: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    """Where the spline fitted by ``_tps_fit`` carries ``pts``."""
-    d2 = ((pts[:, None] - ctrl[None]) ** 2).sum(-1)
-    kernel = np.where(d2 > 0, d2 * np.log(d2 + 1e-12), 0.0)
-    n = len(ctrl)
-    return kernel @ coef[:n] + coef[n] + pts @ coef[n + 1 :]
-
-
 def _tube_field(
     bone: np.ndarray, xs: np.ndarray, ys: np.ndarray, sx: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -843,11 +826,11 @@ def _draw_tps(canvas: _Canvas, g: _Garment, op: _TpsOp, rng: np.random.Generator
     if roi is None:
         return
     ctrl = op.dst / hh
-    coef = _tps_fit(ctrl, op.src)
+    spline = tps_fit(ctrl, op.src, normalise=False, solver="solve", zero_guard="shift")
     # The spline is smooth: evaluate it every few pixels and interpolate.
     (h, w), step = roi.shape, 4
     gy, gx = np.mgrid[0 : h + step : step, 0 : w + step : step].astype(np.float64)
-    coarse = _tps_eval(ctrl, coef, np.stack([gx.ravel() + roi.x0, gy.ravel() + roi.y0], 1) / hh)
+    coarse = tps_eval(spline, np.stack([gx.ravel() + roi.x0, gy.ravel() + roi.y0], 1) / hh)
     fy, fx = np.mgrid[0:h, 0:w].astype(np.float32) / step
     uv = cv2.remap(coarse.reshape(*gx.shape, 2).astype(np.float32), fx, fy, cv2.INTER_LINEAR)
     rgb, cov = _remap(g, uv, op.panel, rng, hh)
