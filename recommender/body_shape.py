@@ -30,6 +30,7 @@ from typing import Literal
 
 import numpy as np
 
+from vision.body_frame import TorsoFrame
 from vision.errors import ImageInputError
 from vision.pose import LM, PersonAnalysis, analyse_person
 
@@ -178,16 +179,27 @@ def body_photo_error(exc: ImageInputError) -> BodyPhotoError:
 
 
 def body_from_analysis(person: PersonAnalysis) -> EstimatedBody:
-    """Measure silhouette widths at the shoulder, bust, waist and hip levels of an analysis."""
+    """Measure silhouette widths at the shoulder, bust, waist and hip levels of an analysis.
+
+    The midpoints and the shoulder span come from the torso frame the renderers use, but
+    the levels are image rows (``y = shoulders' y + share * torso's vertical extent``), not
+    distances along the body's axis: a width is measured across the picture, so a row is
+    what it runs along.
+    """
     mask = person.segmentation > 0.5
     lm = person.landmarks.astype(np.float64)
-    shoulder_l, shoulder_r = lm[LM["left_shoulder"], :2], lm[LM["right_shoulder"], :2]
-    hip_l, hip_r = lm[LM["left_hip"], :2], lm[LM["right_hip"], :2]
-    shoulder_mid, hip_mid = (shoulder_l + shoulder_r) / 2, (hip_l + hip_r) / 2
+    frame = TorsoFrame.along_spine(
+        *(
+            lm[LM[name], :2]
+            for name in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
+        ),
+        min_span=0.0,
+    )
+    shoulder_mid, hip_mid = frame.smid, frame.hmid
     torso = float(hip_mid[1] - shoulder_mid[1])
     if torso <= 0:
         raise BodyPhotoError("body_part_not_visible", _PHOTO_MESSAGES["body_part_not_visible"])
-    joint_span = float(np.linalg.norm(shoulder_l - shoulder_r))
+    joint_span = frame.sw
     arm_cut = ARM_CUT * joint_span
     arms = [_arm_line(lm, side) for side in ("left", "right")]
 

@@ -146,7 +146,7 @@ def test_a_tops_sides_are_pinned_just_outside_the_torso_outline() -> None:
     # Without a silhouette the garment keeps its own similarity-scaled width.
     assert armpit_halves(slim, None) == pytest.approx([1.1 * 22] * 2, abs=0.5)
     outline = TorsoOutline.of(slim, slim_outline)
-    assert outline is not None and outline.torso == pytest.approx(60)
+    assert outline is not None and outline.frame.torso == pytest.approx(60)
     assert TorsoOutline.of(slim, None) is None
 
 

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from tryon_worker.gan.data.conditioning import EXPECTED_TORSO_WIDTH
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.photo_light import garment_in_photo_light
+from vision.body_frame import TorsoFrame
 from vision.pose import LM, PersonAnalysis
 from vision.tps import tps_map
 
@@ -123,7 +123,7 @@ class GeometricRenderer:
         alpha *= body.paint_zone()
         alpha[alpha < 1.0 / 512.0] = 0.0
         garment = garment_in_photo_light(warped.rgb, person.image, person.segmentation > 0.5)
-        shaded = garment * _shading(photo, body.sw)[..., None]
+        shaded = garment * _shading(photo, body.frame.sw)[..., None]
         out = photo * (1.0 - alpha[..., None]) + shaded * alpha[..., None]
         image = np.clip(np.round(out), 0, 255).astype(np.uint8)
         untouched = alpha <= 0.0
@@ -135,37 +135,34 @@ class GeometricRenderer:
 
 
 class _Body:
-    """Body measurements of the shopper's photo in a torso frame.
+    """Body measurements of the shopper's photo in a torso frame (``frame``).
 
-    ``down`` runs from the shoulders' midpoint to the hips' midpoint; ``lat`` is perpendicular
-    to it, towards the person's left. "Axial" distances are measured along ``down`` from the
-    shoulders' midpoint, lateral ones along ``lat`` from the torso's centre line.
+    The frame runs along the spine: ``frame.down`` from the shoulders' midpoint to the hips'
+    midpoint, ``frame.lat`` perpendicular to it, towards the person's left. "Axial" distances
+    are measured along ``down`` from the shoulders' midpoint, lateral ones along ``lat`` from
+    the torso's centre line. The masks (silhouette, arms, torso) are the photo's.
     """
 
     def __init__(self, person: PersonAnalysis) -> None:
         self.person = person
         self.height, self.width = person.image.shape[:2]
         self.landmarks = person.landmarks.astype(np.float64)
-        ls, rs = self.pt("left_shoulder"), self.pt("right_shoulder")
-        lh, rh = self.pt("left_hip"), self.pt("right_hip")
-        self.smid, self.hmid = (ls + rs) / 2, (lh + rh) / 2
-        self.sw = max(float(np.linalg.norm(ls - rs)), 8.0)
-        self.hw = float(np.linalg.norm(lh - rh))
-        down = self.hmid - self.smid
-        # A side view squeezes the shoulders; keep the torso frame sane regardless.
-        self.torso = max(float(np.linalg.norm(down)), 0.8 * self.sw)
-        self.down = down / max(float(np.linalg.norm(down)), 1e-6)
-        lat = np.array([-self.down[1], self.down[0]])
-        self.lat = lat if np.dot(lat, ls - rs) >= 0 else -lat
+        self.frame = TorsoFrame.along_spine(
+            self.pt("left_shoulder"),
+            self.pt("right_shoulder"),
+            self.pt("left_hip"),
+            self.pt("right_hip"),
+            min_span=8.0,
+        )
         self.silhouette = person.segmentation > 0.5
         self.arms, self.hands = self._arm_masks()
         upper = np.zeros((self.height, self.width), dtype=np.uint8)
         for side in ("left", "right"):
             shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
             # The top of the upper arm is under the garment's shoulder: not an edge.
-            _capsule(upper, shoulder + 0.2 * (elbow - shoulder), elbow, 0.26 * self.sw)
+            _capsule(upper, shoulder + 0.2 * (elbow - shoulder), elbow, 0.26 * self.frame.sw)
         torso = self.silhouette & (self.arms < 0.5) & (upper == 0)
-        close = max(3, round(0.02 * self.sw)) | 1
+        close = max(3, round(0.02 * self.frame.sw)) | 1
         self.torso_mask = cv2.morphologyEx(
             torso.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((close, close), np.uint8)
         ).astype(bool)
@@ -177,18 +174,12 @@ class _Body:
     def seen(self, name: str) -> bool:
         return bool(self.person.visible(name))
 
-    def at(self, axial: float, lateral: float = 0.0) -> np.ndarray:
-        return self.smid + axial * self.down + lateral * self.lat
-
-    def axial_of(self, point: np.ndarray) -> float:
-        return float(np.dot(point - self.smid, self.down))
-
     def _outward(self, side: str, sign: float) -> np.ndarray:
         """Unit vector across the upper arm, away from the body."""
         shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
         along = (elbow - shoulder) / max(float(np.linalg.norm(elbow - shoulder)), 1e-6)
         outward = np.array([-along[1], along[0]])
-        return outward if np.dot(outward, sign * self.lat) >= 0 else -outward
+        return outward if np.dot(outward, sign * self.frame.lat) >= 0 else -outward
 
     def _arm_half(self, side: str, sign: float) -> float:
         """Half the upper arm's width (with any sleeve on it), a third of the way down.
@@ -198,8 +189,10 @@ class _Body:
         """
         shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
         start = shoulder + 0.33 * (elbow - shoulder)
-        reach = self._run_length(start, self._outward(side, sign), 0.3 * self.sw, self.silhouette)
-        return float(np.clip(reach, 0.08 * self.sw, 0.25 * self.sw))
+        reach = self._run_length(
+            start, self._outward(side, sign), 0.3 * self.frame.sw, self.silhouette
+        )
+        return float(np.clip(reach, 0.08 * self.frame.sw, 0.25 * self.frame.sw))
 
     def shoulder_top(self, side: str, sign: float) -> np.ndarray:
         """Where a shoulder seam ends on this body: on the shoulder's rounded top-outer edge.
@@ -208,11 +201,11 @@ class _Body:
         (bounded, for hair on the shoulders or an arm raised against the body).
         """
         joint = self.pt(f"{side}_shoulder")
-        up = self._run_length(joint, -self.down, 0.3 * self.sw, self.silhouette)
-        out = self._run_length(joint, sign * self.lat, 0.35 * self.sw, self.silhouette)
-        up = float(np.clip(up, 0.04 * self.sw, 0.25 * self.sw))
-        out = float(np.clip(out, 0.06 * self.sw, 0.3 * self.sw))
-        return joint - 0.75 * up * self.down + sign * 0.5 * out * self.lat
+        up = self._run_length(joint, -self.frame.down, 0.3 * self.frame.sw, self.silhouette)
+        out = self._run_length(joint, sign * self.frame.lat, 0.35 * self.frame.sw, self.silhouette)
+        up = float(np.clip(up, 0.04 * self.frame.sw, 0.25 * self.frame.sw))
+        out = float(np.clip(out, 0.06 * self.frame.sw, 0.3 * self.frame.sw))
+        return joint - 0.75 * up * self.frame.down + sign * 0.5 * out * self.frame.lat
 
     def _run_length(
         self, start: np.ndarray, direction: np.ndarray, limit: float, mask: np.ndarray
@@ -226,23 +219,14 @@ class _Body:
         off = np.nonzero(~on)[0]
         return float(off[0]) if len(off) else float(limit)
 
-    def expected_half(self, axial: float) -> float:
-        share = axial / self.torso
-        fractions, widths = zip(*EXPECTED_TORSO_WIDTH, strict=True)
-        width = float(np.interp(share, fractions, widths)) * self.sw
-        if share > 0.6:
-            # The hips: landmark hip joints sit well inside the body's outline.
-            width = max(width, float(np.interp(share, (0.6, 1.0), (0.0, 1.9 * self.hw))))
-        return width / 2
-
     def half_widths(self, axial: float) -> tuple[float, float]:
         """Distances from the centre line to the torso's edges (left, right) at ``axial``."""
-        expected = self.expected_half(axial)
-        centre = self.at(axial)
+        expected = self.frame.expected_half_width(axial)
+        centre = self.frame.at(axial)
         result = []
         for sign in (1.0, -1.0):
             steps = np.arange(0, int(2.0 * expected) + 2)
-            points = centre[None, :] + steps[:, None] * sign * self.lat[None, :]
+            points = centre[None, :] + steps[:, None] * sign * self.frame.lat[None, :]
             xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
             inside = (xs >= 0) & (xs < self.width) & (ys >= 0) & (ys < self.height)
             on = np.zeros(len(steps), dtype=bool)
@@ -266,10 +250,10 @@ class _Body:
         """The torso ends where an arm hanging beside it begins (at this height)."""
         joints = [self.pt(f"{side}_{j}") for j in ("shoulder", "elbow", "wrist")]
         for a, b in itertools.pairwise(joints):
-            a_ax, b_ax = self.axial_of(a), self.axial_of(b)
+            a_ax, b_ax = self.frame.axial_of(a), self.frame.axial_of(b)
             if min(a_ax, b_ax) <= axial <= max(a_ax, b_ax) and abs(b_ax - a_ax) > 1e-3:
                 point = a + (b - a) * (axial - a_ax) / (b_ax - a_ax)
-                lateral = sign * float(np.dot(point - self.at(axial), self.lat))
+                lateral = sign * float(np.dot(point - self.frame.at(axial), self.frame.lat))
                 if lateral > 0.5 * expected:  # beside the body, not across it
                     return lateral - ARM_INSIDE_BONE * self.arm_half[side]
         return np.inf
@@ -278,7 +262,7 @@ class _Body:
         """Soft masks of forearms+hands and of hands alone, inside the person's silhouette."""
         arms = np.zeros((self.height, self.width), dtype=np.uint8)
         hands = np.zeros((self.height, self.width), dtype=np.uint8)
-        sw = self.sw
+        sw = self.frame.sw
         for side in ("left", "right"):
             elbow, wrist = self.pt(f"{side}_elbow"), self.pt(f"{side}_wrist")
             fingers = (self.pt(f"{side}_index") + self.pt(f"{side}_pinky")) / 2
@@ -320,14 +304,16 @@ class _Body:
     def support(self, flare_from: float | None) -> np.ndarray:
         """Where the garment may be painted: the silhouette grown by a few percent of the
         shoulder span, plus everything below ``flare_from`` (axial) for skirts and dresses."""
-        grow = max(3, round(0.03 * self.sw)) | 1
+        grow = max(3, round(0.03 * self.frame.sw)) | 1
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow))
         support = cv2.dilate(self.silhouette.astype(np.uint8), kernel).astype(np.float32)
         if flare_from is not None:
             ys, xs = np.mgrid[0 : self.height, 0 : self.width].astype(np.float32)
-            axial = (xs - self.smid[0]) * self.down[0] + (ys - self.smid[1]) * self.down[1]
+            axial = (xs - self.frame.smid[0]) * self.frame.down[0] + (
+                ys - self.frame.smid[1]
+            ) * self.frame.down[1]
             support = np.maximum(support, (axial >= flare_from).astype(np.float32))
-        return cv2.GaussianBlur(support, (0, 0), max(1.0, 0.01 * self.sw))
+        return cv2.GaussianBlur(support, (0, 0), max(1.0, 0.01 * self.frame.sw))
 
     def paint_zone(self) -> np.ndarray:
         """1 where painting is allowed; exactly 0 above the neck line and on faces.
@@ -337,18 +323,24 @@ class _Body:
         shoulders (the silhouette limits them there).
         """
         ys, xs = np.mgrid[0 : self.height, 0 : self.width].astype(np.float32)
-        above = -((xs - self.smid[0]) * self.down[0] + (ys - self.smid[1]) * self.down[1])
-        beside = np.abs((xs - self.smid[0]) * self.lat[0] + (ys - self.smid[1]) * self.lat[1])
-        neck = 0.1 * self.sw
+        above = -(
+            (xs - self.frame.smid[0]) * self.frame.down[0]
+            + (ys - self.frame.smid[1]) * self.frame.down[1]
+        )
+        beside = np.abs(
+            (xs - self.frame.smid[0]) * self.frame.lat[0]
+            + (ys - self.frame.smid[1]) * self.frame.lat[1]
+        )
+        neck = 0.1 * self.frame.sw
         if all(self.seen(n) for n in ("mouth_left", "mouth_right", "left_eye", "right_eye")):
             mouth = (self.pt("mouth_left") + self.pt("mouth_right")) / 2
             eyes = (self.pt("left_eye") + self.pt("right_eye")) / 2
             chin = mouth + 0.8 * (mouth - eyes)
-            neck = min(neck, -self.axial_of(chin) - 0.04 * self.sw)
-        ramp = max(1.0, 0.03 * self.sw)
+            neck = min(neck, -self.frame.axial_of(chin) - 0.04 * self.frame.sw)
+        ramp = max(1.0, 0.03 * self.frame.sw)
         # Beside the neck the line curves up (a round neckline), by 0.25 shoulder spans.
-        share = np.clip((beside - 0.12 * self.sw) / (0.3 * self.sw), 0.0, 1.0)
-        rise = share * share * (3.0 - 2.0 * share) * 0.25 * self.sw
+        share = np.clip((beside - 0.12 * self.frame.sw) / (0.3 * self.frame.sw), 0.0, 1.0)
+        rise = share * share * (3.0 - 2.0 * share) * 0.25 * self.frame.sw
         zone = np.clip((neck + rise - above) / ramp, 0.0, 1.0)
         for x0, y0, x1, y1, _ in self.person.faces:
             gx, gy = 0.1 * (x1 - x0), 0.1 * (y1 - y0)
@@ -417,7 +409,7 @@ def _upper_scale(
         np.clip((armhole / g_chest - FLAT_ARMHOLE) / (GHOST_ARMHOLE - FLAT_ARMHOLE), 0, 1)
     )
     flat_chest = g_chest * (1.0 + (GHOST_NARROWING - 1.0) * ghost)
-    length = TORSO_PER_FLAT_CHEST[category] * body.torso / flat_chest
+    length = TORSO_PER_FLAT_CHEST[category] * body.frame.torso / flat_chest
     by_sleeves = _long_sleeve_scale(body, g, g_chest)
     if by_sleeves is not None:
         # Long sleeves end at the wrists, flat or on a mannequin: a second opinion that
@@ -425,7 +417,7 @@ def _upper_scale(
         length = float(np.sqrt(length * by_sleeves))
     # Seen flat, a sleeve is half its circumference wide: 2/pi of that shows on an arm.
     across = length * (2.0 / np.pi + (1.0 - 2.0 / np.pi) * ghost)
-    origin = body.axial_of((b_shoulder["left"] + b_shoulder["right"]) / 2)
+    origin = body.frame.axial_of((b_shoulder["left"] + b_shoulder["right"]) / 2)
     return _UpperScale(length=length, across=across, origin=origin, g_top=g_top)
 
 
@@ -457,7 +449,10 @@ def _warp_upper(
     g_mid = (g["left_shoulder"] + g["right_shoulder"]) / 2
     pairs, b_armpit = _torso_pairs(body, g, scale, dress)
     pairs += [
-        (g["neck"], body.at(scale.axial(g["neck"]), scale.across * float(g["neck"][0] - g_mid[0]))),
+        (
+            g["neck"],
+            body.frame.at(scale.axial(g["neck"]), scale.across * float(g["neck"][0] - g_mid[0])),
+        ),
         (g["left_shoulder"], b_shoulder["left"]),
         (g["right_shoulder"], b_shoulder["right"]),
     ]
@@ -483,7 +478,7 @@ def _warp_upper(
                 source, sleeve, armholes[side], np.asarray(end), side, sign, scale, body
             )
             layers.append(("sleeve", layer))
-    flare_from = body.axial_of(body.hmid) - 0.1 * body.torso if dress else None
+    flare_from = body.frame.axial_of(body.frame.hmid) - 0.1 * body.frame.torso if dress else None
     return layers, flare_from
 
 
@@ -510,7 +505,7 @@ def _torso_pairs(
             )
         )
     rows.append(("hem", g["left_hem"], g["right_hem"]))
-    hip_axial = body.axial_of(body.hmid)
+    hip_axial = body.frame.axial_of(body.frame.hmid)
     hip_half = max(*body.half_widths(hip_axial))
     fit = 1.0  # how much the fitted body part was narrowed (or widened) against the garment
     pairs: list[tuple[np.ndarray, np.ndarray]] = []
@@ -518,12 +513,12 @@ def _torso_pairs(
     for name, g_left, g_right in rows:
         a = min(scale.axial((g_left + g_right) / 2), limit)
         garment_half = float(g_left[0] - g_right[0]) / 2
-        if a > hip_axial + 0.1 * body.torso:
+        if a > hip_axial + 0.1 * body.frame.torso:
             half_left = half_right = max(fit * garment_half, 1.04 * hip_half)
         else:
             half_left, half_right = (1.04 * h for h in body.half_widths(a))
             fit = float(np.clip((half_left + half_right) / max(2 * garment_half, 1.0), 0.3, 1.5))
-        b_left, b_right = body.at(a, half_left), body.at(a, -half_right)
+        b_left, b_right = body.frame.at(a, half_left), body.frame.at(a, -half_right)
         if name == "armpit":
             b_armpit = {"left": b_left, "right": b_right}
         pairs += [
@@ -541,7 +536,7 @@ def _torso_pairs(
         for side, sign in SIDES:
             g_point = g[f"{side}_waist"] + share * (g[f"{side}_hem"] - g[f"{side}_waist"])
             lateral = sign * max(1.04 * hip_half, fit * abs(float(g_point[0]) - g_centre_x))
-            pairs.append((g_point, body.at(min(scale.axial(g_point), limit), lateral)))
+            pairs.append((g_point, body.frame.at(min(scale.axial(g_point), limit), lateral)))
     return pairs, b_armpit
 
 
@@ -591,7 +586,7 @@ def _warp_sleeve(
     long_sleeve = length > 0.85 * arm
     if long_sleeve:
         length = arm  # a long sleeve ends at the wrist, whatever the shot's proportions
-    count = max(2, int(np.ceil(length / (0.1 * body.sw))))
+    count = max(2, int(np.ceil(length / (0.1 * body.frame.sw))))
     g_from = max(g_start, 0.0)
     first = (g_from - g_start) / (g_length - g_start)
     g_stop = _full_hem(sleeve, g_root, g_unit, g_normal, g_from, g_length)
@@ -613,7 +608,7 @@ def _warp_sleeve(
         shares = np.sort(np.concatenate([shares[keep | (shares >= last)], dense]))
     axial = g_start + shares * (g_length - g_start)
     arcs = b_start + shares * length
-    b_knots, b_normals = _bent_chain(chain, arcs, sign * body.lat, 1.2 * own)
+    b_knots, b_normals = _bent_chain(chain, arcs, sign * body.frame.lat, 1.2 * own)
     g_knots = [g_root + u * g_unit for u in axial]
     halves, offsets, against = _own_arm_halves(body, b_knots, b_normals)
     b_knots = [k + o * n for k, o, n in zip(b_knots, offsets, b_normals, strict=True)]
@@ -621,7 +616,7 @@ def _warp_sleeve(
     # _Body._arm_limit): the sleeve's inner edge reaches in to meet it, so no skin shows
     # between sleeve and body under the armpit.
     reach_in = [
-        o + ARM_INSIDE_BONE * own + 0.03 * body.sw if a else -np.inf
+        o + ARM_INSIDE_BONE * own + 0.03 * body.frame.sw if a else -np.inf
         for o, a in zip(offsets, against, strict=True)
     ]
     # The strip starts at the shoulder seam's end: its inner edge runs down the armhole to
@@ -640,7 +635,7 @@ def _warp_sleeve(
         g_in_point = g_knot - g_halves[1] * g_normal
         cut = _crossing(b_knot, -b_normal, b_shoulder, b_armpit)
         if cut is not None:
-            cut += 0.05 * body.sw  # overlapping the torso's piece a little: no seam between
+            cut += 0.05 * body.frame.sw  # overlapping the torso's piece a little: no seam between
         if cut is not None and -0.5 * b_half < cut < b_in:
             share = (b_in - cut) / (b_in + b_half)  # of the cross-section, from its inner end
             g_in_point = g_in_point + share * (g_out_point - g_in_point)
@@ -655,7 +650,7 @@ def _warp_sleeve(
     ahead = [
         (g_point, b_point)
         for g_point, b_point in armhole[1:]
-        if np.dot(b_point - b_inner[1], along) < -0.02 * body.sw
+        if np.dot(b_point - b_inner[1], along) < -0.02 * body.frame.sw
     ]
     if ahead:
         count_ahead = len(ahead)
@@ -764,14 +759,14 @@ def _own_arm_halves(
     floating beyond it. Bounded to what arms measure against the shoulders.
     """
     halves, offsets, against = [], [], []
-    reach = 0.45 * body.sw
+    reach = 0.45 * body.frame.sw
     for knot, normal in zip(knots, normals, strict=True):
         out = body._run_length(knot, normal, reach, body.silhouette)
         inner = body._run_length(knot, -normal, reach, body.silhouette)
         against.append(inner > 1.6 * out)
         if against[-1]:
             inner = 0.15 * out
-        half = float(np.clip((out + inner) / 2, 0.05 * body.sw, 0.16 * body.sw))
+        half = float(np.clip((out + inner) / 2, 0.05 * body.frame.sw, 0.16 * body.frame.sw))
         halves.append(half)
         offsets.append(float(np.clip(out - half, -half, half)))
     halves, offsets = np.array(halves), np.array(offsets)
@@ -805,8 +800,8 @@ def _lowest_axial(body: _Body) -> float:
     for joint in ("ankle", "knee"):
         if body.seen(f"left_{joint}") and body.seen(f"right_{joint}"):
             mid = (body.pt(f"left_{joint}") + body.pt(f"right_{joint}")) / 2
-            return body.axial_of(mid) - 0.02 * body.torso
-    return 4.0 * body.torso
+            return body.frame.axial_of(mid) - 0.02 * body.frame.torso
+    return 4.0 * body.frame.torso
 
 
 # --- bottoms ----------------------------------------------------------------------------------
@@ -843,19 +838,19 @@ def _bottom_fit(body: _Body, garment: GarmentAnalysis, g: dict[str, np.ndarray])
     width against a full-length leg (INSEAM_PER_WAIST). The rise (waist to crotch) follows
     at that scale, within what trousers are cut to: a high-waisted pair sits higher.
     """
-    hip_axial = body.axial_of(body.hmid)
-    crotch_axial = hip_axial + 0.15 * body.torso
+    hip_axial = body.frame.axial_of(body.frame.hmid)
+    crotch_axial = hip_axial + 0.15 * body.frame.torso
     inseam = float(np.mean([_leg_length(body, side, crotch_axial) for side, _ in SIDES]))
     g_width = max(float(np.linalg.norm(g["left_waist"] - g["right_waist"])), 1.0)
     g_waist_y = float(g["left_waist"][1] + g["right_waist"][1]) / 2
     length = inseam / (INSEAM_PER_WAIST * g_width)
-    rise = 0.35 * body.torso
+    rise = 0.35 * body.frame.torso
     if garment.has_legs:
         g_inseam = float(g["left_hem"][1] + g["right_hem"][1]) / 2 - float(g["crotch"][1])
         if g_inseam >= FULL_LENGTH_INSEAM * g_width:
             length = inseam / max(g_inseam, 1.0)
         rise = length * (float(g["crotch"][1]) - g_waist_y)
-    rise = float(np.clip(rise, 0.3 * body.torso, 0.5 * body.torso))
+    rise = float(np.clip(rise, 0.3 * body.frame.torso, 0.5 * body.frame.torso))
     waist_axial = crotch_axial - rise
     across = 1.04 * sum(body.half_widths(waist_axial)) / g_width
     return _BottomFit(waist_axial, crotch_axial, length, across, inseam)
@@ -865,8 +860,8 @@ def _leg_length(body: _Body, side: str, crotch_axial: float) -> float:
     """Along one leg, from the crotch's height to the ankle."""
     hip, knee, ankle = (body.pt(f"{side}_{joint}") for joint in ("hip", "knee", "ankle"))
     thigh = float(np.linalg.norm(knee - hip))
-    below_hip = (crotch_axial - body.axial_of(hip)) / max(
-        body.axial_of(knee) - body.axial_of(hip), 1.0
+    below_hip = (crotch_axial - body.frame.axial_of(hip)) / max(
+        body.frame.axial_of(knee) - body.frame.axial_of(hip), 1.0
     )
     return thigh * (1.0 - float(np.clip(below_hip, 0.0, 0.5))) + float(np.linalg.norm(ankle - knee))
 
@@ -882,7 +877,7 @@ def _warp_bottom(
         ("body", _warp_leg(source, garment, g, side, sign, fit, body)) for side, sign in SIDES
     ]
     # Wide legs flare past the person's own legs below the knees.
-    knees = min(body.axial_of(body.pt(f"{side}_knee")) for side, _ in SIDES)
+    knees = min(body.frame.axial_of(body.pt(f"{side}_knee")) for side, _ in SIDES)
     return layers, knees
 
 
@@ -922,12 +917,12 @@ def _warp_leg(
 
     waist_half = dict(zip(("left", "right"), body.half_widths(fit.waist_axial), strict=True))
     crotch_half = dict(zip(("left", "right"), body.half_widths(fit.crotch_axial), strict=True))
-    b_outer = [body.at(fit.waist_axial, sign * 1.04 * waist_half[side])]
-    b_inner = [body.at(fit.waist_axial)]
+    b_outer = [body.frame.at(fit.waist_axial, sign * 1.04 * waist_half[side])]
+    b_inner = [body.frame.at(fit.waist_axial)]
     g_outer = [g[f"{side}_waist"]]
     g_inner = [np.array([g_centre_x, g[f"{side}_waist"][1]])]
-    b_outer.append(body.at(fit.crotch_axial, sign * 1.04 * crotch_half[side]))
-    b_inner.append(body.at(fit.crotch_axial))
+    b_outer.append(body.frame.at(fit.crotch_axial, sign * 1.04 * crotch_half[side]))
+    b_inner.append(body.frame.at(fit.crotch_axial))
     g_outer.append(g_outer_top)
     g_inner.append(crotch.copy())
 
@@ -939,9 +934,9 @@ def _warp_leg(
     length = min(fit.length * g_length, 1.05 * fit.inseam)
     if g_length >= FULL_LENGTH_INSEAM * np.linalg.norm(g["left_waist"] - g["right_waist"]):
         length = 1.05 * fit.inseam  # full length: down to the top of the shoe
-    count = max(2, int(np.ceil(length / (0.12 * body.sw))))
+    count = max(2, int(np.ceil(length / (0.12 * body.frame.sw))))
     arcs = np.linspace(0.0, 1.0, count + 1)[1:] * length
-    b_knots, b_normals = _along_chain(chain, arcs, sign * body.lat)
+    b_knots, b_normals = _along_chain(chain, arcs, sign * body.frame.lat)
     thigh = float(np.linalg.norm(chain[1] - chain[0]))
     own = _own_leg_halves(body, b_knots, b_normals, arcs > thigh)
     # The outer edge leaves the hip's outline smoothly, reaching the leg's own width at
@@ -951,14 +946,14 @@ def _warp_leg(
         g_knot = g_top + arc / length * g_axis
         from_hip = float(np.clip(1.0 - arc / thigh, 0.0, 1.0))
         # The inner edge stops a little past the middle between the legs.
-        between = max(0.55 * _distance_to_chain(b_knot, other), 0.05 * body.sw)
+        between = max(0.55 * _distance_to_chain(b_knot, other), 0.05 * body.frame.sw)
         for g_list, b_list, edge in ((g_outer, b_outer, 1.0), (g_inner, b_inner, -1.0)):
             half = _extent(leg, g_knot, edge * g_normal)
             b_half = max(fit.across * half, own_half)
             b_half = max(b_half, from_hip * hip_outer) if edge > 0 else min(b_half, between)
             g_list.append(g_knot + edge * half * g_normal)
             b_list.append(b_knot + edge * b_half * b_normal)
-    knots = [body.at(fit.waist_axial, sign * 0.5 * waist_half[side])]
+    knots = [body.frame.at(fit.waist_axial, sign * 0.5 * waist_half[side])]
     knots += [(b_outer[1] + b_inner[1]) / 2, *b_knots]
     _unfold(b_outer, b_inner, knots)
     _unfold(b_inner, b_outer, knots)
@@ -979,7 +974,9 @@ def _leg_chain(body: _Body, side: str, crotch_axial: float) -> list[np.ndarray]:
     visible width at the crotch's height.
     """
     hip, knee, ankle = (body.pt(f"{side}_{joint}") for joint in ("hip", "knee", "ankle"))
-    share = (crotch_axial - body.axial_of(hip)) / max(body.axial_of(knee) - body.axial_of(hip), 1.0)
+    share = (crotch_axial - body.frame.axial_of(hip)) / max(
+        body.frame.axial_of(knee) - body.frame.axial_of(hip), 1.0
+    )
     _, thigh_top = _span_at(body, hip + float(np.clip(share, 0.0, 0.5)) * (knee - hip), knee - hip)
     return [thigh_top, knee, ankle]
 
@@ -995,7 +992,7 @@ def _own_leg_halves(
     those out.
     """
     # Shoulders seen from the side are narrow; a leg is not.
-    reference = max(body.sw, 0.6 * body.torso)
+    reference = max(body.frame.sw, 0.6 * body.frame.torso)
     halves = []
     for knot, normal in zip(knots, normals, strict=True):
         width, middle = _span_at(body, knot, np.array([-normal[1], normal[0]]))
@@ -1022,15 +1019,15 @@ def _warp_skirt(
     limit = _lowest_axial(body)
     g_waist_y = float((g["left_waist"][1] + g["right_waist"][1]) / 2)
     waist = dict(zip(("left", "right"), body.half_widths(fit.waist_axial), strict=True))
-    b_left = body.at(fit.waist_axial, 1.04 * waist["left"])
-    b_right = body.at(fit.waist_axial, -1.04 * waist["right"])
+    b_left = body.frame.at(fit.waist_axial, 1.04 * waist["left"])
+    b_right = body.frame.at(fit.waist_axial, -1.04 * waist["right"])
     g_centre = (g["left_waist"] + g["right_waist"]) / 2
     pairs = [
         (g["left_waist"], b_left),
         (g["right_waist"], b_right),
         (g_centre, (b_left + b_right) / 2),
     ]
-    hip_axial = body.axial_of(body.hmid)
+    hip_axial = body.frame.axial_of(body.frame.hmid)
     hip_half = max(*body.half_widths(hip_axial))
     for share in (0.35, 1.0):
         gy = g_waist_y + share * (float(g["left_hem"][1]) - g_waist_y)
@@ -1039,11 +1036,11 @@ def _warp_skirt(
         g_left = np.array([float(row.max()), gy]) if len(row) else g["left_hem"]
         g_right = np.array([float(row.min()), gy]) if len(row) else g["right_hem"]
         half = max(fit.across * float(g_left[0] - g_right[0]) / 2, 1.04 * hip_half)
-        b_left, b_right = body.at(a, half), body.at(a, -half)
+        b_left, b_right = body.frame.at(a, half), body.frame.at(a, -half)
         g_mid = np.array([float(g_centre[0]), gy])
         pairs += [(g_left, b_left), (g_right, b_right), (g_mid, (b_left + b_right) / 2)]
     layer = _warp_tps(source, garment.parts["torso"], pairs, body)
-    return [("body", layer)], hip_axial - 0.1 * body.torso
+    return [("body", layer)], hip_axial - 0.1 * body.frame.torso
 
 
 def _distance_to_chain(point: np.ndarray, chain: list[np.ndarray]) -> float:
@@ -1064,7 +1061,7 @@ def _span_at(body: _Body, centre: np.ndarray, along: np.ndarray) -> tuple[float,
     silhouette = body.silhouette & (body.arms < 0.5)
     direction = along / max(float(np.linalg.norm(along)), 1e-6)
     normal = np.array([-direction[1], direction[0]])
-    reach = int(0.6 * body.sw)
+    reach = int(0.6 * body.frame.sw)
     extents = []
     for sign in (1.0, -1.0):
         steps = np.arange(reach)
@@ -1076,8 +1073,8 @@ def _span_at(body: _Body, centre: np.ndarray, along: np.ndarray) -> tuple[float,
         off = np.nonzero(~on)[0]
         extents.append(float(off[0]) if len(off) else float(reach))
     width = extents[0] + extents[1]
-    if width < 0.15 * body.sw:  # lost the limb (occluded, out of frame): trust the joints
-        return 0.15 * body.sw, centre
+    if width < 0.15 * body.frame.sw:  # lost the limb (occluded, out of frame): trust the joints
+        return 0.15 * body.frame.sw, centre
     return width, centre + normal * (extents[0] - extents[1]) / 2
 
 
@@ -1134,7 +1131,7 @@ def _warp_tps(
     """Thin-plate-spline warp of one garment piece: body points pull garment points."""
     g_points = np.array([p[0] for p in pairs], dtype=np.float64)
     b_points = np.array([p[1] for p in pairs], dtype=np.float64)
-    box = _roi(b_points, 0.35 * body.sw, body)
+    box = _roi(b_points, 0.35 * body.frame.sw, body)
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
         return _empty_layer()
@@ -1231,7 +1228,7 @@ def _warp_strip(
     """
     g_a, g_b = (np.array(edge, dtype=np.float32) for edge in g_edges)
     b_a, b_b = (np.array(edge, dtype=np.float32) for edge in b_edges)
-    margin = max(2.0, 0.04 * body.sw)
+    margin = max(2.0, 0.04 * body.frame.sw)
     box = _roi(np.vstack([b_a, b_b]), margin + 2.0, body)
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from tryon_worker.gan.data.example import BODY_KEYPOINTS, KEYPOINT_SEEN, KP, seen
+from vision.body_frame import TorsoFrame
 
 #: Garment landmarks the warp pins to the body, in this order (see tryon_worker.garment).
 SLOTS = (
@@ -216,11 +217,11 @@ def body_slots(
             # Shoulder spans alone mislead (dropped shoulders, straps), so do chest widths
             # alone (a flat garment is ~1.2x a body's frontal width): take the geometric mean.
             g_chest = max(np.linalg.norm(g["left_armpit"] - g["right_armpit"]), 1e-3)
-            chest = sum(outline.half_width(0.3 * outline.torso, sign) for sign in (1.0, -1.0))
+            chest = sum(outline.half_width(0.3 * outline.frame.torso, sign) for sign in (1.0, -1.0))
             scale = float(np.sqrt(scale * 1.2 * chest / g_chest))
         # Garments are cut for a torso ~1.4 shoulder spans long; a longer torso wears the
         # same top down to the same place.
-        stretch = float(np.clip(outline.torso / (1.4 * span), 0.85, 1.25))
+        stretch = float(np.clip(outline.frame.torso / (1.4 * span), 0.85, 1.25))
 
     def carried(point: np.ndarray) -> np.ndarray:
         offset = (point - g_anchor) * scale
@@ -267,49 +268,39 @@ def flip_keypoints(keypoints: np.ndarray, width: int) -> np.ndarray:
 
 # --- geometry ------------------------------------------------------------------------------
 
-#: Torso width (shoulder spans) expected at a share of the shoulder-to-hip length; measured
-#: silhouette widths are kept within bounds of this (an arm against the body, loose hair).
-EXPECTED_TORSO_WIDTH = ((0.0, 1.2), (0.3, 1.0), (0.6, 0.92), (1.0, 1.05), (1.6, 1.1))
 #: A fitted garment lies this much wider than the outline it covers.
 _EASE = 1.04
+_TORSO_JOINTS = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
 
 
 class TorsoOutline:
     """The torso's edges in a person's silhouette, measured across the body's axis.
 
-    ``axial`` distances run down the torso from the shoulders' midpoint; ``torso`` is the
-    shoulder-to-hip length. The same measurements as the geometric renderer's, on
-    BODY_KEYPOINTS so every data set's pose works.
+    ``frame`` is the torso frame square to the shoulder line: ``axial`` distances run down
+    the torso from the shoulders' midpoint; ``frame.torso`` is the shoulder-to-hip length.
+    The same measurements as the geometric renderer's, on BODY_KEYPOINTS so every data set's
+    pose works.
     """
 
     def __init__(self, keypoints: np.ndarray, silhouette: np.ndarray) -> None:
         self.keypoints, self.silhouette = keypoints, silhouette
-        self.lateral, self.down = _body_axes(keypoints)
-        self.span = _body_span(keypoints)
-        self.centre = keypoints[[KP["left_shoulder"], KP["right_shoulder"]], :2].mean(axis=0)
-        hips = keypoints[[KP["left_hip"], KP["right_hip"]], :2]
-        self.torso = max(float(np.dot(hips.mean(axis=0) - self.centre, self.down)), 0.8 * self.span)
-        self.hip_half = float(np.linalg.norm(hips[0] - hips[1])) / 2
+        self.frame = TorsoFrame.across_shoulders(
+            *(keypoints[KP[name], :2] for name in _TORSO_JOINTS), min_span=1.0
+        )
 
     @classmethod
     def of(cls, keypoints: np.ndarray, silhouette: np.ndarray | None) -> TorsoOutline | None:
         """The outline, or None without a silhouette or without shoulders and hips seen."""
-        names = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
-        if silhouette is None or not all(seen(keypoints, name) for name in names):
+        if silhouette is None or not all(seen(keypoints, name) for name in _TORSO_JOINTS):
             return None
         return cls(keypoints, silhouette)
 
     def half_width(self, axial: float, sign: float) -> float:
         """Distance from the centre line to the torso's edge at ``axial``, on one side
         (+1 the person's left); bounded around what a torso's proportions lead to expect."""
-        share = axial / self.torso
-        expected = float(np.interp(share, *zip(*EXPECTED_TORSO_WIDTH, strict=True))) * self.span / 2
-        if share > 0.6:  # hip joints sit well inside the body's outline
-            expected = max(
-                expected, float(np.interp(share, (0.6, 1.0), (0.0, 1.9 * self.hip_half)))
-            )
-        start = self.centre + axial * self.down
-        edge = _run_to_edge(self.silhouette, start, sign * self.lateral, 2.0 * expected)
+        expected = self.frame.expected_half_width(axial)
+        start = self.frame.at(axial)
+        edge = _run_to_edge(self.silhouette, start, sign * self.frame.lat, 2.0 * expected)
         edge = min(edge, self._arm_beside(axial, sign, expected))
         return float(np.clip(edge, 0.8 * expected, 1.2 * expected))
 
@@ -320,32 +311,32 @@ class TorsoOutline:
         garment keeps its own flare, but never narrower than the hips' outline.
         """
         for side, sign in (("left", 1.0), ("right", -1.0)):
-            hip_edge = self.half_width(self.torso, sign)
+            hip_edge = self.half_width(self.frame.torso, sign)
             for part in ("armpit", "waist", "hem"):
                 slot = SLOT[f"{side}_{part}"]
                 if not valid[slot]:
                     continue
-                axial = float(np.dot(targets[slot] - self.centre, self.down))
-                if axial > 1.1 * self.torso:
-                    own = abs(float(np.dot(targets[slot] - self.centre, self.lateral)))
+                axial = self.frame.axial_of(targets[slot])
+                if axial > 1.1 * self.frame.torso:
+                    own = abs(float(np.dot(targets[slot] - self.frame.smid, self.frame.lat)))
                     half = max(own, _EASE * hip_edge)
                 else:
                     half = _EASE * self.half_width(axial, sign)
-                targets[slot] = self.centre + axial * self.down + sign * half * self.lateral
+                targets[slot] = self.frame.at(axial, sign * half)
 
     def _arm_beside(self, axial: float, sign: float, expected: float) -> float:
         """Where an arm hanging beside the torso begins at this height (inf when none does)."""
         side = "left" if sign > 0 else "right"
         names = [f"{side}_{joint}" for joint in ("shoulder", "elbow", "wrist")]
         chain = [self.keypoints[KP[name], :2] for name in names if seen(self.keypoints, name)]
-        start = self.centre + axial * self.down
+        start = self.frame.at(axial)
         for a, b in itertools.pairwise(chain):
-            a_ax, b_ax = (float(np.dot(point - self.centre, self.down)) for point in (a, b))
+            a_ax, b_ax = (self.frame.axial_of(point) for point in (a, b))
             if min(a_ax, b_ax) <= axial <= max(a_ax, b_ax) and abs(b_ax - a_ax) > 1e-3:
                 point = a + (b - a) * (axial - a_ax) / (b_ax - a_ax)
-                offset = sign * float(np.dot(point - start, self.lateral))
+                offset = sign * float(np.dot(point - start, self.frame.lat))
                 if offset > 0.5 * expected:  # beside the body, not across it
-                    return offset - 0.1 * self.span
+                    return offset - 0.1 * self.frame.sw
         return float("inf")
 
 
