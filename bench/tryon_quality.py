@@ -102,9 +102,9 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 
 from bench.report import RESULTS, machine_info, report_write  # noqa: E402
+from synthetic.people import write_viton_hd  # noqa: E402
 from tryon_worker.gan.data.inputs import UnusableExample  # noqa: E402
 from tryon_worker.gan.data.person_photos import PersonPhotoReader  # noqa: E402
-from tryon_worker.gan.data.synthetic import write_viton_hd  # noqa: E402
 from tryon_worker.gan.data.viton_hd import VitonHDReader  # noqa: E402
 from tryon_worker.garment import WORK_MAX_SIDE, GarmentAnalysis, analyse_garment  # noqa: E402
 from tryon_worker.pipeline import TryOnResult, run_tryon  # noqa: E402

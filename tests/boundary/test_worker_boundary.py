@@ -29,6 +29,8 @@ KOMBU_PROBE = {
 HOUSE_RULES = {
     "platform": ("tryon_worker", "recommender"),
     "recommender": ("tryon_worker",),
+    # Procedural data serves all three houses (the demo catalogue, the GAN, tests, benches).
+    "synthetic": ("tryon_worker", "recommender"),
 }
 STOREFRONT_PACKAGES = {p.name for p in (REPO / "platform").iterdir() if p.is_dir()} | {
     "django",
@@ -63,7 +65,8 @@ def test_contracts_need_only_the_standard_library_and_cryptography() -> None:
 
 def test_houses_import_only_contracts_and_shared() -> None:
     """The storefront and the recommender meet the workers through contracts/, transport/,
-    sizing/ and vision/ only (the benches measure every house and may import any)."""
+    sizing/, vision/ and synthetic/ only, and synthetic/ leans on no house (the benches
+    measure every house and may import any)."""
     crossing = sorted(_worker_imports())
     assert not crossing, "import a contract or shared package instead:\n" + "\n".join(
         f"{path}: {module}" for path, module in crossing

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from synthetic.people import write_dress_code, write_viton_hd
 from tests.tryon_worker.helpers import Photos
-from tryon_worker.gan.data.synthetic import write_dress_code, write_viton_hd
 
 
 @pytest.fixture(scope="session")
