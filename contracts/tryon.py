@@ -25,16 +25,6 @@ class RenderRequest(Message):
     schema_version: int = SCHEMA_VERSION
 
 
-def worker_result_names(*, job_id: str, run_id: str) -> tuple[str, str]:
-    """Where one run of a job stores its sealed picture and edit region in the private store.
-
-    The names carry the job and the run, so a redelivered job never overwrites another run's
-    files, and the storefront can find the files of a run that never reported its finish (a
-    worker killed between storing its picture and sending the event) and delete them.
-    """
-    return f"results/{job_id}-{run_id}.bin", f"results/{job_id}-{run_id}-edit.bin"
-
-
 @dataclass(frozen=True)
 class TryOnEvent(Message):
     """What the worker tells the storefront: a stage reached, a result, or a failure."""

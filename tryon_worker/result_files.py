@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from contracts.blob_keys import worker_result_keys
 from contracts.sealing import edit_region_seal, result_seal
-from contracts.tryon import worker_result_names
 from transport.blob_store import BlobStore
 from tryon_worker.pipeline import TryOnResult
 
@@ -51,7 +51,7 @@ def result_files_store(
     files and the storefront can tell a worker's file from its own.
     """
     sealed, data_key = result_seal(result.image_bytes)
-    result_blob, region_blob = worker_result_names(job_id=job_id, run_id=run_id)
+    result_blob, region_blob = worker_result_keys(job_id=job_id, run_id=run_id)
     store.write(result_blob, sealed)
     edit_region_blob = ""
     region = result.output.edit_region

@@ -35,6 +35,7 @@ from catalog.selectors import (
 )
 from catalog.signals import catalog_import_finished, garment_stock_changed
 from catalog.validators import sku_file_name_problem
+from contracts.shop_export import GARMENT_DIR, MANIFEST, PERSON_DIR
 from core.exceptions import ApplicationError
 from core.image_intake import ImageRejected, IntakeImage, image_intake, intake_limits_from_settings
 from privacy.sealed_files import sealed_file_delete, sealed_file_read, sealed_file_save
@@ -363,15 +364,13 @@ def merchant_training_consent_set(*, merchant: Merchant, consent: bool) -> Merch
 
 #: Garment category -> the category strings of the shop export (tryon_worker's CATEGORIES).
 #: They match one to one today; a new catalogue category must be mapped here.
+#: The layout itself (folders, manifest, categories) is contracts.shop_export's.
 TRYON_EXPORT_CATEGORIES: dict[str, str] = {
     Category.TOP: "top",
     Category.BOTTOM: "bottom",
     Category.DRESS: "dress",
     Category.OUTERWEAR: "outerwear",
 }
-#: The export's folders for the on-model photo (the "person") and the product shot.
-TRYON_EXPORT_PERSON_DIR = "on_model"
-TRYON_EXPORT_GARMENT_DIR = "product"
 
 
 @dataclass(frozen=True)
@@ -415,7 +414,7 @@ def tryon_training_pairs_export(
             )
     selection = tryon_training_pair_list(merchant_slug=merchant_slug)
     out_dir = Path(out_dir)
-    for folder in (TRYON_EXPORT_PERSON_DIR, TRYON_EXPORT_GARMENT_DIR):
+    for folder in (PERSON_DIR, GARMENT_DIR):
         (out_dir / folder).mkdir(parents=True, exist_ok=True)
 
     skipped = list(selection.skipped)
@@ -424,8 +423,8 @@ def tryon_training_pairs_export(
     for pair in selection.pairs:
         garment = pair.garment
         pair_id = f"{garment.merchant.slug}--{garment.sku}"
-        person = f"{TRYON_EXPORT_PERSON_DIR}/{pair_id}.webp"
-        product = f"{TRYON_EXPORT_GARMENT_DIR}/{pair_id}.webp"
+        person = f"{PERSON_DIR}/{pair_id}.webp"
+        product = f"{GARMENT_DIR}/{pair_id}.webp"
         reason = None
         if not _file_name_safe(garment.sku):
             reason = TrainingSkipReason.SKU_NOT_A_FILE_NAME
@@ -460,14 +459,14 @@ def tryon_training_pairs_export(
     # merchant may have withdrawn consent.
     kept = {entry[key] for entry in entries for key in ("person", "garment")}
     files_removed = 0
-    for folder in (TRYON_EXPORT_PERSON_DIR, TRYON_EXPORT_GARMENT_DIR):
+    for folder in (PERSON_DIR, GARMENT_DIR):
         for path in (out_dir / folder).glob("*.webp"):
             if f"{folder}/{path.name}" not in kept:
                 path.unlink()
                 files_removed += 1
 
     manifest = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
-    _text_write_atomic(out_dir / "manifest.jsonl", manifest)
+    _text_write_atomic(out_dir / MANIFEST, manifest)
     report = TrainingExportReport(
         out_dir=out_dir,
         merchants=selection.merchants,

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.models import Merchant
+from contracts.blob_keys import RESULTS_FOLDER, worker_key_prefix
 from contracts.envelope import EDIT_REGION_CONTEXT
 from contracts.vocabulary import STAGES
 from privacy.sealed_files import private_storage, sealed_file_read
@@ -93,12 +94,14 @@ def tryon_job_files(*, jobs: QuerySet[TryOnJob]) -> list[str]:
     for job in jobs:
         job_id = str(job.public_id)
         names.update(job.blob_names)
-        prefixes.append(f"{job_id}-")  # the worker's copies
-        prefixes.extend(n.removeprefix("results/") for n in tryon_result_names(job_id=job_id))
+        prefixes.append(worker_key_prefix(job_id))  # the worker's copies
+        prefixes.extend(
+            n.removeprefix(f"{RESULTS_FOLDER}/") for n in tryon_result_names(job_id=job_id)
+        )
     if prefixes:
         try:
-            _folders, files = private_storage().listdir("results")
+            _folders, files = private_storage().listdir(RESULTS_FOLDER)
         except FileNotFoundError:  # nothing was ever stored
             files = []
-        names.update(f"results/{f}" for f in files if f.startswith(tuple(prefixes)))
+        names.update(f"{RESULTS_FOLDER}/{f}" for f in files if f.startswith(tuple(prefixes)))
     return sorted(names)

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Garment, GarmentImage
+from contracts.blob_keys import is_worker_key_of, storefront_result_keys, worker_result_keys
 from contracts.envelope import EDIT_REGION_CONTEXT, RESULT_CONTEXT
 from contracts.queues import RENDER_QUEUE, RENDER_TASK, SEALED_REPRS
 from contracts.sealing import edit_region_open, result_open
-from contracts.tryon import RenderRequest, TryOnEvent, worker_result_names
+from contracts.tryon import RenderRequest, TryOnEvent
 from core.exceptions import ApplicationError
 from core.live_events import live_publish
 from privacy.sealed_files import (
@@ -125,7 +126,7 @@ def tryon_result_names(*, job_id: str) -> tuple[str, str]:
     Not ``results/{job id}-...``: those names belong to the worker's copies
     (``_worker_result_discard``).
     """
-    return f"results/{job_id}.bin", f"results/{job_id}.edit.bin"
+    return storefront_result_keys(job_id=job_id)
 
 
 @transaction.atomic
@@ -300,7 +301,7 @@ def _abandoned_runs_discard(job: TryOnJob) -> None:
     names = [
         name
         for run_id in job.attempt_log.values_list("run_id", flat=True)
-        for name in worker_result_names(job_id=job_id, run_id=run_id)
+        for name in worker_result_keys(job_id=job_id, run_id=run_id)
     ]
     if names:
         transaction.on_commit(lambda: [sealed_file_delete(name) for name in names])
@@ -314,7 +315,7 @@ def _worker_result_discard(event: TryOnEvent) -> None:
     """
     blobs = []
     for name in filter(None, (event.result_blob, event.edit_region_blob)):
-        if name.startswith(f"results/{event.job_id}-") and ".." not in name:
+        if is_worker_key_of(name, event.job_id):
             blobs.append(name)
         else:
             logger.warning("job %s: %r is not its worker's file; not deleted", event.job_id, name)

@@ -18,11 +18,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from contracts.shop_export import MANIFEST
 from tryon_worker.gan.data.example import TryOnExample
 from tryon_worker.gan.data.images import product_shot_mask, read_rgb
 from tryon_worker.gan.data.person_photos import CACHE_DIR, person_analysis_cached, worn_region
-
-MANIFEST = "manifest.jsonl"
 
 
 def is_shop_export(root: Path) -> bool:
