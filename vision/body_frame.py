@@ -100,3 +100,12 @@ class TorsoFrame:
         if share > 0.6:
             width = max(width, float(np.interp(share, (0.6, 1.0), (0.0, 1.9 * self.hw))))
         return width / 2
+
+    def coordinates(
+        self, shape: tuple[int, int], origin: tuple[int, int] = (0, 0)
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each pixel's distance down the torso and across it from the shoulders' midpoint,
+        for a grid of ``shape`` whose first pixel is (row, column) ``origin`` of the picture."""
+        ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]]
+        x, y = xs + origin[1] - self.smid[0], ys + origin[0] - self.smid[1]
+        return x * self.down[0] + y * self.down[1], x * self.lat[0] + y * self.lat[1]

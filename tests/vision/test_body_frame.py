@@ -63,3 +63,15 @@ def test_expected_half_width_follows_the_table_then_the_hips() -> None:
     assert frame.expected_half_width(0.3 * 120) == pytest.approx(table[0.3] * 80 / 2)
     # At the hip joints the hips (1.9 hip spans) are wider than the table's 1.05 shoulders.
     assert frame.expected_half_width(120.0) == pytest.approx(1.9 * 60 / 2)
+
+
+def test_coordinates_measure_down_and_across_from_the_shoulders() -> None:
+    frame = TorsoFrame.along_spine(
+        np.array([60.0, 20.0]), np.array([20.0, 20.0]), np.array([55.0, 80.0]),
+        np.array([25.0, 80.0]), min_span=1.0,
+    )  # fmt: skip
+    along, across = frame.coordinates((100, 80), origin=(10, 5))
+    # The shoulders' midpoint, picture (x 40, y 20), is the grid's row 10, column 35.
+    assert along[10, 35] == 0.0 and across[10, 35] == 0.0
+    assert along[40, 35] == 30.0  # straight down the spine
+    assert across[10, 45] == 10.0  # towards the person's left (the left shoulder's side)

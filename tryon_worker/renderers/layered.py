@@ -36,6 +36,7 @@ from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.fold_shading import FILL_MAX_SIDE, fold_shading
 from tryon_worker.renderers.geometric import GeometricRenderer
 from tryon_worker.renderers.photo_light import garment_in_photo_light
+from vision.body_frame import TorsoFrame
 from vision.errors import ImageInputError
 from vision.parsing import (
     LABEL,
@@ -493,7 +494,7 @@ class _NeckOpening:
     right: int
 
 
-def _neck_opening(covered: np.ndarray, frame: _Frame, sw: float) -> _NeckOpening:
+def _neck_opening(covered: np.ndarray, frame: TorsoFrame, sw: float) -> _NeckOpening:
     height, width = covered.shape
     mask = np.zeros_like(covered)
     top = np.full(width, -1)
@@ -581,37 +582,12 @@ def _neckline_raised(
     return ys, xs, np.concatenate(src_y)
 
 
-@dataclass(frozen=True)
-class _Frame:
-    """The torso's frame in the photo: shoulders' midpoint, unit vectors down and left, and
-    the torso's length (shoulders' to hips' midpoint)."""
-
-    smid: np.ndarray
-    down: np.ndarray
-    lat: np.ndarray
-    torso: float
-
-    def coordinates(
-        self, shape: tuple[int, int], origin: tuple[int, int] = (0, 0)
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each pixel's distance down the torso and across it from the shoulders' midpoint,
-        for a grid of ``shape`` whose first pixel is (row, column) ``origin`` of the photo."""
-        ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]]
-        x, y = xs + origin[1] - self.smid[0], ys + origin[0] - self.smid[1]
-        return x * self.down[0] + y * self.down[1], x * self.lat[0] + y * self.lat[1]
-
-
-def _torso_frame(person: PersonAnalysis) -> _Frame:
+def _torso_frame(person: PersonAnalysis) -> TorsoFrame:
     p = {name: person.landmarks[LM[name], :2].astype(np.float64) for name in
          ("left_shoulder", "right_shoulder", "left_hip", "right_hip")}  # fmt: skip
-    smid = (p["left_shoulder"] + p["right_shoulder"]) / 2
-    down = (p["left_hip"] + p["right_hip"]) / 2 - smid
-    torso = float(np.linalg.norm(down))
-    down /= max(torso, 1e-6)
-    lat = np.array([-down[1], down[0]])
-    if np.dot(lat, p["left_shoulder"] - p["right_shoulder"]) < 0:
-        lat = -lat
-    return _Frame(smid=smid, down=down, lat=lat, torso=max(torso, 1.0))
+    return TorsoFrame.along_spine(
+        p["left_shoulder"], p["right_shoulder"], p["left_hip"], p["right_hip"], min_span=1.0
+    )
 
 
 # --- taking the old garment off -------------------------------------------------------------
