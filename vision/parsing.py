@@ -452,9 +452,8 @@ def _shadowed_arm_skin(
     third of the face's lightness (never near black: dark cloth has faint warm chroma too)
     join the skin they touch.
     """
-    mean, inverse, light = model
-    delta = lab[..., 1:] - mean[1:]
-    d2 = np.einsum("...i,ij,...j->...", delta, inverse, delta)
+    mean, _, light = model
+    d2 = _chroma_d2(lab, model)
     floor = max(0.35 * float(mean[0]), 12.0)
     candidates = person & (d2 < 9.0) & (lab[..., 0] > floor) & (body.arm < 0.3 * body.sw)
     candidates &= lab[..., 0] <= mean[0] + 2.0 * light
@@ -477,13 +476,19 @@ def _skin_matching(
     lab: np.ndarray, person: np.ndarray, model: tuple[np.ndarray, np.ndarray, float]
 ) -> np.ndarray:
     """Person pixels within three standard deviations of a skin model, specks removed."""
-    mean, inverse, light = model
-    delta = lab[..., 1:] - mean[1:]
-    d2 = np.einsum("...i,ij,...j->...", delta, inverse, delta)
+    mean, _, light = model
+    d2 = _chroma_d2(lab, model)
     lightness_ok = (lab[..., 0] > mean[0] - 2.5 * light) & (lab[..., 0] < mean[0] + 2.0 * light)
     skin = (d2 < 9.0) & lightness_ok & person
     opened = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     return opened > 0
+
+
+def _chroma_d2(lab: np.ndarray, model: tuple[np.ndarray, np.ndarray, float]) -> np.ndarray:
+    """Squared Mahalanobis distance of every pixel's chroma under a skin model."""
+    mean, inverse, _ = model
+    delta = lab[..., 1:] - mean[1:]
+    return np.einsum("...i,ij,...j->...", delta, inverse, delta)
 
 
 def _robust_skin_model(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray, float] | None:

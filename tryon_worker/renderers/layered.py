@@ -608,8 +608,7 @@ def _uncovered_restored(
     if not removal.any():
         return photo
     labels = parsing.labels[roi]
-    body = (_body_core(person, sw) | _torso_and_upper_arms(person))[roi]
-    body &= person.segmentation[roi] > 0.5
+    body = _body_core(person, sw)[roi] & (person.segmentation[roi] > 0.5)
     skin_known = np.isin(labels, [LABEL[n] for n in SKIN_LABELS]) & ~removal
     # Outside the body what was behind the old garment is the backdrop, or hair hanging
     # behind a shoulder: both are filled from their nearest known pixels.
@@ -861,24 +860,11 @@ def _body_core(person: PersonAnalysis, sw: float) -> np.ndarray:
         legs = [p[f"{side}_{j}"] for j in ("hip", "knee", "ankle")]
         _tapered(canvas, legs[0], legs[1], 0.24 * sw, 0.13 * sw)
         _tapered(canvas, legs[1], legs[2], 0.13 * sw, 0.08 * sw)
-    return canvas > 0
-
-
-def _torso_and_upper_arms(person: PersonAnalysis) -> np.ndarray:
-    """The convex hull of shoulders, elbows and hips (hips widened to the body's sides).
-
-    Inside the silhouette this is body, never backdrop: an arm hanging against the side
-    leaves no gap in the silhouette at the armpit, though it lies outside the torso's and
-    the arm's own outlines, and a removed top must come back as skin there.
-    """
-    height, width = person.image.shape[:2]
-    p = {name: person.landmarks[LM[name], :2].astype(np.float64) for name in LM}
-    hips = p["left_hip"] - p["right_hip"]
-    points = [p["left_shoulder"], p["right_shoulder"], p["left_elbow"], p["right_elbow"],
-              p["left_hip"] + 0.5 * hips, p["right_hip"] - 0.5 * hips]  # fmt: skip
-    hull = cv2.convexHull(np.round(np.array(points)).astype(np.int32))
-    canvas = np.zeros((height, width), dtype=np.uint8)
-    cv2.fillConvexPoly(canvas, hull, 1)
+    # The hull of shoulders, elbows and hips: an arm hanging against the side leaves no gap
+    # in the silhouette at the armpit, outside both the torso's and the arm's own outlines.
+    hull = [p["left_shoulder"], p["right_shoulder"], p["left_elbow"], p["right_elbow"],
+            p["left_hip"] + 0.5 * hips, p["right_hip"] - 0.5 * hips]  # fmt: skip
+    cv2.fillConvexPoly(canvas, cv2.convexHull(np.round(np.array(hull)).astype(np.int32)), 1)
     return canvas > 0
 
 
