@@ -469,13 +469,24 @@ def _warp_upper(
         for side, _ in SIDES
     }
     pairs += armholes["left"][1:3] + armholes["right"][1:3]
-    layers = [("body", _warp_tps(source, garment.parts["torso"], pairs, body))]
+    torso = _warp_tps(source, garment.parts["torso"], pairs, body)
+    layers = [("body", torso)]
+    torso_cover = np.zeros((body.height, body.width), dtype=bool)
+    x0, y0, x1, y1 = torso.box
+    torso_cover[y0:y1, x0:x1] = torso.alpha >= 0.5
     for side, sign in SIDES:
         sleeve = garment.parts.get(f"{side}_sleeve")
         end = garment.landmarks.get(f"{side}_sleeve_end")
         if sleeve is not None and end is not None:
             layer = _warp_sleeve(
-                source, sleeve, armholes[side], np.asarray(end), side, sign, scale, body
+                source,
+                sleeve,
+                armholes[side],
+                torso_cover,
+                np.asarray(end),
+                (side, sign),
+                scale,
+                body,
             )
             layers.append(("sleeve", layer))
     flare_from = body.frame.axial_of(body.frame.hmid) - 0.1 * body.frame.torso if dress else None
@@ -544,9 +555,9 @@ def _warp_sleeve(
     source: np.ndarray,
     sleeve: np.ndarray,
     armhole: list[tuple[np.ndarray, np.ndarray]],
+    torso_cover: np.ndarray,
     g_end: np.ndarray,
-    side: str,
-    sign: float,
+    side_sign: tuple[str, float],
     scale: _UpperScale,
     body: _Body,
 ) -> _Layer:
@@ -561,7 +572,12 @@ def _warp_sleeve(
     as the garment's sleeve, between a tenth and a third wider than the arm there.
     Piecewise-affine rather than a spline: a flat sleeve sticks out at an angle and must
     swing down beside the body, which bends a spline into bulges beyond its control points.
+    Below the armpit the sleeve's inner edge reaches over to the torso's piece
+    (``torso_cover``, where it lies in the photo) where only a narrow gap would part them:
+    the sleeve is sewn to the body there, no skin or backdrop shows between.
     """
+    side, sign = side_sign
+    off_torso = ~torso_cover
     (g_shoulder, b_shoulder), (g_armpit, b_armpit) = armhole[0], armhole[-1]
     g_root = (g_shoulder + g_armpit) / 2
     g_axis = g_end - g_root
@@ -640,6 +656,13 @@ def _warp_sleeve(
             share = (b_in - cut) / (b_in + b_half)  # of the cross-section, from its inner end
             g_in_point = g_in_point + share * (g_out_point - g_in_point)
             b_in = cut
+        elif cut is None:
+            # Only across the person: backdrop seen between an arm and the body stays.
+            start = b_knot - b_in * b_normal
+            gap = body._run_length(start, -b_normal, 0.15 * body.frame.sw, off_torso)
+            on_person = body._run_length(start, -b_normal, gap, body.silhouette)
+            if 0 < gap < 0.15 * body.frame.sw and on_person >= gap:
+                b_in += gap + 0.02 * body.frame.sw  # the sleeve's own cloth, stretched
         g_outer.append(g_out_point)
         g_inner.append(g_in_point)
         b_outer.append(b_knot + b_half * b_normal)
@@ -669,7 +692,14 @@ def _warp_sleeve(
     tangents = [np.array([n[1], -n[0]]) for n in [b_normals[0], *b_normals]]
     for edge in (b_outer, b_inner):
         _forward(edge, [t if np.dot(t, b_knots[-1] - b_knots[0]) >= 0 else -t for t in tangents])
-    return _warp_strip(source, sleeve, (g_outer, g_inner), (b_outer, b_inner), body, cut_end=True)
+    return _warp_strip(
+        source,
+        sleeve,
+        (g_outer, g_inner),
+        (b_outer, b_inner),
+        body,
+        sleeve_over=off_torso & body.silhouette,
+    )
 
 
 def _crossing(
@@ -1094,6 +1124,23 @@ def _piece(source: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return source * grown[..., None]
 
 
+def _piece_extended(source: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The piece, opaque, its colours carried on beyond its outline (nearest own pixel)."""
+    solid = (mask & (source[..., 3] > 0.9)).astype(np.uint8)
+    if not solid.any():
+        return _piece(source, mask)
+    _, nearest = cv2.distanceTransformWithLabels(
+        1 - solid, cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    rows, cols = np.nonzero(solid)
+    colour = source[..., :3] / np.maximum(source[..., 3:4], 1e-3)
+    lookup = np.concatenate([np.zeros((1, 3), np.float32), colour[rows, cols]])
+    out = np.empty_like(source)
+    out[..., :3] = lookup[np.minimum(nearest, len(lookup) - 1)]
+    out[..., 3] = 1.0
+    return out
+
+
 def _roi(points: np.ndarray, margin: float, body: _Body) -> tuple[int, int, int, int]:
     x0, y0 = points.min(axis=0) - margin
     x1, y1 = points.max(axis=0) + margin
@@ -1216,15 +1263,15 @@ def _warp_strip(
     g_edges: tuple[list[np.ndarray], list[np.ndarray]],
     b_edges: tuple[list[np.ndarray], list[np.ndarray]],
     body: _Body,
-    cut_end: bool = False,
+    sleeve_over: np.ndarray | None = None,
 ) -> _Layer:
     """Piecewise-affine warp of a strip of quads (two edges of matching points).
 
     Each quad is split into two triangles, each with its own affine map; a photo pixel uses
     the triangle it lies in, or within a few pixels of the strip the nearest one (so the
     piece's outline, which wanders a little outside the strip, extends straight on).
-    With ``cut_end`` nothing lies beyond the last cross-section: a sleeve's hem is a clean
-    line across the arm.
+    A sleeve (``sleeve_over``: where it may fill out its strip) ends at its last
+    cross-section, a hem in a clean line across the arm, and fills its strip there.
     """
     g_a, g_b = (np.array(edge, dtype=np.float32) for edge in g_edges)
     b_a, b_b = (np.array(edge, dtype=np.float32) for edge in b_edges)
@@ -1258,7 +1305,7 @@ def _warp_strip(
     lookup = np.concatenate([[0], index[inside_rows, inside_cols]])
     index = np.where(outside > 0, lookup[np.minimum(nearest, len(lookup) - 1)], index)
     index[distance > margin] = 0
-    if cut_end:
+    if sleeve_over is not None:
         end_a, end_b = b_a[-1] - offset, b_b[-1] - offset
         before = (b_a[-2] + b_b[-2]) / 2 - offset
         line = end_b - end_a
@@ -1272,7 +1319,23 @@ def _warp_strip(
     map_y = maps[..., 1, 0] * xs + maps[..., 1, 1] * ys + maps[..., 1, 2]
     map_x[index == 0] = -1.0
     map_y[index == 0] = -1.0
-    return _sample(_piece(source, mask), map_x, map_y, box)
+    if sleeve_over is None:
+        return _sample(_piece(source, mask), map_x, map_y, box)
+    # The strip's own shape is the sleeve's: the product shot's cross-sections are straight
+    # lines that may cross a hem sewn at a slant or the armhole's seam, and the pixels they
+    # reach past the sleeve's outline would show as bites and a ragged cuff. The colour
+    # there is the sleeve's nearest own; the edge is the strip's, anti-aliased. Over the
+    # torso's piece nothing is filled (the armhole's run of the strip would lay the sleeve's
+    # cloth, at its angle, over the body's), nor off the person (a loose sleeve keeps its
+    # own outline there).
+    layer = _sample(_piece(source, mask), map_x, map_y, box)
+    strip = ((outside == 0) & (index > 0) & sleeve_over[y0:y1, x0:x1]).astype(np.float32)
+    fill = np.maximum(cv2.GaussianBlur(strip, (0, 0), 0.7) * (index > 0) - layer.alpha, 0.0)
+    if fill.any():
+        solid = _sample(_piece_extended(source, mask), map_x, map_y, box)
+        layer.rgbp += solid.rgbp * fill[..., None]
+        layer.alpha += fill
+    return layer
 
 
 def _extent(mask: np.ndarray, start: np.ndarray, direction: np.ndarray) -> float:
