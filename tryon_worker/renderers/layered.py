@@ -104,7 +104,10 @@ class LayeredRenderer:
         alpha[alpha < 1.0 / 255.0] = 0.0
         stretched = np.zeros((height, width), dtype=bool)
         if old.any() and warped.category in ("top", "dress"):
-            warped, alpha, stretched = _old_footprint_covered(person, warped, alpha, old, front, sw)
+            bare = _bare_shoulders(person, alpha, sw)
+            warped, alpha, stretched = _old_footprint_covered(
+                person, warped, alpha, old, front, sw, up_onto=bare
+            )
         elif warped.category == "outerwear" and parsing.mask("upper").any():
             # A jacket replaces nothing but hides what it is worn over: a sweater a little
             # wider than the product shot's cut would show as bands down its sides. Only
@@ -316,7 +319,10 @@ def _in_front_matte(
             [opening.top[opening.left], opening.top[opening.right]],
         )
         neck &= np.arange(front.shape[0])[:, None] < corners[None, :]
-    front |= parsing.mask("face") & (neck | (axial < -0.1))
+    # Above the neck's base the back of a collar would show across the throat; out over
+    # the shoulders only the head is in front (a garment's shoulders rise beside the neck).
+    head = np.where(np.abs(side) < 1.3, -0.1, _head_line(person))
+    front |= parsing.mask("face") & (neck | (axial < head))
     sleeves = warped.extras.get("sleeves")
     # Skin the parser calls "arms" on the belly is not in front of anything.
     arms = parsing.mask("arms") & _limb_zone(person, ("shoulder", "elbow", "wrist", "index"))
@@ -349,6 +355,25 @@ def _in_front_matte(
     return matte.astype(np.float32)
 
 
+def _head_line(person: PersonAnalysis) -> float:
+    """How far down the torso (in torso lengths, see torso_axial_share) the head ends.
+
+    The chin's height when the face's landmarks are seen (the parser's "face" runs on over
+    bare shoulders, which a garment's shoulders cover, rising beside the neck higher than
+    the shoulder joints); otherwise a tenth of the torso above the shoulders.
+    """
+    names = ("mouth_left", "mouth_right", "left_eye", "right_eye")
+    if not all(person.visible(name) for name in names):
+        return -0.1
+    mouth = (person.point("mouth_left") + person.point("mouth_right")) / 2
+    eyes = (person.point("left_eye") + person.point("right_eye")) / 2
+    chin = mouth + 0.8 * (mouth - eyes)
+    shoulders = (person.point("left_shoulder") + person.point("right_shoulder")) / 2
+    hips = (person.point("left_hip") + person.point("right_hip")) / 2
+    down = hips - shoulders
+    return min(-0.1, float((chin - shoulders) @ down) / max(float(down @ down), 1.0))
+
+
 def _old_footprint_covered(
     person: PersonAnalysis,
     warped: WarpedGarment,
@@ -357,6 +382,7 @@ def _old_footprint_covered(
     front: np.ndarray,
     sw: float,
     mirror: bool = True,
+    up_onto: np.ndarray | None = None,
 ) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
     """The new garment stretched over what it narrowly misses of the old one's sides and shoulders.
 
@@ -368,7 +394,8 @@ def _old_footprint_covered(
     continued into it by mirroring its own pixels across its edge, so prints run on. Below
     a hem, past a sleeve's end or inside a neckline nothing is added: length and neckline
     are the garment's own. Tops and dresses only: trousers are meant to be narrower than a
-    skirt they replace.
+    skirt they replace. ``up_onto`` (bare skin above the garment's shoulders) is covered
+    the same way, but only from below.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -376,6 +403,10 @@ def _old_footprint_covered(
         return warped, alpha, none
     reach = max(2.0, 0.18 * sw)
     missing = old & ~covered & (front < 0.5) & (person.segmentation > 0.5)
+    from_below = np.zeros_like(covered)
+    if up_onto is not None:
+        from_below = up_onto & ~missing & ~covered & (front < 0.5)
+        missing |= from_below
     beside_only = np.zeros_like(covered)
     if warped.category == "top" and person.parsing is not None:
         # A top hangs over the waistband: beside it, no strip of the trousers shows.
@@ -398,16 +429,24 @@ def _old_footprint_covered(
             use = beside_only[ys, xs]
             d_body, y_body, x_body = _nearest_of(body, ys[use], xs[use])
             distance[use], ny[use], nx[use] = d_body, y_body, x_body
-    near = distance <= reach
-    ys, xs, ny, nx = ys[near], xs[near], ny[near], nx[near]
     frame = _torso_frame(person)
+    # The neck's opening is the garment's own (a V stays a V, a scoop a scoop).
+    opening = _neck_opening(covered, frame, sw)
+    limit = np.full(len(ys), reach)
+    on_shoulder = from_below[ys, xs]
+    if on_shoulder.any() and opening.left <= opening.right:
+        # Onto the shoulders the garment rises from nothing at the neckline's corners, so
+        # its edge runs on from them without a step.
+        to_corner = np.minimum(np.abs(xs - opening.left), np.abs(xs - opening.right))
+        limit[on_shoulder] *= np.clip(to_corner[on_shoulder] / (0.15 * sw), 0.0, 1.0)
+    near = distance <= limit
+    ys, xs, ny, nx = ys[near], xs[near], ny[near], nx[near]
     offset = _smoothed_offsets(np.stack([nx - xs, ny - ys], axis=1), ys, xs, covered.shape, sw)
     along, across = offset @ frame.down, offset @ frame.lat
     lateral = np.abs(across) >= np.abs(along)
-    # The neck's opening is the garment's own (a V stays a V, a scoop a scoop).
-    opening = _neck_opening(covered, frame, sw)
     upward = along > 0  # the garment is below: a shoulder's top
     keep = (lateral | upward) & ~opening.mask[ys, xs]
+    keep &= ~from_below[ys, xs] | (upward & ~lateral)
     # The trousers only straight beside the top's body, never below its hem's corners.
     keep &= ~beside_only[ys, xs] | (np.abs(across) > np.abs(along))
     ys, xs, ny, nx = ys[keep], xs[keep], ny[keep], nx[keep]
@@ -451,6 +490,27 @@ def _old_footprint_covered(
     stretched = none.copy()
     stretched[ys, xs] = ~covered[ys, xs] & (taken > 0.5)
     return replace(warped, rgb=rgb, alpha=own, support=support, extras=extras), alpha, stretched
+
+
+def _bare_shoulders(person: PersonAnalysis, alpha: np.ndarray, sw: float) -> np.ndarray:
+    """The person just above the new garment's shoulders, beside the neck.
+
+    A product shot's shoulder line is straight; a body's shoulders slope and round off
+    above it, and over a strapless or strappy top the gap would show as bare skin on top of
+    the new garment's shoulders, as if it were worn off them. A garment lies on the
+    shoulders: these pixels are the garment's too (filled from below, see
+    _old_footprint_covered, which reaches them only within a fifth of a shoulder span).
+    """
+    height, width = alpha.shape
+    down, across = _torso_frame(person).coordinates((height, width))
+    beside_neck = (np.abs(across) > 0.2 * sw) & (np.abs(across) < 0.8 * sw)
+    return (
+        (person.segmentation > 0.5)
+        & (alpha < 0.5)
+        & beside_neck
+        & (down > -0.35 * sw)
+        & (down < 0.15 * sw)
+    )
 
 
 def _smoothed_offsets(
