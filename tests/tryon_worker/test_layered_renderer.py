@@ -284,3 +284,32 @@ def test_a_top_lies_on_bare_shoulders(
     shoulder_tops &= (down > -0.2 * span) & (down < 0.05 * span) & (person.segmentation > 0.5)
     covered = float(output.garment_mask[shoulder_tops].mean())
     assert covered > least, covered
+
+
+@pytest.mark.parametrize(
+    ("name", "least"),
+    [
+        ("p17_woman_fullbody_face_cropped_lilac_tee.jpg", 0.45),
+        ("p15_man_fullbody_face_cropped_white_tee.jpg", 0.9),
+    ],
+)
+def test_full_length_trousers_rest_on_the_shoes(
+    photos: Photos, shared_images: Path, name: str, least: float
+) -> None:
+    """Full-length legs used to end at the ankle joints, leaving a band of invented ankle
+    (or the old leggings' black) above the shoes: 0.14 and 0.40 of the band was trousers."""
+    person = person_parsed(_person(photos, shared_images, name, "bottom"))
+    product = decode_image(
+        (shared_images / "garments" / "c08_trousers_beige_chino.jpg").read_bytes(), role="garment"
+    )
+    output = LayeredRenderer().render(person, analyse_garment(product, category="bottom"))
+    assert person.parsing is not None
+    _, _, span = _from_shoulders(person)
+    shoes = person.parsing.mask("shoes")
+    reach = max(3, int(0.2 * span)) | 1
+    # Up to a fifth of a shoulder span above the shoes, on the person.
+    above = cv2.dilate(shoes.astype(np.uint8), np.ones((reach, 1), np.uint8), anchor=(0, reach - 1))
+    band = (above > 0) & ~shoes & (person.segmentation > 0.5)
+    assert band.sum() > 300
+    covered = float(output.garment_mask[band].mean())
+    assert covered > least, covered

@@ -125,7 +125,13 @@ class LayeredRenderer:
             # cover it (away from the legs a skirt's flare may show the legs again).
             on_legs = old & _limb_zone(person, ("hip", "knee", "ankle"), radius=0.3)
             warped, alpha, stretched = _old_footprint_covered(
-                person, warped, alpha, on_legs, front, sw
+                person,
+                warped,
+                alpha,
+                on_legs,
+                front,
+                sw,
+                down_onto=_above_shoes(person, parsing, alpha, sw),
             )
         # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
         # stays: a couple of pixels whatever is there, up to half the feather where nothing
@@ -383,6 +389,7 @@ def _old_footprint_covered(
     sw: float,
     mirror: bool = True,
     up_onto: np.ndarray | None = None,
+    down_onto: np.ndarray | None = None,
 ) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
     """The new garment stretched over what it narrowly misses of the old one's sides and shoulders.
 
@@ -395,7 +402,8 @@ def _old_footprint_covered(
     a hem, past a sleeve's end or inside a neckline nothing is added: length and neckline
     are the garment's own. Tops and dresses only: trousers are meant to be narrower than a
     skirt they replace. ``up_onto`` (bare skin above the garment's shoulders) is covered
-    the same way, but only from below.
+    the same way, but only from below; ``down_onto`` (a sliver between a trouser hem and
+    the shoes) only from above.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -407,6 +415,10 @@ def _old_footprint_covered(
     if up_onto is not None:
         from_below = up_onto & ~missing & ~covered & (front < 0.5)
         missing |= from_below
+    from_above = np.zeros_like(covered)
+    if down_onto is not None:
+        from_above = down_onto & ~covered & (front < 0.5) & (person.segmentation > 0.5)
+        missing |= from_above
     beside_only = np.zeros_like(covered)
     if warped.category == "top" and person.parsing is not None:
         # A top hangs over the waistband: beside it, no strip of the trousers shows.
@@ -447,6 +459,7 @@ def _old_footprint_covered(
     upward = along > 0  # the garment is below: a shoulder's top
     keep = (lateral | upward) & ~opening.mask[ys, xs]
     keep &= ~from_below[ys, xs] | (upward & ~lateral)
+    keep |= from_above[ys, xs] & ~lateral & ~upward
     # The trousers only straight beside the top's body, never below its hem's corners.
     keep &= ~beside_only[ys, xs] | (np.abs(across) > np.abs(along))
     ys, xs, ny, nx = ys[keep], xs[keep], ny[keep], nx[keep]
@@ -490,6 +503,35 @@ def _old_footprint_covered(
     stretched = none.copy()
     stretched[ys, xs] = ~covered[ys, xs] & (taken > 0.5)
     return replace(warped, rgb=rgb, alpha=own, support=support, extras=extras), alpha, stretched
+
+
+def _above_shoes(
+    person: PersonAnalysis, parsing: PersonParsing, alpha: np.ndarray, sw: float
+) -> np.ndarray:
+    """The gap between full-length trouser legs and the shoes they rest on.
+
+    The warp ends full-length legs at the ankle joints, above the shoes' tops in many
+    photos; leggings or socks there would leave a band of invented ankle. Only when the
+    new legs reach to within a quarter of a shoulder span of both ankles (cropped legs
+    keep their length), and only where the gap to the shoes is under a third of one.
+    """
+    shoes = parsing.mask("shoes")
+    covered = alpha >= 0.5
+    nothing = np.zeros_like(covered)
+    if not shoes.any() or not covered.any():
+        return nothing
+    to_garment = cv2.distanceTransform((~covered).astype(np.uint8), cv2.DIST_L2, 3)
+    for side in ("left", "right"):
+        if not person.visible(f"{side}_ankle"):
+            return nothing
+        x, y = np.round(person.point(f"{side}_ankle")).astype(int)
+        if (
+            to_garment[min(max(y, 0), alpha.shape[0] - 1), min(max(x, 0), alpha.shape[1] - 1)]
+            > 0.25 * sw
+        ):
+            return nothing
+    to_shoes = cv2.distanceTransform((~shoes).astype(np.uint8), cv2.DIST_L2, 3)
+    return ~shoes & ~covered & (to_shoes + to_garment <= 0.33 * sw)
 
 
 def _bare_shoulders(person: PersonAnalysis, alpha: np.ndarray, sw: float) -> np.ndarray:
