@@ -313,3 +313,27 @@ def test_full_length_trousers_rest_on_the_shoes(
     assert band.sum() > 300
     covered = float(output.garment_mask[band].mean())
     assert covered > least, covered
+
+
+def test_the_trousers_go_on_up_only_above_themselves(photos: Photos, shared_images: Path) -> None:
+    """Under p10's open hoodie, whose hem hangs beside his hips, what comes back beside the
+    jeans is the backdrop: the jeans' blue used to be painted there (2,200-2,700 pixels)."""
+    person = person_parsed(
+        _person(photos, shared_images, "p10_man_head_to_thigh_cardigan.jpg", "top")
+    )
+    output = LayeredRenderer().render(person, _top(shared_images, "c03_longsleeve_top_striped.jpg"))
+    assert person.parsing is not None and output.edit_region is not None
+    lower = person.parsing.mask("lower")
+    photo_lab = cv2.cvtColor(person.image, cv2.COLOR_RGB2Lab).astype(np.float32)
+    jeans = np.median(photo_lab[lower], axis=0)
+    columns = np.nonzero(lower.any(axis=0))[0]
+    beside = np.ones(lower.shape[1], dtype=bool)
+    beside[columns.min() : columns.max() + 1] = False
+
+    def like_jeans(image: np.ndarray) -> np.ndarray:
+        lab = cv2.cvtColor(image, cv2.COLOR_RGB2Lab).astype(np.float32)
+        return np.linalg.norm(lab - jeans, axis=-1) < 15
+
+    painted = output.edit_region & beside[None, :] & like_jeans(output.image)
+    painted &= ~like_jeans(person.image)
+    assert painted.sum() < 300, int(painted.sum())

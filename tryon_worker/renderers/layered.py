@@ -524,11 +524,9 @@ def _above_shoes(
     for side in ("left", "right"):
         if not person.visible(f"{side}_ankle"):
             return nothing
-        x, y = np.round(person.point(f"{side}_ankle")).astype(int)
-        if (
-            to_garment[min(max(y, 0), alpha.shape[0] - 1), min(max(x, 0), alpha.shape[1] - 1)]
-            > 0.25 * sw
-        ):
+        corner = np.array(alpha.shape[::-1]) - 1
+        x, y = np.clip(np.round(person.point(f"{side}_ankle")), 0, corner).astype(int)
+        if to_garment[y, x] > 0.25 * sw:
             return nothing
     to_shoes = cv2.distanceTransform((~shoes).astype(np.uint8), cv2.DIST_L2, 3)
     return ~shoes & ~covered & (to_shoes + to_garment <= 0.33 * sw)
@@ -717,7 +715,8 @@ def _uncovered_restored(
     background_known = np.isin(labels, [LABEL["background"], LABEL["hair"]]) & ~removal
     # The chest's middle, where an old collar's shadow lies: elsewhere (beside the arms, whose
     # inner sides are in shadow) restored skin keeps the colour of the skin next to it.
-    _, across = _torso_frame(person).coordinates(removal.shape, (roi[0].start, roi[1].start))
+    frame = _torso_frame(person)
+    along, across = frame.coordinates(removal.shape, (roi[0].start, roi[1].start))
     chest = np.abs(across) < 0.35 * sw
     skin_fill = _skin_fill(photo, skin_known, removal, parsing, sw, chest)
     skin_fill += _grain_like(photo, skin_known)
@@ -729,7 +728,8 @@ def _uncovered_restored(
     skin_fill *= (gentle * _body_roundness(person.segmentation[roi], sw))[..., None]
     skin_fill *= _arm_roundness(person, sw)[roi][..., None]
     fill = np.where(body[..., None], skin_fill, background_fill)
-    _trousers_continued(person, parsing, removal, roi, photo, skin_known, fill)
+    below_waist = removal & (along - frame.torso > -0.2 * frame.torso)
+    _trousers_continued(person, parsing, below_waist, removal, roi, photo, skin_known, fill)
     # Only pixels the new garment does not hide fully need it; blend over a pixel or so.
     need = removal & (alpha[roi] < 1.0)
     # Over skin the blend reaches a few pixels out, so the old collar's edge leaves no seam.
@@ -776,6 +776,7 @@ def _skin_fill(
 def _trousers_continued(
     person: PersonAnalysis,
     parsing: PersonParsing,
+    below_waist: np.ndarray,
     removal: np.ndarray,
     roi: tuple[slice, slice],
     photo: np.ndarray,
@@ -786,33 +787,33 @@ def _trousers_continued(
 
     A top worn over trousers hides their waistband, and the parser may count a dark
     trouser's top as part of a dark top; taken off, the trousers show there, not a band of
-    bare midriff. Removed pixels below the waist (a fifth of a torso length above the hips)
-    that are nearer the trousers than bare skin are filled from the trousers (in place);
-    in a column whose trousers start just below, with their own pixels mirrored across
-    that edge, so their texture runs on.
+    bare midriff. Removed pixels below the waist (``below_waist``: a fifth of a torso
+    length above the hips) above the trousers' columns (beside them a loose top's hem hid
+    the backdrop) that are nearer the trousers than bare skin are filled from the trousers
+    (in place); in a column whose trousers start just below, with their own pixels
+    mirrored across that edge, so their texture runs on.
     """
     lower = parsing.mask("lower")[roi] & ~removal
     if lower.sum() < 50:
         return
-    frame = _torso_frame(person)
-    along, _ = frame.coordinates(removal.shape, (roi[0].start, roi[1].start))
-    # Below the waist: less than a fifth of a torso length above the hips.
-    below_waist = removal & (along - frame.torso > -0.2 * frame.torso)
     # A forearm or hand hanging beside the hips is never the trousers going on up.
-    below_waist &= ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)[roi]
+    below_waist = below_waist & ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)[roi]
     if not below_waist.any():
         return
+    has = lower.any(axis=0)
+    # Over the trousers' own columns (a zip's column may lack them: a few pixels' grace).
+    grace = max(3, round(0.1 * _torso_frame(person).sw)) | 1
+    over = cv2.dilate(has[None, :].astype(np.uint8), np.ones((1, grace), np.uint8))[0] > 0
     to_lower = cv2.distanceTransform((~lower).astype(np.uint8), cv2.DIST_L2, 3)
     to_skin = cv2.distanceTransform((~skin_known).astype(np.uint8), cv2.DIST_L2, 3)
-    trousers = below_waist & (to_lower < to_skin)
+    trousers = below_waist & (to_lower < to_skin) & over[None, :]
     if trousers.any():
         lower_fill = _fill(photo, lower, parsing) + _grain_like(photo, lower)
         fill[trousers] = lower_fill[trousers]
     height = removal.shape[0]
-    has = lower.any(axis=0)
     edge = np.where(has, np.argmax(lower, axis=0), height)  # the trousers' top per column
     ys = np.arange(height)[:, None]
-    near = (ys < edge[None, :]) & (ys >= edge[None, :] - 0.25 * frame.torso)
+    near = (ys < edge[None, :]) & (ys >= edge[None, :] - 0.25 * _torso_frame(person).torso)
     rows, columns = np.nonzero(below_waist & near & has[None, :])
     if len(rows):
         mirrored = np.clip(2 * edge[columns] - rows, 0, height - 1)
