@@ -194,7 +194,10 @@ def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mask = cv2.morphologyEx(
         mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (opening, opening))
     )
-    mask = _large_components(mask > 0)
+    # The outline smoothed: a dark garment's edge in shadow comes out in small steps, which
+    # a warp that stretches the garment would enlarge into a saw-tooth along its side.
+    mask = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), max(1.0, 0.0025 * side)) > 0.5
+    mask = _large_components(mask)
     coverage = float(mask.mean())
     if coverage < MIN_COVERAGE:
         raise _not_found("empty")

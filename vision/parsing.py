@@ -676,7 +676,8 @@ def _relabel_by_neighbours(
 
 
 def _to_full_resolution(labels: np.ndarray, person: np.ndarray) -> np.ndarray:
-    """Nearest-label upsampling, cut along the full-resolution person mask."""
+    """Labels at full resolution (smoothly upsampled), cut along the full-resolution person
+    mask."""
     height, width = person.shape
     filled = labels
     if (labels > 0).any():
@@ -690,6 +691,16 @@ def _to_full_resolution(labels: np.ndarray, person: np.ndarray) -> np.ndarray:
         order = labels[ys, xs]
         lookup = np.concatenate([[0], order]).astype(np.uint8)
         filled = lookup[nearest]
-    full = cv2.resize(filled, (width, height), interpolation=cv2.INTER_NEAREST)
+    if filled.shape == (height, width):
+        full = filled.copy()
+    else:
+        # Each label's share interpolated, the largest wins: boundaries between labels come
+        # out smooth at full resolution, not in steps of the work pixels (a staircase the
+        # mattes built on them would trace along an arm in front of a garment).
+        one_hot = (filled[..., None] == np.arange(len(LABELS), dtype=filled.dtype)).astype(
+            np.uint8
+        ) * 255
+        shares = cv2.resize(one_hot, (width, height), interpolation=cv2.INTER_LINEAR)
+        full = np.argmax(shares, axis=-1).astype(filled.dtype)
     full[~person] = 0
     return full
