@@ -884,35 +884,44 @@ def _beyond_sleeve_ends(person: PersonAnalysis, sleeves: np.ndarray | None) -> n
     if sleeves is None or not (sleeves > 0.5).any():
         return beyond
     sw = _shoulder_span(person)
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    pixels = np.stack([xs, ys], axis=-1)
-    position, distance = {}, {}
-    for side in ("left", "right"):
-        chain = [
+    chains = {
+        side: [
             person.landmarks[LM[f"{side}_{j}"], :2].astype(np.float32)
             for j in ("shoulder", "elbow", "wrist", "index")
         ]
-        best = np.full((height, width), np.inf, dtype=np.float32)
-        along = np.zeros((height, width), dtype=np.float32)
+        for side in ("left", "right")
+    }
+    # Only pixels within 0.3 shoulder spans of an arm count: measure inside their box.
+    points = np.array([p for chain in chains.values() for p in chain])
+    x0, y0 = np.clip(np.floor(points.min(axis=0) - 0.3 * sw), 0, [width, height]).astype(int)
+    x1, y1 = np.clip(np.ceil(points.max(axis=0) + 0.3 * sw) + 1, 0, [width, height]).astype(int)
+    if x1 <= x0 or y1 <= y0:
+        return beyond
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    position, distance = {}, {}
+    for side, chain in chains.items():
+        best = np.full(xs.shape, np.inf, dtype=np.float32)
+        along = np.zeros(xs.shape, dtype=np.float32)
         start = 0.0
         for a, b in itertools.pairwise(chain):
-            segment = b - a
-            length = max(float(np.linalg.norm(segment)), 1e-6)
-            t = np.clip(((pixels - a) @ segment) / length**2, 0.0, 1.0)
-            d = np.linalg.norm(pixels - (a + t[..., None] * segment), axis=-1)
+            dx, dy = float(b[0] - a[0]), float(b[1] - a[1])
+            length = max(float(np.hypot(dx, dy)), 1e-6)
+            t = np.clip(((xs - a[0]) * dx + (ys - a[1]) * dy) / length**2, 0.0, 1.0)
+            d = np.hypot(xs - (a[0] + t * dx), ys - (a[1] + t * dy))
             closer = d < best
             best[closer] = d[closer]
             along[closer] = start + t[closer] * length
             start += length
         position[side], distance[side] = along, best
+    sleeve = sleeves[y0:y1, x0:x1] > 0.5
     nearer_left = distance["left"] <= distance["right"]
     for side, mine in (("left", nearer_left), ("right", ~nearer_left)):
         near = mine & (distance[side] < 0.3 * sw)
-        on_sleeve = near & (sleeves > 0.5)
+        on_sleeve = near & sleeve
         if on_sleeve.sum() < 20:
             continue
         end = float(np.percentile(position[side][on_sleeve], 99))
-        beyond |= near & (position[side] > end)
+        beyond[y0:y1, x0:x1] |= near & (position[side] > end)
     return beyond
 
 
