@@ -156,6 +156,15 @@ class PersonAnalysis:
         """Whether a named landmark was seen and lies inside the picture."""
         return landmark_seen(self.landmarks[LM[name]], self.image.shape[0], self.image.shape[1])
 
+    def chin(self) -> np.ndarray | None:
+        """Where the chin is, estimated from the mouth and eyes (None unless all are seen):
+        below the mouth by eight tenths of the eyes-to-mouth distance."""
+        if not all(self.visible(n) for n in ("mouth_left", "mouth_right", "left_eye", "right_eye")):
+            return None
+        mouth = (self.point("mouth_left") + self.point("mouth_right")) / 2
+        eyes = (self.point("left_eye") + self.point("right_eye")) / 2
+        return mouth + 0.8 * (mouth - eyes)
+
 
 # --- model cache -------------------------------------------------------------------------
 # MediaPipe graphs are expensive to build and not safe to call from two threads at once:

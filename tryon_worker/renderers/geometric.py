@@ -332,10 +332,8 @@ class _Body:
             + (ys - self.frame.smid[1]) * self.frame.lat[1]
         )
         neck = 0.1 * self.frame.sw
-        if all(self.seen(n) for n in ("mouth_left", "mouth_right", "left_eye", "right_eye")):
-            mouth = (self.pt("mouth_left") + self.pt("mouth_right")) / 2
-            eyes = (self.pt("left_eye") + self.pt("right_eye")) / 2
-            chin = mouth + 0.8 * (mouth - eyes)
+        chin = self.person.chin()
+        if chin is not None:
             neck = min(neck, -self.frame.axial_of(chin) - 0.04 * self.frame.sw)
         ramp = max(1.0, 0.03 * self.frame.sw)
         # Beside the neck the line curves up (a round neckline), by 0.25 shoulder spans.

@@ -368,12 +368,9 @@ def _head_line(person: PersonAnalysis) -> float:
     bare shoulders, which a garment's shoulders cover, rising beside the neck higher than
     the shoulder joints); otherwise a tenth of the torso above the shoulders.
     """
-    names = ("mouth_left", "mouth_right", "left_eye", "right_eye")
-    if not all(person.visible(name) for name in names):
+    chin = person.chin()
+    if chin is None:
         return -0.1
-    mouth = (person.point("mouth_left") + person.point("mouth_right")) / 2
-    eyes = (person.point("left_eye") + person.point("right_eye")) / 2
-    chin = mouth + 0.8 * (mouth - eyes)
     shoulders = (person.point("left_shoulder") + person.point("right_shoulder")) / 2
     hips = (person.point("left_hip") + person.point("right_hip")) / 2
     down = hips - shoulders
@@ -521,10 +518,10 @@ def _above_shoes(
     if not shoes.any() or not covered.any():
         return nothing
     to_garment = cv2.distanceTransform((~covered).astype(np.uint8), cv2.DIST_L2, 3)
+    corner = np.array(alpha.shape[::-1]) - 1
     for side in ("left", "right"):
         if not person.visible(f"{side}_ankle"):
             return nothing
-        corner = np.array(alpha.shape[::-1]) - 1
         x, y = np.clip(np.round(person.point(f"{side}_ankle")), 0, corner).astype(int)
         if to_garment[y, x] > 0.25 * sw:
             return nothing
@@ -542,15 +539,25 @@ def _bare_shoulders(person: PersonAnalysis, alpha: np.ndarray, sw: float) -> np.
     _old_footprint_covered, which reaches them only within a fifth of a shoulder span).
     """
     height, width = alpha.shape
-    down, across = _torso_frame(person).coordinates((height, width))
-    beside_neck = (np.abs(across) > 0.2 * sw) & (np.abs(across) < 0.8 * sw)
-    return (
-        (person.segmentation > 0.5)
-        & (alpha < 0.5)
-        & beside_neck
+    frame = _torso_frame(person)
+    bare = np.zeros((height, width), dtype=bool)
+    # The zone lies within 0.8 shoulder spans across and 0.35 down of the shoulders' middle:
+    # measured only in the box around it (whatever the torso's tilt).
+    x0, y0 = np.clip(np.floor(frame.smid - 0.9 * sw), 0, [width, height]).astype(int)
+    x1, y1 = np.clip(np.ceil(frame.smid + 0.9 * sw) + 1, 0, [width, height]).astype(int)
+    if x1 <= x0 or y1 <= y0:
+        return bare
+    down, across = frame.coordinates((y1 - y0, x1 - x0), (y0, x0))
+    box = (slice(y0, y1), slice(x0, x1))
+    bare[box] = (
+        (person.segmentation[box] > 0.5)
+        & (alpha[box] < 0.5)
+        & (np.abs(across) > 0.2 * sw)
+        & (np.abs(across) < 0.8 * sw)
         & (down > -0.35 * sw)
         & (down < 0.15 * sw)
     )
+    return bare
 
 
 def _smoothed_offsets(
@@ -800,9 +807,10 @@ def _trousers_continued(
     below_waist = below_waist & ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)[roi]
     if not below_waist.any():
         return
+    frame = _torso_frame(person)
     has = lower.any(axis=0)
     # Over the trousers' own columns (a zip's column may lack them: a few pixels' grace).
-    grace = max(3, round(0.1 * _torso_frame(person).sw)) | 1
+    grace = max(3, round(0.1 * frame.sw)) | 1
     over = cv2.dilate(has[None, :].astype(np.uint8), np.ones((1, grace), np.uint8))[0] > 0
     to_lower = cv2.distanceTransform((~lower).astype(np.uint8), cv2.DIST_L2, 3)
     to_skin = cv2.distanceTransform((~skin_known).astype(np.uint8), cv2.DIST_L2, 3)
@@ -813,7 +821,7 @@ def _trousers_continued(
     height = removal.shape[0]
     edge = np.where(has, np.argmax(lower, axis=0), height)  # the trousers' top per column
     ys = np.arange(height)[:, None]
-    near = (ys < edge[None, :]) & (ys >= edge[None, :] - 0.25 * _torso_frame(person).torso)
+    near = (ys < edge[None, :]) & (ys >= edge[None, :] - 0.25 * frame.torso)
     rows, columns = np.nonzero(below_waist & near & has[None, :])
     if len(rows):
         mirrored = np.clip(2 * edge[columns] - rows, 0, height - 1)
