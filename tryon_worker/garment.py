@@ -77,7 +77,7 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
     if category not in CATEGORIES:
         raise ValueError(f"unknown garment category {category!r}; valid: {', '.join(CATEGORIES)}")
     work = _downscale(image, WORK_MAX_SIDE)
-    mask, backdrop_like = _segment(work)
+    mask, backdrop, shadow = _segment(work)
     landmarks, parts = garment_landmarks(mask, category=category)
     if category != "bottom":
         inside = _inner_back(work, mask, landmarks)
@@ -85,7 +85,10 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
             region, front = inside
             parts["torso"] = parts["torso"] & ~region
             landmarks["neck_front"] = front
-    rgba = _cut_out(work, mask, backdrop_like)
+        slits = _armpit_slits(mask, backdrop, landmarks)
+    else:
+        slits = np.zeros(mask.shape, dtype=bool)
+    rgba = _cut_out(work, mask, backdrop | shadow, slits)
     return GarmentAnalysis(
         rgba=rgba, mask=mask, landmarks=landmarks, category=category, parts=parts
     )
@@ -104,14 +107,18 @@ def garment_landmarks(
     return _upper_landmarks(mask, dress=category == "dress")
 
 
-def _cut_out(image: np.ndarray, mask: np.ndarray, backdrop_like: np.ndarray) -> np.ndarray:
+def _cut_out(
+    image: np.ndarray, mask: np.ndarray, backdrop_like: np.ndarray, slits: np.ndarray
+) -> np.ndarray:
     """RGBA cut-out whose edge pixels carry the garment's colour, not the backdrop's.
 
     Pixels at the silhouette mix fabric and backdrop (and the contact shadow), and the
     closing in the segmentation fills sharp inner corners (armpits) with backdrop; warped
     onto a body they would draw a pale outline. Backdrop-coloured pixels near the edge are
     dropped, the alpha edge is pulled in by a pixel or two, and the colours there are
-    replaced by those of the fabric just inside.
+    replaced by those of the fabric just inside. ``slits`` (backdrop seen up between a
+    sleeve and the body) stay covered, in the colours of the fabric around them: worn, the
+    garment is closed there.
     """
     side = max(mask.shape)
     band = max(5, round(0.02 * side)) | 1
@@ -129,17 +136,72 @@ def _cut_out(image: np.ndarray, mask: np.ndarray, backdrop_like: np.ndarray) -> 
         small = np.zeros(count, dtype=bool)
         small[1:] = stats[1:, cv2.CC_STAT_AREA] <= band * band
         core |= small[labels].astype(np.uint8)
+    core[slits] = 0
     shrink = max(1, round(0.002 * side))
-    inner = cv2.erode(core, np.ones((2 * shrink + 1,) * 2, np.uint8)).astype(np.float32)
-    sigma = 2.0 * shrink + 1.0
+    erosion = np.ones((2 * shrink + 1,) * 2, np.uint8)
+    inner = cv2.erode(core, erosion).astype(np.float32)
+    # A slit's colour is spread from further than an edge's: it may be some pixels wide.
+    sigma = (
+        2.0 * shrink
+        + 1.0
+        + 0.5 * float(cv2.distanceTransform(slits.astype(np.uint8), cv2.DIST_L2, 3).max())
+    )
     spread = cv2.GaussianBlur(inner, (0, 0), sigma)
     colour = image.astype(np.float32)
     bled = cv2.GaussianBlur(colour * inner[..., None], (0, 0), sigma)
     bled /= np.maximum(spread, 1e-3)[..., None]
     colour = np.where((inner == 0)[..., None], bled, colour)
-    alpha = cv2.GaussianBlur(inner, (0, 0), 0.6)
+    covered = cv2.erode(core | slits.astype(np.uint8), erosion).astype(np.float32)
+    alpha = cv2.GaussianBlur(covered, (0, 0), 0.6)
     alpha[spread < 1e-3] = 0.0
     return np.dstack([np.clip(colour, 0, 255), alpha * 255.0]).round().astype(np.uint8)
+
+
+def _armpit_slits(
+    mask: np.ndarray, backdrop: np.ndarray, landmarks: dict[str, Point]
+) -> np.ndarray:
+    """Backdrop seen between a sleeve and the body near each armpit, inside the mask.
+
+    On a ghost mannequin a hanging sleeve and the body part a little above the armpit: a
+    thin wedge of backdrop the segmentation's closing takes into the garment (too narrow to
+    tell from fabric by shape), and the narrow gap below it is lined with pale mixed pixels.
+    From the armpit, row by row up and down, the run of backdrop (or outside) that continues
+    the one before is the slit while it stays narrow: a white stripe crossing it is a wide
+    run and ends the climb there, so stripes keep their colour.
+    """
+    height, width = mask.shape
+    side = max(height, width)
+    max_run, reach = max(3, round(0.02 * side)), round(0.12 * side)
+    open_ = backdrop | ~mask
+    slits = np.zeros(mask.shape, dtype=bool)
+    for name in ("left_armpit", "right_armpit"):
+        if name not in landmarks:
+            continue
+        x, y = (round(v) for v in landmarks[name])
+        upwards = range(min(height - 1, y + 2), max(-1, y - reach), -1)
+        downwards = range(min(height, y + 3), min(height, y + reach))
+        for rows in (upwards, downwards):
+            left, right = x, x
+            for row in rows:
+                line = open_[row]
+                hits = np.nonzero(line[max(0, left - 1) : right + 2])[0]
+                if not len(hits):
+                    break
+                # The run of open pixels through the part of this row over the one before.
+                start = max(0, left - 1) + hits[0]
+                end = max(0, left - 1) + hits[-1]
+                while start > 0 and line[start - 1]:
+                    start -= 1
+                while end < width - 1 and line[end + 1]:
+                    end += 1
+                if end - start + 1 > max_run:
+                    if rows is upwards and row >= y - 2:
+                        continue  # the pocket's top may be wide under a short sleeve
+                    break
+                slits[row, start : end + 1] = True
+                left, right = start, end
+    # The slit's edge pixels mix fabric and backdrop.
+    return (cv2.dilate(slits.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & mask
 
 
 def garment_mask(image: np.ndarray) -> np.ndarray:
@@ -151,8 +213,9 @@ def garment_mask(image: np.ndarray) -> np.ndarray:
     return _segment(image)[0]
 
 
-def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The garment mask, and where pixels look like the backdrop (for cleaning the edge)."""
+def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The garment mask, and where pixels look like the backdrop or its shadow (for
+    cleaning the edge)."""
     height, width = image.shape[:2]
     lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     ring_width = max(2, round(0.02 * min(height, width)))
@@ -208,7 +271,7 @@ def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     shadow = (np.hypot(delta[..., 1], delta[..., 2]) < max(5.0, 4.0 * noise)) & (
         delta[..., 0] < 2.0 + 3.0 * noise
     )
-    return mask, ~weak | shadow
+    return mask, ~weak, shadow
 
 
 def _backdrop_model(lab: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, float]:
