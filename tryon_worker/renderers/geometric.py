@@ -667,11 +667,15 @@ def _warp_sleeve(
         b_inner.append(b_knot - b_in * b_normal)
     # Where the armhole ends before the first cross-section (an arm hanging down), the
     # strip's inner edge runs down it first, so the strip covers the top of the arm.
+    # Ahead in the shot too: an armhole point the photo puts above the first cross-section
+    # but the shot below it would fold the strip back, one stripe smeared over a block.
     along = upper / upper_length
+    step = 0.02 * body.frame.sw
     ahead = [
         (g_point, b_point)
         for g_point, b_point in armhole[1:]
-        if np.dot(b_point - b_inner[1], along) < -0.02 * body.frame.sw
+        if np.dot(b_point - b_inner[1], along) < -step
+        and np.dot(g_point - g_inner[1], g_unit) < -step / scale.length
     ]
     if ahead:
         count_ahead = len(ahead)
