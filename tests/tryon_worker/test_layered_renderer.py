@@ -337,3 +337,30 @@ def test_the_trousers_go_on_up_only_above_themselves(photos: Photos, shared_imag
     painted = output.edit_region & beside[None, :] & like_jeans(output.image)
     painted &= ~like_jeans(person.image)
     assert painted.sum() < 300, int(painted.sum())
+
+
+@pytest.mark.parametrize(
+    "garment", ["c01_tshirt_lilac_logo.jpg", "c05_shirt_longsleeve_pink_henley.jpg"]
+)
+def test_the_gap_between_sleeve_and_body_is_the_tops_own(
+    photos: Photos, shared_images: Path, garment: str
+) -> None:
+    # p12's hand is on her hip: between the sleeve hanging at a slant and the body's side
+    # the old tee was restored as a wedge of skin (under the armpit, inside the elbow).
+    person = _person(photos, shared_images, "p12_woman_head_to_thigh_gray_tee_studio.jpg", "top")
+    output = LayeredRenderer().render(person, _top(shared_images, garment))
+    _, down, sw = _from_shoulders(person)
+    shown = output.garment_mask.astype(np.uint8)
+    radius = round(0.1 * sw)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
+    closed = cv2.morphologyEx(shown, cv2.MORPH_CLOSE, disc) > 0
+    old = replaced_clothes(person, "top") & (person.segmentation > 0.5)
+    # Below the armpits (the neckline is the garment's own), away from the hands (in front,
+    # the old top around them is left to the restoration).
+    gaps = old & closed & (shown == 0) & (down > 0.35 * sw)
+    ys, xs = np.mgrid[0 : gaps.shape[0], 0 : gaps.shape[1]]
+    for side in ("left", "right"):
+        for joint in ("wrist", "index"):
+            x, y = person.point(f"{side}_{joint}")
+            gaps &= np.hypot(xs - x, ys - y) > 0.15 * sw
+    assert gaps.sum() < 0.0005 * sw * sw, int(gaps.sum())

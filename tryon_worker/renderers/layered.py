@@ -454,7 +454,9 @@ def _old_footprint_covered(
     along, across = offset @ frame.down, offset @ frame.lat
     lateral = np.abs(across) >= np.abs(along)
     upward = along > 0  # the garment is below: a shoulder's top
-    keep = (lateral | upward) & ~opening.mask[ys, xs]
+    # Between two of its pieces (a sleeve hanging at a slant and the body's side, inside a
+    # bent elbow) the gap is the garment's too, whichever way its nearest edge lies.
+    keep = (lateral | upward | _enclosed(covered, missing, sw)[ys, xs]) & ~opening.mask[ys, xs]
     keep &= ~from_below[ys, xs] | (upward & ~lateral)
     keep |= from_above[ys, xs] & ~lateral & ~upward
     # The trousers only straight beside the top's body, never below its hem's corners.
@@ -500,6 +502,18 @@ def _old_footprint_covered(
     stretched = none.copy()
     stretched[ys, xs] = ~covered[ys, xs] & (taken > 0.5)
     return replace(warped, rgb=rgb, alpha=own, support=support, extras=extras), alpha, stretched
+
+
+def _enclosed(covered: np.ndarray, missing: np.ndarray, sw: float) -> np.ndarray:
+    """The gaps among ``covered`` narrower than 0.4 shoulder spans (near ``missing``)."""
+    radius = max(1, round(0.2 * sw))
+    x0, y0, x1, y1 = _box(missing, 2 * radius + 1, covered.shape)
+    closed = cv2.morphologyEx(
+        covered[y0:y1, x0:x1].astype(np.uint8), cv2.MORPH_CLOSE, _disc(radius)
+    )
+    enclosed = np.zeros_like(covered)
+    enclosed[y0:y1, x0:x1] = (closed > 0) & ~covered[y0:y1, x0:x1]
+    return enclosed
 
 
 def _above_shoes(
