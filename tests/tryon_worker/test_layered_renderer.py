@@ -364,3 +364,20 @@ def test_the_gap_between_sleeve_and_body_is_the_tops_own(
             x, y = person.point(f"{side}_{joint}")
             gaps &= np.hypot(xs - x, ys - y) > 0.15 * sw
     assert gaps.sum() < 0.0005 * sw * sw, int(gaps.sum())
+
+
+def test_no_seam_where_the_top_was_continued_over_the_old_one(
+    photos: Photos, shared_images: Path
+) -> None:
+    # p15's white tee is wider than the navy polo: the polo is continued over it, and its
+    # former outline, anti-aliased, let the skin restored behind it show through as a dotted
+    # line down each side (101 skin-tinted specks in the navy).
+    person = _person(photos, shared_images, "p15_man_fullbody_face_cropped_white_tee.jpg", "top")
+    output = LayeredRenderer().render(
+        person, _top(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
+    )
+    pixels = output.image.astype(int)
+    tinted = pixels[..., 0] > pixels[..., 2] + 8  # the polo is blue-grey throughout
+    among_untinted = cv2.blur((~tinted).astype(np.float32), (7, 7)) > 0.85
+    specks = tinted & among_untinted & output.garment_mask
+    assert specks.sum() < 40, int(specks.sum())

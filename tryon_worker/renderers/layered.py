@@ -491,6 +491,13 @@ def _old_footprint_covered(
     # The neckline's pull also moves garment pixels that were already there (and any
     # gap among them): each takes its source's coverage.
     taken = np.where(covered[sy, sx], 1.0, alpha[sy, sx])
+    # The garment's outline where it was continued is inside it now: its anti-aliased
+    # pixels go opaque, or what is restored behind them shows through as a dotted seam.
+    filled = np.zeros_like(covered)
+    filled[ys, xs] = taken > 0.5
+    seam = covered & (own < 1.0) & (cv2.dilate(filled.astype(np.uint8), _disc(2)) > 0)
+    alpha[seam] /= np.maximum(own[seam], 1e-3)
+    own[seam] = 1.0
     alpha[ys, xs] = own[ys, xs] = taken
     support[ys, xs] = np.maximum(support[ys, xs], taken)
     extras = dict(warped.extras)
