@@ -524,9 +524,15 @@ def _hair(
     candidate = person & ~skin
     above_shoulders = body.axial < -0.05
     on_head = candidate & near_head & above_shoulders
+    lateral = np.abs(
+        (body.xs - body.smid[0]) * body.down[1] - (body.ys - body.smid[1]) * body.down[0]
+    )
     if face is not None:
         # Right beside and below the face box is usually collar or beard; hair grows above.
+        # Under the chin, across the neck's column, a crew neck rising above the shoulder
+        # joints is no seed either (long hair there still grows in from above, by colour).
         on_head &= body.axial < 0.0
+        on_head &= ~((body.ys > face[3]) & (lateral < 0.3 * body.sw))
         # Well above the face box (it reaches mid-forehead) is hair, even blond hair the
         # skin model takes for skin.
         y0, box_height = face[1], face[3] - face[1]
@@ -539,9 +545,6 @@ def _hair(
         return on_head
     hair_model, clothes_model = _gaussian(hair_lab), _gaussian(clothes_lab)
     # Long hair: hair-coloured pixels below the head, near its column and above mid-chest.
-    lateral = np.abs(
-        (body.xs - body.smid[0]) * body.down[1] - (body.ys - body.smid[1]) * body.down[0]
-    )
     hanging = candidate & ~on_head & (body.axial < 0.6) & (lateral < 0.9 * body.sw)
     closer = _mahalanobis(lab, *hair_model) + 2.0 < _mahalanobis(lab, *clothes_model)
     grown = _connected_to(on_head | (hanging & closer), on_head)

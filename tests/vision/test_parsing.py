@@ -145,3 +145,17 @@ def test_labels_come_back_to_full_resolution_without_steps() -> None:
     assert set(np.unique(full)) == {LABEL["arms"], LABEL["upper"]}
     # The boundary moves about 0.7 px per row: never a jump of a whole work pixel.
     assert np.abs(np.diff(edge)).max() <= 2, np.abs(np.diff(edge)).max()
+
+
+def test_a_crew_neck_under_the_chin_is_not_hair() -> None:
+    """p10's pink tee rises above his shoulder joints under an open hoodie: its neckband,
+    near the head and above the shoulders, seeded the hair model, and the whole collar came
+    out as hair (kept in front of any new top: the old tee's collar stayed on)."""
+    shared_images_dir("people")
+    truth = hand_labels_load(LABELS_DIR / "p10_man_head_to_thigh_cardigan.json")
+    image = decode_image((PEOPLE / truth.image).read_bytes(), role="person")
+    pose = estimate_pose(image)
+    parsing = parse_person(image, pose.landmarks, segment_person(image, pose), detect_faces(image))
+    upper = truth.labels == LABEL["upper"]
+    hair_on_upper = (parsing.labels == LABEL["hair"]) & upper
+    assert hair_on_upper.sum() < 0.01 * upper.sum(), (int(hair_on_upper.sum()), int(upper.sum()))
