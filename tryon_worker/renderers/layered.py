@@ -242,7 +242,8 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
     edge = cv2.dilate(old.astype(np.uint8), _disc(max(2, round(0.025 * sw))))[ys, xs] > 0
     near_any |= on_neck & edge & (to_skin > 25.0)
     rim[ys[near_any], xs[near_any]] = True
-    return rim | _straps(person, old | rim, lab, skin, below_chin & central, sw)
+    shoulders = below_chin & central & (along < 0.5 * sw)
+    return rim | _straps(person, old | rim, lab, skin, shoulders, sw)
 
 
 def _straps(
