@@ -655,13 +655,38 @@ def _inner_back(
     )
     if len(chest_front) < 20 or len(shoulders) < 20:
         return None
-    threshold = min(float(np.median(chest_front)), float(np.median(shoulders))) - 6.0
+    # A colour-blocked front (c04's navy body under a light yoke) hides its dark inside
+    # from the chest's level: the collar is then judged by the shoulders beside it alone.
+    chest_level, shoulder_level = float(np.median(chest_front)), float(np.median(shoulders))
+    thresholds = [min(chest_level, shoulder_level) - 6.0]
+    if chest_level < shoulder_level - 25.0:
+        thresholds.append(shoulder_level - 6.0)
+    grad_x = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    grad_y = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    for threshold in thresholds:
+        found = _inside_above(mask, lightness, grad_x, grad_y, tops, cx, chest, threshold)
+        if found is not None:
+            return found
+    return None
+
+
+def _inside_above(
+    mask: np.ndarray,
+    lightness: np.ndarray,
+    grad_x: np.ndarray,
+    grad_y: np.ndarray,
+    tops: np.ndarray,
+    cx: float,
+    chest: float,
+    threshold: float,
+) -> tuple[np.ndarray, Point] | None:
+    """The best neckline curve with pixels darker than ``threshold`` above it (see
+    _inner_back), and the region above it; None when that region is not darker."""
+    height, width = mask.shape
     # Above a curve, darker pixels count for it and lighter ones against; the running sums
     # down each column give any curve's total at once.
     vote = np.where(mask, np.tanh((threshold - lightness) / 6.0), 0.0)
     running = np.vstack([np.zeros((1, width)), np.cumsum(vote, axis=0)])
-    grad_x = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=3) / 8.0
-    grad_y = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3) / 8.0
     best, best_score = None, 0.0
     for half in np.linspace(0.1, 0.42, 13) * chest:
         columns = np.arange(int(np.ceil(cx - half)), int(np.floor(cx + half)) + 1)
@@ -691,7 +716,8 @@ def _inner_back(
     if best is None:
         return None
     region = _above_neckline(mask, cx, best)
-    if region.sum() < 0.002 * mask.sum() or np.median(lightness[region]) > threshold:
+    # A collar's outer back band may lie above its dark inside, in the collar's colour.
+    if region.sum() < 0.002 * mask.sum() or (lightness[region] < threshold).mean() < 0.3:
         return None
     return region, (float(cx), float(best[1] + best[2]))
 

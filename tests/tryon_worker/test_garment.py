@@ -255,6 +255,21 @@ def test_the_inside_of_the_back_is_cut_out_of_the_torso(
     assert (floral.parts["torso"] | ~floral.mask)[top].all()
 
 
+def test_a_polos_collar_loses_its_inside_behind_a_light_yoke(
+    real: dict[str, GarmentAnalysis],
+) -> None:
+    # c04's navy body lies under a light-blue yoke: judged against the navy chest the
+    # collar's navy inside was not darker than the front, and stayed part of the torso
+    # (worn, the neck kept in front of it bit a round hole through the collar's wings).
+    polo = real["c04_polo_shirt_navy_lightblue.jpg"]
+    assert "neck_front" in polo.landmarks
+    cx, neck_y = (round(v) for v in polo.landmarks["neck"])
+    front_y = round(polo.landmarks["neck_front"][1])
+    assert neck_y + 30 < front_y < neck_y + 0.3 * polo.mask.shape[0]
+    assert not polo.parts["torso"][neck_y + 3 : front_y - 3, cx].any()
+    assert polo.parts["torso"][front_y + 15 : front_y + 40, cx].all()
+
+
 @pytest.mark.parametrize("kind", ["t-shirt", "tank-top", "a-line-dress"])
 def test_procedural_necklines_lose_their_inside(kind: str) -> None:
     category = "dress" if kind.endswith("dress") else "top"

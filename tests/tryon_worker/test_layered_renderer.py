@@ -399,3 +399,22 @@ def test_the_shoes_below_a_long_dress_are_kept(photos: Photos, shared_images: Pa
     assert shoes.sum() > 5000
     # A few pixels at the trouser hem go (45% of the shoes did).
     assert (changed & shoes).sum() < 0.06 * shoes.sum(), int((changed & shoes).sum())
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["p09_woman_fullbody_red_skirt_press.jpg", "p11_woman_head_to_thigh_jeans_studio.jpg"],
+)
+def test_a_polos_collar_closes_at_the_neck(photos: Photos, shared_images: Path, name: str) -> None:
+    # The neck stays in front of a collar's back; the polo's inside, not cut out of its
+    # front, made the neck bite a round hole down through the collar's wings to below the
+    # shoulders' line (0.05 shoulder spans below it). Its wings meet above that line.
+    person = _person(photos, shared_images, name, "top")
+    output = LayeredRenderer().render(
+        person, _top(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
+    )
+    across, down, sw = _from_shoulders(person)
+    middle = np.abs(across[0]) <= 2
+    column = output.garment_mask[:, middle].all(axis=1) & (down[:, 0] > -0.5 * sw)
+    first = float(down[np.argmax(column), 0])
+    assert first < -0.1 * sw, first / sw
