@@ -532,18 +532,27 @@ def _hair(
         # Under the chin, across the neck's column, a crew neck rising above the shoulder
         # joints is no seed either (long hair there still grows in from above, by colour).
         on_head &= body.axial < 0.0
-        on_head &= ~((body.ys > face[3]) & (lateral < 0.3 * body.sw))
         # Well above the face box (it reaches mid-forehead) is hair, even blond hair the
         # skin model takes for skin.
         y0, box_height = face[1], face[3] - face[1]
         on_head |= person & near_head & (body.ys < y0 - 0.2 * box_height)
     if on_head.sum() < 10:
         return on_head
-    hair_lab = lab[on_head]
     clothes_lab = lab[candidate & body.torso_polygon() & (body.axial > 0.25)]
     if len(clothes_lab) < 10:
         return on_head
-    hair_model, clothes_model = _gaussian(hair_lab), _gaussian(clothes_lab)
+    clothes_model = _gaussian(clothes_lab)
+    if face is not None:
+        # Under the chin, across the neck's column, a crew neck rising above the shoulder
+        # joints may pass for hair: there a seed must look like the hair above the chin
+        # rather than like the clothes.
+        doubtful = on_head & (body.ys > face[3]) & (lateral < 0.3 * body.sw)
+        sure = on_head & ~doubtful
+        if doubtful.any() and sure.sum() >= 10:
+            above = _gaussian(lab[sure])
+            like_clothes = _mahalanobis(lab, *clothes_model) < _mahalanobis(lab, *above)
+            on_head &= ~(doubtful & like_clothes)
+    hair_model = _gaussian(lab[on_head])
     # Long hair: hair-coloured pixels below the head, near its column and above mid-chest.
     hanging = candidate & ~on_head & (body.axial < 0.6) & (lateral < 0.9 * body.sw)
     closer = _mahalanobis(lab, *hair_model) + 2.0 < _mahalanobis(lab, *clothes_model)
