@@ -667,16 +667,27 @@ def _warp_sleeve(
         b_inner.append(b_knot - b_in * b_normal)
     # Where the armhole ends before the first cross-section (an arm hanging down), the
     # strip's inner edge runs down it first, so the strip covers the top of the arm.
-    # Ahead in the shot too: an armhole point the photo puts above the first cross-section
-    # but the shot below it would fold the strip back, one stripe smeared over a block.
     along = upper / upper_length
-    step = 0.02 * body.frame.sw
     ahead = [
         (g_point, b_point)
         for g_point, b_point in armhole[1:]
-        if np.dot(b_point - b_inner[1], along) < -step
-        and np.dot(g_point - g_inner[1], g_unit) < -step / scale.length
+        if np.dot(b_point - b_inner[1], along) < -0.02 * body.frame.sw
     ]
+    # In the shot they must lead the first cross-section too, in order, or the strip folds
+    # back on itself (one stripe smeared over a block): where they do not, their shot
+    # points are spread along the armhole's straight line instead, as the photo's are.
+    g_lead = [float(np.dot(g - g_inner[1], g_unit)) for g, _ in ahead]
+    if any(d >= 0 for d in g_lead) or any(b <= a for a, b in itertools.pairwise(g_lead)):
+        span = b_inner[1] - b_shoulder
+        shares = [
+            float(np.clip(np.dot(b - b_shoulder, span) / max(float(span @ span), 1e-6), 0.05, 0.95))
+            for _, b in ahead
+        ]
+        shares = np.maximum.accumulate(shares)
+        ahead = [
+            (g_shoulder + share * (g_inner[1] - g_shoulder), b)
+            for share, (_, b) in zip(shares, ahead, strict=True)
+        ]
     if ahead:
         count_ahead = len(ahead)
         fractions = (np.arange(count_ahead) + 1) / (count_ahead + 1)
