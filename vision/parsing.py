@@ -529,8 +529,6 @@ def _hair(
     )
     if face is not None:
         # Right beside and below the face box is usually collar or beard; hair grows above.
-        # Under the chin, across the neck's column, a crew neck rising above the shoulder
-        # joints is no seed either (long hair there still grows in from above, by colour).
         on_head &= body.axial < 0.0
         # Well above the face box (it reaches mid-forehead) is hair, even blond hair the
         # skin model takes for skin.
@@ -550,8 +548,9 @@ def _hair(
         sure = on_head & ~doubtful
         if doubtful.any() and sure.sum() >= 10:
             above = _gaussian(lab[sure])
-            like_clothes = _mahalanobis(lab, *clothes_model) < _mahalanobis(lab, *above)
-            on_head &= ~(doubtful & like_clothes)
+            colours = lab[doubtful]
+            like_clothes = _mahalanobis(colours, *clothes_model) < _mahalanobis(colours, *above)
+            on_head[doubtful] = ~like_clothes
     hair_model = _gaussian(lab[on_head])
     # Long hair: hair-coloured pixels below the head, near its column and above mid-chest.
     hanging = candidate & ~on_head & (body.axial < 0.6) & (lateral < 0.9 * body.sw)
