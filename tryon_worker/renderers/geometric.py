@@ -1317,7 +1317,15 @@ def _warp_strip(
         return _empty_layer()
     lookup = np.concatenate([[0], index[inside_rows, inside_cols]])
     index = np.where(outside > 0, lookup[np.minimum(nearest, len(lookup) - 1)], index)
-    index[distance > margin] = 0
+    # The strip's own area; for a sleeve with the notch a bent elbow leaves closed (the
+    # strip's inner edge folds in there, its collapsed triangles skipped, and the arm showed
+    # through: cloth bunches there instead).
+    area = outside == 0
+    if sleeve_over is not None:
+        radius = 0.06 * body.frame.sw
+        grown = distance <= radius
+        area = cv2.distanceTransform(grown.astype(np.uint8), cv2.DIST_L2, 5) > radius
+    index[(distance > margin) & ~area] = 0
     if sleeve_over is not None:
         end_a, end_b = b_a[-1] - offset, b_b[-1] - offset
         before = (b_a[-2] + b_b[-2]) / 2 - offset
@@ -1342,7 +1350,7 @@ def _warp_strip(
     # cloth, at its angle, over the body's), nor off the person (a loose sleeve keeps its
     # own outline there).
     layer = _sample(_piece(source, mask), map_x, map_y, box)
-    strip = ((outside == 0) & (index > 0) & sleeve_over[y0:y1, x0:x1]).astype(np.float32)
+    strip = (area & (index > 0) & sleeve_over[y0:y1, x0:x1]).astype(np.float32)
     fill = np.maximum(cv2.GaussianBlur(strip, (0, 0), 0.7) * (index > 0) - layer.alpha, 0.0)
     if fill.any():
         solid = _sample(_piece_extended(source, mask), map_x, map_y, box)
