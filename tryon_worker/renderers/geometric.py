@@ -35,6 +35,7 @@ import numpy as np
 
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
+from tryon_worker.renderers.disc_closing import disc_closing
 from tryon_worker.renderers.photo_light import garment_in_photo_light
 from vision.body_frame import TorsoFrame
 from vision.pose import LM, PersonAnalysis
@@ -1322,9 +1323,7 @@ def _warp_strip(
     # through: cloth bunches there instead).
     area = outside == 0
     if sleeve_over is not None:
-        radius = 0.06 * body.frame.sw
-        grown = distance <= radius
-        area = cv2.distanceTransform(grown.astype(np.uint8), cv2.DIST_L2, 5) > radius
+        area = disc_closing(distance, 0.06 * body.frame.sw)
     index[(distance > margin) & ~area] = 0
     if sleeve_over is not None:
         end_a, end_b = b_a[-1] - offset, b_b[-1] - offset

@@ -33,6 +33,7 @@ import numpy as np
 
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
+from tryon_worker.renderers.disc_closing import disc_closing
 from tryon_worker.renderers.fold_shading import FILL_MAX_SIDE, fold_shading
 from tryon_worker.renderers.geometric import GeometricRenderer
 from tryon_worker.renderers.photo_light import garment_in_photo_light
@@ -523,10 +524,7 @@ def _enclosed(covered: np.ndarray, missing: np.ndarray, sw: float) -> np.ndarray
     radius = max(1.0, 0.2 * sw)
     x0, y0, x1, y1 = _box(missing, round(2 * radius) + 1, covered.shape)
     inside = covered[y0:y1, x0:x1]
-    # A closing by a disc, from two distance transforms (a large disc's morphology would
-    # cost a good part of a second).
-    grown = cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, 5) <= radius
-    closed = cv2.distanceTransform(grown.astype(np.uint8), cv2.DIST_L2, 5) > radius
+    closed = disc_closing(cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, 5), radius)
     enclosed = np.zeros_like(covered)
     enclosed[y0:y1, x0:x1] = closed & ~inside
     return enclosed
