@@ -125,3 +125,15 @@ def share_like(pixels: np.ndarray, colour: tuple[int, int, int], tolerance: floa
     """Share of the pixels within ``tolerance`` (RGB distance) of ``colour``."""
     distance = np.linalg.norm(pixels.astype(float) - np.array(colour, dtype=float), axis=-1)
     return float((distance < tolerance).mean())
+
+
+def away_from_hands(person: PersonAnalysis, mask: np.ndarray, reach: float) -> np.ndarray:
+    """``mask`` without the pixels within ``reach`` px of either wrist or index finger (hands
+    stay in front of sleeves, and the old top around them is left to the restoration)."""
+    ys, xs = np.mgrid[0 : mask.shape[0], 0 : mask.shape[1]]
+    kept = mask.copy()
+    for side in ("left", "right"):
+        for joint in ("wrist", "index"):
+            x, y = person.point(f"{side}_{joint}")
+            kept &= np.hypot(xs - x, ys - y) > reach
+    return kept

@@ -112,6 +112,12 @@ def test_white_stripes_and_white_panels_stay_in_the_garment(
         assert jersey.mask[int(y) + 8, int(x)]
 
 
+def _shot_at_work_size(root: Path, name: str, analysis: GarmentAnalysis) -> np.ndarray:
+    """The product shot itself, at its analysis's size."""
+    source = decode_image((root / name).read_bytes(), role="garment")
+    return cv2.resize(source, analysis.mask.shape[::-1], interpolation=cv2.INTER_AREA)
+
+
 def _pale_near_armpits(analysis: GarmentAnalysis, source: np.ndarray | None = None) -> int:
     """Backdrop-pale pixels shown (alpha > half) just above and below each armpit."""
     rgb = (analysis.rgba[..., :3] if source is None else source).astype(int)
@@ -139,8 +145,7 @@ def test_the_backdrop_between_sleeve_and_body_is_not_shown(
     # A ghost mannequin's sleeve parts from the body just above the armpit: a thin slit of
     # backdrop the mask takes in. Warped, it was a white wedge where sleeve and body meet.
     analysis = real[name]
-    source = decode_image((shared_images_root / name).read_bytes(), role="garment")
-    source = cv2.resize(source, analysis.mask.shape[::-1], interpolation=cv2.INTER_AREA)
+    source = _shot_at_work_size(shared_images_root, name, analysis)
     assert _pale_near_armpits(analysis, source) > 20  # the slit is there in the shot
     assert _pale_near_armpits(analysis) == 0
 
@@ -150,8 +155,7 @@ def test_white_stripes_at_the_armpits_keep_their_colour(
 ) -> None:
     name = "c03_longsleeve_top_striped.jpg"
     analysis = real[name]
-    source = decode_image((shared_images_root / name).read_bytes(), role="garment")
-    source = cv2.resize(source, analysis.mask.shape[::-1], interpolation=cv2.INTER_AREA)
+    source = _shot_at_work_size(shared_images_root, name, analysis)
     assert _pale_near_armpits(analysis) > 0.9 * _pale_near_armpits(analysis, source)
 
 

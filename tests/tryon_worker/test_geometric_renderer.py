@@ -12,6 +12,7 @@ from tests.tryon_worker.helpers import (
     GREEN,
     RED,
     Photos,
+    away_from_hands,
     point_between,
     share_like,
     torso_pixels,
@@ -376,6 +377,16 @@ def test_a_striped_sleeve_keeps_its_stripes_at_the_armpit(
     assert solid.sum() < 60, int(solid.sum())  # 251 when folded
 
 
+def _notches(
+    person: PersonAnalysis, shape: np.ndarray, uncovered: np.ndarray, sw: float
+) -> np.ndarray:
+    """Uncovered pixels on the person inside ``shape`` closed by a disc of 0.05 sw."""
+    radius = round(0.05 * sw)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
+    closed = cv2.morphologyEx(shape.astype(np.uint8), cv2.MORPH_CLOSE, disc) > 0
+    return closed & uncovered & (person.segmentation > 0.5)
+
+
 @pytest.mark.parametrize(
     "garment", ["c01_tshirt_lilac_logo.jpg", "c05_shirt_longsleeve_pink_henley.jpg"]
 )
@@ -388,11 +399,8 @@ def test_a_raised_arms_sleeve_leaves_no_notch_at_the_armpit(
         photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", garment, "top"
     )
     sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
-    covered = (warped.alpha > 0.5).astype(np.uint8)
-    radius = round(0.05 * sw)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
-    notches = (cv2.morphologyEx(covered, cv2.MORPH_CLOSE, disc) > 0) & (covered == 0)
-    notches &= person.segmentation > 0.5
+    covered = warped.alpha > 0.5
+    notches = _notches(person, covered, ~covered, sw)
     shoulders_y = float(_middle(person, "shoulder")[1])
     notches[: round(shoulders_y)] = False  # the neckline is the garment's own
     notches[round(shoulders_y + 0.8 * sw) :] = False
@@ -411,14 +419,6 @@ def test_a_sleeve_bunches_inside_a_bent_elbow(
         photos, shared_images, "p12_woman_head_to_thigh_gray_tee_studio.jpg", garment, "top"
     )
     sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
-    sleeves = (warped.extras["sleeves"] > 0.5).astype(np.uint8)
-    radius = round(0.05 * sw)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
-    notches = (cv2.morphologyEx(sleeves, cv2.MORPH_CLOSE, disc) > 0) & (warped.alpha < 0.5)
-    notches &= person.segmentation > 0.5
-    ys, xs = np.mgrid[0 : notches.shape[0], 0 : notches.shape[1]]
-    for side in ("left", "right"):
-        for joint in ("wrist", "index"):  # hands stay in front of their sleeves
-            x, y = person.point(f"{side}_{joint}")
-            notches &= np.hypot(xs - x, ys - y) > 0.15 * sw
+    notches = _notches(person, warped.extras["sleeves"] > 0.5, warped.alpha < 0.5, sw)
+    notches = away_from_hands(person, notches, 0.15 * sw)
     assert notches.sum() < 0.001 * sw * sw, int(notches.sum())

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.tryon_worker.helpers import BLUE, GREEN, RED, Photos
+from tests.tryon_worker.helpers import BLUE, GREEN, RED, Photos, away_from_hands
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.renderers.layered import LayeredRenderer
 from vision.errors import ImageInputError
@@ -358,12 +358,7 @@ def test_the_gap_between_sleeve_and_body_is_the_tops_own(
     old = replaced_clothes(person, "top") & (person.segmentation > 0.5)
     # Below the armpits (the neckline is the garment's own), away from the hands (in front,
     # the old top around them is left to the restoration).
-    gaps = old & closed & (shown == 0) & (down > 0.35 * sw)
-    ys, xs = np.mgrid[0 : gaps.shape[0], 0 : gaps.shape[1]]
-    for side in ("left", "right"):
-        for joint in ("wrist", "index"):
-            x, y = person.point(f"{side}_{joint}")
-            gaps &= np.hypot(xs - x, ys - y) > 0.15 * sw
+    gaps = away_from_hands(person, old & closed & (shown == 0) & (down > 0.35 * sw), 0.15 * sw)
     assert gaps.sum() < 0.0005 * sw * sw, int(gaps.sum())
 
 
