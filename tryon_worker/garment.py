@@ -36,6 +36,8 @@ MIN_COVERAGE = 0.02
 MAX_COVERAGE = 0.9
 #: A backdrop noisier than this (Lab units, robust spread of the border) is not a plain one.
 MAX_BACKDROP_NOISE = 6.0
+#: A crew neck's front drop below its corners (the collar's outer top), in half neck widths.
+CREW_NECK_DEPTH = 1.05
 
 Point = tuple[float, float]
 
@@ -80,7 +82,7 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
     mask, backdrop, shadow = _segment(work)
     landmarks, parts = garment_landmarks(mask, category=category)
     if category != "bottom":
-        inside = _inner_back(work, mask, landmarks)
+        inside = _inner_back(work, mask, landmarks, crew=category != "outerwear")
         if inside is not None:
             region, front = inside
             parts["torso"] = parts["torso"] & ~region
@@ -614,7 +616,7 @@ def _split_upper(mask: np.ndarray, marks: dict[str, Point], cx: float) -> dict[s
 
 
 def _inner_back(
-    image: np.ndarray, mask: np.ndarray, marks: dict[str, Point]
+    image: np.ndarray, mask: np.ndarray, marks: dict[str, Point], *, crew: bool = True
 ) -> tuple[np.ndarray, Point] | None:
     """The inside of the back seen through the front neckline, and the neckline's bottom.
 
@@ -625,7 +627,9 @@ def _inner_back(
     best separates pixels darker than the front (above it) from the rest (below), snapped
     to where the colour changes sharply. Nothing is cut when no region above a curve is
     clearly darker than the front (a collar, a neckline with nothing behind it, a black
-    garment whose inside looks like its front). None when nothing is found.
+    garment whose inside looks like its front); there a closed neck with ``crew`` gets a
+    crew neck's usual depth (see _crew_neckline; not for a cardigan, whose front is open).
+    None when nothing is found.
     """
     cx, neck_y = marks["neck"]
     chest = abs(marks["left_armpit"][0] - marks["right_armpit"][0])
@@ -667,7 +671,39 @@ def _inner_back(
         found = _inside_above(mask, lightness, grad_x, grad_y, tops, cx, chest, threshold)
         if found is not None:
             return found
-    return None
+    return _crew_neckline(mask, tops, cx, chest) if crew else None
+
+
+def _crew_neckline(
+    mask: np.ndarray, tops: np.ndarray, cx: float, chest: float
+) -> tuple[np.ndarray, Point] | None:
+    """A crew neckline's inside where no darker inside was found (a black tee, a knit).
+
+    When the top outline runs across the neck close to the height of the neckline's corners
+    (its highest points beside the neck), the back of the neck is in view and the front
+    neckline must lie below it; worn, everything above that is hidden by the neck. A crew
+    neck's front drops about as far as it is wide: the curve hangs from the corners that
+    deep. None when the outline itself dips (a scoop or square neck with nothing behind it)
+    or the corners are too far apart for a neck (a boat neck).
+    """
+    width = mask.shape[1]
+    heights = np.where(mask.any(axis=0), tops, mask.shape[0]).astype(np.float64)
+    sides = []
+    for sign in (-1, 1):
+        columns = np.arange(int(cx + sign * 0.04 * chest), int(cx + sign * 0.35 * chest), sign)
+        columns = columns[(columns >= 0) & (columns < width)]
+        if not len(columns):
+            return None
+        sides.append(int(columns[np.argmin(heights[columns])]))
+    half = (sides[1] - sides[0]) / 2.0
+    end_y = float(heights[sides].mean())
+    if not 0.08 * chest <= half <= 0.3 * chest or heights[int(cx)] - end_y > 0.08 * chest:
+        return None
+    curve = (half, end_y, CREW_NECK_DEPTH * half, "u")
+    region = _above_neckline(mask, (sides[0] + sides[1]) / 2.0, curve)
+    if region.sum() < 0.001 * mask.sum():
+        return None
+    return region, ((sides[0] + sides[1]) / 2.0, end_y + curve[2])
 
 
 def _inside_above(

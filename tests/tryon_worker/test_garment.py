@@ -283,3 +283,24 @@ def test_procedural_necklines_lose_their_inside(kind: str) -> None:
     front_y = round(analysis.landmarks["neck_front"][1])
     # The label sits on the inside of the back, just under the back neck: cut away.
     assert not analysis.parts["torso"][neck_y + 2 : front_y - 4, cx].any()
+
+
+def test_a_black_tees_inside_is_cut_at_a_crew_necks_depth(
+    real: dict[str, GarmentAnalysis],
+) -> None:
+    # c17's inside is as black as its front, so nothing darker marks it: its label was
+    # pasted on the wearer's throat. The back of the neck is in view (the outline runs
+    # across the neck at its corners' height), so a crew neck's front is assumed.
+    tee = real["c17_tshirt_black_stussy_gray_bg.jpg"]
+    assert "neck_front" in tee.landmarks
+    cx, neck_y = (round(v) for v in tee.landmarks["neck"])
+    front_y = round(tee.landmarks["neck_front"][1])
+    chest = abs(tee.landmarks["left_armpit"][0] - tee.landmarks["right_armpit"][0])
+    near = (slice(neck_y, front_y), slice(round(cx - 0.1 * chest), round(cx + 0.1 * chest)))
+    pale = (tee.rgba[..., :3].max(axis=2) > 120) & tee.mask
+    assert pale[near].sum() > 200  # the label (and the thread of its tag, which hangs lower)
+    assert (pale & tee.parts["torso"])[near].sum() < 0.02 * pale[near].sum()
+    # The front below the neckline (the collar's front rib, the chest) stays.
+    assert tee.parts["torso"][front_y + 5 : front_y + 60, cx].all()
+    # A cardigan's front is open: no crew neck is assumed for it.
+    assert "neck_front" not in real["c14_cardigan_gray_knit.jpg"].landmarks
