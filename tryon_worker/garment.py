@@ -755,7 +755,52 @@ def _inside_above(
     # A collar's outer back band may lie above its dark inside, in the collar's colour.
     if region.sum() < 0.002 * mask.sum() or (lightness[region] < threshold).mean() < 0.3:
         return None
+    region &= ~_front_rib(mask, lightness, region, cx, chest, best)
     return region, (float(cx), float(best[1] + best[2]))
+
+
+def _front_rib(
+    mask: np.ndarray,
+    lightness: np.ndarray,
+    region: np.ndarray,
+    cx: float,
+    chest: float,
+    curve: tuple[float, float, float, str],
+) -> np.ndarray:
+    """A collar rib just above a darkness-found neckline: it is the front's (empty if none).
+
+    c01's dark purple rib is darker than its lilac front, so the neckline search put it
+    with the inside, and worn the tee had no collar; but its inside is darker still. Only
+    where the front is far lighter than the inside's shadow (an inside merely shaded a
+    little darker has no rib to tell apart).
+    """
+    height, width = mask.shape
+    nothing = np.zeros_like(mask)
+    columns = np.arange(int(np.ceil(cx - curve[0])), int(np.floor(cx + curve[0])) + 1)
+    xs, ys, _, _ = _neckline(cx, curve, (columns - cx) / curve[0])
+    below = np.clip(np.round(ys + 0.02 * chest).astype(int), 0, height - 1)
+    rows = np.arange(height)[:, None]
+    deep = region & (rows < np.interp(np.arange(width), columns, ys)[None, :] - 0.07 * chest)
+    if not deep.any():
+        return nothing
+    front = float(np.median(lightness[below, columns]))
+    # The inside's shadow is its darkest part (a lighter back collar may lie above it).
+    inside = float(np.percentile(lightness[deep], 25))
+    if front - inside < 40.0:
+        return nothing
+    line = np.zeros(mask.shape, dtype=np.uint8)
+    points = np.round(np.stack([xs, ys], axis=1)).astype(np.int32)
+    cv2.polylines(line, [points], isClosed=False, color=1)
+    to_curve = cv2.distanceTransform(1 - line, cv2.DIST_L2, 3)
+    # Whatever is clearly lighter than the inside within reach of the curve, and joined
+    # to it: the rib, and the front's own edge where the curve ran wide of the neck.
+    lighter = (region & (lightness - inside > 10.0) & (to_curve <= 0.07 * chest)).astype(np.uint8)
+    _, labels = cv2.connectedComponents(lighter, connectivity=8)
+    touching = np.unique(labels[(lighter > 0) & (to_curve <= 1.5)])
+    rib = np.isin(labels, touching[touching > 0]).astype(np.float32)
+    # Its inner edge is a soft shadow: thresholded, a saw-tooth; smoothed, a rib's line.
+    rib = (cv2.GaussianBlur(rib, (0, 0), max(1.0, 0.012 * chest)) > 0.5) & region
+    return rib if rib.sum() >= 0.01 * chest * curve[0] else nothing
 
 
 def _neckline(

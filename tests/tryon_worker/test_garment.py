@@ -304,3 +304,18 @@ def test_a_black_tees_inside_is_cut_at_a_crew_necks_depth(
     assert tee.parts["torso"][front_y + 5 : front_y + 60, cx].all()
     # A cardigan's front is open: no crew neck is assumed for it.
     assert "neck_front" not in real["c14_cardigan_gray_knit.jpg"].landmarks
+
+
+def test_a_dark_collar_rib_stays_on_the_front(real: dict[str, GarmentAnalysis]) -> None:
+    # c01's front rib is dark purple, darker than the lilac front, so the neckline search
+    # took it for the inside and worn, the tee had no collar; its inside is darker still.
+    tee = real["c01_tshirt_lilac_logo.jpg"]
+    cx = round(tee.landmarks["neck"][0])
+    front_y = round(tee.landmarks["neck_front"][1])
+    chest = abs(tee.landmarks["left_armpit"][0] - tee.landmarks["right_armpit"][0])
+    lightness = tee.rgba[..., :3].astype(float).mean(axis=2)
+    rib = slice(round(front_y - 0.03 * chest), front_y)
+    inside = round(front_y - 0.08 * chest)
+    assert tee.parts["torso"][rib, cx].all()
+    assert not tee.parts["torso"][inside, cx]
+    assert lightness[inside, cx] + 15 < lightness[rib, cx].mean() < lightness[front_y + 20, cx] - 15
