@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 
@@ -112,3 +113,25 @@ def test_fold_shading_stays_near_one_and_is_one_outside_the_garment() -> None:
         assert folds.shape == region.shape and folds.dtype == np.float32
         assert np.all(folds[:, :10] == 1.0) and np.all(folds[:, 130:] == 1.0)
         assert folds.min() >= 0.8 and folds.max() <= 1.12
+
+
+def test_fold_shading_eases_out_at_the_outline_and_across_garments() -> None:
+    # A top (label 5) with folds across it and a belt (label 6) below, as on p12: the folds
+    # stopped dead at the old top's outline, and a new tee hanging on past it had the old
+    # hem drawn across it as a stain; where the top met the belt, the belt's fade-out cut
+    # through the top's folds as a straight edge.
+    height, width = 160, 120
+    rows = np.arange(height)[:, None] * np.ones((1, width))
+    luma = 140.0 + 15.0 * np.sin(rows / 10.0)
+    photo = np.repeat(np.clip(luma, 0, 255)[..., None], 3, axis=2).astype(np.uint8)
+    photo[100:130] = 30
+    region = np.zeros((height, width), bool)
+    region[20:130, 10:110] = True
+    labels = np.where(region, 5, 0).astype(np.uint8)
+    labels[100:130, 10:110] = 6
+    outline = region & ~(cv2.erode(region.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    for estimator in ("learned", "classical"):
+        folds = fold_shading(photo, region, 64.0, labels, estimator=estimator)
+        assert np.abs(folds[outline] - 1.0).max() < 0.02, estimator
+        steps = np.abs(np.diff(folds[:, 30:90], axis=0))
+        assert steps.max() < 0.02, (estimator, steps.max())

@@ -57,7 +57,8 @@ def fold_shading(
     labels: np.ndarray,
     estimator: str | None = None,
 ) -> np.ndarray:
-    """Multiplicative light-and-fold map (around 1) of the photo inside ``region``; 1 outside.
+    """Multiplicative light-and-fold map (around 1) of the photo inside ``region``; 1 outside
+    and on its outline (the folds ease in from it).
 
     Computed per garment, so the edge between a dark and a light garment is not mistaken for
     a shadow; dark garments lend weaker folds (their luminance is mostly noise).
@@ -73,7 +74,10 @@ def fold_shading(
     small_region = cv2.resize(region.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
     lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     sw_small = sw * scale
-    shading = np.ones(small_region.shape, dtype=np.float32)
+    # Each garment's folds, weighted by its (softened) presence: where two meet (a top's hem
+    # on a belt) they blend without a step.
+    folds = np.zeros(small_region.shape, dtype=np.float32)
+    weight = np.zeros(small_region.shape, dtype=np.float32)
     for label in np.unique(small_labels[small_region]):
         inside = small_region & (small_labels == label)
         if inside.sum() < 20:
@@ -84,10 +88,15 @@ def fold_shading(
         median_luma = float(np.median(lab[..., 0][inside]))
         gain = float(np.clip((median_luma - 15.0) / 25.0, 0.2, 1.0))
         piece = np.clip(1.0 + gain * (ratio - 1.0), MIN_FOLD_GAIN, MAX_FOLD_GAIN)
-        # Fade to 1 away from the garment: no old garment there, no folds to borrow.
-        presence = np.clip(blur(inside.astype(np.float32), max(0.8, 0.025 * sw_small)), 0, 1)
-        presence = np.where(inside, 1.0, presence)
-        shading = np.where(presence > 0, 1.0 + (piece - 1.0) * presence, shading)
+        presence = np.clip(blur(inside.astype(np.float32), max(0.8, 0.06 * sw_small)), 0, 1)
+        folds += (piece - 1.0) * presence
+        weight += presence
+    # Towards the old garment's outline the folds ease out: the new garment goes on past it
+    # (a tee hanging over the belt the old one was tucked into) and a fold cut off there
+    # would draw the old hem across it as a stain.
+    softened = blur(small_region.astype(np.float32), max(0.8, 0.05 * sw_small))
+    ease = np.clip(2.0 * softened - 1.0, 0.0, 1.0)
+    shading = 1.0 + ease * folds / np.maximum(weight, 1e-6)
     if scale < 1:
         shading = cv2.resize(shading, (width, height), interpolation=cv2.INTER_LINEAR)
     return shading.astype(np.float32)
