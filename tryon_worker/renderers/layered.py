@@ -157,7 +157,11 @@ class LayeredRenderer:
             garment_in_photo_light(warped.rgb[roi], photo, person.segmentation > 0.5)
             * folds[..., None]
         )
-        garment *= _body_roundness(person.segmentation[roi], sw)[..., None]
+        # The cloth turns away at its own outline: where it stands out past the body (wide
+        # legs, a flared skirt) that is its edge, not the body's, or a seam of shade runs
+        # down it along the old silhouette.
+        outline = np.maximum(person.segmentation[roi], alpha[roi])
+        garment *= _body_roundness(outline, sw)[..., None]
         base *= _contact_shadow(alpha[roi], person.segmentation[roi], feather)[..., None]
         a = alpha[roi][..., None]
         edited = base * (1.0 - a) + garment * a
@@ -1033,7 +1037,7 @@ def _tapered(canvas: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: fl
 
 
 def _body_roundness(segmentation: np.ndarray, sw: float) -> np.ndarray:
-    """Gentle darkening towards the body's outline, where cloth turns away from the light.
+    """Gentle darkening towards an outline (the body's, or its cloth's), where it turns away.
 
     A flat product shot laid on a body looks like a paper cut-out; real cloth on a round
     body darkens a little towards its sides. Up to 10% at the silhouette's edge, nothing a
