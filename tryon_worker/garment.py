@@ -38,6 +38,8 @@ MAX_COVERAGE = 0.9
 MAX_BACKDROP_NOISE = 6.0
 #: A crew neck's front drop below its corners (the collar's outer top), in half neck widths.
 CREW_NECK_DEPTH = 1.05
+#: An open front's edges (bands, a placket) are this much stronger than the cloth's grain.
+OPEN_FRONT_EDGE = 3.0
 
 Point = tuple[float, float]
 
@@ -628,8 +630,8 @@ def _inner_back(
     to where the colour changes sharply. Nothing is cut when no region above a curve is
     clearly darker than the front (a collar, a neckline with nothing behind it, a black
     garment whose inside looks like its front); there a closed neck with ``crew`` gets a
-    crew neck's usual depth (see _crew_neckline; not for a cardigan, whose front is open).
-    None when nothing is found.
+    crew neck's usual depth (see _crew_neckline), and an open one (a cardigan) is cut down
+    its front's edges (see _open_front). None when nothing is found.
     """
     cx, neck_y = marks["neck"]
     chest = abs(marks["left_armpit"][0] - marks["right_armpit"][0])
@@ -671,20 +673,21 @@ def _inner_back(
         found = _inside_above(mask, lightness, grad_x, grad_y, tops, cx, chest, threshold)
         if found is not None:
             return found
-    return _crew_neckline(mask, tops, cx, chest) if crew else None
+    if crew:
+        return _crew_neckline(mask, tops, cx, chest)
+    return _open_front(mask, grad_x, grad_y, tops, cx, chest)
 
 
-def _crew_neckline(
+def _closed_neck(
     mask: np.ndarray, tops: np.ndarray, cx: float, chest: float
-) -> tuple[np.ndarray, Point] | None:
-    """A crew neckline's inside where no darker inside was found (a black tee, a knit).
+) -> tuple[float, float, float] | None:
+    """(middle, half width, row) of a neck opening whose back is in view, or None.
 
-    When the top outline runs across the neck close to the height of the neckline's corners
-    (its highest points beside the neck), the back of the neck is in view and the front
-    neckline must lie below it; worn, everything above that is hidden by the neck. A crew
-    neck's front drops about as far as it is wide: the curve hangs from the corners that
-    deep. None when the outline itself dips (a scoop or square neck with nothing behind it)
-    or the corners are too far apart for a neck (a boat neck).
+    The corners are the outline's highest points on either side of the neck. When the top
+    outline runs across the neck close to their height, the back of the neck is in view
+    and the front neckline lies below it. None when the outline itself dips between them
+    (a scoop or square neck with nothing behind it) or they are too far apart for a neck
+    (a boat neck).
     """
     width = mask.shape[1]
     heights = np.where(mask.any(axis=0), tops, mask.shape[0]).astype(np.float64)
@@ -699,11 +702,90 @@ def _crew_neckline(
     end_y = float(heights[sides].mean())
     if not 0.08 * chest <= half <= 0.3 * chest or heights[int(cx)] - end_y > 0.08 * chest:
         return None
+    return (sides[0] + sides[1]) / 2.0, half, end_y
+
+
+def _crew_neckline(
+    mask: np.ndarray, tops: np.ndarray, cx: float, chest: float
+) -> tuple[np.ndarray, Point] | None:
+    """A crew neckline's inside where no darker inside was found (a black tee, a knit).
+
+    With the back of the neck in view (see _closed_neck), a crew neck's front drops about
+    as far as it is wide: the curve hangs from the corners that deep; worn, everything
+    above it is hidden by the neck.
+    """
+    neck = _closed_neck(mask, tops, cx, chest)
+    if neck is None:
+        return None
+    middle, half, end_y = neck
     curve = (half, end_y, CREW_NECK_DEPTH * half, "u")
-    region = _above_neckline(mask, (sides[0] + sides[1]) / 2.0, curve)
+    region = _above_neckline(mask, middle, curve)
     if region.sum() < 0.001 * mask.sum():
         return None
-    return region, ((sides[0] + sides[1]) / 2.0, end_y + curve[2])
+    return region, (middle, end_y + curve[2])
+
+
+def _open_front(
+    mask: np.ndarray,
+    grad_x: np.ndarray,
+    grad_y: np.ndarray,
+    tops: np.ndarray,
+    cx: float,
+    chest: float,
+) -> tuple[np.ndarray, Point] | None:
+    """The inside seen down an open front (a cardigan's V) where nothing darker marks it.
+
+    c14's inside back is the grey of its front: worn over a top, it showed as a grey bib
+    between its bands. With the back of the neck in view (see _closed_neck), the inside
+    is the smooth stretch of cloth just under the back neck, fenced in by the front's
+    edges (bands, a placket): grown from there without crossing an edge, it must stay
+    near the neck's column and above the waist, or it is the front itself.
+    """
+    neck = _closed_neck(mask, tops, cx, chest)
+    if neck is None:
+        return None
+    middle, _, end_y = neck
+    strength = np.hypot(np.linalg.norm(grad_x, axis=2), np.linalg.norm(grad_y, axis=2))
+    inner = cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    typical = max(float(np.median(strength[inner])), 0.3)
+    smooth = (inner & (strength < OPEN_FRONT_EDGE * typical)).astype(np.uint8)
+    smooth = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    _, labels = cv2.connectedComponents(smooth, connectivity=4)
+    # Down the middle from the back neck: past its collar band, the first stretch that is
+    # fenced in is the inside.
+    column = round(middle)
+    tried = {0}
+    for row in range(int(tops[column] + 0.02 * chest), int(tops[column] + 0.3 * chest)):
+        label = int(labels[row, column])
+        if label in tried:
+            continue
+        tried.add(label)
+        region = labels == label
+        ys, xs = np.nonzero(region)
+        if (
+            0.005 * mask.sum() < region.sum() < 0.08 * mask.sum()
+            and xs.min() > middle - 0.35 * chest
+            and xs.max() < middle + 0.35 * chest
+            and ys.max() < end_y + 1.2 * chest
+            # a stretch of cloth, not a band (the collar's, which runs on down the front)
+            and cv2.distanceTransform(region.astype(np.uint8), cv2.DIST_L2, 3).max() > 0.05 * chest
+        ):
+            break
+    else:
+        return None
+    # What the growth left out inside it (a label, stitching) and the soft edge along its
+    # fence are inside too: the opening is convex (a V, a U).
+    hull = np.zeros(mask.shape, dtype=np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32)), 1)
+    grow = 2 * max(1, round(0.01 * chest)) + 1
+    hull = cv2.dilate(hull, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow)))
+    region = (hull > 0) & mask
+    # Above it the collar's back crosses behind the neck: worn, a line across the throat.
+    columns = np.nonzero(region.any(axis=0))[0]
+    first = np.argmax(region[:, columns], axis=0)
+    rows = np.arange(mask.shape[0])[:, None]
+    region[:, columns] |= mask[:, columns] & (rows < first[None, :])
+    return region, (float(xs[np.argmax(ys)]), float(ys.max()))
 
 
 def _inside_above(
