@@ -755,7 +755,9 @@ def _open_front(
     # fenced in is the inside.
     column = round(middle)
     tried = {0}
-    for row in range(int(tops[column] + 0.02 * chest), int(tops[column] + 0.3 * chest)):
+    for row in range(
+        int(tops[column] + 0.02 * chest), min(int(tops[column] + 0.3 * chest), len(labels))
+    ):
         label = int(labels[row, column])
         if label in tried:
             continue
