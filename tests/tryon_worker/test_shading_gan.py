@@ -117,9 +117,9 @@ def test_fold_shading_stays_near_one_and_is_one_outside_the_garment() -> None:
 
 def test_fold_shading_eases_out_at_the_outline_and_across_garments() -> None:
     # A top (label 5) with folds across it and a belt (label 6) below, as on p12: the folds
-    # stopped dead at the old top's outline, and a new tee hanging on past it had the old
-    # hem drawn across it as a stain; where the top met the belt, the belt's fade-out cut
-    # through the top's folds as a straight edge.
+    # stopped dead at the old top's outline (0.08 off 1 there), and a new tee hanging on
+    # past it had the old hem drawn across it as a stain. Where the two garments meet
+    # their folds blend: no step anywhere down the middle.
     height, width = 160, 120
     rows = np.arange(height)[:, None] * np.ones((1, width))
     luma = 140.0 + 15.0 * np.sin(rows / 10.0)
