@@ -413,3 +413,24 @@ def test_a_polos_collar_closes_at_the_neck(photos: Photos, shared_images: Path, 
     column = output.garment_mask[:, middle].all(axis=1) & (down[:, 0] > -0.5 * sw)
     first = float(down[np.argmax(column), 0])
     assert first < -0.1 * sw, first / sw
+
+
+def test_a_shoulder_warped_up_beside_the_neck_slopes_into_it(
+    photos: Photos, shared_images: Path
+) -> None:
+    # On p11's bare shoulders the polo's right shoulder is warped up beside her neck; the
+    # neck's column in front of it cut it by a wall, a square notch 0.075 shoulder spans
+    # deep beside the collar. Its top edge now steps by no more than 0.04 from column to column.
+    name = "p11_woman_head_to_thigh_jeans_studio.jpg"
+    person = _person(photos, shared_images, name, "top")
+    output = LayeredRenderer().render(
+        person, _top(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
+    )
+    across, _, sw = _from_shoulders(person)
+    beside = [
+        x
+        for x in range(output.garment_mask.shape[1])
+        if 0.12 * sw < abs(across[0, x]) < 0.45 * sw and output.garment_mask[:, x].any()
+    ]
+    top = np.array([np.argmax(output.garment_mask[:, x]) for x in beside])
+    assert np.abs(np.diff(top)).max() < 0.04 * sw

@@ -339,7 +339,10 @@ def _in_front_matte(
         neck &= np.arange(front.shape[0])[:, None] < corners[None, :]
     # Above the neck's base the back of a collar would show across the throat; out over
     # the shoulders only the head is in front (a garment's shoulders rise beside the neck).
-    head = np.where(np.abs(side) < 1.3, -0.1, _head_line(person))
+    # Between the two the line slopes as a neck meets its shoulders: a garment's shoulder
+    # warped up beside the neck is cut along a slope, not by a wall (a square notch).
+    slope = np.clip((np.abs(side) - 1.3) / 0.7, 0.0, 1.0)
+    head = -0.1 + (_head_line(person) + 0.1) * slope
     front |= parsing.mask("face") & (neck | (axial < head))
     sleeves = warped.extras.get("sleeves")
     # Skin the parser calls "arms" on the belly is not in front of anything.
