@@ -836,6 +836,10 @@ def _inside_above(
     if best is None:
         return None
     region = _above_neckline(mask, cx, best)
+    # Straps rising well above the back of the neck (a sundress's, a tank top's) are the
+    # front's, though the curve hangs from their tops.
+    straps = tops < tops[int(cx)] - 0.1 * chest
+    region[:, straps] = False
     # A collar's outer back band may lie above its dark inside, in the collar's colour.
     if region.sum() < 0.002 * mask.sum() or (lightness[region] < threshold).mean() < 0.3:
         return None

@@ -285,6 +285,23 @@ def test_procedural_necklines_lose_their_inside(kind: str) -> None:
     assert not analysis.parts["torso"][neck_y + 2 : front_y - 4, cx].any()
 
 
+@pytest.mark.parametrize("pattern", ["stripes", "checks"])
+def test_a_sundresss_straps_stay_when_its_inside_is_cut(pattern: str) -> None:
+    # The demo catalogue's maxi dress shows its inside between its straps; the neckline
+    # curve hangs from the straps' tops and took them with the inside: worn, strapless.
+    analysis = analyse_garment(
+        procedural_image("dress", "maxi-dress", (200, 40, 40), pattern), category="dress"
+    )
+    assert "neck_front" in analysis.landmarks
+    mask, torso = analysis.mask, analysis.parts["torso"]
+    tops = np.where(mask.any(axis=0), np.argmax(mask, axis=0), mask.shape[0])
+    cx = round(analysis.landmarks["neck"][0])
+    straps = np.nonzero(tops < tops[cx] - 20)[0]
+    assert len(straps) > 20
+    for x in straps:
+        assert torso[tops[x] + 2 : tops[x] + 12, x].all(), x
+
+
 def test_a_black_tees_inside_is_cut_at_a_crew_necks_depth(
     real: dict[str, GarmentAnalysis],
 ) -> None:
