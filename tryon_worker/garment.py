@@ -630,8 +630,8 @@ def _inner_back(
     to where the colour changes sharply. Nothing is cut when no region above a curve is
     clearly darker than the front (a collar, a neckline with nothing behind it, a black
     garment whose inside looks like its front); there a closed neck with ``crew`` gets a
-    crew neck's usual depth (see _crew_neckline), and an open one (a cardigan) is cut down
-    its front's edges (see _open_front). None when nothing is found.
+    crew neck's usual depth (see _crew_neckline). An open front (a cardigan, a jacket) is
+    also cut down its front's edges (see _open_front). None when nothing is found.
     """
     cx, neck_y = marks["neck"]
     chest = abs(marks["left_armpit"][0] - marks["right_armpit"][0])
@@ -669,13 +669,19 @@ def _inner_back(
         thresholds.append(shoulder_level - 6.0)
     grad_x = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=3) / 8.0
     grad_y = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    found = None
     for threshold in thresholds:
         found = _inside_above(mask, lightness, grad_x, grad_y, tops, cx, chest, threshold)
         if found is not None:
-            return found
+            break
     if crew:
-        return _crew_neckline(mask, tops, cx, chest)
-    return _open_front(mask, grad_x, grad_y, tops, cx, chest)
+        return found if found is not None else _crew_neckline(mask, tops, cx, chest)
+    # Down an open front, what its edges fence in under the back neck is inside too, darker
+    # or not (a black jacket's lining is only a little darker at its top).
+    opened = _open_front(mask, grad_x, grad_y, tops, cx, chest)
+    if found is None or opened is None:
+        return found if opened is None else opened
+    return found[0] | opened[0], max(found[1], opened[1], key=lambda point: point[1])
 
 
 def _closed_neck(
@@ -742,9 +748,8 @@ def _open_front(
     near the neck's column and above the waist, or it is the front itself.
     """
     neck = _closed_neck(mask, tops, cx, chest)
-    if neck is None:
-        return None
-    middle, _, end_y = neck
+    # A domed top (a jacket's collar laid round) has no corners: grown from its middle.
+    middle, _, end_y = neck if neck is not None else (cx, 0.0, float(tops[int(cx)]))
     strength = np.hypot(np.linalg.norm(grad_x, axis=2), np.linalg.norm(grad_y, axis=2))
     inner = cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
     typical = max(float(np.median(strength[inner])), 0.3)

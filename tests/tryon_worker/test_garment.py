@@ -359,3 +359,21 @@ def test_a_cardigans_inside_is_cut_down_its_open_front(real: dict[str, GarmentAn
     row = round(neck_y + 0.3 * chest)
     assert (torso & green)[row].sum() >= 0.9 * green[row].sum() > 0
     assert torso[row, round(cx - 0.4 * chest)] and torso[row, round(cx + 0.4 * chest)]
+
+
+def test_a_black_jackets_lining_is_cut_down_its_open_front() -> None:
+    # The demo catalogue's black jacket: its lining is only a little darker at its top, so
+    # the darkness search cut just that and worn, the lining and its label filled the V.
+    jacket = analyse_garment(
+        procedural_image("outerwear", "jacket", (40, 40, 40)), category="outerwear"
+    )
+    torso, rgb = jacket.parts["torso"], jacket.rgba[..., :3].astype(int)
+    cx, neck_y = (round(v) for v in jacket.landmarks["neck"])
+    label = (rgb.min(axis=2) > 200) & jacket.mask
+    label[:, : cx - 40] = label[:, cx + 40 :] = False
+    label[neck_y + 80 :] = False
+    assert label.sum() > 50
+    assert not (torso & label).any()
+    front_y = round(jacket.landmarks["neck_front"][1])
+    assert front_y > neck_y + 150
+    assert not torso[neck_y + 100, cx - 3 : cx + 4].any()
