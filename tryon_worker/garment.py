@@ -643,7 +643,8 @@ def _inner_back(
     lightness = lab[..., 0]
     # The front: the chest below any neckline, in the middle, and the shoulders beside the
     # neck (lit like the collar; a print on the chest may be lighter or darker).
-    tops = np.argmax(mask, axis=0)
+    # The outline's top row per column (below the picture where a column holds no garment).
+    tops = np.where(mask.any(axis=0), np.argmax(mask, axis=0), height)
     rows = slice(int(neck_y + 0.45 * chest), int(min(neck_y + 0.75 * chest, height)))
     cols = slice(int(max(cx - 0.3 * chest, 0)), int(min(cx + 0.3 * chest, width)))
     chest_front = lightness[rows, cols][mask[rows, cols]]
@@ -696,17 +697,16 @@ def _closed_neck(
     (a boat neck).
     """
     width = mask.shape[1]
-    heights = np.where(mask.any(axis=0), tops, mask.shape[0]).astype(np.float64)
     sides = []
     for sign in (-1, 1):
         columns = np.arange(int(cx + sign * 0.04 * chest), int(cx + sign * 0.35 * chest), sign)
         columns = columns[(columns >= 0) & (columns < width)]
         if not len(columns):
             return None
-        sides.append(int(columns[np.argmin(heights[columns])]))
+        sides.append(int(columns[np.argmin(tops[columns])]))
     half = (sides[1] - sides[0]) / 2.0
-    end_y = float(heights[sides].mean())
-    if not 0.08 * chest <= half <= 0.3 * chest or heights[int(cx)] - end_y > 0.08 * chest:
+    end_y = float(tops[sides].mean())
+    if not 0.08 * chest <= half <= 0.3 * chest or tops[int(cx)] - end_y > 0.08 * chest:
         return None
     return (sides[0] + sides[1]) / 2.0, half, end_y
 
