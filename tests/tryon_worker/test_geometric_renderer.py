@@ -192,6 +192,11 @@ def _lowest(coverage: np.ndarray, x: float, half_band: float) -> int:
     return int(rows.max()) if len(rows) else -1
 
 
+def _shoulder_span(person: PersonAnalysis) -> float:
+    """Pixels between the shoulder joints."""
+    return float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+
+
 def _middle(person: PersonAnalysis, joint: str) -> np.ndarray:
     return (person.point(f"left_{joint}") + person.point(f"right_{joint}")) / 2
 
@@ -202,7 +207,7 @@ def test_a_midi_dress_ends_at_mid_calf(photos: Photos, shared_images: Path, name
     # not from the body: knee-length was the old fault.
     person, warped = _warped(photos, shared_images, name, "c11_dress_blue_floral.jpg", "dress")
     knee, ankle = _middle(person, "knee"), _middle(person, "ankle")
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     hem = _lowest(warped.alpha, float(ankle[0]), 0.3 * sw)
     share = (hem - knee[1]) / (ankle[1] - knee[1])
     assert 0.3 < share < 1.0, share
@@ -249,7 +254,7 @@ def test_a_regular_top_ends_around_the_hips(
     person, warped = _warped(photos, shared_images, STUDIO[1], garment, "top")
     hips, shoulders = _middle(person, "hip"), _middle(person, "shoulder")
     torso = float(hips[1] - shoulders[1])
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     hem = _lowest(warped.alpha, float(hips[0]), 0.2 * sw)
     assert hips[1] - 0.15 * torso < hem < hips[1] + 0.35 * torso, (hem, hips[1], torso)
 
@@ -295,7 +300,7 @@ def test_long_sleeves_stay_on_the_arms_in_one_piece(
     # p09 has one arm hanging against her side and one bent, hand on the hip. The sleeves
     # used to be strips up to twice as wide as the arm, floating off it beside the body.
     person, warped = _warped(photos, shared_images, name, "c03_longsleeve_top_striped.jpg", "top")
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     grow = int(0.06 * sw) | 1
     silhouette = cv2.dilate(
         (person.segmentation > 0.5).astype(np.uint8), np.ones((grow, grow), np.uint8)
@@ -338,7 +343,7 @@ def test_sleeves_meet_the_body_where_the_arms_touch_it(
     sleeves = warped.extras["sleeves"] > 0.5
     on_person = person.segmentation > 0.5
     centre = float(_middle(person, "shoulder")[0])
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     columns = np.arange(covered.shape[1])
     beside_neck = np.abs(columns - centre) > 0.3 * sw  # the neckline is the garment's own
     holes = 0
@@ -370,7 +375,7 @@ def test_a_striped_sleeve_keeps_its_stripes_at_the_armpit(
         "c03_longsleeve_top_striped.jpg",
         "top",
     )
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     navy = (warped.rgb.sum(axis=2) < 250) & (warped.extras["sleeves"] > 0.5) & (warped.alpha > 0.5)
     size = round(0.065 * sw) | 1  # about two stripes' height on her
     solid = cv2.erode(navy.astype(np.uint8), np.ones((size, size), np.uint8))
@@ -398,7 +403,7 @@ def test_a_raised_arms_sleeve_leaves_no_notch_at_the_armpit(
     person, warped = _warped(
         photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", garment, "top"
     )
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     covered = warped.alpha > 0.5
     notches = _notches(person, covered, ~covered, sw)
     shoulders_y = float(_middle(person, "shoulder")[1])
@@ -418,7 +423,7 @@ def test_a_sleeve_bunches_inside_a_bent_elbow(
     person, warped = _warped(
         photos, shared_images, "p12_woman_head_to_thigh_gray_tee_studio.jpg", garment, "top"
     )
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     notches = _notches(person, warped.extras["sleeves"] > 0.5, warped.alpha < 0.5, sw)
     notches = away_from_hands(person, notches, 0.15 * sw)
     assert notches.sum() < 0.001 * sw * sw, int(notches.sum())
