@@ -434,3 +434,72 @@ def test_a_shoulder_warped_up_beside_the_neck_slopes_into_it(
     ]
     top = np.array([np.argmax(output.garment_mask[:, x]) for x in beside])
     assert np.abs(np.diff(top)).max() < 0.04 * sw
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "p15_man_fullbody_face_cropped_white_tee.jpg",
+        "p17_woman_fullbody_face_cropped_lilac_tee.jpg",
+    ],
+)
+def test_legs_bared_by_shorts_have_the_wearers_skin_and_are_round(
+    photos: Photos, shared_images: Path, name: str
+) -> None:
+    # Shins invented under shorts were coloured from the skin nearest them, above the
+    # shoes (p17's came out pink, 4.6 b* off her arms), and flat across (p15's left shin
+    # 3.6% darker at its side than along its middle). Now: the skin colour of the body, lit
+    # as the photo's skin is, so darker on the side away from the light.
+    person = _person(photos, shared_images, name, "bottom")
+    output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN))
+    assert person.parsing is not None
+    background = np.median(person.image[person.parsing.mask("background")], axis=0)
+    shown = np.abs(output.image.astype(int) - background).sum(axis=2) > 40
+    legs = person.parsing.mask("lower") & ~output.garment_mask & shown
+
+    def lab(pixels: np.ndarray) -> np.ndarray:
+        return cv2.cvtColor(pixels[None].astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[0]
+
+    arms = lab(person.image[person.parsing.mask("arms")]).mean(axis=0)
+    restored = lab(output.image[legs]).mean(axis=0)
+    assert np.abs(restored[1:] - arms[1:]).max() < 3.0, (restored, arms)
+    for side in ("left", "right"):
+        knee, ankle = (person.landmarks[LM[f"{side}_{j}"], :2] for j in ("knee", "ankle"))
+        y, x = (round(v) for v in ((knee[1] + ankle[1]) / 2, (knee[0] + ankle[0]) / 2))
+        row = legs[y]
+        start = x - int(np.argmin(row[x::-1]))
+        end = x + int(np.argmin(row[x:]))
+        luma = output.image[y].astype(float) @ [0.299, 0.587, 0.114]
+        width = end - start
+        middle = luma[start + width // 3 : end - width // 3].mean()
+        darker = min(luma[start + 1 : start + 3].mean(), luma[end - 3 : end - 1].mean())
+        assert darker < 0.95 * middle, (side, darker, middle)
+
+
+def test_a_tank_top_leaves_the_upper_arms_bare(photos: Photos, shared_images: Path) -> None:
+    # On p12's T-shirt a tank top was continued out over the old sleeves (flaps of garment
+    # beside its armholes over 62% of the left upper arm's bone); its armholes are its own
+    # edge, and the upper arms come back as skin, running on from the arms below.
+    name = "p12_woman_head_to_thigh_gray_tee_studio.jpg"
+    person = _person(photos, shared_images, name, "top")
+    output = LayeredRenderer().render(person, photos.garment("top", "tank-top", RED))
+    across, down, sw = _from_shoulders(person)
+    for side in ("left", "right"):
+        shoulder, elbow = (person.landmarks[LM[f"{side}_{j}"], :2] for j in ("shoulder", "elbow"))
+        points = [shoulder + t * (elbow - shoulder) for t in np.linspace(0.3, 0.9, 13)]
+        covered = [output.garment_mask[round(y), round(x)] for x, y in points]
+        assert np.mean(covered) < 0.1, side
+        bare = np.array([output.image[round(y), round(x)] for x, y in points], dtype=float)
+        assert (_red(bare.astype(np.uint8)) == 0).all()
+    # Above the armpits nothing of the garment lies beyond the shoulders' joints.
+    beyond = (np.abs(across) > 0.55 * sw) & (down < 0.3 * sw) & (down > -0.3 * sw)
+    assert output.garment_mask[beyond].mean() < 0.02
+
+
+def test_a_tank_top_on_long_sleeves_is_refused(photos: Photos, shared_images: Path) -> None:
+    # Whole upper arms and forearms would have to be invented under a sweater's sleeves.
+    name = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
+    person = _person(photos, shared_images, name, "top")
+    with pytest.raises(ImageInputError) as raised:
+        LayeredRenderer().render(person, photos.garment("top", "tank-top", RED))
+    assert raised.value.details["check"].endswith("invented")
