@@ -65,9 +65,11 @@ perfectly here: read it with ``old_garment_left`` above. FID and LPIPS need Imag
 networks downloaded at run time and are not computed.
 
     python -m bench.tryon_quality [--people DIR] [--garments DIR] [--renderers gan,geometric]
-        [--people-glob 'p1*'] [--garments-glob 'c0*,c11*'] [--limit N]
+        [--people-glob 'p1*'] [--garments-glob 'c0*,c11*'] [--limit N] [--demo-catalogue]
         [--self-supervised [--synthetic 40]] [--checkpoint PATH] [--marks]
 
+``--demo-catalogue`` adds the demo catalogue's 24 procedural product images (what a new
+shop shows first; the garments glob applies to their names, ``demo-*.png``).
 ``--limit N`` takes N pairs from a fixed shuffle of all pairs (so a small run spans people
 and garments); the globs are comma-separated file name patterns. ``--marks`` draws on the
 sheet's results what was measured: the scoring edit region (cyan outline), pixels changed
@@ -80,6 +82,7 @@ bench/results/tryon_quality_sheet.png (tryon_quality_sheet_1.png, ... above 40 r
 
 import argparse
 import contextlib
+import csv
 import fnmatch
 import io
 import itertools
@@ -90,6 +93,7 @@ import sys
 import tempfile
 import time
 import traceback
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -946,6 +950,26 @@ def held_out(examples: list, renderers: dict[str, Any]) -> dict:
 # --- the command ----------------------------------------------------------------------------------
 
 
+def demo_products(globs: list[str]) -> list[Product]:
+    """The demo catalogue's product images, one per SKU (matching ``globs`` if any), with
+    the categories its CSV gives them."""
+    sys.path.insert(0, str(REPO / "platform"))  # a plain module of the storefront's
+    from shop.demo_catalogue import demo_catalogue_files
+
+    files = demo_catalogue_files()
+    rows = csv.DictReader(io.StringIO(files.csv_bytes.decode()))
+    categories = {row["images"]: row["category"] for row in rows}
+    products = []
+    with tempfile.TemporaryDirectory() as root, zipfile.ZipFile(io.BytesIO(files.zip_bytes)) as z:
+        for name, category in sorted(categories.items()):
+            if globs and not _matches(name, globs):
+                continue
+            path = Path(root) / name
+            path.write_bytes(z.read(name))
+            products.append(Product.load(path, category))
+    return products
+
+
 def _matches(name: str, globs: list[str]) -> bool:
     return not globs or any(fnmatch.fnmatch(name, pattern) for pattern in globs)
 
@@ -1028,6 +1052,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people-glob", default="", help="comma-separated file name patterns")
     parser.add_argument("--garments-glob", default="", help="comma-separated file name patterns")
     parser.add_argument("--limit", type=int, default=None, help="N pairs from a fixed shuffle")
+    parser.add_argument(
+        "--demo-catalogue",
+        action="store_true",
+        help="add the demo catalogue's product images (as `manage.py seed_demo` draws them)",
+    )
     parser.add_argument("--self-supervised", action="store_true", help="add the held-out pairs")
     parser.add_argument("--synthetic", type=int, default=40, help="synthetic held-out pairs")
     parser.add_argument("--checkpoint", type=Path, default=None, help="GAN renderer.pt")
@@ -1053,6 +1082,8 @@ def main(argv: list[str] | None = None) -> None:
             skipped[path.name] = "no category word in the file name"
             continue
         products.append(Product.load(path, category))
+    if args.demo_catalogue:
+        products += demo_products(garment_globs)
     pairs = pairs_choose(people, products, args.limit)
     print(
         f"{len(pairs)} pairs ({len(people)} people x {len(products)} garments"
