@@ -503,3 +503,24 @@ def test_a_tank_top_on_long_sleeves_is_refused(photos: Photos, shared_images: Pa
     with pytest.raises(ImageInputError) as raised:
         LayeredRenderer().render(person, photos.garment("top", "tank-top", RED))
     assert raised.value.details["check"].endswith("invented")
+
+
+def test_a_jacket_lies_on_bare_shoulders(photos: Photos, shared_images: Path) -> None:
+    # Over p11's camisole a jacket's shoulders were warped below hers: a band of bare
+    # shoulder showed above them, as if it were worn off the shoulders (12.5% of the
+    # shoulders' tops; 4.3% now, where the hair meets them).
+    name = "p11_woman_head_to_thigh_jeans_studio.jpg"
+    person = _person(photos, shared_images, name, "outerwear")
+    output = LayeredRenderer().render(person, photos.garment("outerwear", "jacket", BLUE))
+    assert person.parsing is not None
+    across, down, sw = _from_shoulders(person)
+    shoulders = (
+        (person.segmentation > 0.5)
+        & ~person.parsing.mask("hair")
+        & (np.abs(across) > 0.3 * sw)
+        & (np.abs(across) < 0.6 * sw)
+        & (down > -0.25 * sw)
+        & (down < 0.15 * sw)
+    )
+    bare = shoulders & ~output.garment_mask
+    assert bare.sum() < 0.08 * shoulders.sum(), bare.sum() / shoulders.sum()

@@ -126,8 +126,10 @@ class LayeredRenderer:
             rows = np.arange(height)[:, None]
             hem = np.where(covered.any(axis=0), height - 1 - np.argmax(covered[::-1], axis=0), -1)
             sides = parsing.mask("upper") & (np.abs(across) > 0.3 * sw) & (rows < hem[None, :])
+            # Like a top, it lies on bare shoulders (over a camisole), not below them.
+            bare = _bare_shoulders(person, alpha, sw) if _sleeved(warped) else None
             warped, alpha, stretched = _old_footprint_covered(
-                person, warped, alpha, sides, front, sw, mirror=False
+                person, warped, alpha, sides, front, sw, mirror=False, up_onto=bare
             )
         elif old.any() and warped.category == "bottom":
             # Along the legs old trousers or leggings were the legs' own outline: new ones
