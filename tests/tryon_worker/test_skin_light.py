@@ -6,7 +6,7 @@ import pytest
 from tryon_worker.renderers.skin_light import (
     EDGE_SHADE_LIMITS,
     SkinLight,
-    body_sideways_normal,
+    body_normals,
     collarbones_relief,
     skin_light_fit,
     skin_tone,
@@ -39,7 +39,7 @@ def _upright() -> tuple[np.ndarray, TorsoFrame]:
 
 def test_the_normal_turns_from_the_bone_to_the_limbs_sides() -> None:
     landmarks, frame = _upright()
-    nx, share = body_sideways_normal(landmarks, frame, SIZE)
+    nx, _, share = body_normals(landmarks, frame, SIZE)
     shin = 335  # halfway down the right shin, its bone at x = 84
     assert abs(nx[shin, 84]) < 0.05 and share[shin, 84] < 0.05
     # Towards the picture's right the surface faces right, and the other way round.
@@ -50,9 +50,21 @@ def test_the_normal_turns_from_the_bone_to_the_limbs_sides() -> None:
     assert np.isinf(share[10, 100])
 
 
+def test_an_arm_held_out_sideways_turns_up_and_down_not_sideways() -> None:
+    landmarks, frame = _upright()
+    # The right arm held straight out to the picture's left, level with the shoulder.
+    landmarks[LM["right_elbow"], :2] = (30, 80)
+    landmarks[LM["right_wrist"], :2] = (0, 80)
+    nx, nz, share = body_normals(landmarks, frame, SIZE)
+    column = 50  # across the upper arm, its bone on row 80
+    assert share[80, column] < 0.05 and nz[80, column] > 0.99
+    assert np.abs(nx[76:85, column]).max() < 0.05  # its edges face up and down
+    assert nz[76, column] < 0.8 and nz[84, column] < 0.8
+
+
 def test_the_fitted_light_matches_the_skin_it_was_fitted_to() -> None:
     landmarks, frame = _upright()
-    nx, share = body_sideways_normal(landmarks, frame, SIZE)
+    nx, _, share = body_normals(landmarks, frame, SIZE)
     truth = SkinLight.bounded(0.2, 0.25, 0.6, EDGE_SHADE_LIMITS[0])  # light from the right
     luma = 180.0 * truth.shading(nx)
     known = share <= 1.0
@@ -66,7 +78,7 @@ def test_the_fitted_light_matches_the_skin_it_was_fitted_to() -> None:
 
 def test_too_little_skin_gives_the_default_light() -> None:
     landmarks, frame = _upright()
-    nx, _ = body_sideways_normal(landmarks, frame, SIZE)
+    nx, _, _ = body_normals(landmarks, frame, SIZE)
     known = np.zeros(SIZE, dtype=bool)
     known[300:305, 80:85] = True
     assert skin_light_fit(np.full(SIZE, 150.0), nx, known) == SkinLight.default()
@@ -76,7 +88,7 @@ def test_too_little_skin_gives_the_default_light() -> None:
 
 def test_the_skin_tone_is_the_skins_colour_under_even_light() -> None:
     landmarks, frame = _upright()
-    nx, share = body_sideways_normal(landmarks, frame, SIZE)
+    nx, _, share = body_normals(landmarks, frame, SIZE)
     light = SkinLight.bounded(0.0, -0.2, 1.0, EDGE_SHADE_LIMITS[0])
     colour = np.float32([200, 150, 120])
     photo = np.clip(colour * light.shading(nx)[..., None], 0, 255).astype(np.uint8)

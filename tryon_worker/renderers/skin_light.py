@@ -4,11 +4,12 @@ Skin restored where an old garment came off (a chest under a V-neck, shins under
 is coloured from the skin around it; flat, it reads as a painted slab. Here the body is
 cylinders: along the bones of the neck, arms and legs, and across the torso, so each pixel
 gets the sideways part ``nx`` of its surface normal (-1 facing the picture's left edge, +1
-its right, 0 the camera). The skin the photo shows on those cylinders says how they are
-lit: its brightness is fitted as ``a + b * nx + c * sqrt(1 - nx**2)`` (a first-order light
-with an ambient term), and invented skin is shaded the same way, in the person's own skin
-colour (their visible skin over that light), with the collarbones' relief on a bare
-neckline. ``LIMB_PROFILES`` is the body's proportions for every renderer that draws it.
+its right) and the part ``nz`` facing the camera. The skin the photo shows on those
+cylinders says how they are lit: its brightness is fitted as ``a + b * nx + c * nz`` (a
+first-order light with an ambient term), and invented skin is shaded the same way, in the
+person's own skin colour (their visible skin over that light), with the collarbones' relief
+on a bare neckline. ``LIMB_PROFILES`` is the body's proportions for every renderer that
+draws it.
 """
 
 from __future__ import annotations
@@ -43,16 +44,18 @@ SHADING_MAX_SIDE = 512
 
 @dataclass(frozen=True)
 class SkinLight:
-    """Brightness of skin with normal ``nx``: ``ambient + side * nx + front * sqrt(1 - nx^2)``,
-    relative (1.0 at its brightest)."""
+    """Brightness of skin whose normal has sideways part ``nx`` and camera-facing part
+    ``nz``: ``ambient + side * nx + front * nz``, relative (1.0 at its brightest)."""
 
     ambient: float
     side: float
     front: float
 
-    def shading(self, nx: np.ndarray) -> np.ndarray:
-        """The relative brightness at each sideways normal (float32, same shape)."""
-        nz = np.sqrt(np.clip(1.0 - nx * nx, 0.0, 1.0))
+    def shading(self, nx: np.ndarray, nz: np.ndarray | None = None) -> np.ndarray:
+        """The relative brightness at each normal (float32, ``nx``'s shape); without ``nz``,
+        the normal is taken to lie across the picture (an upright limb's)."""
+        if nz is None:
+            nz = np.sqrt(np.clip(1.0 - nx * nx, 0.0, 1.0))
         return (self.ambient + self.side * nx + self.front * nz).astype(np.float32)
 
     @classmethod
@@ -74,16 +77,17 @@ class SkinLight:
         return cls((ambient + k) / (peak + k), side / (peak + k), front / (peak + k))
 
 
-def body_sideways_normal(
+def body_normals(
     landmarks: np.ndarray,
     frame: TorsoFrame,
     shape: tuple[int, int],
     offset: tuple[int, int] = (0, 0),
     step: int = 1,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sideways normal ``nx`` (float32, -1..1) of the modelled body at each pixel of a
-    window (``shape`` at ``offset``, y then x; every ``step``-th pixel), and the share of
-    the cylinder's radius it lies at (0 on a bone, 1 at the modelled outline; beyond the
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The modelled body's normal at each pixel of a window (``shape`` at ``offset``, y then
+    x; every ``step``-th pixel): its sideways part ``nx`` and camera-facing part ``nz``
+    (float32; a limb held across the picture turns up and down, not sideways), and the
+    share of the cylinder's radius it lies at (0 on a bone, 1 at the modelled outline; beyond the
     torso's outline its normal is clipped; above its shoulders and below its hips the
     share is infinite: not modelled).
 
@@ -100,6 +104,7 @@ def body_sideways_normal(
     sign = 1.0 if frame.lat[0] >= 0 else -1.0
     reach = across / half
     nx = np.clip(sign * reach, -0.97, 0.97).astype(np.float32)
+    nz = np.sqrt(1.0 - nx * nx)
     share = np.abs(reach).astype(np.float32)
     # Above the shoulders' tops only the neck is modelled (the head is not skin to invent),
     # below the hips only the legs.
@@ -127,13 +132,18 @@ def body_sideways_normal(
         reach = np.abs(signed)
         here = inside & (reach <= 1.0) & (reach < best)
         best[here] = reach[here]
-        nx[here] = np.clip(signed[here], -0.97, 0.97)
+        across_limb = np.clip(signed[here], -0.97, 0.97)
+        nx[here] = across_limb * normal[0]
+        nz[here] = np.sqrt(1.0 - across_limb * across_limb)
         share[here] = reach[here]
-    return nx, share
+    return nx, nz, share
 
 
-def skin_light_fit(luma: np.ndarray, nx: np.ndarray, known: np.ndarray) -> SkinLight:
-    """How the photo's visible skin (``known``) is lit, from its brightness against ``nx``.
+def skin_light_fit(
+    luma: np.ndarray, nx: np.ndarray, known: np.ndarray, nz: np.ndarray | None = None
+) -> SkinLight:
+    """How the photo's visible skin (``known``) is lit, from its brightness against its
+    normals (``nz`` from ``nx`` when not given, as for upright limbs).
 
     Least squares over the median brightness of 12 bins of normal, so a large patch of one
     part does not outweigh the rest and shadows, highlights and stray labels weigh little;
@@ -143,16 +153,20 @@ def skin_light_fit(luma: np.ndarray, nx: np.ndarray, known: np.ndarray) -> SkinL
     if int(known.sum()) < MIN_FIT_PIXELS:
         return SkinLight.default()
     values, normals = luma[known].astype(np.float64), nx[known].astype(np.float64)
-    centres, medians = [], []
+    if nz is None:
+        facing = np.sqrt(np.clip(1.0 - normals * normals, 0.0, 1.0))
+    else:
+        facing = nz[known].astype(np.float64)
+    rows, medians = [], []
     for lo, hi in itertools.pairwise(np.linspace(-1.0, 1.0, 13)):
         inside = (normals >= lo) & (normals < hi)
         if inside.sum() >= 20:
-            centres.append(float(np.median(normals[inside])))
+            rows.append((1.0, float(np.median(normals[inside])), float(np.median(facing[inside]))))
             medians.append(float(np.median(values[inside])))
-    if len(centres) < 4 or (max(centres) - min(centres)) < 0.8:
+    centres = [row[1] for row in rows]
+    if len(rows) < 4 or (max(centres) - min(centres)) < 0.8:
         return SkinLight.default()
-    c = np.asarray(centres)
-    design = np.stack([np.ones_like(c), c, np.sqrt(np.clip(1.0 - c * c, 0.0, 1.0))], axis=1)
+    design = np.asarray(rows)
     (ambient, side, front), *_ = np.linalg.lstsq(design, np.asarray(medians), rcond=None)
     if front <= 0.0:
         return SkinLight.default()
@@ -177,13 +191,13 @@ def skin_tone(
     the face, whose make-up and shape are its own), read on a coarse grid: both are smooth.
     """
     step = max(1, round(max(photo.shape[:2]) / 384))
-    nx, share = body_sideways_normal(landmarks, frame, photo.shape[:2], step=step)
+    nx, nz, share = body_normals(landmarks, frame, photo.shape[:2], step=step)
     sample = photo[::step, ::step].astype(np.float32)
     on_body = skin[::step, ::step] & (share <= 1.0)
-    light = skin_light_fit(sample @ LUMA, nx, on_body)
+    light = skin_light_fit(sample @ LUMA, nx, on_body, nz)
     if on_body.sum() < 20:
         return SkinTone(None, light)
-    even = sample[on_body] / light.shading(nx[on_body])[:, None]
+    even = sample[on_body] / light.shading(nx[on_body], nz[on_body])[:, None]
     # The median: cast shadows and shine either side weigh nothing.
     return SkinTone(np.median(even, axis=0).astype(np.float32), light)
 
@@ -201,8 +215,8 @@ def skin_shading(
     Computed on a grid of at most SHADING_MAX_SIDE pixels a side and resized: it is smooth.
     """
     step = max(1, int(np.ceil(max(shape) / SHADING_MAX_SIDE)))
-    nx, _ = body_sideways_normal(landmarks, frame, shape, offset, step)
-    shade = tone.light.shading(nx) * collarbones_relief(landmarks, frame, shape, offset, step)
+    nx, nz, _ = body_normals(landmarks, frame, shape, offset, step)
+    shade = tone.light.shading(nx, nz) * collarbones_relief(landmarks, frame, shape, offset, step)
     # The cylinders meet at seams (an arm over the torso): softened over a few pixels.
     shade = cv2.GaussianBlur(shade, (0, 0), max(1.0, 0.03 * frame.sw / step))
     return cv2.resize(shade, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
