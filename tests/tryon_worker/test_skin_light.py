@@ -64,11 +64,11 @@ def test_an_arm_held_out_sideways_turns_up_and_down_not_sideways() -> None:
 
 def test_the_fitted_light_matches_the_skin_it_was_fitted_to() -> None:
     landmarks, frame = _upright()
-    nx, _, share = body_normals(landmarks, frame, SIZE)
+    nx, nz, share = body_normals(landmarks, frame, SIZE)
     truth = SkinLight.bounded(0.2, 0.25, 0.6, EDGE_SHADE_LIMITS[0])  # light from the right
-    luma = 180.0 * truth.shading(nx)
+    luma = 180.0 * truth.shading(nx, nz)
     known = share <= 1.0
-    fitted = skin_light_fit(luma, nx, known)
+    fitted = skin_light_fit(luma, nx, nz, known)
     probe = np.linspace(-0.9, 0.9, 19)
     assert np.allclose(fitted.shading(probe), truth.shading(probe), atol=0.02)
     # Brighter on the lit side, and the contrast bounded.
@@ -78,20 +78,20 @@ def test_the_fitted_light_matches_the_skin_it_was_fitted_to() -> None:
 
 def test_too_little_skin_gives_the_default_light() -> None:
     landmarks, frame = _upright()
-    nx, _, _ = body_normals(landmarks, frame, SIZE)
+    nx, nz, _ = body_normals(landmarks, frame, SIZE)
     known = np.zeros(SIZE, dtype=bool)
     known[300:305, 80:85] = True
-    assert skin_light_fit(np.full(SIZE, 150.0), nx, known) == SkinLight.default()
+    assert skin_light_fit(np.full(SIZE, 150.0), nx, nz, known) == SkinLight.default()
     middle, side = SkinLight.default().shading(np.float32([0.0, 0.9]))
     assert middle == pytest.approx(1.0) and side == pytest.approx(0.8, abs=0.01)
 
 
 def test_the_skin_tone_is_the_skins_colour_under_even_light() -> None:
     landmarks, frame = _upright()
-    nx, _, share = body_normals(landmarks, frame, SIZE)
+    nx, nz, share = body_normals(landmarks, frame, SIZE)
     light = SkinLight.bounded(0.0, -0.2, 1.0, EDGE_SHADE_LIMITS[0])
     colour = np.float32([200, 150, 120])
-    photo = np.clip(colour * light.shading(nx)[..., None], 0, 255).astype(np.uint8)
+    photo = np.clip(colour * light.shading(nx, nz)[..., None], 0, 255).astype(np.uint8)
     skin = share <= 1.0
     tone = skin_tone(photo, skin, landmarks, frame)
     assert tone.colour is not None

@@ -62,6 +62,8 @@ MIN_CONFIDENCE = 0.5
 SKIN_GRAIN_LIMIT = 2.0
 #: The armpits' line, in torso lengths down from the shoulders' (see torso_axial_share).
 ARMPIT_AXIAL = 0.25
+#: Per side, the middle and half-width of the upper arm where it shows below an old sleeve.
+ArmsBelow = dict[str, tuple[np.ndarray, float] | None]
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,7 @@ class LayeredRenderer:
         alpha[alpha < 1.0 / 255.0] = 0.0
         stretched = np.zeros((height, width), dtype=bool)
         if old.any() and warped.category in ("top", "dress"):
-            # A sleeveless garment's armholes and straps are its own: the shoulders beside
-            # them stay bare rather than being covered from below.
-            bare = _bare_shoulders(person, alpha, sw) if _sleeved(warped) else None
+            bare = _bare_shoulders(person, alpha, sw)
             warped, alpha, stretched = _old_footprint_covered(
                 person, warped, alpha, old, front, sw, up_onto=bare
             )
@@ -127,7 +127,7 @@ class LayeredRenderer:
             hem = np.where(covered.any(axis=0), height - 1 - np.argmax(covered[::-1], axis=0), -1)
             sides = parsing.mask("upper") & (np.abs(across) > 0.3 * sw) & (rows < hem[None, :])
             # Like a top, it lies on bare shoulders (over a camisole), not below them.
-            bare = _bare_shoulders(person, alpha, sw) if _sleeved(warped) else None
+            bare = _bare_shoulders(person, alpha, sw)
             warped, alpha, stretched = _old_footprint_covered(
                 person, warped, alpha, sides, front, sw, mirror=False, up_onto=bare
             )
@@ -159,10 +159,13 @@ class LayeredRenderer:
             )
         x0, y0, x1, y1 = _box(core, 2 * feather + 2, (height, width))
         roi = (slice(y0, y1), slice(x0, x1))
+        # Where each upper arm shows again below a removed sleeve: the restoration runs it
+        # on up from there, and the confidence trusts such an arm.
+        arms_below = _upper_arms_below(person, removal, sw)
 
         # Light and folds of the old garment, for the new one and the skin coming back.
         folds = fold_shading(photo[roi], old[roi], sw, parsing.labels[roi])
-        base = _uncovered_restored(person, parsing, removal, alpha, roi, sw, folds)
+        base = _uncovered_restored(person, parsing, removal, alpha, roi, sw, folds, arms_below)
         garment = (
             garment_in_photo_light(warped.rgb[roi], photo, person.segmentation > 0.5)
             * folds[..., None]
@@ -184,7 +187,9 @@ class LayeredRenderer:
         image[roi] = patch
 
         garment_mask = alpha > 0.5
-        checks = _confidence(person, parsing, warped, garment_mask, removal, stretched, sw)
+        checks = _confidence(
+            person, parsing, warped, garment_mask, removal, stretched, sw, arms_below
+        )
         confidence = min(check.score for check in checks)
         logger.info(
             "layered %s: confidence %.2f (%s)",
@@ -424,8 +429,8 @@ def _old_footprint_covered(
     a hem, past a sleeve's end or inside a neckline nothing is added: length and neckline
     are the garment's own. Tops and dresses only: trousers are meant to be narrower than a
     skirt they replace. ``up_onto`` (bare skin above the garment's shoulders) is covered
-    the same way, but only from below; ``down_onto`` (a sliver between a trouser hem and
-    the shoes) only from above.
+    the same way, but only from below and only by a sleeved garment; ``down_onto`` (a
+    sliver between a trouser hem and the shoes) only from above.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -433,8 +438,11 @@ def _old_footprint_covered(
         return warped, alpha, none
     reach = max(2.0, 0.18 * sw)
     missing = old & ~covered & (front < 0.5) & (person.segmentation > 0.5)
+    sleeved = _sleeved(warped)
     from_below = np.zeros_like(covered)
-    if up_onto is not None:
+    # A sleeveless garment's armholes and straps are its own: the shoulders beside them
+    # stay bare rather than being covered from below.
+    if up_onto is not None and sleeved:
         from_below = up_onto & ~missing & ~covered & (front < 0.5)
         missing |= from_below
     from_above = np.zeros_like(covered)
@@ -483,7 +491,7 @@ def _old_footprint_covered(
     # bent elbow) the gap is the garment's too, whichever way its nearest edge lies.
     keep = (lateral | upward | _enclosed(covered, missing, sw)[ys, xs]) & ~opening.mask[ys, xs]
     keep &= ~from_below[ys, xs] | (upward & ~lateral)
-    if not _sleeved(warped):
+    if not sleeved:
         # Above the armpits a sleeveless garment's side is its armhole, its own edge, and
         # the upper arms are bare: the old sleeves there go, and the arms show.
         axial = torso_axial_share(person.landmarks, covered.shape)[ys, xs]
@@ -765,15 +773,17 @@ def _uncovered_restored(
     roi: tuple[slice, slice],
     sw: float,
     folds: np.ndarray,
+    arms_below: ArmsBelow,
 ) -> np.ndarray:
     """The photo (float, ROI) with the removed garment replaced by skin or background."""
     photo = person.image[roi].astype(np.float32)
     if not removal[roi].any():
         return photo
-    body = _body_core(person, sw, removal)[roi] & (person.segmentation[roi] > 0.5)
+    body = _body_core(person, sw, arms_below)[roi] & (person.segmentation[roi] > 0.5)
     removal = removal[roi]
     labels = parsing.labels[roi]
-    skin_known = np.isin(labels, [LABEL[n] for n in SKIN_LABELS]) & ~removal
+    skin = parsing.mask(*SKIN_LABELS)
+    skin_known = skin[roi] & ~removal
     # Outside the body what was behind the old garment is the backdrop, or hair hanging
     # behind a shoulder: both are filled from their nearest known pixels.
     background_known = np.isin(labels, [LABEL["background"], LABEL["hair"]]) & ~removal
@@ -782,7 +792,6 @@ def _uncovered_restored(
     along, _ = frame.coordinates(removal.shape, offset)
     # Skin is filled as its colour under even light (the photo over the body's shading),
     # then lit again as the photo's visible skin is, so invented skin has the body's form.
-    skin = np.isin(parsing.labels, [LABEL[n] for n in SKIN_LABELS])
     tone = skin_tone(person.image, skin, person.landmarks, frame)
     shade = skin_shading(tone, person.landmarks, frame, removal.shape, offset)[..., None]
     skin_fill = _skin_fill(photo / shade, skin_known, tone.colour, parsing, sw) * shade
@@ -993,10 +1002,11 @@ def _limb_zone(person: PersonAnalysis, joints: tuple[str, ...], radius: float = 
     return canvas > 0
 
 
-def _body_core(person: PersonAnalysis, sw: float, removal: np.ndarray) -> np.ndarray:
+def _body_core(person: PersonAnalysis, sw: float, arms_below: ArmsBelow) -> np.ndarray:
     """Where the body itself is (not a loose garment around it): torso, neck, arms, legs.
 
-    An upper arm under a ``removal`` (an old sleeve) runs on up from the arm seen below it.
+    An upper arm under an old sleeve runs on up from where it shows below it (``arms_below``,
+    see _upper_arms_below).
     """
     height, width = person.image.shape[:2]
     canvas = np.zeros((height, width), dtype=np.uint8)
@@ -1045,7 +1055,7 @@ def _body_core(person: PersonAnalysis, sw: float, removal: np.ndarray) -> np.nda
     _tapered(canvas, smid, chin, 0.3 * sw, 0.12 * sw)
     arms = _arm_thickness(person, sw)
     for side in ("left", "right"):
-        upper = _upper_arm_below(person, removal, side, sw)
+        upper = arms_below[side]
         for (j0, j1), profile in LIMB_PROFILES.items():
             a, b = p[f"{side}_{j0}"], p[f"{side}_{j1}"]
             if j0 == "shoulder" and upper is not None:
@@ -1061,15 +1071,21 @@ def _body_core(person: PersonAnalysis, sw: float, removal: np.ndarray) -> np.nda
     return canvas > 0
 
 
-def _upper_arm_below(
-    person: PersonAnalysis, removal: np.ndarray, side: str, sw: float
-) -> tuple[np.ndarray, float] | None:
-    """Where the upper arm shows again below an old sleeve: the middle and half-width of its
-    first whole cross-section down the bone from the shoulder, past removed pixels (None:
-    no sleeve was removed over it, or it shows no whole cross-section above the elbow)."""
+def _upper_arms_below(person: PersonAnalysis, removal: np.ndarray, sw: float) -> ArmsBelow:
+    """Per side, where the upper arm shows again below an old sleeve: the middle and
+    half-width of its first whole cross-section down the bone from the shoulder, past
+    ``removal`` (None: no sleeve was removed over it, or it shows no whole cross-section
+    above the elbow)."""
     if person.parsing is None:
-        return None
+        return {"left": None, "right": None}
     skin = person.parsing.mask("arms") & ~removal
+    return {side: _arm_below(person, removal, skin, side, sw) for side in ("left", "right")}
+
+
+def _arm_below(
+    person: PersonAnalysis, removal: np.ndarray, skin: np.ndarray, side: str, sw: float
+) -> tuple[np.ndarray, float] | None:
+    """One side of _upper_arms_below (``skin``: the arms' skin outside ``removal``)."""
     height, width = skin.shape
     shoulder, elbow = (person.landmarks[LM[f"{side}_{j}"], :2].astype(np.float64)
                        for j in ("shoulder", "elbow"))  # fmt: skip
@@ -1204,6 +1220,7 @@ def _confidence(
     removal: np.ndarray,
     stretched: np.ndarray,
     sw: float,
+    arms_below: ArmsBelow,
 ) -> list[_Check]:
     """The renderer's own checks of its picture, each scored 0 (bad) to 1 (fine).
 
@@ -1291,7 +1308,7 @@ def _confidence(
     # photo's skin is, and convinces; more of it, an upper arm that does not show below
     # its sleeve before the elbow, or much of a forearm (its wrist, the hand's root), no
     # shopper would believe.
-    continued = all(_upper_arm_below(person, removal, side, sw) for side in ("left", "right"))
+    continued = all(below is not None for below in arms_below.values())
     upper = (0.65, 0.85) if continued else (0.25, 0.45)
     for joints, (low, high) in ((("shoulder", "elbow"), upper), (("elbow", "wrist"), (0.25, 0.45))):
         zone = _limb_zone(person, joints, radius=0.08)

@@ -140,10 +140,10 @@ def body_normals(
 
 
 def skin_light_fit(
-    luma: np.ndarray, nx: np.ndarray, known: np.ndarray, nz: np.ndarray | None = None
+    luma: np.ndarray, nx: np.ndarray, nz: np.ndarray, known: np.ndarray
 ) -> SkinLight:
     """How the photo's visible skin (``known``) is lit, from its brightness against its
-    normals (``nz`` from ``nx`` when not given, as for upright limbs).
+    normals (``nx``, ``nz``: see body_normals).
 
     Least squares over the median brightness of 12 bins of normal, so a large patch of one
     part does not outweigh the rest and shadows, highlights and stray labels weigh little;
@@ -153,10 +153,7 @@ def skin_light_fit(
     if int(known.sum()) < MIN_FIT_PIXELS:
         return SkinLight.default()
     values, normals = luma[known].astype(np.float64), nx[known].astype(np.float64)
-    if nz is None:
-        facing = np.sqrt(np.clip(1.0 - normals * normals, 0.0, 1.0))
-    else:
-        facing = nz[known].astype(np.float64)
+    facing = nz[known].astype(np.float64)
     rows, medians = [], []
     for lo, hi in itertools.pairwise(np.linspace(-1.0, 1.0, 13)):
         inside = (normals >= lo) & (normals < hi)
@@ -194,7 +191,7 @@ def skin_tone(
     nx, nz, share = body_normals(landmarks, frame, photo.shape[:2], step=step)
     sample = photo[::step, ::step].astype(np.float32)
     on_body = skin[::step, ::step] & (share <= 1.0)
-    light = skin_light_fit(sample @ LUMA, nx, on_body, nz)
+    light = skin_light_fit(sample @ LUMA, nx, nz, on_body)
     if on_body.sum() < 20:
         return SkinTone(None, light)
     even = sample[on_body] / light.shading(nx[on_body], nz[on_body])[:, None]
