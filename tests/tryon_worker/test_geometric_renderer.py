@@ -233,6 +233,25 @@ def test_full_length_trousers_reach_the_ankles(
         assert -0.04 * height < hem - ankle[1] < 0.06 * height, (side, hem, ankle[1])
 
 
+@pytest.mark.parametrize(
+    "garment", ["c07_trousers_jeans_ripped.jpg", "c08_trousers_beige_chino.jpg"]
+)
+def test_each_trouser_leg_ends_at_its_own_ankle_mid_stride(
+    photos: Photos, shared_images: Path, garment: str
+) -> None:
+    """p17 steps forward: her back leg is foreshortened in the picture. Both legs used to
+    get the mean length, the back one running 0.06 of her height past its ankle (a flap
+    beside the shoe), the front one stopping 0.03 short of its own."""
+    person, warped = _warped(photos, shared_images, FULL_BODY[1], garment, "bottom")
+    height = person.bbox[3] - person.bbox[1]
+    for side, outward in (("left", 1), ("right", -1)):
+        ankle = person.point(f"{side}_ankle")
+        # Just outside the ankle, clear of the other leg crossing in front of it.
+        column = warped.alpha[:, int(ankle[0] + outward * 0.02 * height)] > 0.5
+        hem = int(np.nonzero(column)[0].max())
+        assert -0.01 * height < hem - ankle[1] < 0.035 * height, (side, hem, ankle[1])
+
+
 def test_wide_trousers_keep_their_flare(photos: Photos, shared_images: Path) -> None:
     person, warped = _warped(
         photos, shared_images, FULL_BODY[0], "c10_trousers_patterned_wide.jpg", "bottom"

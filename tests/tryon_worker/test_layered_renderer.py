@@ -340,6 +340,29 @@ def test_the_trousers_go_on_up_only_above_themselves(photos: Photos, shared_imag
     assert painted.sum() < 300, int(painted.sum())
 
 
+def test_the_leggings_below_an_old_hem_keep_their_colour(
+    photos: Photos, shared_images: Path
+) -> None:
+    """A shorter top bares the leggings' top; the soft seam of the skin restored under the
+    old tee reached past its hem onto them, a brown line across the leggings (370 pixels
+    changed by more than dE 10 on p17 in c17)."""
+    person = person_parsed(
+        _person(photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "top")
+    )
+    output = LayeredRenderer().render(
+        person, _top(shared_images, "c17_tshirt_black_stussy_gray_bg.jpg")
+    )
+    assert person.parsing is not None
+    old = replaced_clothes(person, "top").astype(np.uint8)
+    near_old = cv2.dilate(old, np.ones((7, 7), np.uint8)) > 0
+    kept = person.parsing.mask("lower") & ~near_old & ~output.garment_mask
+    assert kept.sum() > 20_000
+    before = cv2.cvtColor(person.image, cv2.COLOR_RGB2Lab).astype(np.float32)
+    after = cv2.cvtColor(output.image, cv2.COLOR_RGB2Lab).astype(np.float32)
+    changed = kept & (np.linalg.norm(after - before, axis=-1) > 10)
+    assert changed.sum() < 100, int(changed.sum())
+
+
 @pytest.mark.parametrize(
     "garment", ["c01_tshirt_lilac_logo.jpg", "c05_shirt_longsleeve_pink_henley.jpg"]
 )

@@ -975,9 +975,12 @@ def _warp_leg(
         body.pt(f"{'right' if side == 'left' else 'left'}_{joint}")
         for joint in ("hip", "knee", "ankle")
     ]
-    length = min(fit.length * g_length, 1.05 * fit.inseam)
+    # The same share of each leg: one stepping forward or back is foreshortened in the
+    # picture, and its hem must still meet its own ankle.
+    share = min(fit.length * g_length / max(fit.inseam, 1.0), 1.05)
     if g_length >= FULL_LENGTH_INSEAM * np.linalg.norm(g["left_waist"] - g["right_waist"]):
-        length = 1.05 * fit.inseam  # full length: down to the top of the shoe
+        share = 1.05  # full length: down to the top of the shoe
+    length = share * _leg_length(body, side, fit.crotch_axial)
     count = max(2, int(np.ceil(length / (0.12 * body.frame.sw))))
     arcs = np.linspace(0.0, 1.0, count + 1)[1:] * length
     b_knots, b_normals = _along_chain(chain, arcs, sign * body.frame.lat)

@@ -809,6 +809,9 @@ def _uncovered_restored(
     # Over skin the blend reaches a few pixels out, so the old collar's edge leaves no seam.
     seam = 0.8 + 2.0 * float(np.mean(body[need])) if need.any() else 0.8
     weight = cv2.GaussianBlur(need.astype(np.float32), (0, 0), seam)
+    # Beyond the removed pixels it reaches only skin and backdrop, which the fill continues:
+    # over the trousers under an old hem it would lay a line of skin colour across them.
+    weight[~removal & ~skin_known & ~background_known] = 0.0
     weight = np.maximum(weight, need.astype(np.float32))[..., None]
     return photo * (1.0 - weight) + fill * weight
 
