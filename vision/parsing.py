@@ -37,6 +37,8 @@ WORK_MAX_SIDE = 512
 CLOTHES_CLUSTERS = 6
 #: Skin colour for a person none of whose skin is visible (a mid tone).
 GENERIC_SKIN_RGB = (190.0, 145.0, 120.0)
+#: Shaded leg skin is at least this far (Lab) from the lower clothes' median colour.
+SHADED_SKIN_FROM_CLOTHES = 25.0
 
 
 @dataclass(frozen=True)
@@ -278,6 +280,7 @@ def _label(
     clothes = labels == LABEL["upper"]
     dress = _split_clothes(lab, clothes, body, labels)
     _trouser_hems_from_shoes(lab, labels, body)
+    _shaded_leg_skin(lab, labels, body)
     _drop_clothes_slivers(labels, body)
     if not dress:
         _drop_detached_upper(labels, body)
@@ -458,6 +461,37 @@ def _shadowed_arm_skin(
     candidates = person & (d2 < 9.0) & (lab[..., 0] > floor) & (body.arm < 0.3 * body.sw)
     candidates &= lab[..., 0] <= mean[0] + 2.0 * light
     return _connected_to(candidates | skin, skin) & candidates
+
+
+def _shaded_leg_skin(lab: np.ndarray, labels: np.ndarray, body: _Skeleton) -> None:
+    """The shaded sides of bare legs, taken for the lower clothes, given back to the legs.
+
+    Below a skirt, knees and shins turned from the light are darker than the face's skin
+    model allows and unlike any clothes seed, so they fell to the lower clothes, which a
+    new garment replaces: the shopper's knees came back as blotches of invented skin. As
+    for the arms (see _shadowed_arm_skin), along the legs below the hips, pixels of the
+    legs' own skin chroma that join the lit skin are legs, unless they are the lower
+    clothes' own colour (tan trousers stay trousers).
+    """
+    legs = labels == LABEL["legs"]
+    lower = labels == LABEL["lower"]
+    if legs.sum() < 30 or lower.sum() < 30:
+        return
+    model = _robust_skin_model(lab[legs])
+    if model is None:
+        return
+    mean, _, light = model
+    garment = np.median(lab[lower], axis=0)
+    candidates = (
+        lower
+        & (_chroma_d2(lab, model) < 9.0)
+        & (lab[..., 0] > max(0.35 * float(mean[0]), 12.0))
+        & (lab[..., 0] <= mean[0] + 2.0 * light)
+        & (np.linalg.norm(lab - garment, axis=-1) > SHADED_SKIN_FROM_CLOTHES)
+        & (body.leg < 0.3 * body.sw)
+        & (body.axial > 1.0)
+    )
+    labels[_connected_to(candidates | legs, legs) & candidates] = LABEL["legs"]
 
 
 def _disc_draw(mask: np.ndarray, centre: np.ndarray, radius: int) -> None:

@@ -22,9 +22,9 @@ MIN_IOU = {
     "hair": 0.55,
     "face": 0.7,
     "arms": 0.7,
-    "legs": 0.55,
+    "legs": 0.75,
     "upper": 0.78,
-    "lower": 0.78,
+    "lower": 0.82,
     "shoes": 0.55,
 }
 
@@ -138,6 +138,17 @@ def test_no_upper_clothes_beside_a_hanging_hand() -> None:
     tally.add(parsing.labels, truth.labels)
     assert tally.iou()["upper"] >= 0.8  # 0.68 before
     assert tally.iou()["arms"] >= 0.8  # 0.69 before
+
+
+def test_shaded_knees_below_a_skirt_are_legs() -> None:
+    """p09's knees and shins turned from the flash are darker than her face's skin model
+    allows: they fell to the lower clothes, and a new dress replaced them with blotches of
+    invented skin."""
+    truth, parsing = _parsed("p09_woman_fullbody_red_skirt_press")
+    tally = IouTally()
+    tally.add(parsing.labels, truth.labels)
+    assert tally.iou()["legs"] >= 0.85  # 0.70 before
+    assert tally.iou()["lower"] >= 0.85  # 0.75 before
 
 
 def test_labels_come_back_to_full_resolution_without_steps() -> None:
