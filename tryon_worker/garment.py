@@ -40,6 +40,9 @@ MAX_BACKDROP_NOISE = 6.0
 CREW_NECK_DEPTH = 1.05
 #: An open front's edges (bands, a placket) are this much stronger than the cloth's grain.
 OPEN_FRONT_EDGE = 3.0
+#: The shadow in a gap between sleeve and body is at most this much darker (Lab L) than
+#: the backdrop; dark cloth of the backdrop's hue (black, grey) is darker still.
+PALE_SHADOW_DEPTH = 20.0
 
 Point = tuple[float, float]
 
@@ -81,7 +84,7 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
     if category not in CATEGORIES:
         raise ValueError(f"unknown garment category {category!r}; valid: {', '.join(CATEGORIES)}")
     work = _downscale(image, WORK_MAX_SIDE)
-    mask, backdrop, shadow = _segment(work)
+    mask, backdrop, shadow, pale = _segment(work)
     landmarks, parts = garment_landmarks(mask, category=category)
     if category != "bottom":
         inside = _inner_back(work, mask, landmarks, crew=category != "outerwear")
@@ -89,7 +92,10 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
             region, front = inside
             parts["torso"] = parts["torso"] & ~region
             landmarks["neck_front"] = front
-        slits = _armpit_slits(mask, backdrop, landmarks)
+        # The pale shadow widens some runs past a slit's width: both ways, what either finds.
+        slits = _armpit_slits(mask, backdrop, landmarks) | _armpit_slits(
+            mask, backdrop | pale, landmarks
+        )
     else:
         slits = np.zeros(mask.shape, dtype=bool)
     rgba = _cut_out(work, mask, backdrop | shadow, slits)
@@ -121,8 +127,9 @@ def _cut_out(
     onto a body they would draw a pale outline. Backdrop-coloured pixels near the edge are
     dropped, the alpha edge is pulled in by a pixel or two, and the colours there are
     replaced by those of the fabric just inside. ``slits`` (backdrop seen up between a
-    sleeve and the body) stay covered, in the colours of the fabric around them: worn, the
-    garment is closed there.
+    sleeve and the body) stay covered, in the colours of the fabric beside them in the same
+    row (stripes and checks run on across them; a blur of both would be a grey bar): worn,
+    the garment is closed there.
     """
     side = max(mask.shape)
     band = max(5, round(0.02 * side)) | 1
@@ -144,21 +151,32 @@ def _cut_out(
     shrink = max(1, round(0.002 * side))
     erosion = np.ones((2 * shrink + 1,) * 2, np.uint8)
     inner = cv2.erode(core, erosion).astype(np.float32)
-    # A slit's colour is spread from further than an edge's: it may be some pixels wide.
-    sigma = (
-        2.0 * shrink
-        + 1.0
-        + 0.5 * float(cv2.distanceTransform(slits.astype(np.uint8), cv2.DIST_L2, 3).max())
-    )
+    sigma = 2.0 * shrink + 1.0
     spread = cv2.GaussianBlur(inner, (0, 0), sigma)
     colour = image.astype(np.float32)
     bled = cv2.GaussianBlur(colour * inner[..., None], (0, 0), sigma)
     bled /= np.maximum(spread, 1e-3)[..., None]
     colour = np.where((inner == 0)[..., None], bled, colour)
+    ys, xs = np.nonzero(slits)
+    if len(ys):
+        source = _nearest_in_row(inner > 0, ys, xs)
+        source = np.where(source >= 0, source, xs)  # (fabric is beside every slit's row)
+        colour[ys, xs] = image[ys, source]
     covered = cv2.erode(core | slits.astype(np.uint8), erosion).astype(np.float32)
     alpha = cv2.GaussianBlur(covered, (0, 0), 0.6)
-    alpha[spread < 1e-3] = 0.0
+    alpha[(spread < 1e-3) & ~slits] = 0.0
     return np.dstack([np.clip(colour, 0, 255), alpha * 255.0]).round().astype(np.uint8)
+
+
+def _nearest_in_row(valid: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """For each pixel (ys, xs), the column of the nearest ``valid`` pixel in its row (-1: none)."""
+    width = valid.shape[1]
+    columns = np.arange(width)[None, :]
+    left = np.maximum.accumulate(np.where(valid, columns, -1), axis=1)
+    right = np.minimum.accumulate(np.where(valid, columns, width)[:, ::-1], axis=1)[:, ::-1]
+    before, after = left[ys, xs], right[ys, xs]
+    nearer_after = (after < width) & ((before < 0) | (after - xs < xs - before))
+    return np.where(nearer_after, after, before)
 
 
 def _armpit_slits(
@@ -166,16 +184,18 @@ def _armpit_slits(
 ) -> np.ndarray:
     """Backdrop seen between a sleeve and the body near each armpit, inside the mask.
 
-    On a ghost mannequin a hanging sleeve and the body part a little above the armpit: a
-    thin wedge of backdrop the segmentation's closing takes into the garment (too narrow to
-    tell from fabric by shape), and the narrow gap below it is lined with pale mixed pixels.
-    From the armpit, row by row up and down, the run of backdrop (or outside) that continues
-    the one before is the slit while it stays narrow: a white stripe crossing it is a wide
-    run and ends the climb there, so stripes keep their colour.
+    On a ghost mannequin or a flat lay a hanging sleeve and the body part a little above
+    the armpit: a thin wedge of backdrop (or of its pale shadow) that the segmentation
+    takes into the garment (too narrow to tell from fabric by shape). From the armpit, row
+    by row up and down, the run of backdrop (or outside) that continues the one before is
+    the slit while it stays narrow. A stripe as light as the backdrop crossing it makes a
+    wide run: the slit goes on through it in the columns it had, for a stripe's height at
+    most, so a gap crossed by stripes is found whole, and a stripe alone (with no narrow
+    run beyond it) keeps its colour.
     """
     height, width = mask.shape
     side = max(height, width)
-    max_run, reach = max(3, round(0.02 * side)), round(0.12 * side)
+    max_run, reach = max(3, round(0.02 * side)), round(0.25 * side)
     open_ = backdrop | ~mask
     slits = np.zeros(mask.shape, dtype=bool)
     for name in ("left_armpit", "right_armpit"):
@@ -185,7 +205,15 @@ def _armpit_slits(
         upwards = range(min(height - 1, y + 2), max(-1, y - reach), -1)
         downwards = range(min(height, y + 3), min(height, y + reach))
         for rows in (upwards, downwards):
-            left, right = x, x
+            if not len(rows):
+                continue
+            # The pocket's deepest point may lie a few pixels beside the slit's foot.
+            first = max(0, x - max_run)
+            near = first + np.nonzero(open_[rows[0], first : x + max_run + 1])[0]
+            if not len(near):
+                continue
+            left = right = int(near[np.argmin(np.abs(near - x))])
+            bridged: list[int] = []  # wide rows crossed since the last narrow one
             for row in rows:
                 line = open_[row]
                 hits = np.nonzero(line[max(0, left - 1) : right + 2])[0]
@@ -201,7 +229,13 @@ def _armpit_slits(
                 if end - start + 1 > max_run:
                     if rows is upwards and row >= y - 2:
                         continue  # the pocket's top may be wide under a short sleeve
-                    break
+                    if left == right or len(bridged) >= max_run:
+                        break
+                    bridged.append(row)
+                    continue
+                for crossed in bridged:
+                    slits[crossed, left : right + 1] = True
+                bridged = []
                 slits[row, start : end + 1] = True
                 left, right = start, end
     # The slit's edge pixels mix fabric and backdrop.
@@ -217,9 +251,9 @@ def garment_mask(image: np.ndarray) -> np.ndarray:
     return _segment(image)[0]
 
 
-def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The garment mask, and where pixels look like the backdrop or its shadow (for
-    cleaning the edge)."""
+def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The garment mask, where pixels look like the backdrop or its shadow (for cleaning
+    the edge), and where like its pale shadow only (a gap between sleeve and body)."""
     height, width = image.shape[:2]
     lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     ring_width = max(2, round(0.02 * min(height, width)))
@@ -275,7 +309,7 @@ def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     shadow = (np.hypot(delta[..., 1], delta[..., 2]) < max(5.0, 4.0 * noise)) & (
         delta[..., 0] < 2.0 + 3.0 * noise
     )
-    return mask, ~weak, shadow
+    return mask, ~weak, shadow, shadow & (delta[..., 0] > -PALE_SHADOW_DEPTH)
 
 
 def _backdrop_model(lab: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, float]:

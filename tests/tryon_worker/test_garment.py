@@ -150,6 +150,27 @@ def test_the_backdrop_between_sleeve_and_body_is_not_shown(
     assert _pale_near_armpits(analysis) == 0
 
 
+@pytest.mark.parametrize(
+    ("category", "kind"),
+    [("top", "shirt"), ("top", "long-sleeve"), ("outerwear", "jacket"), ("outerwear", "coat")],
+)
+def test_the_demo_catalogues_sleeve_gaps_are_cloth(category: str, kind: str) -> None:
+    """The demo catalogue's sleeves hang beside the body with a pale shadow between them,
+    which the mask takes in: every pixel of it was shown, a white sliver down each side of
+    the shopper's body. Most now take the colour of the cloth beside them."""
+    colour = (112, 28, 44)
+    image = procedural_image(category, kind, colour)
+    analysis = analyse_garment(image, category=category)
+    truth = np.asarray(render_garment_mask(GarmentArtSpec(category, kind, colour, "solid"))) > 127
+    shot = image.astype(int)
+    gap = (analysis.rgba[..., 3] > 127) & ~truth
+    gap &= (shot.min(axis=2) > 150) & (np.ptp(shot, axis=2) < 20)  # backdrop and its shadow
+    assert gap.sum() > 1000
+    rgb = analysis.rgba[..., :3].astype(int)
+    pale = gap & (rgb.min(axis=2) > 150) & (np.ptp(rgb, axis=2) < 20)
+    assert pale.sum() < 0.2 * gap.sum(), (int(pale.sum()), int(gap.sum()))
+
+
 def test_white_stripes_at_the_armpits_keep_their_colour(
     real: dict[str, GarmentAnalysis], shared_images_root: Path
 ) -> None:
