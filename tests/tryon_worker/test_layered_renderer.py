@@ -7,7 +7,14 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.tryon_worker.helpers import BLUE, GREEN, RED, Photos, away_from_hands
+from tests.tryon_worker.helpers import (
+    BLUE,
+    GREEN,
+    RED,
+    Photos,
+    away_from_hands,
+    procedural_image,
+)
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.renderers.layered import LayeredRenderer
 from vision.errors import ImageInputError
@@ -314,6 +321,30 @@ def test_full_length_trousers_rest_on_the_shoes(
     assert band.sum() > 300
     covered = float(output.garment_mask[band].mean())
     assert covered > least, covered
+
+
+@pytest.mark.parametrize("kind", ["skirt", "trousers"])
+def test_a_bottom_sits_where_the_shopper_wears_theirs(
+    photos: Photos, shared_images: Path, kind: str
+) -> None:
+    """p09 wears a high-waisted skirt under a crop top. A new skirt or pair of trousers sat
+    at its own rise, a fifth of a torso lower, over a band of invented midriff, flat and
+    edged where it met her real skin."""
+    person = person_parsed(
+        _person(photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", "bottom")
+    )
+    garment = analyse_garment(procedural_image("bottom", kind, BLUE), category="bottom")
+    output = LayeredRenderer().render(person, garment)
+    across, down, span = _from_shoulders(person)
+    middle = np.abs(across) < 0.2 * span
+    old = replaced_clothes(person, "bottom")
+
+    def top(mask: np.ndarray) -> float:
+        columns = np.nonzero((mask & middle).any(axis=0))[0]
+        rows = np.argmax((mask & middle)[:, columns], axis=0)
+        return float(np.median(down[rows, columns]))
+
+    assert abs(top(output.garment_mask) - top(old)) < 0.1 * span
 
 
 def test_the_trousers_go_on_up_only_above_themselves(photos: Photos, shared_images: Path) -> None:

@@ -74,12 +74,18 @@ class GeometricRenderer:
         """Put the garment on the person (see the module docstring)."""
         return self.composite(person, self.warp(person, garment))
 
-    def warp(self, person: PersonAnalysis, garment: GarmentAnalysis) -> WarpedGarment:
-        """Move the garment's pieces onto the body; returns colour, coverage and support."""
+    def warp(
+        self, person: PersonAnalysis, garment: GarmentAnalysis, waist: float | None = None
+    ) -> WarpedGarment:
+        """Move the garment's pieces onto the body; returns colour, coverage and support.
+
+        ``waist``: for a bottom, where the shopper wears their own waistband, in torso
+        lengths down from the shoulders (see _bottom_fit); None: the garment's rise alone.
+        """
         body = self._body(person)
         source = _premultiplied(garment.rgba)
         if garment.category == "bottom":
-            layers, flare_from = _warp_bottom(body, garment, source)
+            layers, flare_from = _warp_bottom(body, garment, source, waist)
         else:
             layers, flare_from = _warp_upper(body, garment, source)
         height, width = body.height, body.width
@@ -856,6 +862,8 @@ INSEAM_PER_WAIST = 1.9
 #: An inside leg at least this many waist widths long is full length: it ends at the ankle
 #: whatever its exact proportions (wide legs are long for their waist, slim ones short).
 FULL_LENGTH_INSEAM = 1.3
+#: A bottom's waistband rises at most this many torso lengths to where the shopper wears theirs.
+WORN_WAIST_RAISE = 0.2
 
 
 @dataclass
@@ -874,13 +882,18 @@ class _BottomFit:
     inseam: float
 
 
-def _bottom_fit(body: _Body, garment: GarmentAnalysis, g: dict[str, np.ndarray]) -> _BottomFit:
+def _bottom_fit(
+    body: _Body, garment: GarmentAnalysis, g: dict[str, np.ndarray], worn: float | None = None
+) -> _BottomFit:
     """The waistband's height and the scales, from the garment's own proportions.
 
     The crotch of the body is a little below its hip joints. Full-length legs end at the
     ankle, so their inside leg sets the length scale; shorter legs and skirts use the waist
     width against a full-length leg (INSEAM_PER_WAIST). The rise (waist to crotch) follows
-    at that scale, within what trousers are cut to: a high-waisted pair sits higher.
+    at that scale, within what trousers are cut to: a high-waisted pair sits higher. Where
+    the shopper wears their own waistband higher (``worn``, torso lengths down from the
+    shoulders), the new one sits there too, up to WORN_WAIST_RAISE higher: left lower, a
+    band of bare midriff would have to be invented above it.
     """
     hip_axial = body.frame.axial_of(body.frame.hmid)
     crotch_axial = hip_axial + 0.15 * body.frame.torso
@@ -896,6 +909,9 @@ def _bottom_fit(body: _Body, garment: GarmentAnalysis, g: dict[str, np.ndarray])
         rise = length * (float(g["crotch"][1]) - g_waist_y)
     rise = float(np.clip(rise, 0.3 * body.frame.torso, 0.5 * body.frame.torso))
     waist_axial = crotch_axial - rise
+    if worn is not None:
+        raised = max(worn * body.frame.torso, waist_axial - WORN_WAIST_RAISE * body.frame.torso)
+        waist_axial = min(waist_axial, raised)
     across = 1.04 * sum(body.half_widths(waist_axial)) / g_width
     return _BottomFit(waist_axial, crotch_axial, length, across, inseam)
 
@@ -911,10 +927,10 @@ def _leg_length(body: _Body, side: str, crotch_axial: float) -> float:
 
 
 def _warp_bottom(
-    body: _Body, garment: GarmentAnalysis, source: np.ndarray
+    body: _Body, garment: GarmentAnalysis, source: np.ndarray, worn: float | None = None
 ) -> tuple[list[tuple[str, _Layer]], float | None]:
     g = {k: np.asarray(v, dtype=np.float64) for k, v in garment.landmarks.items()}
-    fit = _bottom_fit(body, garment, g)
+    fit = _bottom_fit(body, garment, g, worn)
     if not garment.has_legs:
         return _warp_skirt(body, garment, source, g, fit)
     layers = [

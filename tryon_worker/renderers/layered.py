@@ -85,11 +85,14 @@ class LayeredRenderer:
 
     def render(self, person: PersonAnalysis, garment: GarmentAnalysis) -> RenderOutput:
         """Put the garment on the person (see the module docstring)."""
+        person = person_parsed(person)
         return self.composite(person, self.warp(person, garment))
 
     def warp(self, person: PersonAnalysis, garment: GarmentAnalysis) -> WarpedGarment:
-        """Move the garment onto the body at full resolution (the geometric warp)."""
-        return self._warper.warp(person, garment)
+        """Move the garment onto the body at full resolution (the geometric warp); a bottom's
+        waistband goes where the shopper wears their own (see _worn_waist)."""
+        waist = _worn_waist(person) if garment.category == "bottom" else None
+        return self._warper.warp(person, garment, waist=waist)
 
     def composite(self, person: PersonAnalysis, warped: WarpedGarment) -> RenderOutput:
         """Remove the old garment, lay the new one on, keep everything else exactly.
@@ -213,6 +216,27 @@ class LayeredRenderer:
 
 
 # --- what is replaced, what stays in front ------------------------------------------------
+
+
+def _worn_waist(person: PersonAnalysis) -> float | None:
+    """Where the shopper's own trousers or skirt start, in torso lengths below the shoulders.
+
+    The top of the lower clothes down the torso's middle (median over its columns); None
+    when the photo is not parsed or shows none there. Under a top hanging over them it is
+    the top's hem, lower than any waistband: the warp only ever raises a waist to it.
+    """
+    parsing = person.parsing
+    if parsing is None or parsing.dress:
+        return None
+    lower = parsing.mask("lower")
+    frame = _torso_frame(person)
+    along, across = frame.coordinates(lower.shape)
+    middle = lower & (np.abs(across) < 0.25 * frame.sw)
+    columns = np.nonzero(middle.any(axis=0))[0]
+    if len(columns) < 5:
+        return None
+    tops = along[np.argmax(middle[:, columns], axis=0), columns]
+    return float(np.median(tops)) / frame.torso
 
 
 def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.ndarray:
