@@ -660,6 +660,13 @@ def _split_clothes(
     # Clusters voted by the seeds; far from the waist, position overrides colour.
     lower &= body.axial > 0.6
     lower |= clothes & (body.axial > 1.0) & is_lower[cluster] | (clothes & thighs & ~upper_seeds)
+    # A high waistband (a skirt worn at the natural waist) rises above that line: colours
+    # clearly the lower clothes' (not a navy sweater's over dark jeans) that run on from the
+    # lower clothes below it are theirs.
+    to_lower = np.min(np.where(is_lower[None, None, :], distances, np.inf), axis=-1)
+    to_upper = np.min(np.where(is_lower[None, None, :], np.inf, distances), axis=-1)
+    high = clothes & (to_upper > to_lower + 20.0) & (body.axial > 0.35) & ~upper_seeds
+    lower |= _connected_to(high | lower, lower) & high
     lower = cv2.medianBlur(lower.astype(np.uint8), 5) > 0
     labels[clothes & lower] = LABEL["lower"]
     return False
