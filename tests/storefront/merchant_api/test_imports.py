@@ -44,10 +44,12 @@ def _csv(rows: list[list[str]]) -> SimpleUploadedFile:
 
 
 def _zip() -> SimpleUploadedFile:
+    """The same bytes every time: an entry's date defaults to the clock's (2 s steps), and a
+    retried POST must be the very same request."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("tee.png", _png((230, 220, 200)))
-        archive.writestr("photos/jeans.png", _png((40, 60, 120)))
+        for name, colour in (("tee.png", (230, 220, 200)), ("photos/jeans.png", (40, 60, 120))):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), _png(colour))
     return SimpleUploadedFile("images.zip", buffer.getvalue(), "application/zip")
 
 
