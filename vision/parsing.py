@@ -39,6 +39,9 @@ CLOTHES_CLUSTERS = 6
 GENERIC_SKIN_RGB = (190.0, 145.0, 120.0)
 #: Shaded leg skin is at least this far (Lab) from the lower clothes' median colour.
 SHADED_SKIN_FROM_CLOTHES = 25.0
+#: Above the waist line, clothes this much nearer (Lab) a lower colour than any upper one
+#: may be a high waistband.
+HIGH_WAIST_MARGIN = 20.0
 
 
 @dataclass(frozen=True)
@@ -663,10 +666,12 @@ def _split_clothes(
     # A high waistband (a skirt worn at the natural waist) rises above that line: colours
     # clearly the lower clothes' (not a navy sweater's over dark jeans) that run on from the
     # lower clothes below it are theirs.
-    to_lower = np.min(np.where(is_lower[None, None, :], distances, np.inf), axis=-1)
-    to_upper = np.min(np.where(is_lower[None, None, :], np.inf, distances), axis=-1)
-    high = clothes & (to_upper > to_lower + 20.0) & (body.axial > 0.35) & ~upper_seeds
-    lower |= _connected_to(high | lower, lower) & high
+    if (~is_lower).any():
+        to_lower = np.min(np.where(is_lower[None, None, :], distances, np.inf), axis=-1)
+        to_upper = np.min(np.where(is_lower[None, None, :], np.inf, distances), axis=-1)
+        high = clothes & (to_upper > to_lower + HIGH_WAIST_MARGIN) & (body.axial > 0.35)
+        high &= ~upper_seeds
+        lower |= _connected_to(high | lower, lower) & high
     lower = cv2.medianBlur(lower.astype(np.uint8), 5) > 0
     labels[clothes & lower] = LABEL["lower"]
     return False
