@@ -453,6 +453,11 @@ def _warp_upper(
     scale = _upper_scale(body, g, b_shoulder, garment.category)
     g_mid = (g["left_shoulder"] + g["right_shoulder"]) / 2
     pairs, b_armpit = _torso_pairs(body, g, scale, dress)
+    if not any(f"{side}_sleeve" in garment.parts for side, _ in SIDES):
+        b_shoulder = {
+            side: _strap_top(body, garment.mask, g, side, sign, b_shoulder[side], b_armpit[side])
+            for side, sign in SIDES
+        }
     pairs += [
         (
             g["neck"],
@@ -496,6 +501,47 @@ def _warp_upper(
             layers.append(("sleeve", layer))
     flare_from = body.frame.axial_of(body.frame.hmid) - 0.1 * body.frame.torso if dress else None
     return layers, flare_from
+
+
+#: A strap narrower than this share of its garment's half chest is a thin one.
+THIN_STRAP = 0.25
+
+
+def _strap_top(
+    body: _Body,
+    mask: np.ndarray,
+    g: dict[str, np.ndarray],
+    side: str,
+    sign: float,
+    b_shoulder: np.ndarray,
+    b_armpit: np.ndarray,
+) -> np.ndarray:
+    """Where a sleeveless garment's strap crosses the shoulder.
+
+    A sleeved garment's shoulder seam, and a tank top's wide strap, end on the shoulder's
+    outer edge (``b_shoulder``); a thin strap (a sundress's) sits where the garment puts
+    it: as far out, for its chest's half width, as on the shot. Pinned to the shoulder's
+    outer edge, a thin strap halfway in was dragged out and up into a flap. It lies on
+    the shoulder's top surface there (the silhouette's top edge).
+    """
+    g_mid_x = float(g["left_shoulder"][0] + g["right_shoulder"][0]) / 2
+    g_half = abs(float(g[f"{side}_armpit"][0]) - g_mid_x)
+    x, y = (round(float(v)) for v in g[f"{side}_shoulder"])
+    row = mask[min(mask.shape[0] - 1, y + max(2, round(0.1 * g_half)))]
+    width = np.count_nonzero(row[max(0, x - round(0.3 * g_half)) : x + round(0.3 * g_half) + 1])
+    if width > THIN_STRAP * g_half:
+        return b_shoulder
+    share = abs(float(g[f"{side}_shoulder"][0]) - g_mid_x) / max(g_half, 1.0)
+    frame = body.frame
+    b_half = abs(float(np.dot(b_armpit - frame.smid, frame.lat)))
+    outer = abs(float(np.dot(b_shoulder - frame.smid, frame.lat)))
+    lateral = min(share * b_half, outer)
+    if lateral >= outer - 0.02 * frame.sw:
+        return b_shoulder
+    # Up from the shoulders' line at that distance from the middle, to the skin's top edge.
+    start = frame.at(frame.axial_of(b_shoulder) + 0.1 * frame.sw, sign * lateral)
+    up = body._run_length(start, -frame.down, 0.5 * frame.sw, body.silhouette)
+    return start - 0.9 * float(np.clip(up, 0.05 * frame.sw, 0.45 * frame.sw)) * frame.down
 
 
 def _torso_pairs(
