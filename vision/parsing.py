@@ -458,11 +458,25 @@ def _shadowed_arm_skin(
     third of the face's lightness (never near black: dark cloth has faint warm chroma too)
     join the skin they touch.
     """
+    return _shaded_skin_joined(lab, person & (body.arm < 0.3 * body.sw), skin, model)
+
+
+def _shaded_skin_joined(
+    lab: np.ndarray,
+    region: np.ndarray,
+    skin: np.ndarray,
+    model: tuple[np.ndarray, np.ndarray, float],
+) -> np.ndarray:
+    """Pixels of ``region`` with the skin model's chroma, from a third of its lightness (never
+    near black: dark cloth has faint warm chroma too) to a little above it, that join
+    ``skin``: the shaded side of a limb."""
     mean, _, light = model
-    d2 = _chroma_d2(lab, model)
-    floor = max(0.35 * float(mean[0]), 12.0)
-    candidates = person & (d2 < 9.0) & (lab[..., 0] > floor) & (body.arm < 0.3 * body.sw)
-    candidates &= lab[..., 0] <= mean[0] + 2.0 * light
+    candidates = (
+        region
+        & (_chroma_d2(lab, model) < 9.0)
+        & (lab[..., 0] > max(0.35 * float(mean[0]), 12.0))
+        & (lab[..., 0] <= mean[0] + 2.0 * light)
+    )
     return _connected_to(candidates | skin, skin) & candidates
 
 
@@ -483,18 +497,14 @@ def _shaded_leg_skin(lab: np.ndarray, labels: np.ndarray, body: _Skeleton) -> No
     model = _robust_skin_model(lab[legs])
     if model is None:
         return
-    mean, _, light = model
     garment = np.median(lab[lower], axis=0)
-    candidates = (
+    region = (
         lower
-        & (_chroma_d2(lab, model) < 9.0)
-        & (lab[..., 0] > max(0.35 * float(mean[0]), 12.0))
-        & (lab[..., 0] <= mean[0] + 2.0 * light)
         & (np.linalg.norm(lab - garment, axis=-1) > SHADED_SKIN_FROM_CLOTHES)
         & (body.leg < 0.3 * body.sw)
         & (body.axial > 1.0)
     )
-    labels[_connected_to(candidates | legs, legs) & candidates] = LABEL["legs"]
+    labels[_shaded_skin_joined(lab, region, legs, model)] = LABEL["legs"]
 
 
 def _disc_draw(mask: np.ndarray, centre: np.ndarray, radius: int) -> None:

@@ -1,5 +1,6 @@
 """Person parsing against hand-drawn labels of real photos, and the scoring it relies on."""
 
+import functools
 import json
 from pathlib import Path
 
@@ -120,8 +121,10 @@ def test_parser_mean_iou_over_person_classes(scored: IouTally) -> None:
     assert scored.mean_iou(LABELS[1:]) >= 0.68
 
 
+@functools.cache
 def _parsed(name: str) -> tuple[HandLabels, PersonParsing]:
-    """A hand-labelled photo's labels and the parser's, from every stage run on the photo."""
+    """A hand-labelled photo's labels and the parser's, from every stage run on the photo
+    (once per test process: several tests read the same photo)."""
     shared_images_dir("people")
     truth = hand_labels_load(LABELS_DIR / f"{name}.json")
     image = decode_image((PEOPLE / truth.image).read_bytes(), role="person")
@@ -130,35 +133,36 @@ def _parsed(name: str) -> tuple[HandLabels, PersonParsing]:
     return truth, parsing
 
 
+def _iou(name: str) -> dict[str, float]:
+    """The parser's IoU per class on one hand-labelled photo."""
+    truth, parsing = _parsed(name)
+    tally = IouTally()
+    tally.add(parsing.labels, truth.labels)
+    return tally.iou()
+
+
 def test_no_upper_clothes_beside_a_hanging_hand() -> None:
     """p11's arms hang beside her jeans: shadows by the hand once came out as "upper" (a top
     then replaced them with invented skin); only the torso's garment is upper clothes."""
-    truth, parsing = _parsed("p11_woman_head_to_thigh_jeans_studio")
-    tally = IouTally()
-    tally.add(parsing.labels, truth.labels)
-    assert tally.iou()["upper"] >= 0.8  # 0.68 before
-    assert tally.iou()["arms"] >= 0.8  # 0.69 before
+    iou = _iou("p11_woman_head_to_thigh_jeans_studio")
+    assert iou["upper"] >= 0.8  # 0.68 before
+    assert iou["arms"] >= 0.8  # 0.69 before
 
 
 def test_shaded_knees_below_a_skirt_are_legs() -> None:
     """p09's knees and shins turned from the flash are darker than her face's skin model
     allows: they fell to the lower clothes, and a new dress replaced them with blotches of
     invented skin."""
-    truth, parsing = _parsed("p09_woman_fullbody_red_skirt_press")
-    tally = IouTally()
-    tally.add(parsing.labels, truth.labels)
-    assert tally.iou()["legs"] >= 0.85  # 0.70 before
-    assert tally.iou()["lower"] >= 0.85  # 0.75 before
+    iou = _iou("p09_woman_fullbody_red_skirt_press")
+    assert iou["legs"] >= 0.85  # 0.70 before
+    assert iou["lower"] >= 0.85  # 0.75 before
 
 
 def test_a_high_waistband_is_the_skirts() -> None:
     """p09's red skirt is worn at her natural waist, above the line where position alone
     made clothes the top's: its waistband under her hand was "upper", and a new skirt left
     it behind as a red sliver beside her wrist."""
-    truth, parsing = _parsed("p09_woman_fullbody_red_skirt_press")
-    tally = IouTally()
-    tally.add(parsing.labels, truth.labels)
-    assert tally.iou()["upper"] >= 0.89  # 0.87 before
+    assert _iou("p09_woman_fullbody_red_skirt_press")["upper"] >= 0.89  # 0.87 before
 
 
 def test_labels_come_back_to_full_resolution_without_steps() -> None:
