@@ -1010,8 +1010,10 @@ def _bottom_landmarks(mask: np.ndarray) -> tuple[dict[str, Point], dict[str, np.
         "right_leg": mask & (columns <= crotch[0]),
     }
     for side in ("left", "right"):
-        ys, xs = np.nonzero(parts[f"{side}_leg"])
-        bottom = ys.max()
-        near = ys >= bottom - 0.02 * height
-        marks[f"{side}_hem"] = (float(xs[near].mean()), float(bottom - 0.01 * height))
+        leg = parts[f"{side}_leg"]
+        bottom = np.nonzero(leg.any(axis=1))[0].max()
+        # The opening's middle, across the leg just above the hem: a hem cut on the slant
+        # (shorts, lower on the inside) has only its inner corner in the lowest rows.
+        inner, outer = _row_extent(leg, bottom - 0.05 * height)
+        marks[f"{side}_hem"] = ((inner + outer) / 2, float(bottom - 0.01 * height))
     return marks, parts

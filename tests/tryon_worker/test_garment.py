@@ -210,6 +210,21 @@ def test_procedural_garments_match_their_true_silhouettes(
         assert not {"left_sleeve", "right_sleeve"} & set(analysis.parts)
 
 
+@pytest.mark.parametrize("kind", ["shorts", "trousers"])
+def test_a_legs_hem_mark_is_the_middle_of_its_opening(kind: str) -> None:
+    """The demo shorts' hems are cut lower on the inside: only the inner corner reached the
+    lowest rows, and the mark taken there sat a quarter of the leg's width off its middle,
+    so the leg was warped along a slanted axis and its print sheared into streaks."""
+    analysis = analyse_garment(procedural_image("bottom", kind, RED), category="bottom")
+    for side in ("left", "right"):
+        leg = analysis.parts[f"{side}_leg"]
+        rows = np.nonzero(leg.any(axis=1))[0]
+        hem_rows = leg[rows.max() - int(0.1 * (rows.max() - rows.min())) :]
+        columns = np.nonzero(hem_rows.any(axis=0))[0]
+        middle, width = (columns.min() + columns.max()) / 2, columns.max() - columns.min()
+        assert abs(analysis.landmarks[f"{side}_hem"][0] - middle) < 0.08 * width, side
+
+
 def test_the_cut_out_has_no_pale_fringe() -> None:
     analysis = analyse_garment(procedural_image("top", "t-shirt", RED), category="top")
     rgb = analysis.rgba[..., :3].astype(int)

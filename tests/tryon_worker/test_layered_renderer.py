@@ -275,6 +275,43 @@ def test_trousers_cover_the_leggings_down_the_legs(photos: Photos, shared_images
     assert covered > 0.93
 
 
+def test_no_leg_of_new_shorts_reaches_below_its_own_hem(
+    photos: Photos, shared_images: Path
+) -> None:
+    """p17 steps forward. Her front leg's leggings below the new shorts' hem lie beside the
+    back leg's shorts, and were covered from them: a flap of shorts hung down her front
+    thigh (420 pixels past that leg's hem). Down each leg the garment now ends where the
+    warped leg does."""
+    person = _person(
+        photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "bottom"
+    )
+    renderer = LayeredRenderer()
+    warped = renderer.warp(person, photos.garment("bottom", "shorts", GREEN, "dots"))
+    output = renderer.composite(person, warped)
+    ys, xs = np.mgrid[: output.garment_mask.shape[0], : output.garment_mask.shape[1]]
+    pixels = np.stack([xs, ys], axis=-1).astype(float)
+    legs = {}
+    for side in ("left", "right"):
+        # Distance to the leg's bones and how far down them (hip 0, knee 1, ankle 2).
+        hip, knee, ankle = (person.point(f"{side}_{j}") for j in ("hip", "knee", "ankle"))
+        best, place = np.full(ys.shape, np.inf), np.zeros(ys.shape)
+        for start, (a, b) in enumerate(((hip, knee), (knee, ankle))):
+            axis = b - a
+            t = np.clip((pixels - a) @ axis / (axis @ axis), 0.0, 1.0)
+            off = np.linalg.norm(pixels - (a + t[..., None] * axis), axis=-1)
+            closer = off < best
+            best[closer], place[closer] = off[closer], start + t[closer]
+        legs[side] = (best, place)
+    warped_on = warped.alpha * warped.support > 0.5
+    past = 0
+    for side, other in (("left", "right"), ("right", "left")):
+        best, place = legs[side]
+        own = best < legs[other][0]
+        hem = place[own & warped_on].max()
+        past += int((output.garment_mask & own & (place > hem + 0.03)).sum())
+    assert past < 50, past
+
+
 @pytest.mark.parametrize(
     ("garment", "least"),
     [("c04_polo_shirt_navy_lightblue.jpg", 0.98), ("c01_tshirt_lilac_logo.jpg", 0.92)],

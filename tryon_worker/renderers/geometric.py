@@ -1054,14 +1054,23 @@ def _warp_leg(
     for arc, b_knot, b_normal, own_half in zip(arcs, b_knots, b_normals, own, strict=True):
         g_knot = g_top + arc / length * g_axis
         from_hip = float(np.clip(1.0 - arc / thigh, 0.0, 1.0))
-        # The inner edge stops a little past the middle between the legs.
+        # The inner edge stops a little past the middle between the legs; what it gives up
+        # there goes to the outer side, so a wide leg on legs held together keeps its width
+        # (squeezed, its print ran in streaks down the inside).
         between = max(0.55 * _distance_to_chain(b_knot, other), 0.05 * body.frame.sw)
-        for g_list, b_list, edge in ((g_outer, b_outer, 1.0), (g_inner, b_inner, -1.0)):
-            half = _extent(leg, g_knot, edge * g_normal)
-            b_half = max(fit.across * half, own_half)
-            b_half = max(b_half, from_hip * hip_outer) if edge > 0 else min(b_half, between)
-            g_list.append(g_knot + edge * half * g_normal)
-            b_list.append(b_knot + edge * b_half * b_normal)
+        g_out = _extent(leg, g_knot, g_normal)
+        g_in = _extent(leg, g_knot, -g_normal)
+        b_in = min(max(fit.across * g_in, own_half), between)
+        b_out = max(fit.across * g_out, own_half, from_hip * hip_outer)
+        b_out = max(b_out, fit.across * (g_out + g_in) - b_in)
+        g_outer.append(g_knot + g_out * g_normal)
+        g_inner.append(g_knot - g_in * g_normal)
+        b_outer.append(b_knot + b_out * b_normal)
+        b_inner.append(b_knot - b_in * b_normal)
+    # The last cross-section is the hem itself, corner to corner: a hem cut on the slant
+    # (shorts, lower on the inside) crossed the last straight cross-section, and its outer
+    # corner was drawn as a flap hanging below the leg.
+    g_outer[-1], g_inner[-1] = (_corner(leg, g_unit, edge * g_normal) for edge in (1.0, -1.0))
     knots = [body.frame.at(fit.waist_axial, sign * 0.5 * waist_half[side])]
     knots += [(b_outer[1] + b_inner[1]) / 2, *b_knots]
     _unfold(b_outer, b_inner, knots)
@@ -1074,6 +1083,15 @@ def _warp_leg(
         & garment.mask
     )
     return _warp_strip(source, piece, (g_outer, g_inner), (b_outer, b_inner), body)
+
+
+def _corner(mask: np.ndarray, down: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The piece's corner furthest down and out (a hem's end): its extreme point along
+    the diagonal between the two directions."""
+    ys, xs = np.nonzero(mask)
+    diagonal = down + out
+    best = int(np.argmax(xs * diagonal[0] + ys * diagonal[1]))
+    return np.array([float(xs[best]), float(ys[best])])
 
 
 def _leg_chain(body: _Body, side: str, crotch_axial: float) -> list[np.ndarray]:

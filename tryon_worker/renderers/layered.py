@@ -146,6 +146,7 @@ class LayeredRenderer:
                 front,
                 sw,
                 down_onto=_above_shoes(person, parsing, alpha, sw),
+                past_hems=_past_leg_hems(person, alpha >= 0.5, on_legs, sw),
             )
         # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
         # stays: a couple of pixels whatever is there, up to half the feather where nothing
@@ -441,6 +442,7 @@ def _old_footprint_covered(
     mirror: bool = True,
     up_onto: np.ndarray | None = None,
     down_onto: np.ndarray | None = None,
+    past_hems: np.ndarray | None = None,
 ) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
     """The new garment stretched over what it narrowly misses of the old one's sides and shoulders.
 
@@ -454,7 +456,8 @@ def _old_footprint_covered(
     are the garment's own. Tops and dresses only: trousers are meant to be narrower than a
     skirt they replace. ``up_onto`` (bare skin above the garment's shoulders) is covered
     the same way, but only from below and only by a sleeved garment; ``down_onto`` (a
-    sliver between a trouser hem and the shoes) only from above.
+    sliver between a trouser hem and the shoes) only from above. ``past_hems`` (below each
+    leg's own hem) is never covered, except from above onto ``down_onto``.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -521,6 +524,10 @@ def _old_footprint_covered(
         axial = torso_axial_share(person.landmarks, covered.shape)[ys, xs]
         upper_arms = _limb_zone(person, ("shoulder", "elbow"), radius=0.13)[ys, xs]
         keep &= ~lateral | ((axial > ARMPIT_AXIAL) & ~upper_arms)
+    if past_hems is not None:
+        # Mid-stride the back leg's cloth lies beside the front leg's thigh below that
+        # leg's own hem: it is not the thigh's to wear.
+        keep &= ~past_hems[ys, xs]
     keep |= from_above[ys, xs] & ~lateral & ~upward
     # The trousers only straight beside the top's body, never below its hem's corners.
     keep &= ~beside_only[ys, xs] | (np.abs(across) > np.abs(along))
@@ -572,6 +579,46 @@ def _old_footprint_covered(
     stretched = none.copy()
     stretched[ys, xs] = ~covered[ys, xs] & (taken > 0.5)
     return replace(warped, rgb=rgb, alpha=own, support=support, extras=extras), alpha, stretched
+
+
+def _past_leg_hems(
+    person: PersonAnalysis, covered: np.ndarray, where: np.ndarray, sw: float
+) -> np.ndarray:
+    """Pixels of ``where`` further down their own leg than the garment reaches on it.
+
+    Each pixel belongs to the leg whose bones (hip, knee, ankle) are nearer; its place
+    along that leg is where it meets the bones. A leg's hem is the furthest place of the
+    garment's pixels that belong to it.
+    """
+    past = np.zeros_like(where)
+    if not where.any() or not covered.any():
+        return past
+    x0, y0, x1, y1 = _box(where | covered, 1, where.shape)
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    pixels = np.stack([xs, ys], axis=-1).astype(np.float64)
+    nearest, places = [], []
+    for side in ("left", "right"):
+        joints = [person.point(f"{side}_{joint}") for joint in ("hip", "knee", "ankle")]
+        distance, place = np.full(ys.shape, np.inf), np.zeros(ys.shape)
+        start = 0.0
+        for a, b in itertools.pairwise(joints):
+            axis = b - a
+            length = max(float(np.linalg.norm(axis)), 1e-3)
+            t = np.clip((pixels - a) @ axis / length**2, 0.0, 1.0)
+            off = np.linalg.norm(pixels - (a + t[..., None] * axis), axis=-1)
+            closer = off < distance
+            distance[closer], place[closer] = off[closer], start + t[closer] * length
+            start += length
+        nearest.append(distance)
+        places.append(place)
+    left = nearest[0] <= nearest[1]
+    on = covered[y0:y1, x0:x1]
+    for own, place in ((left, places[0]), (~left, places[1])):
+        garment = own & on
+        if garment.any():
+            hem = float(np.percentile(place[garment], 99.5))
+            past[y0:y1, x0:x1] |= own & (place > hem + 0.02 * sw)
+    return past & where
 
 
 def _enclosed(covered: np.ndarray, missing: np.ndarray, sw: float) -> np.ndarray:
