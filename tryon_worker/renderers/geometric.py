@@ -37,7 +37,9 @@ from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.disc_closing import disc_closing
 from tryon_worker.renderers.photo_light import garment_in_photo_light
+from tryon_worker.renderers.skin_light import LIMB_PROFILES
 from vision.body_frame import TorsoFrame
+from vision.parsing import LABEL
 from vision.pose import LM, PersonAnalysis
 from vision.tps import tps_map
 
@@ -47,6 +49,8 @@ SIDES = (("left", 1.0), ("right", -1.0))
 #: Where an arm hangs beside the body, the torso's piece stops this share of
 #: _Body.arm_half inside the arm's bone line, and the sleeve's inner edge reaches in to it.
 ARM_INSIDE_BONE = 0.6
+#: An arm within 20 degrees of the spine's direction hangs down along the body.
+HANGING_COSINE = float(np.cos(np.radians(20.0)))
 
 
 @dataclass
@@ -162,17 +166,23 @@ class _Body:
             min_span=8.0,
         )
         self.silhouette = person.segmentation > 0.5
+        self.labels = person.parsing.labels if person.parsing is not None else None
         self.arms, self.hands = self._arm_masks()
         upper = np.zeros((self.height, self.width), dtype=np.uint8)
         for side in ("left", "right"):
             shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
             # The top of the upper arm is under the garment's shoulder: not an edge.
             _capsule(upper, shoulder + 0.2 * (elbow - shoulder), elbow, 0.26 * self.frame.sw)
-        torso = self.silhouette & (self.arms < 0.5) & (upper == 0)
-        close = max(3, round(0.02 * self.frame.sw)) | 1
+        close = np.ones((max(3, round(0.02 * self.frame.sw)) | 1,) * 2, np.uint8)
+        torso = self.silhouette & (self.arms < 0.5)
         self.torso_mask = cv2.morphologyEx(
-            torso.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((close, close), np.uint8)
+            (torso & (upper == 0)).astype(np.uint8), cv2.MORPH_CLOSE, close
         ).astype(bool)
+        # Without the upper arms' rough capsules: where an arm hangs beside the body, its
+        # own inner edge is estimated instead (_arm_limit).
+        self.torso_open = cv2.morphologyEx(torso.astype(np.uint8), cv2.MORPH_CLOSE, close).astype(
+            bool
+        )
         self.arm_half = {side: self._arm_half(side, sign) for side, sign in SIDES}
 
     def pt(self, name: str) -> np.ndarray:
@@ -236,8 +246,11 @@ class _Body:
             points = centre[None, :] + steps[:, None] * sign * self.frame.lat[None, :]
             xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
             inside = (xs >= 0) & (xs < self.width) & (ys >= 0) & (ys < self.height)
+            side = "left" if sign > 0 else "right"
+            limit, hanging = self._arm_limit(side, sign, axial, expected)
+            mask = self.torso_open if hanging else self.torso_mask
             on = np.zeros(len(steps), dtype=bool)
-            on[inside] = self.torso_mask[ys[inside], xs[inside]]
+            on[inside] = mask[ys[inside], xs[inside]]
             # The photo's edge cuts the person: count pixels beyond it as body.
             on[~inside] = True
             start = np.argmax(on[: max(2, int(0.6 * expected))]) if on.any() else 0
@@ -245,25 +258,55 @@ class _Body:
                 result.append(expected)
                 continue
             off = np.nonzero(~on[start:])[0]
-            edge = float(start + off[0]) if len(off) else float(len(steps))
-            limit = self._arm_limit("left" if sign > 0 else "right", sign, axial, expected)
-            edge = min(edge, limit)
+            edge = min(float(start + off[0]) if len(off) else float(len(steps)), limit)
             # Arms are already left out; what is left may be well wider than the table's
             # expectation on a fuller figure, whose own top must still be covered.
             result.append(float(np.clip(edge, 0.8 * expected, 1.4 * expected)))
         return result[0], result[1]
 
-    def _arm_limit(self, side: str, sign: float, axial: float, expected: float) -> float:
-        """The torso ends where an arm hanging beside it begins (at this height)."""
-        joints = [self.pt(f"{side}_{j}") for j in ("shoulder", "elbow", "wrist")]
-        for a, b in itertools.pairwise(joints):
+    def _arm_limit(
+        self, side: str, sign: float, axial: float, expected: float
+    ) -> tuple[float, bool]:
+        """Where the torso ends at an arm beside it (at this height), and whether that arm
+        hangs down along the body (then the upper arm's capsule does not bound the torso).
+
+        The arm's inner edge is a little inside its bone. An arm hanging along the body may
+        hang a little behind it, its bone at the torso's edge: its inner edge is then an
+        arm's width inside its seen outer side. Measured from the bone and the capsule
+        alone, the torso stopped a hand's width short of such an arm, and the old top and
+        midriff showed between the new top and the arm.
+        """
+        for bone in (("shoulder", "elbow"), ("elbow", "wrist")):
+            a, b = (self.pt(f"{side}_{joint}") for joint in bone)
             a_ax, b_ax = self.frame.axial_of(a), self.frame.axial_of(b)
             if min(a_ax, b_ax) <= axial <= max(a_ax, b_ax) and abs(b_ax - a_ax) > 1e-3:
-                point = a + (b - a) * (axial - a_ax) / (b_ax - a_ax)
+                share = (axial - a_ax) / (b_ax - a_ax)
+                point = a + (b - a) * share
                 lateral = sign * float(np.dot(point - self.frame.at(axial), self.frame.lat))
-                if lateral > 0.5 * expected:  # beside the body, not across it
-                    return lateral - ARM_INSIDE_BONE * self.arm_half[side]
-        return np.inf
+                if lateral <= 0.5 * expected:  # across the body, not beside it
+                    return np.inf, False
+                limit = lateral - ARM_INSIDE_BONE * self.arm_half[side]
+                along = abs(b_ax - a_ax) / max(float(np.linalg.norm(b - a)), 1e-6)
+                if along < HANGING_COSINE:
+                    return limit, False
+                outward = sign * self.frame.lat
+                reach = self._run_length(point, outward, 0.35 * self.frame.sw, self.silhouette)
+                if not self._bare(point, outward, reach):
+                    return limit, False  # a sleeve's width is not the arm's
+                shares, halves = zip(*LIMB_PROFILES[bone], strict=True)
+                half = float(np.interp(share, shares, halves)) * self.frame.sw
+                return max(limit, lateral + reach - (2.0 - ARM_INSIDE_BONE) * half), True
+        return np.inf, False
+
+    def _bare(self, start: np.ndarray, direction: np.ndarray, length: float) -> bool:
+        """Whether the parsing calls most of a line on the photo bare arm."""
+        if self.labels is None or length < 1.0:
+            return False
+        steps = np.arange(0, int(length) + 1)
+        points = np.round(start[None, :] + steps[:, None] * direction[None, :]).astype(int)
+        xs = np.clip(points[:, 0], 0, self.width - 1)
+        ys = np.clip(points[:, 1], 0, self.height - 1)
+        return float(np.mean(self.labels[ys, xs] == LABEL["arms"])) > 0.5
 
     def _arm_masks(self) -> tuple[np.ndarray, np.ndarray]:
         """Soft masks of forearms+hands and of hands alone, inside the person's silhouette."""

@@ -36,7 +36,7 @@ from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.disc_closing import disc_closing
 from tryon_worker.renderers.fold_shading import FILL_MAX_SIDE, fold_shading
-from tryon_worker.renderers.geometric import GeometricRenderer
+from tryon_worker.renderers.geometric import HANGING_COSINE, GeometricRenderer
 from tryon_worker.renderers.photo_light import garment_in_photo_light
 from tryon_worker.renderers.skin_light import LIMB_PROFILES, skin_shading, skin_tone
 from vision.body_frame import TorsoFrame
@@ -394,6 +394,7 @@ def _in_front_matte(
         arms &= (axial > ARMPIT_AXIAL) | _beyond_sleeve_ends(person, sleeves)
     if sleeves is not None:
         arms &= sleeves < 0.5
+    arms &= ~_inside_beside_hanging_arms(person, warped, frame, sw)
     front |= arms
     front &= ~not_in_front
     if warped.category != "bottom":
@@ -414,6 +415,36 @@ def _in_front_matte(
         # matte would follow into the sleeve (a ragged cut across the cuff).
         matte = np.minimum(matte, 1.0 - np.clip(sleeves, 0.0, 1.0))
     return matte.astype(np.float32)
+
+
+def _inside_beside_hanging_arms(
+    person: PersonAnalysis, warped: WarpedGarment, frame: TorsoFrame, sw: float
+) -> np.ndarray:
+    """Pixels deep inside the garment's body piece, next to an arm hanging beside it.
+
+    The piece's side was fitted to such an arm's inner edge, reaching under it by a
+    little; skin further in is the midriff (which the parser calls "arms" too), not the
+    arm. Left in front of the garment, p09's bare midriff showed as a square notch in the
+    side of every new top. Arms held across the body are not beside it and stay in front.
+    """
+    inside = np.zeros(person.image.shape[:2], dtype=bool)
+    zone = np.zeros(person.image.shape[:2], dtype=np.uint8)
+    for side in ("left", "right"):
+        for j0, j1 in (("shoulder", "elbow"), ("elbow", "wrist")):
+            a, b = person.point(f"{side}_{j0}"), person.point(f"{side}_{j1}")
+            length = max(float(np.linalg.norm(b - a)), 1e-6)
+            middle = (a + b) / 2 - frame.smid
+            beside = abs(float(middle @ frame.lat)) > 0.3 * sw
+            if beside and float((b - a) @ frame.down) / length > HANGING_COSINE:
+                _tapered(zone, a, b, 0.2 * sw, 0.2 * sw)
+    if not zone.any():
+        return inside
+    piece = np.clip(warped.alpha * warped.support, 0.0, 1.0) > 0.5
+    sleeves = warped.extras.get("sleeves")
+    if sleeves is not None:
+        piece &= sleeves < 0.5
+    depth = cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3)
+    return (zone > 0) & (depth > 0.03 * sw)
 
 
 def _head_line(person: PersonAnalysis) -> float:
