@@ -173,16 +173,13 @@ class _Body:
             shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
             # The top of the upper arm is under the garment's shoulder: not an edge.
             _capsule(upper, shoulder + 0.2 * (elbow - shoulder), elbow, 0.26 * self.frame.sw)
-        close = np.ones((max(3, round(0.02 * self.frame.sw)) | 1,) * 2, np.uint8)
-        torso = self.silhouette & (self.arms < 0.5)
-        self.torso_mask = cv2.morphologyEx(
-            (torso & (upper == 0)).astype(np.uint8), cv2.MORPH_CLOSE, close
-        ).astype(bool)
+        size = max(3, round(0.02 * self.frame.sw)) | 1
+        kernel = np.ones((size, size), np.uint8)
+        torso = (self.silhouette & (self.arms < 0.5)).astype(np.uint8)
+        self.torso_mask = cv2.morphologyEx(torso & (upper == 0), cv2.MORPH_CLOSE, kernel) > 0
         # Without the upper arms' rough capsules: where an arm hangs beside the body, its
         # own inner edge is estimated instead (_arm_limit).
-        self.torso_open = cv2.morphologyEx(torso.astype(np.uint8), cv2.MORPH_CLOSE, close).astype(
-            bool
-        )
+        self.torso_open = cv2.morphologyEx(torso, cv2.MORPH_CLOSE, kernel) > 0
         self.arm_half = {side: self._arm_half(side, sign) for side, sign in SIDES}
 
     def pt(self, name: str) -> np.ndarray:
