@@ -20,8 +20,10 @@ from tests.tryon_worker.helpers import (
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
 from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer, WarpedGarment
 from tryon_worker.renderers.geometric import SIDES, GeometricRenderer, _Body
+from tryon_worker.renderers.layered import LayeredRenderer
 from tryon_worker.renderers.registry import RENDERERS, renderer_create
 from vision.image_decode import decode_image
+from vision.parsing import person_parsed
 from vision.pose import PersonAnalysis
 
 STUDIO = [
@@ -350,6 +352,35 @@ def test_long_sleeves_end_at_the_wrists_and_short_ones_on_the_upper_arm(
         assert short_sleeved.extras["sleeves"][row, col] > 0.5, side
         row, col = point_between(person, f"{side}_elbow", f"{side}_wrist", 0.1)
         assert short_sleeved.alpha[row, col] < 0.5, side
+
+
+@pytest.mark.parametrize(
+    ("name", "past"),
+    [
+        # Bare wrists: the hand stays in front of the sleeve from the wrist on.
+        (FULL_BODY[0], -0.03),
+        (FULL_BODY[1], -0.03),
+        # A long-sleeved dress: the new sleeve covers its cuff, past the wrist joint.
+        ("p18_woman_fullbody_face_cropped_sequin_dress.jpg", 0.05),
+    ],
+)
+def test_a_long_sleeve_reaches_the_hands_root(
+    photos: Photos, shared_images: Path, name: str, past: float
+) -> None:
+    """Long sleeves end at the hand's root. On these photos (faces cut off) the hands'
+    rough capsule, reaching back over the wrist, was kept whole: it cut every long sleeve
+    a tenth of a shoulder span above the wrist, with its cuff, and p18's own sequin cuffs
+    showed below the new ones."""
+    person = photos.person(shared_images / "people" / name, "top")
+    garment = _product(shared_images, "c03_longsleeve_top_striped.jpg", "top")
+    warped = LayeredRenderer().warp(person_parsed(person), garment)
+    span = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    for side in ("left", "right"):
+        elbow, wrist = person.point(f"{side}_elbow"), person.point(f"{side}_wrist")
+        down = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+        for share in np.linspace(-0.3, past, 5):
+            x, y = np.round(wrist + share * span * down).astype(int)
+            assert warped.extras["sleeves"][y, x] > 0.5, (side, round(float(share), 2))
 
 
 def test_a_kept_body_warps_as_a_fresh_one(photos: Photos, shared_images: Path) -> None:

@@ -49,6 +49,8 @@ SIDES = (("left", 1.0), ("right", -1.0))
 #: Where an arm hangs beside the body, the torso's piece stops this share of
 #: _Body.arm_half inside the arm's bone line, and the sleeve's inner edge reaches in to it.
 ARM_INSIDE_BONE = 0.6
+#: A long sleeve's cuff lies this many shoulder spans past the wrist joint.
+LONG_SLEEVE_PAST_WRIST = 0.08
 #: An arm within 20 degrees of the spine's direction hangs down along the body.
 HANGING_COSINE = float(np.cos(np.radians(20.0)))
 
@@ -317,11 +319,19 @@ class _Body:
             # Forearms cross in front of the body; upper arms hang beside it, and the torso's
             # width is measured without them (see half_widths), so they need no occluder.
             _capsule(arms, elbow, wrist, 0.18 * sw)
-            _capsule(hands, wrist, tip, 0.2 * sw)
+            # The hand's capsule starts a radius on from the wrist, so its round end stops
+            # at the wrist: a long sleeve reaches down to there.
+            reach = max(float(np.linalg.norm(tip - wrist)), 1e-6)
+            root = wrist + (tip - wrist) * min(0.1 * sw, 0.5 * reach) / reach
+            _capsule(hands, root, tip, 0.2 * sw)
         inside = self.silhouette
-        # A hand's capsule is generous (fingers spread, a fist): keep only skin in it, when a
-        # face tells us what this person's skin looks like.
+        # A hand's capsule is generous (fingers spread, a fist; it reaches back over the
+        # wrist): keep only skin in it, as a face's colour tells, or else the parsing. Kept
+        # whole (a photo with the face cut off), it cut every long sleeve a tenth of a
+        # shoulder span short of the wrist, over the old sleeve's cuff.
         skin = self._skin_like()
+        if skin is None and self.labels is not None:
+            skin = self.labels == LABEL["arms"]
         hands_m = (hands > 0) & inside & (skin if skin is not None else True)
         arms_m = ((arms > 0) & inside) | hands_m
         soft = max(1.0, 0.01 * sw)
@@ -692,7 +702,11 @@ def _warp_sleeve(
     length = scale.length * (g_length - g_start)
     long_sleeve = length > 0.85 * arm
     if long_sleeve:
-        length = arm  # a long sleeve ends at the wrist, whatever the shot's proportions
+        # A long sleeve ends at the hand's root, whatever the shot's proportions: just
+        # past the wrist joint, over the wrist's bone, as worn (stopped at the joint, it
+        # left an old long sleeve's cuff showing below it).
+        arm += LONG_SLEEVE_PAST_WRIST * body.frame.sw
+        length = arm
     count = max(2, int(np.ceil(length / (0.1 * body.frame.sw))))
     g_from = max(g_start, 0.0)
     first = (g_from - g_start) / (g_length - g_start)
