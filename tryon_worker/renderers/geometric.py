@@ -702,11 +702,7 @@ def _warp_sleeve(
     length = scale.length * (g_length - g_start)
     long_sleeve = length > 0.85 * arm
     if long_sleeve:
-        # A long sleeve ends at the hand's root, whatever the shot's proportions: just
-        # past the wrist joint, over the wrist's bone, as worn (stopped at the joint, it
-        # left an old long sleeve's cuff showing below it).
-        arm += LONG_SLEEVE_PAST_WRIST * body.frame.sw
-        length = arm
+        length = arm  # a long sleeve ends at the wrist, whatever the shot's proportions
     count = max(2, int(np.ceil(length / (0.1 * body.frame.sw))))
     g_from = max(g_start, 0.0)
     first = (g_from - g_start) / (g_length - g_start)
@@ -729,6 +725,15 @@ def _warp_sleeve(
         shares = np.sort(np.concatenate([shares[keep | (shares >= last)], dense]))
     axial = g_start + shares * (g_length - g_start)
     arcs = b_start + shares * length
+    if long_sleeve:
+        # On to the hand's root, past the wrist joint, as worn (stopped at the joint, it
+        # left an old long sleeve's cuff showing below it): the forearm's part is drawn
+        # out, the upper arm's (armhole, elbow) stays as it is.
+        wrist = float(arcs[-1])
+        if wrist > upper_length:
+            stretch = 1.0 + LONG_SLEEVE_PAST_WRIST * body.frame.sw / (wrist - upper_length)
+            below = arcs > upper_length
+            arcs[below] = upper_length + (arcs[below] - upper_length) * stretch
     b_knots, b_normals = _bent_chain(chain, arcs, sign * body.frame.lat, 1.2 * own)
     g_knots = [g_root + u * g_unit for u in axial]
     halves, offsets, against = _own_arm_halves(body, b_knots, b_normals)
