@@ -100,6 +100,22 @@ def test_a_bulky_suit_is_told_fitted_clothes_work_best(photos: Photos, shared_im
     assert "fitted clothes" in raised.value.message
 
 
+@pytest.mark.parametrize(
+    "garment", ["c05_shirt_longsleeve_pink_henley.jpg", "c14_cardigan_gray_knit.jpg"]
+)
+def test_hands_clasped_in_front_are_told_to_hang_at_the_sides(
+    photos: Photos, shared_images: Path, garment: str
+) -> None:
+    """p10 clasps his hands in front of him, in a bulky cardigan's sleeves: both new
+    sleeves were bent across his body, boxy and jagged at the hands, and passed with
+    confidence 0.8-1.0. Hands held together in front of the torso now fail the check."""
+    person = _person(photos, shared_images, "p10_man_head_to_thigh_cardigan.jpg", "top")
+    with pytest.raises(ImageInputError) as raised:
+        LayeredRenderer().render(person, _top(shared_images, garment))
+    assert raised.value.details["check"] == "arms_in_front"
+    assert "arms relaxed at your sides" in raised.value.message
+
+
 def _top(shared: Path, name: str) -> GarmentAnalysis:
     """A shared product shot of a top, analysed."""
     product = decode_image((shared / "garments" / name).read_bytes(), role="garment")

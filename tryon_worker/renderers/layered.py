@@ -1383,13 +1383,21 @@ def _confidence(
             "Please use a photo where you stand upright, facing the camera, arms at your sides.",
         )
     )
-    # Arms across the body hide what the garment would show.
+    # Arms across the body hide what the garment would show: bare ones cover the torso,
+    # and hands clasped in front of it (in sleeves too) bend both sleeves across the body.
     torso_zone = _garment_zone(person, "top", sw)
     crossed = float(parsing.mask("arms")[torso_zone].mean()) if torso_zone.any() else 0.0
+    score = 1.0 - _ramp(crossed, 0.3, 0.5)
+    if warped.category != "bottom":
+        frame = _torso_frame(person)
+        wrists = [p[f"{side}_wrist"] - frame.smid for side in ("left", "right")]
+        if all(0.2 < float(w @ frame.down) / frame.torso < 1.5 for w in wrists):
+            apart = max(abs(float(w @ frame.lat)) for w in wrists) / frame.sw
+            score = min(score, _ramp(apart, 0.3, 0.45))
     checks.append(
         _Check(
             "arms_in_front",
-            1.0 - _ramp(crossed, 0.3, 0.5),
+            score,
             "Please use a photo with your arms relaxed at your sides, not across your body.",
         )
     )
