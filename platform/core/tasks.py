@@ -1,5 +1,5 @@
-"""Tasks that prove the queue path works end to end (the deep health check), and the one that
-hears a worker's refusals."""
+"""Tasks that prove the queue path works end to end (the deep health check), the one that
+hears a worker's refusals, and the outbox's sweep."""
 
 import logging
 import socket
@@ -8,7 +8,9 @@ from celery import shared_task
 
 from contracts.base import MessageError
 from contracts.failures import TaskFailed
-from contracts.queues import FAILED_EVENT_TASK
+from contracts.queues import FAILED_EVENT_TASK, OUTBOX_SWEEP_TASK
+from core.queue_send import outbox_send_due
+from core.task_retry import DatabaseTask
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +37,9 @@ def worker_task_failed(**event: object) -> None:
         failed.error_message,
         f" [{failed.subject}]" if failed.subject else "",
     )
+
+
+@shared_task(base=DatabaseTask, name=OUTBOX_SWEEP_TASK)
+def outbox_sweep() -> int:
+    """Periodic: send the worker messages Redis did not take after their commit."""
+    return outbox_send_due()

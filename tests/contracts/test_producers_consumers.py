@@ -131,11 +131,16 @@ def worker_environment(
 
 
 @pytest.fixture
-def photo_of_ada(db, astronaut_jpeg: bytes) -> ShopperPhoto:
-    shopper = shopper_create()
-    shopper.measurements = {"chest_cm": 96.0, "waist_cm": 80.0, "preferred_size": "M"}
-    shopper.save(update_fields=["measurements"])
-    return shopper_photo_add(shopper=shopper, upload=astronaut_jpeg)
+def photo_of_ada(db, astronaut_jpeg: bytes, django_capture_on_commit_callbacks) -> ShopperPhoto:
+    # Committed, as in production: her messages leave the outbox (core.queue_send) now, not
+    # ahead of the test's own; the test reads only what it sends.
+    with django_capture_on_commit_callbacks(execute=True):
+        shopper = shopper_create()
+        shopper.measurements = {"chest_cm": 96.0, "waist_cm": 80.0, "preferred_size": "M"}
+        shopper.save(update_fields=["measurements"])
+        photo = shopper_photo_add(shopper=shopper, upload=astronaut_jpeg)
+    queue_client().delete(RECOMMENDER_QUEUE)
+    return photo
 
 
 @pytest.mark.usefixtures("queues", "worker_environment")

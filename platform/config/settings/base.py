@@ -13,6 +13,7 @@ from contracts.queues import (
     ERASURE_FILES_RETRY_TASK,
     EVENT_QUEUE,
     EXPIRED_DATA_DELETE_TASK,
+    OUTBOX_SWEEP_TASK,
     RECOMMENDER_QUEUE,
     RENDER_QUEUE,
     TRYON_REAP_TASK,
@@ -388,6 +389,11 @@ CELERY_BEAT_SCHEDULE = {
     "interaction-views-flush": {
         "task": VIEWS_FLUSH_TASK,
         "schedule": env.float("FITTINGROOM_VIEWS_FLUSH_S", default=10.0),
+    },
+    # Worker messages Redis did not take after their commit (core.queue_send's outbox).
+    "outbox-sweep": {
+        "task": OUTBOX_SWEEP_TASK,
+        "schedule": env.float("FITTINGROOM_OUTBOX_SWEEP_S", default=15.0),
     },
 }
 
