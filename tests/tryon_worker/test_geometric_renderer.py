@@ -18,6 +18,7 @@ from tests.tryon_worker.helpers import (
     torso_pixels,
 )
 from tryon_worker.garment import GarmentAnalysis, analyse_garment
+from tryon_worker.renderers import geometric
 from tryon_worker.renderers.base import Renderer, RenderOutput, StagedRenderer, WarpedGarment
 from tryon_worker.renderers.geometric import SIDES, GeometricRenderer, _Body
 from tryon_worker.renderers.layered import LayeredRenderer
@@ -286,6 +287,47 @@ def test_striped_shorts_keep_their_stripes_across_the_thighs(
         across = np.linalg.eigh(tensor)[1][:, 1]
         cosine = abs(float(across @ thigh)) / length
         assert np.degrees(np.arccos(min(cosine, 1.0))) < 8.0, side
+
+
+@pytest.mark.parametrize("name", [*FULL_BODY, "p09_woman_fullbody_red_skirt_press.jpg"])
+def test_each_trouser_leg_starts_on_its_own_thigh(
+    photos: Photos, shared_images: Path, name: str
+) -> None:
+    """p15's loose jeans merge both thighs in the silhouette. Each leg's strip began at
+    the middle of that merged width: the two legs' tops were half as far apart as the hip
+    joints, their strips crossed each other below the crotch, and the print there was
+    sheared into slanted streaks."""
+    person = photos.person(shared_images / "people" / name, "bottom")
+    body = _Body(person)
+    crotch = body.frame.axial_of(body.frame.hmid) + 0.15 * body.frame.torso
+    tops = [geometric._leg_chain(body, side, crotch)[0] for side, _ in SIDES]
+    hips = float(np.linalg.norm(person.point("left_hip") - person.point("right_hip")))
+    assert np.linalg.norm(tops[0] - tops[1]) > 0.85 * hips
+
+
+@pytest.mark.parametrize("name", FULL_BODY)
+def test_a_shorts_hem_keeps_its_corners(
+    photos: Photos, shared_images: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last cross-section of a leg runs along the hem, corner to corner, on the product
+    shot; on the body it stayed square across the leg and as wide as the hem mark's sliver
+    of a row, so the hem's outer corner was pulled in (p15: 13 px, a torn, smeared corner).
+    Now the hem row keeps the product's proportions to the row above it."""
+    strips = []
+    warp_strip = geometric._warp_strip
+
+    def kept(source, mask, g_edges, b_edges, body, *args, **kwargs):  # type: ignore[no-untyped-def]
+        strips.append((g_edges, b_edges))
+        return warp_strip(source, mask, g_edges, b_edges, body, *args, **kwargs)
+
+    monkeypatch.setattr(geometric, "_warp_strip", kept)
+    person = photos.person(shared_images / "people" / name, "bottom")
+    GeometricRenderer().warp(person, photos.garment("bottom", "shorts", GREEN, "dots"))
+    assert len(strips) == 2
+    for (g_outer, g_inner), (b_outer, b_inner) in strips:
+        g_last, g_before = (float(np.linalg.norm(g_outer[k] - g_inner[k])) for k in (-1, -2))
+        b_last, b_before = (float(np.linalg.norm(b_outer[k] - b_inner[k])) for k in (-1, -2))
+        assert b_last / b_before > 0.95 * g_last / g_before, (b_last, b_before, g_last, g_before)
 
 
 @pytest.mark.parametrize("name", FULL_BODY)

@@ -624,6 +624,30 @@ def test_legs_bared_by_shorts_have_the_wearers_skin_and_are_round(
         assert darker < 0.95 * middle, (side, darker, middle)
 
 
+def test_an_invented_shin_darkens_towards_a_real_ankle_in_shade(
+    photos: Photos, shared_images: Path
+) -> None:
+    """p17's back ankle shows between her leggings and her shoe, in shade. The shin
+    invented above it under shorts turned to her arms' lighter colour within a few pixels
+    (6% brighter than the ankle a fifth of a shoulder span up): a band of real skin under
+    a paler painted leg. The leg now darkens towards the floor as the ankle does."""
+    name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
+    person = _person(photos, shared_images, name, "bottom")
+    output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN))
+    assert person.parsing is not None
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    luma = output.image.astype(float) @ [0.299, 0.587, 0.114]
+    ankle = person.point("right_ankle")
+    x = round(float(ankle[0]))
+    columns = slice(x - 2, x + 3)
+    real = np.nonzero(person.parsing.mask("legs")[:, columns].all(axis=1))[0]
+    assert len(real), "no real skin at the ankle"
+    top = int(real.min())
+    ankle_skin = luma[top + 1 : top + 5, columns].mean()
+    just_above = luma[top - round(0.3 * sw) : top - round(0.2 * sw), columns].mean()
+    assert abs(just_above - ankle_skin) < 0.04 * ankle_skin, (just_above, ankle_skin)
+
+
 def test_a_tank_top_leaves_the_upper_arms_bare(photos: Photos, shared_images: Path) -> None:
     # On p12's T-shirt a tank top was continued out over the old sleeves (flaps of garment
     # beside its armholes over 62% of the left upper arm's bone); its armholes are its own

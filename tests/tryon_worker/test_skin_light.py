@@ -8,6 +8,7 @@ from tryon_worker.renderers.skin_light import (
     SkinLight,
     body_normals,
     collarbones_relief,
+    legs_relief,
     skin_light_fit,
     skin_tone,
 )
@@ -107,3 +108,25 @@ def test_the_collarbones_are_lit_above_and_shaded_below() -> None:
     assert ridge > 1.01 and hollow < 0.97
     assert relief[83, 100] < 0.95  # the notch between them
     assert np.all(relief[300:] == pytest.approx(1.0, abs=1e-3))  # nothing on the legs
+
+
+def test_the_kneecaps_are_lit_the_shins_crested_and_the_back_plain() -> None:
+    """Legs invented under shorts were plain cylinders, a mannequin's."""
+    landmarks, frame = _upright()
+    relief = legs_relief(landmarks, frame, SIZE, (0, 0))
+    knee_x, knee_y = 116, 290  # the left knee
+    assert relief[knee_y - 2 : knee_y + 1, knee_x - 1 : knee_x + 2].mean() > 1.02
+    # A hollow under the kneecap, beside the tendon.
+    assert relief[knee_y + 2 : knee_y + 8, knee_x - 4 : knee_x + 5].min() < 0.97
+    # The shin's crest runs lit down the shin, a little inside its middle (towards x=100).
+    shin = relief[330, 100:125]
+    assert shin.max() > 1.015 and 108 <= 100 + int(np.argmax(shin)) <= 116
+    assert np.all(relief[:250] == pytest.approx(1.0, abs=1e-3))  # nothing above the knees
+    # Seen from the back (the person's left on the picture's left): no kneecaps.
+    mirrored = landmarks.copy()
+    mirrored[:, 0] = SIZE[1] - mirrored[:, 0]
+    p = {n: mirrored[LM[n], :2].astype(np.float64) for n in LM}
+    back = TorsoFrame.along_spine(
+        p["left_shoulder"], p["right_shoulder"], p["left_hip"], p["right_hip"], min_span=1.0
+    )
+    assert np.all(legs_relief(mirrored, back, SIZE, (0, 0)) == 1.0)

@@ -961,6 +961,10 @@ def _lowest_axial(body: _Body) -> float:
 
 # --- bottoms ----------------------------------------------------------------------------------
 
+#: A trouser leg's cross-sections turn from the crotch row's slant to square across the leg
+#: over this share of the thigh.
+LEG_TURN = 0.35
+
 #: A full-length trouser leg is about this many (flat) waist widths long from the crotch to
 #: the hem; shorter legs and skirts are read against it.
 INSEAM_PER_WAIST = 1.9
@@ -1106,34 +1110,69 @@ def _warp_leg(
     arcs = np.linspace(0.0, 1.0, count + 1)[1:] * length
     b_knots, b_normals = _along_chain(chain, arcs, sign * body.frame.lat)
     thigh = float(np.linalg.norm(chain[1] - chain[0]))
+    # The cross-sections turn from the crotch row's slant to square across the leg over the
+    # upper thigh, on the product shot and on the body alike: turned at once, the first
+    # quad below the crotch was a wedge that sheared the print (dots into slanted streaks).
+    g_turns, b_normals = [], list(b_normals)
+    g_crotch = _unit(g_outer_top - crotch)
+    b_crotch = _unit(b_outer[1] - b_inner[1])
+    for k, arc in enumerate(arcs):
+        turn = float(np.clip(arc / (LEG_TURN * thigh), 0.0, 1.0))
+        turn = turn * turn * (3.0 - 2.0 * turn)
+        g_turns.append(_unit((1.0 - turn) * g_crotch + turn * g_normal))
+        b_normals[k] = _unit((1.0 - turn) * b_crotch + turn * b_normals[k])
     own = _own_leg_halves(body, b_knots, b_normals, arcs > thigh)
     # The outer edge leaves the hip's outline smoothly, reaching the leg's own width at
     # the knee.
     hip_outer = float(np.dot(b_outer[1] - chain[0], b_normals[0]))
-    for arc, b_knot, b_normal, own_half in zip(arcs, b_knots, b_normals, own, strict=True):
+    for arc, b_knot, b_normal, own_half, g_across in zip(
+        arcs, b_knots, b_normals, own, g_turns, strict=True
+    ):
         g_knot = g_top + arc / length * g_axis
         from_hip = float(np.clip(1.0 - arc / thigh, 0.0, 1.0))
         # The inner edge stops a little past the middle between the legs; what it gives up
         # there goes to the outer side, so a wide leg on legs held together keeps its width
         # (squeezed, its print ran in streaks down the inside).
         between = max(0.55 * _distance_to_chain(b_knot, other), 0.05 * body.frame.sw)
-        g_out = _extent(leg, g_knot, g_normal)
-        g_in = _extent(leg, g_knot, -g_normal)
+        g_out = _extent(leg, g_knot, g_across)
+        g_in = _extent(leg, g_knot, -g_across)
         b_in = min(max(fit.across * g_in, own_half), between)
         b_out = max(fit.across * g_out, own_half, from_hip * hip_outer)
         b_out = max(b_out, fit.across * (g_out + g_in) - b_in)
-        g_outer.append(g_knot + g_out * g_normal)
-        g_inner.append(g_knot - g_in * g_normal)
+        g_outer.append(g_knot + g_out * g_across)
+        g_inner.append(g_knot - g_in * g_across)
         b_outer.append(b_knot + b_out * b_normal)
         b_inner.append(b_knot - b_in * b_normal)
     # The last cross-section is the hem itself, corner to corner: a hem cut on the slant
     # (shorts, lower on the inside) crossed the last straight cross-section, and its outer
-    # corner was drawn as a flap hanging below the leg.
-    g_outer[-1], g_inner[-1] = (_corner(leg, g_unit, edge * g_normal) for edge in (1.0, -1.0))
+    # corner was drawn as a flap hanging below the leg. The body's ends of it are the
+    # corners carried over by the last cross-section's scales: left square across the leg,
+    # a slanted or rounded hem was sheared into the last row and its corners torn.
+    b_down = b_knots[-1] - b_knots[-2] if len(b_knots) > 1 else b_knots[-1] - chain[0]
+    b_down = b_down / max(float(np.linalg.norm(b_down)), 1e-6)
+    for edge, g_edge, b_edge in ((1.0, g_outer, b_outer), (-1.0, g_inner, b_inner)):
+        # The row before the hem's scale across (the hem mark's own row may be a sliver).
+        scale = (
+            np.linalg.norm(b_edge[-2] - b_knots[-2])
+            / max(float(np.linalg.norm(g_edge[-2] - (g_top + arcs[-2] / length * g_axis))), 1.0)
+            if len(b_knots) > 1
+            else fit.across
+        )
+        corner = _corner(leg, g_unit, edge * g_normal)
+        offset = corner - g_knot
+        across_part = float(np.dot(offset, g_normal)) * edge * scale
+        along_part = float(np.dot(offset, g_unit)) * length / g_length
+        g_edge[-1] = corner
+        b_edge[-1] = b_knot + edge * across_part * b_normal + along_part * b_down
     knots = [body.frame.at(fit.waist_axial, sign * 0.5 * waist_half[side])]
     knots += [(b_outer[1] + b_inner[1]) / 2, *b_knots]
     _unfold(b_outer, b_inner, knots)
     _unfold(b_inner, b_outer, knots)
+    # The rise (waistband to crotch) in rows too: drawn as one quad, its two triangles
+    # sheared the print along their diagonal (polka dots turned to slanted ovals).
+    rows = max(1, int(np.ceil(np.linalg.norm(knots[1] - knots[0]) / (0.12 * body.frame.sw))))
+    for edge in (b_outer, b_inner, g_outer, g_inner):
+        edge[1:1] = [edge[0] + k / rows * (edge[1] - edge[0]) for k in range(1, rows)]
     # Let each half reach a little past the middle so no seam of the old clothes shows.
     g_width = float(np.linalg.norm(g["left_waist"] - g["right_waist"]))
     piece = leg | (
@@ -1157,13 +1196,19 @@ def _leg_chain(body: _Body, side: str, crotch_axial: float) -> list[np.ndarray]:
     """One leg's bones from the crotch's height: thigh, knee, ankle.
 
     The hip joint sits inside the pelvis, so the thigh is followed from the middle of its
-    visible width at the crotch's height.
+    visible width at the crotch's height, never from further in than the joints' line:
+    on legs held together (or in loose trousers) the visible width runs on across both
+    thighs, and its middle drew both legs' strips into each other.
     """
     hip, knee, ankle = (body.pt(f"{side}_{joint}") for joint in ("hip", "knee", "ankle"))
     share = (crotch_axial - body.frame.axial_of(hip)) / max(
         body.frame.axial_of(knee) - body.frame.axial_of(hip), 1.0
     )
-    _, thigh_top = _span_at(body, hip + float(np.clip(share, 0.0, 0.5)) * (knee - hip), knee - hip)
+    on_bone = hip + float(np.clip(share, 0.0, 0.5)) * (knee - hip)
+    _, thigh_top = _span_at(body, on_bone, knee - hip)
+    inward = body.pt(f"{'right' if side == 'left' else 'left'}_hip") - hip
+    if float(np.dot(thigh_top - on_bone, inward)) > 0.0:
+        thigh_top = on_bone
     return [thigh_top, knee, ankle]
 
 
@@ -1372,6 +1417,10 @@ def _unfold(edge: list[np.ndarray], other: list[np.ndarray], knots: list[np.ndar
         for j in range(good + 1, k):
             edge[j] = edge[good] + (edge[k] - edge[good]) * (j - good) / (k - good)
         good = k
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-6)
 
 
 def _cross(a: np.ndarray, b: np.ndarray) -> float:

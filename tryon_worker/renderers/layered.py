@@ -896,7 +896,11 @@ def _uncovered_restored(
     # then lit again as the photo's visible skin is, so invented skin has the body's form.
     tone = skin_tone(person.image, skin, person.landmarks, frame)
     shade = skin_shading(tone, person.landmarks, frame, removal.shape, offset)[..., None]
-    skin_fill = _skin_fill(photo / shade, skin_known, tone.colour, parsing, sw) * shade
+    # Down the legs the skin the photo shows (an ankle, a knee) fades into the person's own
+    # colour over a longer way: a leg darkens towards the floor, and a short fade left a
+    # seam where an invented shin met a real ankle in shade.
+    reach = sw * np.interp(along / frame.torso, (0.9, 1.3), (0.12, 0.35)).astype(np.float32)
+    skin_fill = _skin_fill(photo / shade, skin_known, tone.colour, parsing, reach) * shade
     # Skin is smooth at a photo's scale: hands' knuckles and outlines overstate its grain.
     skin_fill += _grain_like(photo, skin_known, limit=SKIN_GRAIN_LIMIT)
     background_fill = _fill(photo, background_known, parsing) + _grain_like(photo, background_known)
@@ -923,10 +927,11 @@ def _skin_fill(
     skin_known: np.ndarray,
     colour: np.ndarray | None,
     parsing: PersonParsing,
-    sw: float,
+    reach: np.ndarray,
 ) -> np.ndarray:
     """Skin colour under even light for uncovered body pixels: the nearest skin's at the
-    hole's edge, the person's own skin ``colour`` further in.
+    hole's edge, the person's own skin ``colour`` further in (past ``reach`` pixels, per
+    pixel).
 
     Nearest-colour filling alone carries whatever the hole's edge shows over the whole hole:
     the shadow an old collar cast on the neck's base down a bare chest (a flat, dark slab),
@@ -936,8 +941,9 @@ def _skin_fill(
     if colour is None:
         return local
     depth = cv2.distanceTransform((~skin_known).astype(np.uint8), cv2.DIST_L2, 3)
-    share = np.clip(depth / max(1.0, 0.12 * sw), 0.0, 1.0)
-    share = cv2.GaussianBlur(share.astype(np.float32), (0, 0), max(1.0, 0.05 * sw))[..., None]
+    share = np.clip(depth / np.maximum(reach, 1.0), 0.0, 1.0)
+    soften = max(1.0, 0.4 * float(reach.min()))
+    share = cv2.GaussianBlur(share.astype(np.float32), (0, 0), soften)[..., None]
     return local * (1.0 - share) + colour * share
 
 

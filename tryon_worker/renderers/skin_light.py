@@ -25,12 +25,20 @@ from vision.body_frame import EXPECTED_TORSO_WIDTH, TorsoFrame
 from vision.pose import LM
 
 #: Half-widths of the limbs along their bones (share of the bone's length, half-width in
-#: shoulder spans), adult proportions: a calf swells below the knee, an ankle is slim.
+#: shoulder spans), adult proportions: a thigh rounds out above the knee, a calf swells
+#: below it, an ankle is slim.
 LIMB_PROFILES: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {
     ("shoulder", "elbow"): ((0.0, 0.13), (1.0, 0.1)),
     ("elbow", "wrist"): ((0.0, 0.1), (1.0, 0.07)),
-    ("hip", "knee"): ((0.0, 0.24), (1.0, 0.13)),
-    ("knee", "ankle"): ((0.0, 0.12), (0.3, 0.135), (0.7, 0.1), (1.0, 0.075)),
+    ("hip", "knee"): ((0.0, 0.24), (0.5, 0.195), (0.85, 0.145), (1.0, 0.13)),
+    ("knee", "ankle"): (
+        (0.0, 0.12),
+        (0.12, 0.127),
+        (0.3, 0.135),
+        (0.5, 0.122),
+        (0.7, 0.1),
+        (1.0, 0.075),
+    ),
 }
 NECK_RADIUS = 0.17
 #: Fewer fitting pixels than this: the default light (from the camera's side).
@@ -214,6 +222,7 @@ def skin_shading(
     step = max(1, int(np.ceil(max(shape) / SHADING_MAX_SIDE)))
     nx, nz, _ = body_normals(landmarks, frame, shape, offset, step)
     shade = tone.light.shading(nx, nz) * collarbones_relief(landmarks, frame, shape, offset, step)
+    shade *= legs_relief(landmarks, frame, shape, offset, step)
     # The cylinders meet at seams (an arm over the torso): softened over a few pixels.
     shade = cv2.GaussianBlur(shade, (0, 0), max(1.0, 0.03 * frame.sw / step))
     return cv2.resize(shade, (shape[1], shape[0]), interpolation=cv2.INTER_LINEAR)
@@ -253,6 +262,51 @@ def collarbones_relief(
         relief *= 1.0 + fade * (ridge - hollow)
     dip = np.hypot(xs - notch[0], ys - notch[1]) / (0.035 * sw)
     relief *= 1.0 - 0.08 * np.exp(-(dip**2))
+    return relief
+
+
+def legs_relief(
+    landmarks: np.ndarray,
+    frame: TorsoFrame,
+    shape: tuple[int, int],
+    offset: tuple[int, int],
+    step: int = 1,
+) -> np.ndarray:
+    """Brightness factor (around 1) of the kneecaps and the shins' crests.
+
+    Legs invented as plain cylinders read as a mannequin's. From the front, a kneecap is a
+    rounded rise catching the light, with a hollow under it beside the tendon; below, the
+    shin bone's crest runs as a faint lit ridge, a little inside the leg's middle. Seen
+    from the back (the person's left on the picture's left) there is neither.
+    """
+    xs, ys = _grid(shape, offset, step)
+    relief = np.ones(xs.shape, dtype=np.float32)
+    if frame.lat[0] <= 0:
+        return relief
+    sw = frame.sw
+    p = {name: landmarks[LM[name], :2].astype(np.float32) for name in LM}
+    for side, other in (("left", "right"), ("right", "left")):
+        knee, ankle = p[f"{side}_knee"], p[f"{side}_ankle"]
+        shin = ankle - knee
+        length = float(np.hypot(*shin))
+        if length < 0.2 * sw:
+            continue
+        down = shin / length
+        # Across the shin, positive towards the other leg (the inside).
+        inward = np.array([-down[1], down[0]], dtype=np.float32)
+        if float((p[f"{other}_knee"] - knee) @ inward) < 0:
+            inward = -inward
+        along = (xs - knee[0]) * down[0] + (ys - knee[1]) * down[1]
+        across = (xs - knee[0]) * inward[0] + (ys - knee[1]) * inward[1]
+        cap = np.exp(-((across / (0.05 * sw)) ** 2) - ((along + 0.01 * sw) / (0.055 * sw)) ** 2)
+        under = np.exp(
+            -(((np.abs(across) - 0.035 * sw) / (0.03 * sw)) ** 2)
+            - ((along - 0.075 * sw) / (0.03 * sw)) ** 2
+        )
+        t = along / length
+        fade = np.clip(np.sin(np.pi * np.clip((t - 0.12) / 0.7, 0.0, 1.0)), 0.0, 1.0)
+        crest = fade * np.exp(-(((across - 0.015 * sw) / (0.025 * sw)) ** 2))
+        relief *= 1.0 + 0.06 * cap - 0.07 * under + 0.035 * crest
     return relief
 
 
