@@ -961,6 +961,9 @@ def _lowest_axial(body: _Body) -> float:
 
 # --- bottoms ----------------------------------------------------------------------------------
 
+#: Where the silhouette merges both legs (a skirt, legs held together), a trouser leg reaches
+#: out to its outer edge up to this many shoulder spans from the leg's middle.
+MERGED_LEG_REACH = 0.42
 #: A trouser leg's cross-sections turn from the crotch row's slant to square across the leg
 #: over this share of the thigh.
 LEG_TURN = 0.35
@@ -1218,17 +1221,31 @@ def _own_leg_halves(
     """Half the person's own leg at each knot, a little looser, plus its middle's offset.
 
     A dress or legs pressed together merge both legs in the silhouette: then no more than
-    a thigh is wide. Below the knee a leg does not widen much (what does is a shoe seen
-    sideways), and hands resting on a thigh nick its outline: a running median smooths
-    those out.
+    a thigh is wide. A leg that ends within the merged part (shorts on a pencil skirt or
+    on legs held together) reaches out to the silhouette's outer edge where that is near:
+    that is the thigh's outline, and left inside it the old skirt's sides came back as
+    bare backdrop. A longer one keeps a thigh's width, or its outline would step in where
+    the skirt ends. ``normals`` point to the leg's outer side. Below the knee a leg does
+    not widen much (what does is a shoe seen sideways), and hands resting on a thigh nick
+    its outline: a running median smooths those out.
     """
     # Shoulders seen from the side are narrow; a leg is not.
     reference = max(body.frame.sw, 0.6 * body.frame.torso)
+    spans = [
+        _span_at(body, knot, np.array([-normal[1], normal[0]]))
+        for knot, normal in zip(knots, normals, strict=True)
+    ]
+    merged = [0.55 * width > 0.32 * reference for width, _ in spans]
+    silhouette = body.silhouette & (body.arms < 0.5)
     halves = []
-    for knot, normal in zip(knots, normals, strict=True):
-        width, middle = _span_at(body, knot, np.array([-normal[1], normal[0]]))
-        half = 0.55 * width + float(np.linalg.norm(middle - knot))
-        halves.append(0.3 * reference if 0.55 * width > 0.32 * reference else half)
+    for knot, normal, (width, middle), joined in zip(knots, normals, spans, merged, strict=True):
+        if not joined:
+            halves.append(0.55 * width + float(np.linalg.norm(middle - knot)))
+        elif all(merged):
+            outer = body._run_length(knot, normal, MERGED_LEG_REACH * reference, silhouette)
+            halves.append(max(0.3 * reference, outer))
+        else:
+            halves.append(0.3 * reference)
     halves = np.array(halves)
     if len(halves) >= 3:
         padded = np.concatenate([halves[:1], halves, halves[-1:]])

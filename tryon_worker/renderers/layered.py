@@ -136,8 +136,13 @@ class LayeredRenderer:
             )
         elif old.any() and warped.category == "bottom":
             # Along the legs old trousers or leggings were the legs' own outline: new ones
-            # cover it (away from the legs a skirt's flare may show the legs again).
+            # cover it (away from the legs a skirt's flare may show the legs again). Shorts
+            # no longer than a tight skirt also cover a sliver of its side just beside them,
+            # the hips' own outline; longer legs would step in where the skirt ends.
             on_legs = old & _limb_zone(person, ("hip", "knee", "ankle"), radius=0.3)
+            if _lowest_row(alpha >= 0.5) <= _lowest_row(old) + 0.05 * sw:
+                near = cv2.dilate((alpha >= 0.5).astype(np.uint8), _disc(round(0.06 * sw))) > 0
+                on_legs |= old & near
             warped, alpha, stretched = _old_footprint_covered(
                 person,
                 warped,
@@ -1516,6 +1521,12 @@ def _shoulder_span(person: PersonAnalysis) -> float:
     left = person.landmarks[LM["left_shoulder"], :2]
     right = person.landmarks[LM["right_shoulder"], :2]
     return max(float(np.linalg.norm(left - right)), 8.0)
+
+
+def _lowest_row(mask: np.ndarray) -> int:
+    """The mask's lowest row (-1 when empty)."""
+    rows = np.nonzero(mask.any(axis=1))[0]
+    return int(rows.max()) if len(rows) else -1
 
 
 def _box(mask: np.ndarray, margin: int, size: tuple[int, int]) -> tuple[int, int, int, int]:
