@@ -518,8 +518,12 @@ def _old_footprint_covered(
         beside_only = person.parsing.mask("lower") & ~covered & (front < 0.5)
         missing |= beside_only
     # Around the forearms the parser's clothes may be an arm: leave that to the restoration,
-    # and never lengthen a sleeve down a forearm held out sideways.
-    missing &= ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)
+    # and never lengthen a sleeve down a forearm held out sideways. Only a thin strip of the
+    # trousers or skirt between a forearm hanging close and the top's side is the top's
+    # (a red band of skirt beside p09's new tops).
+    forearms = _limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)
+    squeezed = _squeezed_between(beside_only & forearms, covered, front >= 0.5, 0.2 * sw)
+    missing &= ~forearms | squeezed
     if not missing.any():
         return warped, alpha, none
     missing_all = missing.copy()
@@ -655,6 +659,22 @@ def _past_leg_hems(
             hem = float(np.percentile(place[garment], 99.5))
             past[y0:y1, x0:x1] |= own & (place > hem + 0.02 * sw)
     return past & where
+
+
+def _squeezed_between(
+    candidates: np.ndarray, one: np.ndarray, other: np.ndarray, gap: float
+) -> np.ndarray:
+    """The ``candidates`` in a gap no wider than ``gap`` pixels between ``one`` and
+    ``other`` (the distances to both add up to at most that)."""
+    squeezed = np.zeros_like(candidates)
+    if not candidates.any() or not one.any() or not other.any():
+        return squeezed
+    x0, y0, x1, y1 = _box(candidates, round(gap) + 2, candidates.shape)
+    box = np.s_[y0:y1, x0:x1]
+    to_one = cv2.distanceTransform((~one[box]).astype(np.uint8), cv2.DIST_L2, 3)
+    to_other = cv2.distanceTransform((~other[box]).astype(np.uint8), cv2.DIST_L2, 3)
+    squeezed[box] = candidates[box] & (to_one + to_other <= gap)
+    return squeezed
 
 
 def _enclosed(covered: np.ndarray, missing: np.ndarray, sw: float) -> np.ndarray:
