@@ -691,6 +691,33 @@ def test_no_band_of_skirt_shows_between_a_hanging_forearm_and_a_new_top(
     assert skirt_shown.sum() < 0.001 * output.garment_mask.sum(), skirt_shown.sum()
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["p09_woman_fullbody_red_skirt_press.jpg", "p11_woman_head_to_thigh_jeans_studio.jpg"],
+)
+def test_a_long_sleeve_leaves_no_slit_of_the_upper_arm(
+    photos: Photos, shared_images: Path, name: str
+) -> None:
+    """A long sleeve covers the whole upper arm. Its strip ran straight from the shoulder
+    seam's end, inside a rounded shoulder, and the arm's inner edge under the body's piece
+    was kept in front of it: slits of bare arm showed beside p11's and p09's sleeves, on
+    the outside like a cold-shoulder top's and between sleeve and body (0.4-1% of the
+    upper arms' skin; none now)."""
+    person = _person(photos, shared_images, name, "top")
+    output = LayeredRenderer().render(person, photos.garment("top", "long-sleeve", BLUE))
+    assert person.parsing is not None
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    upper_arms = np.zeros(output.garment_mask.shape, dtype=np.uint8)
+    for side in ("left", "right"):
+        shoulder, elbow = person.point(f"{side}_shoulder"), person.point(f"{side}_elbow")
+        start = shoulder + 0.25 * (elbow - shoulder)  # below the shoulder's top
+        a, b = (tuple(int(v) for v in np.round(p)) for p in (start, elbow))
+        cv2.line(upper_arms, a, b, 1, round(0.3 * sw))
+    arm_skin = person.parsing.mask("arms") & (upper_arms > 0)
+    shown = arm_skin & (output.image == person.image).all(axis=2)
+    assert shown.sum() < 0.001 * arm_skin.sum(), shown.sum() / arm_skin.sum()
+
+
 def test_a_tank_top_leaves_the_upper_arms_bare(photos: Photos, shared_images: Path) -> None:
     # On p12's T-shirt a tank top was continued out over the old sleeves (flaps of garment
     # beside its armholes over 62% of the left upper arm's bone); its armholes are its own

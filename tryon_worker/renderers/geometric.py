@@ -183,6 +183,10 @@ class _Body:
         # own inner edge is estimated instead (_arm_limit).
         self.torso_open = cv2.morphologyEx(torso, cv2.MORPH_CLOSE, kernel) > 0
         self.arm_half = {side: self._arm_half(side, sign) for side, sign in SIDES}
+        # What a sleeve's cap may reach out over: the person, but not their hair or face.
+        self.arm_cap = self.silhouette
+        if self.labels is not None:
+            self.arm_cap = self.silhouette & ~np.isin(self.labels, [LABEL["hair"], LABEL["face"]])
 
     def pt(self, name: str) -> np.ndarray:
         return self.landmarks[LM[name], :2].copy()
@@ -804,11 +808,27 @@ def _warp_sleeve(
         count_ahead = len(ahead)
         fractions = (np.arange(count_ahead) + 1) / (count_ahead + 1)
         b_outer[1:1] = [b_shoulder + f * (b_outer[1] - b_shoulder) for f in fractions]
-        g_outer[1:1] = [g_shoulder + f * (g_outer[1] - g_shoulder) for f in fractions]
+        # On the shot they lie on the sleeve's own outline (a rounded cap bulges past the
+        # straight line, and that bulge was drawn past the strip's edge).
+        g_outer[1:1] = [
+            _to_outline(sleeve, g_shoulder + f * (g_outer[1] - g_shoulder), g_normal)
+            for f in fractions
+        ]
         b_inner[1:1] = [b for _, b in ahead]
         g_inner[1:1] = [g for g, _ in ahead]
         b_knots = [(b_outer[k] + b_inner[k]) / 2 for k in range(1, count_ahead + 1)] + b_knots
         b_normals = [b_normals[0]] * count_ahead + b_normals
+    # Down the upper arm the strip's outer edge (and its straight run from the seam's end)
+    # can lie inside a rounded shoulder or a thick arm's outline: a slit of the arm showed
+    # between the sleeve and the backdrop, as on a cold-shoulder top. Each point there goes
+    # out to the arm's outline where that is near.
+    for k in range(1, len(b_outer)):
+        if float(np.dot(b_knots[k - 1] - chain[0], upper)) > upper_length**2:
+            break  # past the elbow
+        normal = b_normals[k - 1]
+        inside = body._run_length(b_outer[k], normal, 0.1 * body.frame.sw, body.arm_cap)
+        if 0 < inside < 0.1 * body.frame.sw:
+            b_outer[k] = b_outer[k] + (inside + 0.01 * body.frame.sw) * normal
     # (The first cross-section is a point, the seam's end: unfold from the second.)
     outer, inner = b_outer[1:], b_inner[1:]
     _unfold(outer, inner, b_knots)
@@ -825,6 +845,18 @@ def _warp_sleeve(
         body,
         sleeve_over=off_torso & body.silhouette,
     )
+
+
+def _to_outline(mask: np.ndarray, point: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """The point moved along ``direction`` to where ``mask`` ends (itself when off it)."""
+    steps = np.arange(0, int(np.hypot(*mask.shape)))
+    points = point[None, :] + steps[:, None] * direction[None, :]
+    xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
+    inside = (xs >= 0) & (xs < mask.shape[1]) & (ys >= 0) & (ys < mask.shape[0])
+    on = np.zeros(len(steps), dtype=bool)
+    on[inside] = mask[ys[inside], xs[inside]]
+    off = np.nonzero(~on)[0]
+    return point + max(float(off[0]) - 1.0, 0.0) * direction if len(off) else point
 
 
 def _crossing(
@@ -915,12 +947,17 @@ def _own_arm_halves(
     """
     halves, offsets, against = [], [], []
     reach = 0.45 * body.frame.sw
+    skin = body.labels == LABEL["arms"] if body.labels is not None else None
     for knot, normal in zip(knots, normals, strict=True):
         out = body._run_length(knot, normal, reach, body.silhouette)
         inner = body._run_length(knot, -normal, reach, body.silhouette)
         against.append(inner > 1.6 * out)
         if against[-1]:
-            inner = 0.15 * out
+            # A bare arm's skin shows where it meets the clothes beside it: as far in as
+            # that (a sleeve stopping at a tenth of the way showed a slit of arm between it
+            # and the body), within what an arm's inner half measures against its outer.
+            bare = 0.0 if skin is None else body._run_length(knot, -normal, 1.2 * out, skin)
+            inner = max(0.15 * out, bare)
         half = float(np.clip((out + inner) / 2, 0.05 * body.frame.sw, 0.16 * body.frame.sw))
         halves.append(half)
         offsets.append(float(np.clip(out - half, -half, half)))

@@ -392,13 +392,19 @@ def _in_front_matte(
     sleeves = warped.extras.get("sleeves")
     # Skin the parser calls "arms" on the belly is not in front of anything.
     arms = parsing.mask("arms") & _limb_zone(person, ("shoulder", "elbow", "wrist", "index"))
+    beyond_sleeves = _beyond_sleeve_ends(person, sleeves)
     if warped.category != "bottom":
         # Above the armpits the garment's shoulders cover the tops of the arms; below a
         # sleeve's end the arm is bare and in front of the body's piece, whatever the height
         # (a short sleeve ends above the armpits' line on a lifted arm).
-        arms &= (axial > ARMPIT_AXIAL) | _beyond_sleeve_ends(person, sleeves)
+        arms &= (axial > ARMPIT_AXIAL) | beyond_sleeves
     if sleeves is not None:
         arms &= sleeves < 0.5
+        # Along a sleeve the arm's inner edge under the body's piece is that sleeve's arm,
+        # covered too: left in front, it showed as a slit of skin between sleeve and body.
+        near = cv2.dilate((sleeves >= 0.5).astype(np.uint8), _disc(round(0.06 * sw))) > 0
+        body_piece = np.clip(warped.alpha * warped.support, 0.0, 1.0) >= 0.5
+        arms &= ~(near & body_piece & ~beyond_sleeves)
     arms &= ~_inside_beside_hanging_arms(person, warped, frame, sw)
     front |= arms
     front &= ~not_in_front
