@@ -230,13 +230,8 @@ class _Body:
     def _run_length(
         self, start: np.ndarray, direction: np.ndarray, limit: float, mask: np.ndarray
     ) -> float:
-        steps = np.arange(0, int(limit) + 1)
-        points = start[None, :] + steps[:, None] * direction[None, :]
-        xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
-        inside = (xs >= 0) & (xs < self.width) & (ys >= 0) & (ys < self.height)
-        on = np.ones(len(steps), dtype=bool)  # beyond the photo's edge counts as body
-        on[inside] = mask[ys[inside], xs[inside]]
-        off = np.nonzero(~on)[0]
+        # Beyond the photo's edge counts as body.
+        off = np.nonzero(~_ray(mask, start, direction, limit, beyond=True))[0]
         return float(off[0]) if len(off) else float(limit)
 
     def half_widths(self, axial: float) -> tuple[float, float]:
@@ -245,23 +240,17 @@ class _Body:
         centre = self.frame.at(axial)
         result = []
         for sign in (1.0, -1.0):
-            steps = np.arange(0, int(2.0 * expected) + 2)
-            points = centre[None, :] + steps[:, None] * sign * self.frame.lat[None, :]
-            xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
-            inside = (xs >= 0) & (xs < self.width) & (ys >= 0) & (ys < self.height)
             side = "left" if sign > 0 else "right"
             limit, hanging = self._arm_limit(side, sign, axial, expected)
             mask = self.torso_open if hanging else self.torso_mask
-            on = np.zeros(len(steps), dtype=bool)
-            on[inside] = mask[ys[inside], xs[inside]]
             # The photo's edge cuts the person: count pixels beyond it as body.
-            on[~inside] = True
+            on = _ray(mask, centre, sign * self.frame.lat, int(2.0 * expected) + 1, beyond=True)
             start = np.argmax(on[: max(2, int(0.6 * expected))]) if on.any() else 0
             if not on[start]:
                 result.append(expected)
                 continue
             off = np.nonzero(~on[start:])[0]
-            edge = min(float(start + off[0]) if len(off) else float(len(steps)), limit)
+            edge = min(float(start + off[0]) if len(off) else float(len(on)), limit)
             # Arms are already left out; what is left may be well wider than the table's
             # expectation on a fuller figure, whose own top must still be covered.
             result.append(float(np.clip(edge, 0.8 * expected, 1.4 * expected)))
@@ -305,11 +294,8 @@ class _Body:
         """Whether the parsing calls most of a line on the photo bare arm."""
         if self.labels is None or length < 1.0:
             return False
-        steps = np.arange(0, int(length) + 1)
-        points = np.round(start[None, :] + steps[:, None] * direction[None, :]).astype(int)
-        xs = np.clip(points[:, 0], 0, self.width - 1)
-        ys = np.clip(points[:, 1], 0, self.height - 1)
-        return float(np.mean(self.labels[ys, xs] == LABEL["arms"])) > 0.5
+        labels = _ray(self.labels, start, direction, length, beyond=LABEL["background"])
+        return float(np.mean(labels == LABEL["arms"])) > 0.5
 
     def _arm_masks(self) -> tuple[np.ndarray, np.ndarray]:
         """Soft masks of forearms+hands and of hands alone, inside the person's silhouette."""
@@ -849,13 +835,7 @@ def _warp_sleeve(
 
 def _to_outline(mask: np.ndarray, point: np.ndarray, direction: np.ndarray) -> np.ndarray:
     """The point moved along ``direction`` to where ``mask`` ends (itself when off it)."""
-    steps = np.arange(0, int(np.hypot(*mask.shape)))
-    points = point[None, :] + steps[:, None] * direction[None, :]
-    xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
-    inside = (xs >= 0) & (xs < mask.shape[1]) & (ys >= 0) & (ys < mask.shape[0])
-    on = np.zeros(len(steps), dtype=bool)
-    on[inside] = mask[ys[inside], xs[inside]]
-    off = np.nonzero(~on)[0]
+    off = np.nonzero(~_ray(mask, point, direction, np.hypot(*mask.shape)))[0]
     return point + max(float(off[0]) - 1.0, 0.0) * direction if len(off) else point
 
 
@@ -1165,6 +1145,7 @@ def _warp_leg(
     # The outer edge leaves the hip's outline smoothly, reaching the leg's own width at
     # the knee.
     hip_outer = float(np.dot(b_outer[1] - chain[0], b_normals[0]))
+    scales: list[tuple[float, float]] = []  # each cross-section's (outer, inner) body/shot
     for arc, b_knot, b_normal, own_half, g_across in zip(
         arcs, b_knots, b_normals, own, g_turns, strict=True
     ):
@@ -1183,6 +1164,7 @@ def _warp_leg(
         g_inner.append(g_knot - g_in * g_across)
         b_outer.append(b_knot + b_out * b_normal)
         b_inner.append(b_knot - b_in * b_normal)
+        scales.append((b_out / max(g_out, 1.0), b_in / max(g_in, 1.0)))
     # The last cross-section is the hem itself, corner to corner: a hem cut on the slant
     # (shorts, lower on the inside) crossed the last straight cross-section, and its outer
     # corner was drawn as a flap hanging below the leg. The body's ends of it are the
@@ -1190,14 +1172,12 @@ def _warp_leg(
     # a slanted or rounded hem was sheared into the last row and its corners torn.
     b_down = b_knots[-1] - b_knots[-2] if len(b_knots) > 1 else b_knots[-1] - chain[0]
     b_down = b_down / max(float(np.linalg.norm(b_down)), 1e-6)
-    for edge, g_edge, b_edge in ((1.0, g_outer, b_outer), (-1.0, g_inner, b_inner)):
-        # The row before the hem's scale across (the hem mark's own row may be a sliver).
-        scale = (
-            np.linalg.norm(b_edge[-2] - b_knots[-2])
-            / max(float(np.linalg.norm(g_edge[-2] - (g_top + arcs[-2] / length * g_axis))), 1.0)
-            if len(b_knots) > 1
-            else fit.across
-        )
+    # The row before the hem's scales across (the hem mark's own row may be a sliver).
+    before_hem = scales[-2] if len(scales) > 1 else (fit.across, fit.across)
+    for edge, g_edge, b_edge, scale in (
+        (1.0, g_outer, b_outer, before_hem[0]),
+        (-1.0, g_inner, b_inner, before_hem[1]),
+    ):
         corner = _corner(leg, g_unit, edge * g_normal)
         offset = corner - g_knot
         across_part = float(np.dot(offset, g_normal)) * edge * scale
@@ -1349,13 +1329,7 @@ def _span_at(body: _Body, centre: np.ndarray, along: np.ndarray) -> tuple[float,
     reach = int(0.6 * body.frame.sw)
     extents = []
     for sign in (1.0, -1.0):
-        steps = np.arange(reach)
-        points = centre[None, :] + steps[:, None] * sign * normal[None, :]
-        xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
-        inside = (xs >= 0) & (xs < body.width) & (ys >= 0) & (ys < body.height)
-        on = np.zeros(reach, dtype=bool)
-        on[inside] = silhouette[ys[inside], xs[inside]]
-        off = np.nonzero(~on)[0]
+        off = np.nonzero(~_ray(silhouette, centre, sign * normal, reach - 1))[0]
         extents.append(float(off[0]) if len(off) else float(reach))
     width = extents[0] + extents[1]
     if width < 0.15 * body.frame.sw:  # lost the limb (occluded, out of frame): trust the joints
@@ -1603,15 +1577,27 @@ def _warp_strip(
     return layer
 
 
-def _extent(mask: np.ndarray, start: np.ndarray, direction: np.ndarray) -> float:
-    """How far the piece reaches from ``start`` along ``direction`` (at least 2 px)."""
-    steps = np.arange(0, int(np.hypot(*mask.shape)))
+def _ray(
+    values: np.ndarray,
+    start: np.ndarray,
+    direction: np.ndarray,
+    length: float,
+    beyond: bool | int = False,
+) -> np.ndarray:
+    """``values`` (a mask or labels) at each whole step along a ray from ``start``, the start
+    and ``length`` steps on; steps off the picture read ``beyond``."""
+    steps = np.arange(0, int(length) + 1)
     points = start[None, :] + steps[:, None] * direction[None, :]
     xs, ys = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
-    inside = (xs >= 0) & (xs < mask.shape[1]) & (ys >= 0) & (ys < mask.shape[0])
-    on = np.zeros(len(steps), dtype=bool)
-    on[inside] = mask[ys[inside], xs[inside]]
-    hits = np.nonzero(on)[0]
+    inside = (xs >= 0) & (xs < values.shape[1]) & (ys >= 0) & (ys < values.shape[0])
+    read = np.full(len(steps), beyond, dtype=values.dtype)
+    read[inside] = values[ys[inside], xs[inside]]
+    return read
+
+
+def _extent(mask: np.ndarray, start: np.ndarray, direction: np.ndarray) -> float:
+    """How far the piece reaches from ``start`` along ``direction`` (at least 2 px)."""
+    hits = np.nonzero(_ray(mask, start, direction, np.hypot(*mask.shape) - 1))[0]
     return float(max(hits.max(), 2)) if len(hits) else 2.0
 
 
