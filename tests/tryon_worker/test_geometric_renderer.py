@@ -365,6 +365,39 @@ def test_wide_trousers_keep_their_flare(photos: Photos, shared_images: Path) -> 
     assert (warped.support[row][warped.alpha[row] > 0.5] > 0.5).mean() > 0.95
 
 
+@pytest.mark.parametrize("name", FULL_BODY)
+def test_wide_trousers_flare_out_without_a_step_at_the_knee(
+    photos: Photos, shared_images: Path, name: str
+) -> None:
+    """Wide legs were cut to the person's outline down to the knees and free below: their
+    outer edge stepped out around the knee (by 0.035-0.05 shoulder spans within a few
+    rows). The allowance past the outline now grows over the thigh."""
+    person, warped = _warped(
+        photos, shared_images, name, "c10_trousers_patterned_wide.jpg", "bottom"
+    )
+    sw = _shoulder_span(person)
+    covered = warped.alpha * warped.support > 0.5
+    found = []
+    for side, _ in SIDES:
+        hip, knee = person.point(f"{side}_hip"), person.point(f"{side}_knee")
+        rows = range(round(knee[1] - 0.3 * sw), round(knee[1] + 0.15 * sw))
+        outwards = hip[0] > _middle(person, "hip")[0]
+        edges = []
+        for row in rows:
+            columns = np.nonzero(covered[row])[0]
+            # The leg's outer edge: the covered column furthest out on its side of the hip.
+            near = columns[np.abs(columns - hip[0]) < 0.6 * sw]
+            if not near.size:
+                edges.append(np.nan)
+                continue
+            edges.append(float(near.max() if outwards else near.min()))
+        steps = np.abs(np.diff(np.array(edges, dtype=float), n=1))
+        window = max(2, round(0.02 * sw))
+        jumps = [np.nansum(steps[k : k + window]) for k in range(len(steps) - window)]
+        found.append(max(jumps))
+    assert max(found) < 0.025 * sw, (found, sw)
+
+
 @pytest.mark.parametrize("garment", ["c01_tshirt_lilac_logo.jpg", "c03_longsleeve_top_striped.jpg"])
 def test_a_regular_top_ends_around_the_hips(
     photos: Photos, shared_images: Path, garment: str

@@ -350,7 +350,9 @@ class _Body:
 
     def support(self, flare_from: float | None) -> np.ndarray:
         """Where the garment may be painted: the silhouette grown by a few percent of the
-        shoulder span, plus everything below ``flare_from`` (axial) for skirts and dresses."""
+        shoulder span, plus everything below ``flare_from`` (axial) for skirts, dresses and
+        wide trouser legs. Above it the allowance widens gradually (FLARE_RAMP): cut to the
+        silhouette down to the knee and free below, a wide leg's outline stepped out there."""
         grow = max(3, round(0.03 * self.frame.sw)) | 1
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow))
         support = cv2.dilate(self.silhouette.astype(np.uint8), kernel).astype(np.float32)
@@ -359,6 +361,10 @@ class _Body:
             axial = (xs - self.frame.smid[0]) * self.frame.down[0] + (
                 ys - self.frame.smid[1]
             ) * self.frame.down[1]
+            outside = cv2.distanceTransform((support == 0).astype(np.uint8), cv2.DIST_L2, 3)
+            ramp = FLARE_RAMP * self.frame.torso
+            allowed = np.clip((axial - (flare_from - ramp)) / ramp, 0.0, 1.0) * FLARE_REACH
+            support = np.maximum(support, (outside <= allowed * self.frame.sw).astype(np.float32))
             support = np.maximum(support, (axial >= flare_from).astype(np.float32))
         return cv2.GaussianBlur(support, (0, 0), max(1.0, 0.01 * self.frame.sw))
 
@@ -981,6 +987,10 @@ def _lowest_axial(body: _Body) -> float:
 #: Where the silhouette merges both legs (a skirt, legs held together), a trouser leg reaches
 #: out to its outer edge up to this many shoulder spans from the leg's middle.
 MERGED_LEG_REACH = 0.42
+#: Above where a garment may flare freely, how far it may reach past the silhouette grows
+#: from nothing to FLARE_REACH shoulder spans over FLARE_RAMP torso lengths.
+FLARE_RAMP = 0.5
+FLARE_REACH = 0.3
 #: A trouser leg's cross-sections turn from the crotch row's slant to square across the leg
 #: over this share of the thigh.
 LEG_TURN = 0.35
