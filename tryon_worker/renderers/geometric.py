@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -175,18 +176,31 @@ class _Body:
             shoulder, elbow = self.pt(f"{side}_shoulder"), self.pt(f"{side}_elbow")
             # The top of the upper arm is under the garment's shoulder: not an edge.
             _capsule(upper, shoulder + 0.2 * (elbow - shoulder), elbow, 0.26 * self.frame.sw)
-        size = max(3, round(0.02 * self.frame.sw)) | 1
-        kernel = np.ones((size, size), np.uint8)
-        torso = (self.silhouette & (self.arms < 0.5)).astype(np.uint8)
-        self.torso_mask = cv2.morphologyEx(torso & (upper == 0), cv2.MORPH_CLOSE, kernel) > 0
-        # Without the upper arms' rough capsules: where an arm hangs beside the body, its
-        # own inner edge is estimated instead (_arm_limit).
-        self.torso_open = cv2.morphologyEx(torso, cv2.MORPH_CLOSE, kernel) > 0
+        self.torso_mask = (
+            cv2.morphologyEx(self._torso() & (upper == 0), cv2.MORPH_CLOSE, self._closing_kernel())
+            > 0
+        )
         self.arm_half = {side: self._arm_half(side, sign) for side, sign in SIDES}
-        # What a sleeve's cap may reach out over: the person, but not their hair or face.
-        self.arm_cap = self.silhouette
-        if self.labels is not None:
-            self.arm_cap = self.silhouette & ~np.isin(self.labels, [LABEL["hair"], LABEL["face"]])
+
+    def _torso(self) -> np.ndarray:
+        return (self.silhouette & (self.arms < 0.5)).astype(np.uint8)
+
+    def _closing_kernel(self) -> np.ndarray:
+        size = max(3, round(0.02 * self.frame.sw)) | 1
+        return np.ones((size, size), np.uint8)
+
+    @cached_property
+    def torso_open(self) -> np.ndarray:
+        """The torso without the upper arms' rough capsules: where an arm hangs beside the
+        body, its own inner edge is estimated instead (_arm_limit). Only such arms need it."""
+        return cv2.morphologyEx(self._torso(), cv2.MORPH_CLOSE, self._closing_kernel()) > 0
+
+    @cached_property
+    def arm_cap(self) -> np.ndarray:
+        """What a sleeve's cap may reach out over: the person, but not their hair or face."""
+        if self.labels is None:
+            return self.silhouette
+        return self.silhouette & ~np.isin(self.labels, [LABEL["hair"], LABEL["face"]])
 
     def pt(self, name: str) -> np.ndarray:
         return self.landmarks[LM[name], :2].copy()

@@ -140,8 +140,9 @@ class LayeredRenderer:
             # no longer than a tight skirt also cover a sliver of its side just beside them,
             # the hips' own outline; longer legs would step in where the skirt ends.
             on_legs = old & _limb_zone(person, ("hip", "knee", "ankle"), radius=0.3)
-            if _lowest_row(alpha >= 0.5) <= _lowest_row(old) + 0.05 * sw:
-                near = cv2.dilate((alpha >= 0.5).astype(np.uint8), _disc(round(0.06 * sw))) > 0
+            covered = alpha >= 0.5
+            if _lowest_row(covered) <= _lowest_row(old) + 0.05 * sw:
+                near = cv2.dilate(covered.astype(np.uint8), _disc(round(0.06 * sw))) > 0
                 on_legs |= old & near
             warped, alpha, stretched = _old_footprint_covered(
                 person,
@@ -372,7 +373,8 @@ def _in_front_matte(
     # steps into a collar).
     side = across / (0.18 * sw)
     neck = (np.abs(side) < 1.0) & (axial < 0.03 - 0.12 * side**2)
-    opening = _neck_opening(np.clip(warped.alpha * warped.support, 0, 1) > 0.5, frame, sw)
+    piece = np.clip(warped.alpha * warped.support, 0.0, 1.0) > 0.5
+    opening = _neck_opening(piece, frame, sw)
     if opening.left <= opening.right:
         # A neckline of its own (a crew or V neck, a polo's placket) decides where the
         # neck shows below its corners; above them the neck is in front (of a collar's back).
@@ -403,9 +405,8 @@ def _in_front_matte(
         # Along a sleeve the arm's inner edge under the body's piece is that sleeve's arm,
         # covered too: left in front, it showed as a slit of skin between sleeve and body.
         near = cv2.dilate((sleeves >= 0.5).astype(np.uint8), _disc(round(0.06 * sw))) > 0
-        body_piece = np.clip(warped.alpha * warped.support, 0.0, 1.0) >= 0.5
-        arms &= ~(near & body_piece & ~beyond_sleeves)
-    arms &= ~_inside_beside_hanging_arms(person, warped, frame, sw)
+        arms &= ~(near & piece & ~beyond_sleeves)
+    arms &= ~_inside_beside_hanging_arms(person, piece, sleeves, frame, sw)
     front |= arms
     front &= ~not_in_front
     if warped.category != "bottom":
@@ -429,9 +430,14 @@ def _in_front_matte(
 
 
 def _inside_beside_hanging_arms(
-    person: PersonAnalysis, warped: WarpedGarment, frame: TorsoFrame, sw: float
+    person: PersonAnalysis,
+    piece: np.ndarray,
+    sleeves: np.ndarray | None,
+    frame: TorsoFrame,
+    sw: float,
 ) -> np.ndarray:
-    """Pixels deep inside the garment's body piece, next to an arm hanging beside it.
+    """Pixels deep inside the garment's body piece (``piece``: where the garment covers,
+    less ``sleeves``), next to an arm hanging beside it.
 
     The piece's side was fitted to such an arm's inner edge, reaching under it by a
     little; skin further in is the midriff (which the parser calls "arms" too), not the
@@ -450,10 +456,8 @@ def _inside_beside_hanging_arms(
                 _tapered(zone, a, b, 0.2 * sw, 0.2 * sw)
     if not zone.any():
         return inside
-    piece = np.clip(warped.alpha * warped.support, 0.0, 1.0) > 0.5
-    sleeves = warped.extras.get("sleeves")
     if sleeves is not None:
-        piece &= sleeves < 0.5
+        piece = piece & (sleeves < 0.5)
     depth = cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3)
     return (zone > 0) & (depth > 0.03 * sw)
 
