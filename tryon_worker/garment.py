@@ -283,13 +283,11 @@ def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     mask = anchored[labels].astype(np.uint8)
     side = max(height, width)
     small = max(3, round(0.004 * side)) | 1
-    mask = cv2.morphologyEx(
-        mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (small, small))
-    )
+    mask = _closed(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (small, small)))
     # A vertical closing bridges white horizontal stripes that run out to the garment's edge,
     # without bridging the vertical gaps between legs or between a sleeve and the body.
     tall = max(3, round(0.03 * height)) | 1
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((tall, 1), np.uint8))
+    mask = _closed(mask, np.ones((tall, 1), np.uint8))
     mask = _fill_holes(mask > 0).astype(np.uint8)
     opening = max(3, round(0.008 * side)) | 1
     mask = cv2.morphologyEx(
@@ -337,6 +335,19 @@ def _backdrop_model(lab: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, floa
     full_basis = np.stack([np.ones_like(gx), gx, gy, gx * gx, gy * gy, gx * gy], axis=-1)
     backdrop = (full_basis @ coef.astype(np.float32)).astype(np.float32)
     return backdrop, 1.4826 * spread
+
+
+def _closed(mask: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Morphological closing with backdrop beyond the frame.
+
+    OpenCV's own closing takes the outside as garment where it erodes: a hem a few pixels
+    above the shot's bottom edge grew a band of backdrop down to it (the knit dress's
+    scallops stood on a white strip).
+    """
+    pad_y, pad_x = kernel.shape[0], kernel.shape[1]
+    padded = cv2.copyMakeBorder(mask, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_CONSTANT, value=0)
+    closed = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, kernel)
+    return closed[pad_y:-pad_y, pad_x:-pad_x]
 
 
 def _fill_holes(mask: np.ndarray) -> np.ndarray:

@@ -225,6 +225,28 @@ def test_a_legs_hem_mark_is_the_middle_of_its_opening(kind: str) -> None:
         assert abs(analysis.landmarks[f"{side}_hem"][0] - middle) < 0.08 * width, side
 
 
+def test_a_hem_just_above_the_shots_edge_stands_on_no_backdrop() -> None:
+    """The knit dress's scalloped hem ends a few pixels above its shot's bottom edge: the
+    closings took the outside for garment and grew a white band of backdrop below it, which
+    every try-on wore under the hem."""
+    height, width = 800, 600
+    image = np.full((height, width, 3), 247, dtype=np.uint8)
+    xs = np.arange(width)
+    hem = height - 6 - np.round(16 * np.abs(np.sin(xs * np.pi / 40))).astype(int)
+    ys = np.arange(height)[:, None]
+    dress = (ys > 120) & (ys <= hem[None, :]) & (xs[None, :] > 140) & (xs[None, :] < 460)
+    image[dress] = RED
+    below = (ys > hem[None, :] + 4) & (xs[None, :] > 140) & (xs[None, :] < 460)
+    assert garment_mask(image)[below].sum() < 50
+
+
+def test_real_product_shots_stand_on_no_backdrop(real: dict[str, GarmentAnalysis]) -> None:
+    dress = real["c15_dress_knit_cream_polo.jpg"]
+    rows = np.nonzero(dress.mask.any(axis=1))[0]
+    # Its scallops end ~1% of the shot's height above the edge; the band reached the edge.
+    assert rows.max() < dress.mask.shape[0] - 2
+
+
 def test_the_cut_out_has_no_pale_fringe() -> None:
     analysis = analyse_garment(procedural_image("top", "t-shirt", RED), category="top")
     rgb = analysis.rgba[..., :3].astype(int)
