@@ -226,6 +226,70 @@ def test_a_crew_neck_meets_the_neck_where_the_old_one_did(
     assert output.garment_mask[neck_band].mean() > least
 
 
+def test_a_bare_chest_is_the_colour_of_the_neck_above_it(
+    photos: Photos, shared_images: Path
+) -> None:
+    """A square-necked dress on p17 (in a crew-neck tee) bares her chest. It took the
+    median colour of all her skin, her ruddier forearms and hands too: a darker, orange
+    slab under her neck (green over red 0.67 against her lit neck's 0.71, luma 0.88 of it)."""
+    name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
+    person = _person(photos, shared_images, name, "dress")
+    product = decode_image(
+        (shared_images / "garments" / "c11_dress_blue_floral.jpg").read_bytes(), role="garment"
+    )
+    output = LayeredRenderer().render(person, analyse_garment(product, category="dress"))
+    assert person.parsing is not None
+    across, down, span = _from_shoulders(person)
+    chest = replaced_clothes(person, "dress") & ~output.garment_mask
+    chest &= (np.abs(across) < 0.2 * span) & (down > 0.02 * span) & (down < 0.25 * span)
+    # The lit front of the neck's lower part (a chin's and a collar's shade are darker
+    # and ruddier).
+    neck = person.parsing.mask("face") & (np.abs(across) < 0.1 * span) & (down < 0)
+    neck &= down > down[neck].max() - 0.25 * span
+    assert chest.sum() > 300 and neck.sum() > 200, (chest.sum(), neck.sum())
+    luma = np.array([0.299, 0.587, 0.114])
+    pixels = person.image[neck].astype(np.float64)
+    real = pixels[pixels @ luma >= np.percentile(pixels @ luma, 75)].mean(axis=0)
+    invented = output.image[chest].astype(np.float64).mean(axis=0)
+    assert abs(invented[1] / invented[0] - real[1] / real[0]) < 0.03, (invented, real)
+    assert invented @ luma > 0.9 * (real @ luma), (invented, real)
+
+
+def test_shaded_skin_by_the_neck_taken_for_clothes_stays_the_photos(
+    photos: Photos, shared_images: Path
+) -> None:
+    """The parser takes p09's bare shoulder, in her hair's shadow above her strapless top,
+    for a piece of it. Removed, it came back as a square of backdrop (a square of skin once
+    the shoulders' slope was body): 650 changed pixels above the shoulders' line."""
+    person = _person(photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", "top")
+    output = LayeredRenderer().render(person, _top(shared_images, "c01_tshirt_lilac_logo.jpg"))
+    above = torso_axial_share(person.landmarks, person.image.shape[:2]) < 0.0
+    piece = replaced_clothes(person, "top") & above & ~output.garment_mask
+    assert piece.sum() > 500, "the parser's stray piece is there"
+    changed = np.abs(output.image.astype(int) - person.image.astype(int)).max(axis=-1) > 8
+    assert changed[piece].sum() < 100, changed[piece].sum()
+
+
+def test_the_shoulders_slope_up_to_the_neck_in_skin(photos: Photos, shared_images: Path) -> None:
+    """Under a boat neck on p15, his tee's shoulders beside the neck come off. The body was
+    taken to end a twelfth of a shoulder span above the shoulder joints, and the slope up
+    to the neck came back as pale backdrop (70% of it like skin; the joints lie a deltoid
+    below the shoulders' tops)."""
+    person = _person(photos, shared_images, "p15_man_fullbody_face_cropped_white_tee.jpg", "top")
+    output = LayeredRenderer().render(person, _top(shared_images, "c03_longsleeve_top_striped.jpg"))
+    assert person.parsing is not None
+    across, down, span = _from_shoulders(person)
+    slope = replaced_clothes(person, "top") & ~output.garment_mask
+    slope &= (np.abs(across) > 0.12 * span) & (np.abs(across) < 0.4 * span)
+    slope &= (down > -0.3 * span) & (down < -0.05 * span)
+    assert slope.sum() > 1000
+    backdrop = person.parsing.mask("background") & (down < 0)
+    pixels = output.image[slope].astype(np.float32)
+    to_skin = np.linalg.norm(pixels - np.float32(person.parsing.skin_rgb), axis=1)
+    to_backdrop = np.linalg.norm(pixels - np.median(person.image[backdrop], axis=0), axis=1)
+    assert (to_skin < to_backdrop).mean() > 0.74, (to_skin < to_backdrop).mean()
+
+
 def test_a_camisoles_straps_go_with_it(photos: Photos, shared_images: Path) -> None:
     """Thin dark straps over the shoulders, which the parser takes for arms, are part of the
     old top: under a boat-necked top they do not stay in front (25 dark pixels left; 77

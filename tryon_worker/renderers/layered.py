@@ -60,6 +60,17 @@ MIN_FEATHER = 3
 MIN_CONFIDENCE = 0.5
 #: Noise (luma std) at most added to invented skin, as its own pores' grain.
 SKIN_GRAIN_LIMIT = 2.0
+#: Fewer visible neck pixels than this: a bare chest takes the person's overall skin colour.
+NECK_SAMPLE_MIN = 40
+#: Visible chest skin (in square shoulder spans) enough to colour the rest of the chest.
+CHEST_SAMPLE_MIN = 0.02
+#: A small piece of the old garment by the neck this far in colour (CIELAB, lightness
+#: halved) from every large one is skin or hair the parser missed.
+STRAY_COLOUR_APART = 15.0
+#: The body's shoulder slope above the shoulder joints, in shoulder spans: at the joints
+#: and beside the neck (a fifth of a span either side of its middle).
+SHOULDER_TOP = 0.14
+NECK_SIDE_TOP = 0.25
 #: The armpits' line, in torso lengths down from the shoulders' (see torso_axial_share).
 ARMPIT_AXIAL = 0.25
 #: Per side, the middle and half-width of the upper arm where it shows below an old sleeve.
@@ -109,6 +120,7 @@ class LayeredRenderer:
         feather = max(MIN_FEATHER, round(FEATHER_SHARE * max(height, width)))
 
         old = replaced_clothes(person, warped.category)
+        old &= ~_strays_by_the_neck(person, old)
         rim = _old_colour_rim(person, old, sw)
         old |= rim
         front = _in_front_matte(person, parsing, warped, not_in_front=rim)
@@ -244,6 +256,39 @@ def _worn_waist(person: PersonAnalysis) -> float | None:
         return None
     tops = along[np.argmax(middle[:, columns], axis=0), columns]
     return float(np.median(tops)) / frame.torso
+
+
+def _strays_by_the_neck(person: PersonAnalysis, old: np.ndarray) -> np.ndarray:
+    """Small pieces of the old garment beside the neck, apart from its body and unlike it.
+
+    Around the neck the parser now and then takes skin or hair in deep shade for clothes
+    (p09's bare shoulder under her hair's shadow, above her strapless top). Removed, such a
+    piece came back as a square of invented skin or backdrop; it is the photo's own, kept.
+    A piece counts when it lies above the shoulders' line (to the armpits' at most), is
+    under a tenth of the largest piece's area and is unlike every large piece's colour.
+    """
+    strays = np.zeros_like(old)
+    count, pieces, stats, _ = cv2.connectedComponentsWithStats(old.astype(np.uint8), connectivity=8)
+    if count <= 2:
+        return strays
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    axial = torso_axial_share(person.landmarks, old.shape)
+    lowest = np.full(count, -np.inf)
+    np.maximum.at(lowest, pieces[old], axial[old])
+
+    def colour(index: int) -> np.ndarray:
+        pixels = person.image[pieces == index].reshape(-1, 1, 3).astype(np.float32) / 255.0
+        lab = cv2.cvtColor(pixels, cv2.COLOR_RGB2Lab).reshape(-1, 3)
+        return np.median(lab, axis=0) * np.float32([0.5, 1.0, 1.0])  # lightness counts half
+
+    large = [colour(i) for i in np.nonzero(areas >= 0.1 * areas.max())[0] + 1]
+    for index in np.nonzero(areas < 0.1 * areas.max())[0] + 1:
+        if lowest[index] > ARMPIT_AXIAL:
+            continue
+        own = colour(index)
+        if min(float(np.linalg.norm(own - g)) for g in large) > STRAY_COLOUR_APART:
+            strays |= pieces == index
+    return strays
 
 
 def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.ndarray:
@@ -935,7 +980,9 @@ def _uncovered_restored(
     # colour over a longer way: a leg darkens towards the floor, and a short fade left a
     # seam where an invented shin met a real ankle in shade.
     reach = sw * np.interp(along / frame.torso, (0.9, 1.3), (0.12, 0.35)).astype(np.float32)
-    skin_fill = _skin_fill(photo / shade, skin_known, tone.colour, parsing, reach) * shade
+    even = photo / shade
+    colour = _chest_colour(person, parsing, even, skin_known, roi, tone.colour)
+    skin_fill = _skin_fill(even, skin_known, colour, parsing, reach) * shade
     # Skin is smooth at a photo's scale: hands' knuckles and outlines overstate its grain.
     skin_fill += _grain_like(photo, skin_known, limit=SKIN_GRAIN_LIMIT)
     background_fill = _fill(photo, background_known, parsing) + _grain_like(photo, background_known)
@@ -955,6 +1002,55 @@ def _uncovered_restored(
     weight[~removal & ~skin_known & ~background_known] = 0.0
     weight = np.maximum(weight, need.astype(np.float32))[..., None]
     return photo * (1.0 - weight) + fill * weight
+
+
+def _chest_colour(
+    person: PersonAnalysis,
+    parsing: PersonParsing,
+    even: np.ndarray,
+    skin_known: np.ndarray,
+    roi: tuple[slice, slice],
+    colour: np.ndarray | None,
+) -> np.ndarray | None:
+    """The skin colour (under even light, per pixel of the ROI) invented skin tends to:
+    the chest's or neck's on the chest, the person's own (``colour``) elsewhere.
+
+    The person's colour is the median over all visible skin, and hands and forearms are
+    often ruddier or darker than a neck: a scoop neck's chest came out as a darker, orange
+    slab under a lighter neck. A chest is the colour of its own skin where a neckline bared
+    some (above a strapless top), else of the neck above it: the neck's lower half (a chin's
+    shadow falls on its top), in its own column, below the head.
+    """
+    if colour is None:
+        return None
+    frame = _torso_frame(person)
+    offset = (roi[0].start, roi[1].start)
+    along, across = frame.coordinates(skin_known.shape, offset)
+    sw = frame.sw
+    bare_chest = skin_known & (np.abs(across) < 0.3 * sw) & (along > 0.05 * sw)
+    bare_chest &= along < 0.6 * frame.torso
+    chin = person.chin()
+    top = float((chin - frame.smid) @ frame.down) if chin is not None else -0.4 * sw
+    neck = (
+        skin_known
+        & parsing.mask("face")[roi]
+        & (np.abs(across) < 0.15 * sw)
+        & (along > 0.5 * top)
+        & (along < 0.0)
+    )
+    if bare_chest.sum() >= CHEST_SAMPLE_MIN * sw * sw:
+        neck = bare_chest
+    elif neck.sum() < NECK_SAMPLE_MIN:
+        return colour
+    neck_colour = np.median(even[neck], axis=0).astype(np.float32)
+    # The chest: the torso's front between the collarbones and the waist, off the arms;
+    # the neck's colour fades into the person's own towards its sides and below.
+    chest = np.exp(
+        -((across / (0.35 * sw)) ** 2) - (np.maximum(along, 0.0) / (0.6 * frame.torso)) ** 2
+    )
+    chest *= 1.0 - _limb_zone(person, ("shoulder", "elbow", "wrist"), radius=0.12)[roi]
+    chest = cv2.GaussianBlur(chest.astype(np.float32), (0, 0), 0.05 * sw)[..., None]
+    return neck_colour * chest + colour * (1.0 - chest)
 
 
 def _skin_fill(
@@ -1174,11 +1270,14 @@ def _body_core(person: PersonAnalysis, sw: float, arms_below: ArmsBelow) -> np.n
     cv2.fillConvexPoly(canvas, np.round(torso).astype(np.int32), 1)
     # The slope of the shoulders up to the neck, falling from its sides to the shoulders'
     # tops (the arms' round caps below): a loose old top's square shoulders are not the body's.
+    # The joints lie a deltoid's thickness below the shoulders' tops, which a fitted top's
+    # seams follow (lower, the slope came back as a pale strip of backdrop beside the neck).
     up = (smid - hmid) / max(float(np.linalg.norm(smid - hmid)), 1e-6) * sw
     beside_neck = 0.2 * shoulders
-    slope = np.array([p["left_shoulder"], p["left_shoulder"] + 0.08 * up,
-                      smid + beside_neck + 0.25 * up, smid - beside_neck + 0.25 * up,
-                      p["right_shoulder"] + 0.08 * up, p["right_shoulder"]])  # fmt: skip
+    neck_side = NECK_SIDE_TOP * up
+    slope = np.array([p["left_shoulder"], p["left_shoulder"] + SHOULDER_TOP * up,
+                      smid + beside_neck + neck_side, smid - beside_neck + neck_side,
+                      p["right_shoulder"] + SHOULDER_TOP * up, p["right_shoulder"]])  # fmt: skip
     cv2.fillConvexPoly(canvas, np.round(slope).astype(np.int32), 1)
     # The hull of shoulders, elbows and hips: an arm hanging against the side leaves no gap
     # in the silhouette at the armpit, outside both the torso's and the arm's own outlines.
