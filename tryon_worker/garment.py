@@ -43,6 +43,9 @@ OPEN_FRONT_EDGE = 3.0
 #: The shadow in a gap between sleeve and body is at most this much darker (Lab L) than
 #: the backdrop; dark cloth of the backdrop's hue (black, grey) is darker still.
 PALE_SHADOW_DEPTH = 20.0
+#: A print's spacing (share of the chest's width) the inside's search bridges between its
+#: light parts (see _inner_back).
+PRINT_SPACING = 0.16
 
 Point = tuple[float, float]
 
@@ -680,16 +683,71 @@ def _inner_back(
     """
     cx, neck_y = marks["neck"]
     chest = abs(marks["left_armpit"][0] - marks["right_armpit"][0])
-    height, width = mask.shape
+    height = mask.shape[0]
     if chest < 20:
         return None
     lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     lab = cv2.GaussianBlur(lab, (0, 0), max(1.0, 0.006 * chest))
     lightness = lab[..., 0]
-    # The front: the chest below any neckline, in the middle, and the shoulders beside the
-    # neck (lit like the collar; a print on the chest may be lighter or darker).
     # The outline's top row per column (below the picture where a column holds no garment).
     tops = np.where(mask.any(axis=0), np.argmax(mask, axis=0), height)
+    grad_x = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    grad_y = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    found = _inside_search(lightness, mask, grad_x, grad_y, tops, cx, neck_y, chest)
+    if found is None and not (crew and _closed_neck(mask, tops, cx, chest) is not None):
+        # A light print on a dark ground (white dots on black) is no darker inside at its
+        # median, where the ground is: its light parts are, in the garment's shade. Its
+        # bright envelope (a closing as wide as the print's spacing) is judged instead,
+        # where a crew neck's usual depth cannot stand in (a scoop, an open front): the
+        # envelope blurs the neckline by as much.
+        size = max(3, round(PRINT_SPACING * chest)) | 1
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+        envelope = cv2.morphologyEx(lightness, cv2.MORPH_CLOSE, kernel)
+        found = _inside_search(envelope, mask, grad_x, grad_y, tops, cx, neck_y, chest)
+    if crew:
+        return found if found is not None else _crew_neckline(mask, tops, cx, chest)
+    # Down an open front, what its edges fence in under the back neck is inside too, darker
+    # or not (a black jacket's lining is only a little darker at its top).
+    opened = _open_front(mask, grad_x, grad_y, tops, cx, chest)
+    if found is None or opened is None:
+        return found if opened is None else opened
+    return found[0] | opened[0], max(found[1], opened[1], key=lambda point: point[1])
+
+
+def _inside_search(
+    lightness: np.ndarray,
+    mask: np.ndarray,
+    grad_x: np.ndarray,
+    grad_y: np.ndarray,
+    tops: np.ndarray,
+    cx: float,
+    neck_y: float,
+    chest: float,
+) -> tuple[np.ndarray, Point] | None:
+    """The inside darker than the front's level (see _inside_thresholds), or None."""
+    for threshold in _inside_thresholds(lightness, mask, tops, cx, neck_y, chest):
+        found = _inside_above(mask, lightness, grad_x, grad_y, tops, cx, chest, threshold)
+        if found is not None:
+            return found
+    return None
+
+
+def _inside_thresholds(
+    lightness: np.ndarray,
+    mask: np.ndarray,
+    tops: np.ndarray,
+    cx: float,
+    neck_y: float,
+    chest: float,
+) -> list[float]:
+    """Lightness levels an inside must be darker than: the front's, less a margin.
+
+    The front is the chest below any neckline, in the middle, and the shoulders beside the
+    neck (lit like the collar; a print on the chest may be lighter or darker). A
+    colour-blocked front (c04's navy body under a light yoke) hides its dark inside from
+    the chest's level: the collar is then judged by the shoulders beside it alone.
+    """
+    height, width = mask.shape
     rows = slice(int(neck_y + 0.45 * chest), int(min(neck_y + 0.75 * chest, height)))
     cols = slice(int(max(cx - 0.3 * chest, 0)), int(min(cx + 0.3 * chest, width)))
     chest_front = lightness[rows, cols][mask[rows, cols]]
@@ -706,28 +764,12 @@ def _inner_back(
         or [np.zeros(0, np.float32)]
     )
     if len(chest_front) < 20 or len(shoulders) < 20:
-        return None
-    # A colour-blocked front (c04's navy body under a light yoke) hides its dark inside
-    # from the chest's level: the collar is then judged by the shoulders beside it alone.
+        return []
     chest_level, shoulder_level = float(np.median(chest_front)), float(np.median(shoulders))
     thresholds = [min(chest_level, shoulder_level) - 6.0]
     if chest_level < shoulder_level - 25.0:
         thresholds.append(shoulder_level - 6.0)
-    grad_x = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=3) / 8.0
-    grad_y = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3) / 8.0
-    found = None
-    for threshold in thresholds:
-        found = _inside_above(mask, lightness, grad_x, grad_y, tops, cx, chest, threshold)
-        if found is not None:
-            break
-    if crew:
-        return found if found is not None else _crew_neckline(mask, tops, cx, chest)
-    # Down an open front, what its edges fence in under the back neck is inside too, darker
-    # or not (a black jacket's lining is only a little darker at its top).
-    opened = _open_front(mask, grad_x, grad_y, tops, cx, chest)
-    if found is None or opened is None:
-        return found if opened is None else opened
-    return found[0] | opened[0], max(found[1], opened[1], key=lambda point: point[1])
+    return thresholds
 
 
 def _closed_neck(

@@ -343,6 +343,22 @@ def test_procedural_necklines_lose_their_inside(kind: str) -> None:
     assert not analysis.parts["torso"][neck_y + 2 : front_y - 4, cx].any()
 
 
+@pytest.mark.parametrize(
+    ("category", "kind", "colour"),
+    [("top", "tank-top", (22, 22, 24)), ("dress", "a-line-dress", (28, 40, 88))],
+)
+def test_a_dark_prints_inside_is_cut(category: str, kind: str, colour: tuple) -> None:
+    """White dots on black or navy: the inside is no darker at its median (the ground's),
+    only its dots are greyer. The demo's polka-dot tank top and dress kept their inside
+    and label, worn as a bib under the chin."""
+    analysis = analyse_garment(procedural_image(category, kind, colour, "dots"), category=category)
+    assert "neck_front" in analysis.landmarks
+    cx, neck_y = (round(v) for v in analysis.landmarks["neck"])
+    front_y = round(analysis.landmarks["neck_front"][1])
+    assert front_y > neck_y + 30
+    assert not analysis.parts["torso"][neck_y + 2 : front_y - 4, cx].any()
+
+
 @pytest.mark.parametrize("pattern", ["stripes", "checks"])
 def test_a_sundresss_straps_stay_when_its_inside_is_cut(pattern: str) -> None:
     # The demo catalogue's maxi dress shows its inside between its straps; the neckline
