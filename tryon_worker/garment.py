@@ -43,6 +43,8 @@ OPEN_FRONT_EDGE = 3.0
 #: The shadow in a gap between sleeve and body is at most this much darker (Lab L) than
 #: the backdrop; dark cloth of the backdrop's hue (black, grey) is darker still.
 PALE_SHADOW_DEPTH = 20.0
+#: An inside found this many times wider than the neck's corners are apart is a print's.
+INSIDE_WIDER = 1.6
 #: A print's spacing (share of the chest's width) the inside's search bridges between its
 #: light parts (see _inner_back).
 PRINT_SPACING = 0.16
@@ -694,7 +696,17 @@ def _inner_back(
     grad_x = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=3) / 8.0
     grad_y = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=3) / 8.0
     found = _inside_search(lightness, mask, grad_x, grad_y, tops, cx, neck_y, chest)
-    if found is None and not (crew and _closed_neck(mask, tops, cx, chest) is not None):
+    neck = _closed_neck(mask, tops, cx, chest)
+    if found is not None and neck is not None:
+        # Behind a neck with corners of its own, a shallow inside much wider than them
+        # is a print's dark band along the shoulders (a check's top row), not the inside
+        # (an open collar's deep V may be): cut, it left the garment a flat top edge from
+        # shoulder to shoulder.
+        columns = np.nonzero(found[0].any(axis=0))[0]
+        width = columns[-1] - columns[0]
+        if width > 2.0 * INSIDE_WIDER * neck[1] and found[1][1] - neck[2] < 0.25 * width:
+            found = None
+    if found is None and not (crew and neck is not None):
         # A light print on a dark ground (white dots on black) is no darker inside at its
         # median, where the ground is: its light parts are, in the garment's shade. Its
         # bright envelope (a closing as wide as the print's spacing) is judged instead,

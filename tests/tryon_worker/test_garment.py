@@ -359,6 +359,22 @@ def test_a_dark_prints_inside_is_cut(category: str, kind: str, colour: tuple) ->
     assert not analysis.parts["torso"][neck_y + 2 : front_y - 4, cx].any()
 
 
+def test_a_checks_dark_top_row_is_not_taken_for_its_inside() -> None:
+    """The demo's yellow-and-black shift dress: its checks' dark top row along the shoulders
+    was taken for the inside, and cut away from shoulder to shoulder: worn, the dress had a
+    flat top edge and its label showed."""
+    image = procedural_image("dress", "shift-dress", (222, 170, 40), "checks")
+    analysis = analyse_garment(image, category="dress")
+    cx, neck_y = (round(v) for v in analysis.landmarks["neck"])
+    torso, mask = analysis.parts["torso"], analysis.mask
+    tops = np.argmax(mask, axis=0)
+    # Beside the neck the shoulders' top rows are the front's.
+    for x in (cx - 110, cx + 110):
+        assert torso[tops[x] + 3 : tops[x] + 20, x].all(), x
+    # And the inside under the back neck is cut.
+    assert not torso[neck_y + 2 : neck_y + 20, cx].any()
+
+
 @pytest.mark.parametrize("pattern", ["stripes", "checks"])
 def test_a_sundresss_straps_stay_when_its_inside_is_cut(pattern: str) -> None:
     # The demo catalogue's maxi dress shows its inside between its straps; the neckline
