@@ -10,10 +10,12 @@ import numpy as np
 import torch
 
 from bench.shading_eval import shading_errors
+from tests.tryon_worker.helpers import Photos
 from tryon_worker.gan.data.shaded_fabric import FABRICS, fabric_features, shaded_fabric_example
 from tryon_worker.gan.models.shading_gan import ShadingGAN, ShadingOptions, shading_net_load
 from tryon_worker.gan.train_shading import example_tensors
 from tryon_worker.renderers.fold_shading import DEFAULT_CHECKPOINT, fold_shading
+from vision.parsing import person_parsed
 
 
 def _batch(count: int, seed: int, crop: int = 32) -> dict[str, torch.Tensor]:
@@ -135,3 +137,21 @@ def test_fold_shading_eases_out_at_the_outline_and_across_garments() -> None:
         assert np.abs(folds[outline] - 1.0).max() < 0.02, estimator
         steps = np.abs(np.diff(folds[:, 30:90], axis=0))
         assert steps.max() < 0.02, (estimator, steps.max())
+
+
+def test_a_black_print_on_a_white_tee_lends_no_folds(photos: Photos, shared_images: Path) -> None:
+    """p15's white tee has a black and grey print: it has the cloth's (lack of) hue, so it
+    was fed to the network as cloth, and its letters came through a new tee as dark
+    blotches (the folds 1.3 times as uneven around the print as elsewhere on the tee)."""
+    name = "p15_man_fullbody_face_cropped_white_tee.jpg"
+    person = person_parsed(photos.person(shared_images / "people" / name, "top"))
+    assert person.parsing is not None
+    tee = person.parsing.mask("upper")
+    span = float(np.linalg.norm(person.landmarks[11, :2] - person.landmarks[12, :2]))
+    folds = np.log(fold_shading(person.image, tee, span, person.parsing.labels, "learned"))
+    luma = person.image.astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
+    printed = (tee & (luma < 120)).astype(np.uint8)
+    assert printed.sum() > 3000, "the photo's print is there"
+    near = cv2.dilate(printed, np.ones((9, 9), np.uint8)) > 0
+    far = tee & ~(cv2.dilate(printed, np.ones((61, 61), np.uint8)) > 0)
+    assert folds[near].std() < 1.1 * folds[far].std(), (folds[near].std(), folds[far].std())

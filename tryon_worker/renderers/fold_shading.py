@@ -33,6 +33,9 @@ ESTIMATORS = ("learned", "classical")
 #: Lab chroma distance from a garment's median beyond which a pixel is another colour (a
 #: print, a hand), not the same cloth in other light.
 HUE_SPREAD = 12.0
+#: Lab lightness distance from a garment's median beyond which a pixel is a print (black
+#: on white), not the same cloth in shade.
+PRINT_LIGHTNESS = 35.0
 #: The learned folds approach this log factor (about x0.89 .. x1.13) but never pass it.
 FOLD_SOFT_LIMIT = 0.12
 #: The folds may darken the new garment this much and lighten it this much, no more.
@@ -114,12 +117,34 @@ def fold_ratio(rgb: np.ndarray, inside: np.ndarray, sw: float, estimator: str) -
         # filled from around it; what differs only in lightness (a wash, a heather, a
         # fold) is the network's to tell apart.
         same_hue = inside & (np.linalg.norm(lab[..., 1:] - median[1:], axis=-1) < HUE_SPREAD)
+        # Nor does a fold turn white cloth black: on a grey or white tee a black print has
+        # the cloth's (lack of) hue, and came through the new garment as a ghost of itself.
+        # Such pixels, and the print's soft edges around them, are left out too.
+        printed = inside & (np.abs(lab[..., 0] - median[0]) > PRINT_LIGHTNESS)
+        if printed.any():
+            edge = max(1, round(0.02 * sw)) * 2 + 1
+            printed = cv2.dilate(printed.astype(np.uint8), np.ones((edge, edge), np.uint8)) > 0
+            same_hue &= ~printed
         if same_hue.sum() < 20:
             same_hue = inside
-        log_shading = learned_log_shading(rgb, same_hue, sw)
-        log_shading = np.where(
-            same_hue, log_shading, masked_blur(log_shading, same_hue, max(1.5, 0.1 * sw))
-        )
+        # The network sees the cloth without the print (filled from the cloth around it),
+        # or the print's outline still reads as folds beside it.
+        cloth = rgb.astype(np.float32)
+        others = inside & ~same_hue
+        if others.any():
+            around = np.stack(
+                [masked_blur(cloth[..., c], same_hue, max(1.5, 0.1 * sw)) for c in range(3)],
+                axis=-1,
+            )
+            cloth[others] = around[others]
+        log_shading = learned_log_shading(cloth, same_hue, sw)
+        # Across what was left out, the cloth's light around it, eased in over a band: a
+        # step there would draw the print's outline as a fold.
+        around = masked_blur(log_shading, same_hue, max(1.5, 0.1 * sw))
+        band = max(1.0, 0.05 * sw)
+        depth = cv2.distanceTransform(same_hue.astype(np.uint8), cv2.DIST_L2, 3)
+        own = np.clip(depth / band, 0.0, 1.0)
+        log_shading = own * log_shading + (1.0 - own) * around
         # The fold scale only, as the classical estimator: broad light is the exposure's.
         folds = log_shading - masked_blur(log_shading, inside, max(3.0, 0.3 * sw))
         # Folds are gentle; a deep dark or bright patch is more likely the fabric misread
