@@ -39,6 +39,9 @@ CLOTHES_CLUSTERS = 6
 GENERIC_SKIN_RGB = (190.0, 145.0, 120.0)
 #: Shaded leg skin is at least this far (Lab) from the lower clothes' median colour.
 SHADED_SKIN_FROM_CLOTHES = 25.0
+#: Without a face to go by, "hair" whose median chroma is within this CIELAB distance
+#: (a, b) of the skin's median is skin in shade.
+HAIR_FROM_SKIN_CHROMA = 10.0
 #: Above the waist line, clothes this much nearer (Lab) a lower colour than any upper one
 #: may be a high waistband.
 HIGH_WAIST_MARGIN = 20.0
@@ -265,7 +268,8 @@ def _label(
     # hems end there).
     ankle_axial = body.ankle_axial()
     feet = (body.feet < 0.22 * sw) & person & (body.axial > ankle_axial - 0.08)
-    hair = _hair(lab, person, skin, body, face, head_zone, near_head)
+    hair, shaded = _hair(lab, person, skin, body, face, head_zone, near_head)
+    skin = skin | shaded
 
     labels[person] = LABEL["upper"]  # clothes until shown otherwise, split below
     labels[hair] = LABEL["hair"]
@@ -566,8 +570,9 @@ def _hair(
     face: FaceBox | None,
     head_zone: np.ndarray,
     near_head: np.ndarray,
-) -> np.ndarray:
-    """Hair: non-skin around the head, and the same colours hanging down from it."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hair: non-skin around the head, and the same colours hanging down from it; and
+    what passed for hair but is skin in shade (see below)."""
     candidate = person & ~skin
     above_shoulders = body.axial < -0.05
     on_head = candidate & near_head & above_shoulders
@@ -581,11 +586,12 @@ def _hair(
         # skin model takes for skin.
         y0, box_height = face[1], face[3] - face[1]
         on_head |= person & near_head & (body.ys < y0 - 0.2 * box_height)
+    nothing = np.zeros_like(on_head)
     if on_head.sum() < 10:
-        return on_head
+        return on_head, nothing
     clothes_lab = lab[candidate & body.torso_polygon() & (body.axial > 0.25)]
     if len(clothes_lab) < 10:
-        return on_head
+        return on_head, nothing
     clothes_model = _gaussian(clothes_lab)
     if face is not None:
         # Under the chin, across the neck's column, a crew neck rising above the shoulder
@@ -603,7 +609,22 @@ def _hair(
     hanging = candidate & ~on_head & (body.axial < 0.6) & (lateral < 0.9 * body.sw)
     closer = _mahalanobis(lab, *hair_model) + 2.0 < _mahalanobis(lab, *clothes_model)
     grown = _connected_to(on_head | (hanging & closer), on_head)
-    return grown | on_head
+    hair = grown | on_head
+    shaded = np.zeros_like(hair)
+    if face is None and skin.sum() >= 50:
+        # No face found (cropped at the nose): a neck in its own shade, more saturated than
+        # the lit skin, passed for hair and grew down a V-neck's chest, kept in front of
+        # every new top. A piece of "hair" whose median chroma is the skin's is skin.
+        chroma = np.median(lab[skin][:, 1:], axis=0)
+        count, pieces = cv2.connectedComponents(hair.astype(np.uint8), connectivity=8)
+        for index in range(1, count):
+            piece = pieces == index
+            if (
+                np.linalg.norm(np.median(lab[piece][:, 1:], axis=0) - chroma)
+                < HAIR_FROM_SKIN_CHROMA
+            ):
+                shaded |= piece
+    return hair & ~shaded, shaded
 
 
 def _gaussian(sample: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -158,6 +158,14 @@ def test_shaded_knees_below_a_skirt_are_legs() -> None:
     assert iou["lower"] >= 0.85  # 0.75 before
 
 
+def test_a_shaded_neck_below_a_cropped_face_is_skin() -> None:
+    """p15's and p17's faces are cut off at the nose (no face found): the neck in its own
+    shade, more saturated than the lit skin, passed for hair and ran down p15's V-neck,
+    kept in front of every new top as a wedge through its collar."""
+    assert _iou("p15_man_fullbody_face_cropped_white_tee")["face"] >= 0.85  # 0.44 before
+    assert _iou("p17_woman_fullbody_face_cropped_lilac_tee")["face"] >= 0.8  # 0.53 before
+
+
 def test_a_high_waistband_is_the_skirts() -> None:
     """p09's red skirt is worn at her natural waist, above the line where position alone
     made clothes the top's: its waistband under her hand was "upper", and a new skirt left
