@@ -264,30 +264,43 @@ def _strays_by_the_neck(person: PersonAnalysis, old: np.ndarray) -> np.ndarray:
     Around the neck the parser now and then takes skin or hair in deep shade for clothes
     (p09's bare shoulder under her hair's shadow, above her strapless top). Removed, such a
     piece came back as a square of invented skin or backdrop; it is the photo's own, kept.
-    A piece counts when it lies above the shoulders' line (to the armpits' at most), is
-    under a tenth of the largest piece's area and is unlike every large piece's colour.
+    A piece counts when it lies above the armpits' line, is under a tenth of the largest
+    piece's area and is unlike every large piece's colour.
     """
     strays = np.zeros_like(old)
     count, pieces, stats, _ = cv2.connectedComponentsWithStats(old.astype(np.uint8), connectivity=8)
     if count <= 2:
         return strays
     areas = stats[1:, cv2.CC_STAT_AREA]
-    axial = torso_axial_share(person.landmarks, old.shape)
-    lowest = np.full(count, -np.inf)
-    np.maximum.at(lowest, pieces[old], axial[old])
+    frame = _torso_frame(person)
+
+    def lowest(index: int) -> float:
+        # The lower corners of its box, in torso lengths down from the shoulders.
+        x, y, w, h = stats[index, :4]
+        corners = np.array([[x, y + h], [x + w, y + h]], dtype=np.float64) - frame.smid
+        return float((corners @ frame.down).max()) / frame.torso
+
+    small = [
+        i for i in np.nonzero(areas < 0.1 * areas.max())[0] + 1 if lowest(int(i)) <= ARMPIT_AXIAL
+    ]
+    if not small:
+        return strays
 
     def colour(index: int) -> np.ndarray:
-        pixels = person.image[pieces == index].reshape(-1, 1, 3).astype(np.float32) / 255.0
-        lab = cv2.cvtColor(pixels, cv2.COLOR_RGB2Lab).reshape(-1, 3)
+        # From its box, every few pixels of a big piece: a median needs no more.
+        x, y, w, h = stats[index, :4]
+        step = max(1, int(np.sqrt(stats[index, cv2.CC_STAT_AREA] / 4000)))
+        box = (slice(y, y + h, step), slice(x, x + w, step))
+        pixels = person.image[box][pieces[box] == index].reshape(-1, 1, 3)
+        lab = cv2.cvtColor(pixels.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab).reshape(-1, 3)
         return np.median(lab, axis=0) * np.float32([0.5, 1.0, 1.0])  # lightness counts half
 
-    large = [colour(i) for i in np.nonzero(areas >= 0.1 * areas.max())[0] + 1]
-    for index in np.nonzero(areas < 0.1 * areas.max())[0] + 1:
-        if lowest[index] > ARMPIT_AXIAL:
-            continue
-        own = colour(index)
+    large = [colour(int(i)) for i in np.nonzero(areas >= 0.1 * areas.max())[0] + 1]
+    for index in small:
+        x, y, w, h = stats[index, :4]
+        own = colour(int(index))
         if min(float(np.linalg.norm(own - g)) for g in large) > STRAY_COLOUR_APART:
-            strays |= pieces == index
+            strays[y : y + h, x : x + w] |= pieces[y : y + h, x : x + w] == index
     return strays
 
 
@@ -1024,33 +1037,38 @@ def _chest_colour(
     if colour is None:
         return None
     frame = _torso_frame(person)
-    offset = (roi[0].start, roi[1].start)
-    along, across = frame.coordinates(skin_known.shape, offset)
     sw = frame.sw
-    bare_chest = skin_known & (np.abs(across) < 0.3 * sw) & (along > 0.05 * sw)
-    bare_chest &= along < 0.6 * frame.torso
+    offset = np.array([roi[1].start, roi[0].start], dtype=np.float64)
+    ys, xs = np.nonzero(skin_known)
+    points = np.stack([xs, ys], axis=1) + offset - frame.smid
+    along, across = points @ frame.down, np.abs(points @ frame.lat)
+    bare_chest = (across < 0.3 * sw) & (along > 0.05 * sw) & (along < 0.6 * frame.torso)
     chin = person.chin()
     top = float((chin - frame.smid) @ frame.down) if chin is not None else -0.4 * sw
-    neck = (
-        skin_known
-        & parsing.mask("face")[roi]
-        & (np.abs(across) < 0.15 * sw)
-        & (along > 0.5 * top)
-        & (along < 0.0)
-    )
+    neck = parsing.mask("face")[roi][ys, xs] & (across < 0.15 * sw)
+    neck &= (along > 0.5 * top) & (along < 0.0)
     if bare_chest.sum() >= CHEST_SAMPLE_MIN * sw * sw:
-        neck = bare_chest
-    elif neck.sum() < NECK_SAMPLE_MIN:
+        sample = bare_chest
+    elif neck.sum() >= NECK_SAMPLE_MIN:
+        sample = neck
+    else:
         return colour
-    neck_colour = np.median(even[neck], axis=0).astype(np.float32)
+    own = np.median(even[ys[sample], xs[sample]], axis=0).astype(np.float32)
     # The chest: the torso's front between the collarbones and the waist, off the arms;
-    # the neck's colour fades into the person's own towards its sides and below.
+    # its own colour fades into the person's towards its sides and below. Smooth: drawn
+    # on a coarse grid.
+    height, width = skin_known.shape
+    step = max(1, round(0.02 * sw))
+    grid_y, grid_x = np.mgrid[0:height:step, 0:width:step].astype(np.float64)
+    grid = np.stack([grid_x + offset[0], grid_y + offset[1]], axis=-1) - frame.smid
+    along, across = grid @ frame.down, grid @ frame.lat
     chest = np.exp(
         -((across / (0.35 * sw)) ** 2) - (np.maximum(along, 0.0) / (0.6 * frame.torso)) ** 2
     )
-    chest *= 1.0 - _limb_zone(person, ("shoulder", "elbow", "wrist"), radius=0.12)[roi]
-    chest = cv2.GaussianBlur(chest.astype(np.float32), (0, 0), 0.05 * sw)[..., None]
-    return neck_colour * chest + colour * (1.0 - chest)
+    arms = _limb_zone(person, ("shoulder", "elbow", "wrist"), radius=0.12)[roi][::step, ::step]
+    chest = cv2.GaussianBlur((chest * ~arms).astype(np.float32), (0, 0), max(0.5, 0.05 * sw / step))
+    chest = cv2.resize(chest, (width, height), interpolation=cv2.INTER_LINEAR)[..., None]
+    return own * chest + colour * (1.0 - chest)
 
 
 def _skin_fill(
