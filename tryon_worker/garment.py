@@ -717,10 +717,10 @@ def _inner_back(
         envelope = cv2.morphologyEx(lightness, cv2.MORPH_CLOSE, kernel)
         found = _inside_search(envelope, mask, grad_x, grad_y, tops, cx, neck_y, chest)
     if crew:
-        return found if found is not None else _crew_neckline(mask, tops, cx, chest)
+        return found if found is not None else _crew_neckline(mask, neck)
     # Down an open front, what its edges fence in under the back neck is inside too, darker
     # or not (a black jacket's lining is only a little darker at its top).
-    opened = _open_front(mask, grad_x, grad_y, tops, cx, chest)
+    opened = _open_front(mask, grad_x, grad_y, tops, cx, chest, neck)
     if found is None or opened is None:
         return found if opened is None else opened
     return found[0] | opened[0], max(found[1], opened[1], key=lambda point: point[1])
@@ -811,15 +811,14 @@ def _closed_neck(
 
 
 def _crew_neckline(
-    mask: np.ndarray, tops: np.ndarray, cx: float, chest: float
+    mask: np.ndarray, neck: tuple[float, float, float] | None
 ) -> tuple[np.ndarray, Point] | None:
     """A crew neckline's inside where no darker inside was found (a black tee, a knit).
 
-    With the back of the neck in view (see _closed_neck), a crew neck's front drops about
-    as far as it is wide: the curve hangs from the corners that deep; worn, everything
-    above it is hidden by the neck.
+    With the back of the neck in view (``neck``, see _closed_neck), a crew neck's front
+    drops about as far as it is wide: the curve hangs from the corners that deep; worn,
+    everything above it is hidden by the neck.
     """
-    neck = _closed_neck(mask, tops, cx, chest)
     if neck is None:
         return None
     middle, half, end_y = neck
@@ -837,16 +836,16 @@ def _open_front(
     tops: np.ndarray,
     cx: float,
     chest: float,
+    neck: tuple[float, float, float] | None,
 ) -> tuple[np.ndarray, Point] | None:
     """The inside seen down an open front (a cardigan's V) where nothing darker marks it.
 
     c14's inside back is the grey of its front: worn over a top, it showed as a grey bib
-    between its bands. With the back of the neck in view (see _closed_neck), the inside
-    is the smooth stretch of cloth just under the back neck, fenced in by the front's
+    between its bands. With the back of the neck in view (``neck``, see _closed_neck), the
+    inside is the smooth stretch of cloth just under the back neck, fenced in by the front's
     edges (bands, a placket): grown from there without crossing an edge, it must stay
     near the neck's column and above the waist, or it is the front itself.
     """
-    neck = _closed_neck(mask, tops, cx, chest)
     # A domed top (a jacket's collar laid round) has no corners: grown from its middle.
     middle, _, end_y = neck if neck is not None else (cx, 0.0, float(tops[int(cx)]))
     strength = np.hypot(np.linalg.norm(grad_x, axis=2), np.linalg.norm(grad_y, axis=2))

@@ -994,7 +994,7 @@ def _uncovered_restored(
     # seam where an invented shin met a real ankle in shade.
     reach = sw * np.interp(along / frame.torso, (0.9, 1.3), (0.12, 0.35)).astype(np.float32)
     even = photo / shade
-    colour = _chest_colour(person, parsing, even, skin_known, roi, tone.colour)
+    colour = _chest_colour(person, parsing, frame, even, skin_known, roi, tone.colour)
     skin_fill = _skin_fill(even, skin_known, colour, parsing, reach) * shade
     # Skin is smooth at a photo's scale: hands' knuckles and outlines overstate its grain.
     skin_fill += _grain_like(photo, skin_known, limit=SKIN_GRAIN_LIMIT)
@@ -1020,6 +1020,7 @@ def _uncovered_restored(
 def _chest_colour(
     person: PersonAnalysis,
     parsing: PersonParsing,
+    frame: TorsoFrame,
     even: np.ndarray,
     skin_known: np.ndarray,
     roi: tuple[slice, slice],
@@ -1036,7 +1037,6 @@ def _chest_colour(
     """
     if colour is None:
         return None
-    frame = _torso_frame(person)
     sw = frame.sw
     offset = np.array([roi[1].start, roi[0].start], dtype=np.float64)
     ys, xs = np.nonzero(skin_known)
