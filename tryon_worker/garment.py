@@ -307,12 +307,34 @@ def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
         raise _not_found("empty")
     if coverage > MAX_COVERAGE:
         raise _not_found("whole_image")
-    # Backdrop or its shadow: the backdrop's hue and no lighter (used to clean the edge).
+    # Backdrop or its shadow: the backdrop's hue and no lighter (used to clean the edge)...
     delta = lab - backdrop
     shadow = (np.hypot(delta[..., 1], delta[..., 2]) < max(5.0, 4.0 * noise)) & (
         delta[..., 0] < 2.0 + 3.0 * noise
     )
+    # ...and nearer the backdrop's colour than the fabric's beside it: a black or grey
+    # garment has the backdrop's (lack of) hue and is darker too, and its whole edge band
+    # would be cut away as shadow, leaving a ragged comb along its sides.
+    shadow &= ~_like_fabric_beside(lab, mask, backdrop, side)
     return mask, ~weak, shadow, shadow & (delta[..., 0] > -PALE_SHADOW_DEPTH)
+
+
+def _like_fabric_beside(
+    lab: np.ndarray, mask: np.ndarray, backdrop: np.ndarray, side: int
+) -> np.ndarray:
+    """Pixels nearer (CIELAB, lightness halved) the colour of the garment's fabric a little
+    inside its edge than the backdrop's: the fabric, not a shadow cast on the backdrop."""
+    band = max(5, round(0.02 * side)) | 1
+    inner = cv2.erode(mask.astype(np.uint8), np.ones((band, band), np.uint8)).astype(np.float32)
+    sigma = float(band)
+    weight = cv2.GaussianBlur(inner, (0, 0), sigma)
+    fabric = cv2.GaussianBlur(lab * inner[..., None], (0, 0), sigma)
+    fabric /= np.maximum(weight, 1e-6)[..., None]
+    # Lightness counts half, as in the segmentation: a shadow is darker, of the same hue.
+    weights = np.float32([0.5, 1.0, 1.0])
+    to_fabric = np.linalg.norm((lab - fabric) * weights, axis=-1)
+    to_backdrop = np.linalg.norm((lab - backdrop) * weights, axis=-1)
+    return (weight > 1e-3) & (to_fabric < to_backdrop)
 
 
 def _backdrop_model(lab: np.ndarray, ring: np.ndarray) -> tuple[np.ndarray, float]:
@@ -911,11 +933,17 @@ def _inside_above(
     vote = np.where(mask, np.tanh((threshold - lightness) / 6.0), 0.0)
     running = np.vstack([np.zeros((1, width)), np.cumsum(vote, axis=0)])
     best, best_score = None, 0.0
+    # Straps rising well above the back of the neck (a sundress's, a tank top's) are the
+    # front's: a neckline between them hangs from the back neck's height, not their tops
+    # (from there a V was too deep to try, and a U cut from it left the V's sides).
+    back = float(tops[int(cx)])
+    straps = tops < back - 0.1 * chest
+    top_rows = np.where(straps, int(back), tops)
     for half in np.linspace(0.1, 0.42, 13) * chest:
         columns = np.arange(int(np.ceil(cx - half)), int(np.floor(cx + half)) + 1)
         if columns[0] < 0 or columns[-1] >= width or not mask[:, columns].any(axis=0).all():
             continue
-        end_y = float(tops[columns[[0, -1]]].mean())
+        end_y = float(top_rows[columns[[0, -1]]].mean())
         u = (columns - cx) / half
         # Wide necklines (a boat neck) are shallow.
         deepest = 2.0 if half <= 0.3 * chest else 0.5
@@ -925,13 +953,13 @@ def _inside_above(
             for shape in ("u", "square", "v") if depth <= half else ("square", "v"):
                 curve = (half, end_y, depth, shape)
                 _, ys, nx, ny = _neckline(cx, curve, u)
-                bottom = np.clip(np.round(ys).astype(int), tops[columns], height - 1)
-                dark = float((running[bottom, columns] - running[tops[columns], columns]).sum())
+                bottom = np.clip(np.round(ys).astype(int), top_rows[columns], height - 1)
+                dark = float((running[bottom, columns] - running[top_rows[columns], columns]).sum())
                 across = (
                     grad_x[bottom, columns] * nx[:, None] + grad_y[bottom, columns] * ny[:, None]
                 )
                 # The outline's own edge (garment against backdrop) does not count.
-                inner = bottom > tops[columns] + 0.03 * chest
+                inner = bottom > top_rows[columns] + 0.03 * chest
                 edge = float(np.linalg.norm(across, axis=1)[inner].sum())
                 score = dark + 1.5 * edge
                 if score > best_score:
@@ -939,10 +967,7 @@ def _inside_above(
     if best is None:
         return None
     region = _above_neckline(mask, cx, best)
-    # Straps rising well above the back of the neck (a sundress's, a tank top's) are the
-    # front's, though the curve hangs from their tops.
-    straps = tops < tops[int(cx)] - 0.1 * chest
-    region[:, straps] = False
+    region[: int(back), straps] = False
     # A collar's outer back band may lie above its dark inside, in the collar's colour.
     if region.sum() < 0.002 * mask.sum() or (lightness[region] < threshold).mean() < 0.3:
         return None

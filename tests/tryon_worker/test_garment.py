@@ -467,3 +467,49 @@ def test_a_black_jackets_lining_is_cut_down_its_open_front() -> None:
     front_y = round(jacket.landmarks["neck_front"][1])
     assert front_y > neck_y + 150
     assert not torso[neck_y + 100, cx - 3 : cx + 4].any()
+
+
+@pytest.mark.parametrize("colour", [(28, 28, 30), (120, 120, 124)])
+def test_a_black_or_grey_garment_keeps_its_edges(colour: tuple[int, int, int]) -> None:
+    """A black or grey garment has the backdrop's (lack of) hue and is darker: the whole
+    band along its edge passed for the backdrop's shadow and was cut away, leaving a comb of
+    bars down its sides that every try-on wore as ragged sleeves and shoulders."""
+    image = procedural_image("top", "t-shirt", colour)
+    analysis = analyse_garment(image, category="top")
+    spec = GarmentArtSpec("top", "t-shirt", colour, "solid")
+    truth = np.asarray(render_garment_mask(spec)) > 127
+    inner = cv2.erode(truth.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    covered = analysis.rgba[..., 3] > 127
+    assert covered[inner].mean() > 0.995, covered[inner].mean()
+
+
+def test_a_black_tee_on_a_grey_backdrop_keeps_its_edges(
+    real: dict[str, GarmentAnalysis],
+) -> None:
+    tee = real["c17_tshirt_black_stussy_gray_bg.jpg"]
+    # The mask reaches a few pixels past the cloth into its edge's mixed pixels.
+    inner = cv2.erode(tee.mask.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0
+    covered = tee.rgba[..., 3] > 127
+    assert covered[inner].mean() > 0.995, covered[inner].mean()
+
+
+@pytest.mark.parametrize("colour", [RED, (140, 170, 140)])
+def test_a_v_necks_inside_between_straps_is_cut_whole(colour: tuple[int, int, int]) -> None:
+    """The demo's maxi dresses: a V neckline between thin straps, the inside of the back in
+    shade above it. The neckline was sought from the straps' tops, too high for a V: a
+    U-shaped cut left two dark wedges of the inside beside every wearer's chest."""
+    image = procedural_image("dress", "maxi-dress", colour)
+    analysis = analyse_garment(image, category="dress")
+    cx, neck_y = (round(v) for v in analysis.landmarks["neck"])
+    front_y = round(analysis.landmarks["neck_front"][1])
+    lightness = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+    front = np.median(lightness[front_y + 40 : front_y + 80, cx - 20 : cx + 20])
+    # Between the straps (the bust's seams beside them are darker too).
+    band = np.zeros(image.shape[:2], dtype=bool)
+    band[neck_y : front_y + 1, cx - 50 : cx + 51] = True
+    inside = band & analysis.mask & (lightness < front - 15)
+    assert inside.sum() > 500, "the shot shows its inside"
+    # Not the V's own seam and stitches along its edge: thin lines.
+    kept = (inside & analysis.parts["torso"]).astype(np.uint8)
+    kept = cv2.morphologyEx(kept, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)) > 0
+    assert kept.sum() < 0.01 * inside.sum(), (kept.sum(), inside.sum())
