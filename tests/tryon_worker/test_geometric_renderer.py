@@ -349,7 +349,7 @@ def test_a_thin_strap_lies_on_the_shoulder_not_at_its_edge(
     # The straps are there, over the shoulders between the neck and those edges.
     middle = (person.point("left_shoulder") + person.point("right_shoulder")) / 2
     above = warped.alpha[: int(middle[1]), :] > 0.5
-    assert above.sum() > 0.001 * warped.alpha.size
+    assert above.sum() > 0.0004 * warped.alpha.size
 
 
 def test_wide_trousers_keep_their_flare(photos: Photos, shared_images: Path) -> None:
@@ -608,3 +608,40 @@ def test_a_sleeve_bunches_inside_a_bent_elbow(
     notches = _notches(person, warped.extras["sleeves"] > 0.5, warped.alpha < 0.5, sw)
     notches = away_from_hands(person, notches, 0.15 * sw)
     assert notches.sum() < 0.001 * sw * sw, int(notches.sum())
+
+
+def test_where_the_bodys_outline_cuts_a_garment_its_edge_is_sharp(
+    photos: Photos, shared_images: Path
+) -> None:
+    """A black tee on p12 reaches past her shoulder's outline and is cut there. The cut was
+    blurred over a hundredth of a shoulder span (4 px): a grey ramp from the tee into the
+    backdrop, beside edges in the photo one or two pixels wide."""
+    _, warped = _warped(
+        photos, shared_images, STUDIO[1], "c17_tshirt_black_stussy_gray_bg.jpg", "top"
+    )
+    support = warped.support
+    ramp = (support > 0.1) & (support < 0.9)
+    outline = (support > 0.5).astype(np.uint8)
+    contours, _ = cv2.findContours(outline, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    length = sum(cv2.arcLength(contour, True) for contour in contours)
+    assert ramp.sum() / length < 3.0, ramp.sum() / length
+
+
+def test_a_thin_strap_ends_under_the_hair_on_the_shoulder(
+    photos: Photos, shared_images: Path
+) -> None:
+    """p09's curls hang over her shoulders. The maxi dress's straps were pinned part-way
+    down their rounded ends and run up the silhouette, hair and all: they stood up through
+    her curls to her chin. They end at the hair, on the shoulder's slope."""
+    person = person_parsed(
+        photos.person(shared_images / "people" / "p09_woman_fullbody_red_skirt_press.jpg", "dress")
+    )
+    warped = GeometricRenderer().warp(person, photos.garment("dress", "maxi-dress", RED))
+    assert person.parsing is not None
+    hair = person.parsing.mask("hair")
+    middle = (person.point("left_shoulder") + person.point("right_shoulder")) / 2
+    above = np.zeros(hair.shape, dtype=bool)
+    above[: int(middle[1])] = True
+    straps = (warped.alpha > 0.5) & above
+    assert straps.sum() > 0.0004 * straps.size, "the straps are there"
+    assert (straps & hair).sum() < 0.05 * straps.sum(), ((straps & hair).sum(), straps.sum())

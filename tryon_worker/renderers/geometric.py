@@ -196,6 +196,13 @@ class _Body:
         return cv2.morphologyEx(self._torso(), cv2.MORPH_CLOSE, self._closing_kernel()) > 0
 
     @cached_property
+    def below_hair(self) -> np.ndarray:
+        """The person, less hair hanging over the shoulders (a strap lies under it)."""
+        if self.labels is None:
+            return self.silhouette
+        return self.silhouette & (self.labels != LABEL["hair"])
+
+    @cached_property
     def arm_cap(self) -> np.ndarray:
         """What a sleeve's cap may reach out over: the person, but not their hair or face."""
         if self.labels is None:
@@ -380,7 +387,8 @@ class _Body:
             allowed = np.clip((axial - (flare_from - ramp)) / ramp, 0.0, 1.0) * FLARE_REACH
             support = np.maximum(support, (outside <= allowed * self.frame.sw).astype(np.float32))
             support = np.maximum(support, (axial >= flare_from).astype(np.float32))
-        return cv2.GaussianBlur(support, (0, 0), max(1.0, 0.01 * self.frame.sw))
+        # As soft as an edge in the photo: where the support cuts a garment it is its edge.
+        return cv2.GaussianBlur(support, (0, 0), max(1.0, 0.003 * self.frame.sw))
 
     def paint_zone(self) -> np.ndarray:
         """1 where painting is allowed; exactly 0 above the neck line and on faces.
@@ -514,10 +522,14 @@ def _warp_upper(
     g_mid = (g["left_shoulder"] + g["right_shoulder"]) / 2
     pairs, b_armpit = _torso_pairs(body, g, scale, dress)
     if not any(f"{side}_sleeve" in garment.parts for side, _ in SIDES):
-        b_shoulder = {
-            side: _strap_top(body, garment.mask, g, side, sign, b_shoulder[side], b_armpit[side])
-            for side, sign in SIDES
-        }
+        for side, sign in SIDES:
+            top = _thin_strap_top(garment.mask, g, side, sign)
+            if top is not None:
+                # A thin strap hangs from its top; its mark lies part-way down its rounded
+                # end (its outer edge's top), and pinned there the end stood up past the
+                # shoulder into the wearer's hair.
+                g[f"{side}_shoulder"] = top
+                b_shoulder[side] = _strap_top(body, g, side, sign, b_shoulder[side], b_armpit[side])
     pairs += [
         (
             g["neck"],
@@ -565,32 +577,50 @@ def _warp_upper(
 
 #: A strap narrower than this share of its garment's half chest is a thin one.
 THIN_STRAP = 0.25
+#: The body's shoulder slope above the shoulder joints, in shoulder spans: at the joints
+#: and beside the neck (a fifth of a span either side of its middle).
+SHOULDER_TOP = 0.14
+NECK_SIDE_TOP = 0.25
 
 
-def _strap_top(
-    body: _Body,
-    mask: np.ndarray,
-    g: dict[str, np.ndarray],
-    side: str,
-    sign: float,
-    b_shoulder: np.ndarray,
-    b_armpit: np.ndarray,
-) -> np.ndarray:
-    """Where a sleeveless garment's strap crosses the shoulder.
-
-    A sleeved garment's shoulder seam, and a tank top's wide strap, end on the shoulder's
-    outer edge (``b_shoulder``); a thin strap (a sundress's) sits where the garment puts
-    it: as far out, for its chest's half width, as on the shot. Pinned to the shoulder's
-    outer edge, a thin strap halfway in was dragged out and up into a flap. It lies on
-    the shoulder's top surface there (the silhouette's top edge).
-    """
+def _thin_strap_top(
+    mask: np.ndarray, g: dict[str, np.ndarray], side: str, sign: float
+) -> np.ndarray | None:
+    """The top of a sleeveless garment's strap on the product shot if it is a thin one (a
+    sundress's), else None (a tank top's wide strap, whose mark is its outer corner)."""
     g_mid_x = float(g["left_shoulder"][0] + g["right_shoulder"][0]) / 2
     g_half = abs(float(g[f"{side}_armpit"][0]) - g_mid_x)
     x, y = (round(float(v)) for v in g[f"{side}_shoulder"])
     row = mask[min(mask.shape[0] - 1, y + max(2, round(0.1 * g_half)))]
     width = np.count_nonzero(row[max(0, x - round(0.3 * g_half)) : x + round(0.3 * g_half) + 1])
     if width > THIN_STRAP * g_half:
-        return b_shoulder
+        return None
+    columns = np.arange(x, round(x - sign * 0.3 * g_half), -round(sign))
+    columns = columns[(columns >= 0) & (columns < mask.shape[1]) & mask[:, columns].any(axis=0)]
+    if not len(columns):
+        return None
+    tops = np.argmax(mask[:, columns], axis=0)
+    return np.array([float(x), float(min(y, tops.min()))])
+
+
+def _strap_top(
+    body: _Body,
+    g: dict[str, np.ndarray],
+    side: str,
+    sign: float,
+    b_shoulder: np.ndarray,
+    b_armpit: np.ndarray,
+) -> np.ndarray:
+    """Where a thin strap crosses the shoulder.
+
+    A sleeved garment's shoulder seam, and a tank top's wide strap, end on the shoulder's
+    outer edge (``b_shoulder``); a thin strap (a sundress's) sits where the garment puts
+    it: as far out, for its chest's half width, as on the shot. Pinned to the shoulder's
+    outer edge, a thin strap halfway in was dragged out and up into a flap. It lies on
+    the shoulder's top surface there (the silhouette's top edge, below hair hanging there).
+    """
+    g_mid_x = float(g["left_shoulder"][0] + g["right_shoulder"][0]) / 2
+    g_half = abs(float(g[f"{side}_armpit"][0]) - g_mid_x)
     share = abs(float(g[f"{side}_shoulder"][0]) - g_mid_x) / max(g_half, 1.0)
     frame = body.frame
     b_half = abs(float(np.dot(b_armpit - frame.smid, frame.lat)))
@@ -598,9 +628,14 @@ def _strap_top(
     lateral = min(share * b_half, outer)
     if lateral >= outer - 0.02 * frame.sw:
         return b_shoulder
-    # Up from the shoulders' line at that distance from the middle, to the skin's top edge.
+    # Up from the shoulders' line at that distance from the middle, to the skin's top edge
+    # (below any hair hanging there), and never above the shoulder's slope: a strap stood up
+    # through p09's curls to her chin.
     start = frame.at(frame.axial_of(b_shoulder) + 0.1 * frame.sw, sign * lateral)
-    up = body._run_length(start, -frame.down, 0.5 * frame.sw, body.silhouette)
+    up = body._run_length(start, -frame.down, 0.5 * frame.sw, body.below_hair)
+    out = np.clip((lateral - 0.2 * frame.sw) / (0.3 * frame.sw), 0.0, 1.0)
+    slope_top = (NECK_SIDE_TOP + (SHOULDER_TOP - NECK_SIDE_TOP) * out) * frame.sw
+    up = min(up, (frame.axial_of(start) + slope_top) / 0.9)
     return start - 0.9 * float(np.clip(up, 0.05 * frame.sw, 0.45 * frame.sw)) * frame.down
 
 

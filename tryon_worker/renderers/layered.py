@@ -36,7 +36,12 @@ from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.disc_closing import disc_closing
 from tryon_worker.renderers.fold_shading import FILL_MAX_SIDE, fold_shading
-from tryon_worker.renderers.geometric import HANGING_COSINE, GeometricRenderer
+from tryon_worker.renderers.geometric import (
+    HANGING_COSINE,
+    NECK_SIDE_TOP,
+    SHOULDER_TOP,
+    GeometricRenderer,
+)
 from tryon_worker.renderers.photo_light import garment_in_photo_light
 from tryon_worker.renderers.skin_light import LIMB_PROFILES, skin_shading, skin_tone
 from vision.body_frame import TorsoFrame
@@ -67,10 +72,6 @@ CHEST_SAMPLE_MIN = 0.02
 #: A small piece of the old garment by the neck this far in colour (CIELAB, lightness
 #: halved) from every large one is skin or hair the parser missed.
 STRAY_COLOUR_APART = 15.0
-#: The body's shoulder slope above the shoulder joints, in shoulder spans: at the joints
-#: and beside the neck (a fifth of a span either side of its middle).
-SHOULDER_TOP = 0.14
-NECK_SIDE_TOP = 0.25
 #: The armpits' line, in torso lengths down from the shoulders' (see torso_axial_share).
 ARMPIT_AXIAL = 0.25
 #: Per side, the middle and half-width of the upper arm where it shows below an old sleeve.
@@ -166,6 +167,7 @@ class LayeredRenderer:
                 down_onto=_above_shoes(person, parsing, alpha, sw),
                 past_hems=_past_leg_hems(person, alpha >= 0.5, on_legs, sw),
             )
+        alpha = _specks_dropped(alpha, sw)
         # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
         # stays: a couple of pixels whatever is there, up to half the feather where nothing
         # stays in front.
@@ -446,9 +448,14 @@ def _in_front_matte(
     # the shoulders only the head is in front (a garment's shoulders rise beside the neck).
     # Between the two the line slopes as a neck meets its shoulders: a garment's shoulder
     # warped up beside the neck is cut along a slope, not by a wall (a square notch).
+    # Across the neck's column it is a collar's curve, rising to the sides (straight, it
+    # read as a boat neck's edge on every crew neck over a bare neckline).
     slope = np.clip((np.abs(side) - 1.3) / 0.7, 0.0, 1.0)
-    head = -0.1 + (_head_line(person) + 0.1) * slope
-    front |= parsing.mask("face") & (neck | (axial < head))
+    base = -0.1 - 0.06 * np.minimum(np.abs(side), 1.3) ** 2
+    head = base + (_head_line(person) - base) * slope
+    face = parsing.mask("face")
+    throat = face & (neck | (axial < head))
+    front |= throat
     sleeves = warped.extras.get("sleeves")
     # Skin the parser calls "arms" on the belly is not in front of anything.
     arms = parsing.mask("arms") & _limb_zone(person, ("shoulder", "elbow", "wrist", "index"))
@@ -480,6 +487,12 @@ def _in_front_matte(
     inner = cv2.erode(front.astype(np.uint8), _disc(radius)) > 0
     matte[inner] = 1.0
     matte[cv2.dilate(front.astype(np.uint8), _disc(radius)) == 0] = 0.0
+    # Across the neck's skin the lines above are drawn, not the photo's: there is no edge
+    # for the filter to follow, and it blurred them into a soft ledge across the throat.
+    drawn = cv2.erode(face.astype(np.uint8), _disc(radius + 1)) > 0
+    drawn &= ~cv2.dilate((front & ~throat).astype(np.uint8), _disc(radius + 1)).astype(bool)
+    crisp = cv2.GaussianBlur(throat.astype(np.float32), (0, 0), 0.8)
+    matte[drawn] = crisp[drawn]
     if sleeves is not None:
         # A sleeve's end is its own hem, not the arm's edges under it that the photo-guided
         # matte would follow into the sleeve (a ragged cut across the cuff).
@@ -687,6 +700,23 @@ def _old_footprint_covered(
     stretched = none.copy()
     stretched[ys, xs] = ~covered[ys, xs] & (taken > 0.5)
     return replace(warped, rgb=rgb, alpha=own, support=support, extras=extras), alpha, stretched
+
+
+def _specks_dropped(alpha: np.ndarray, sw: float) -> np.ndarray:
+    """The coverage less specks of a few pixels standing apart from the garment: the tip of
+    a collar's back warped up beside the neck that slipped past the hair's soft matte."""
+    covered = (alpha > 0).astype(np.uint8)
+    if not covered.any():
+        return alpha
+    x0, y0, x1, y1 = _box(covered > 0, 1, covered.shape)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(covered[y0:y1, x0:x1], 8)
+    small = np.zeros(count, dtype=bool)
+    small[1:] = stats[1:, cv2.CC_STAT_AREA] < (0.03 * sw) ** 2
+    if not small.any():
+        return alpha
+    alpha = alpha.copy()
+    alpha[y0:y1, x0:x1][small[labels]] = 0.0
+    return alpha
 
 
 def _past_leg_hems(
@@ -998,7 +1028,7 @@ def _uncovered_restored(
     skin_fill = _skin_fill(even, skin_known, colour, parsing, reach) * shade
     # Skin is smooth at a photo's scale: hands' knuckles and outlines overstate its grain.
     skin_fill += _grain_like(photo, skin_known, limit=SKIN_GRAIN_LIMIT)
-    background_fill = _fill(photo, background_known, parsing) + _grain_like(photo, background_known)
+    background_fill = _backdrop_fill(photo, labels, background_known, parsing)
     # Shading of the removed garment shapes the skin that comes back (the shadow under a
     # breast, the side of an arm), gently.
     skin_fill *= (1.0 + 0.6 * (folds - 1.0))[..., None]
@@ -1015,6 +1045,28 @@ def _uncovered_restored(
     weight[~removal & ~skin_known & ~background_known] = 0.0
     weight = np.maximum(weight, need.astype(np.float32))[..., None]
     return photo * (1.0 - weight) + fill * weight
+
+
+def _backdrop_fill(
+    photo: np.ndarray, labels: np.ndarray, known: np.ndarray, parsing: PersonParsing
+) -> np.ndarray:
+    """What was behind a removed garment outside the body: the backdrop, or the hair where
+    the hair is nearer (hanging down behind a shoulder).
+
+    Filled from both at once, a dark smudge of hair blurred into a light backdrop spread
+    over a shoulder's top that a new, smaller garment leaves bare. Each is filled from its
+    own pixels, and they meet where they are equally near, over a pixel or two.
+    """
+    hair = known & (labels == LABEL["hair"])
+    backdrop = known & ~hair
+    if hair.sum() < 50 or backdrop.sum() < 50:
+        return _fill(photo, known, parsing) + _grain_like(photo, known)
+    to_hair = cv2.distanceTransform((~hair).astype(np.uint8), cv2.DIST_L2, 3)
+    to_backdrop = cv2.distanceTransform((~backdrop).astype(np.uint8), cv2.DIST_L2, 3)
+    share = cv2.GaussianBlur((to_hair < to_backdrop).astype(np.float32), (0, 0), 1.2)[..., None]
+    backdrop_fill = _fill(photo, backdrop, parsing) + _grain_like(photo, backdrop)
+    hair_fill = _fill(photo, hair, parsing) + _grain_like(photo, hair)
+    return backdrop_fill * (1.0 - share) + hair_fill * share
 
 
 def _chest_colour(
@@ -1468,7 +1520,9 @@ def _contact_shadow(alpha: np.ndarray, segmentation: np.ndarray, feather: int) -
     cast = np.zeros_like(alpha)
     cast[shift:] = alpha[:-shift]  # the shadow falls a little below the edge
     cast = cv2.GaussianBlur(cast, (0, 0), sigma)
-    on_body = np.clip(segmentation, 0.0, 1.0)
+    # Only on the person: the selfie segmentation is unsure (0.2..0.5) for a few pixels
+    # past a shoulder, and a shadow there greys the backdrop beside the garment's edge.
+    on_body = cv2.GaussianBlur((segmentation > 0.5).astype(np.float32), (0, 0), 1.0)
     return (1.0 - 0.22 * cast * (1.0 - alpha) * on_body).astype(np.float32)
 
 
