@@ -287,7 +287,6 @@ def _label(
     clothes = labels == LABEL["upper"]
     dress = _split_clothes(lab, clothes, body, labels)
     _trouser_hems_from_shoes(lab, labels, body)
-    _shaded_ankle_skin(lab, labels, body)
     _shaded_leg_skin(lab, labels, body)
     _drop_clothes_slivers(labels, body)
     if not dress:
@@ -364,36 +363,6 @@ def _trouser_hems_from_shoes(lab: np.ndarray, labels: np.ndarray, body: _Skeleto
     shoe_model, lower_model = _gaussian(lab[soles]), _gaussian(lab[lower])
     trouser_like = _mahalanobis(lab, *lower_model) < _mahalanobis(lab, *shoe_model)
     labels[shoes & ~soles & trouser_like] = LABEL["lower"]
-
-
-def _shaded_ankle_skin(lab: np.ndarray, labels: np.ndarray, body: _Skeleton) -> None:
-    """Bare ankles in shade above the shoes, taken for the shoes, given to the legs.
-
-    The feet zone reaches a little above the ankle bone. An ankle in shade is darker than
-    the face's skin model allows and fell to the shoes, kept in front of a new dress or pair
-    of shorts: a dark block between the shoe and a shin invented in the person's own light.
-    Above the soles, pixels of the skin's chroma (from a third of its lightness) and unlike
-    the shoes' own colours along the soles are legs.
-    """
-    shoes = labels == LABEL["shoes"]
-    soles = shoes & (body.soles < 0.08 * body.sw)
-    skin = np.isin(labels, [LABEL["face"], LABEL["arms"], LABEL["legs"]])
-    if soles.sum() < 10 or skin.sum() < 30:
-        return
-    model = _robust_skin_model(lab[skin])
-    if model is None:
-        return
-    mean, _, light = model
-    shoe_model = _gaussian(lab[soles])
-    ankle = (
-        shoes
-        & ~soles
-        & (_chroma_d2(lab, model) < 9.0)
-        & (lab[..., 0] > max(0.35 * float(mean[0]), 12.0))
-        & (lab[..., 0] <= mean[0] + light)
-        & (_mahalanobis(lab, *shoe_model) > 3.0)
-    )
-    labels[ankle] = LABEL["legs"]
 
 
 def _main_face(faces: list[FaceBox], body: _Skeleton) -> FaceBox | None:
