@@ -895,3 +895,22 @@ def test_a_crew_neck_over_a_bare_neckline_has_a_crisp_edge(
 
     sides = (top_at(-0.17) + top_at(0.17)) / 2
     assert top_at(0.0) - sides > 0.02 * sw, (top_at(0.0), sides)
+
+
+def test_no_thin_strip_of_a_tee_stands_up_off_the_shoulder(
+    photos: Photos, shared_images: Path
+) -> None:
+    """A black tee on p11: what was left of its shoulder warped up beside her neck, between
+    the neck in front of it and the backdrop, stood up as a thin grey hook."""
+    name = "p11_woman_head_to_thigh_jeans_studio.jpg"
+    person = _person(photos, shared_images, name, "top")
+    output = LayeredRenderer().render(
+        person, _top(shared_images, "c17_tshirt_black_stussy_gray_bg.jpg")
+    )
+    _, _, sw = _from_shoulders(person)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * round(0.015 * sw) + 1,) * 2)
+    covered = output.garment_mask.astype(np.uint8)
+    kept = cv2.dilate(cv2.morphologyEx(covered, cv2.MORPH_OPEN, disc), disc) > 0
+    above = torso_axial_share(person.landmarks, covered.shape) < 0.1
+    strips = output.garment_mask & ~kept & above
+    assert strips.sum() < 30, strips.sum()

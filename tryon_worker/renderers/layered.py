@@ -168,6 +168,8 @@ class LayeredRenderer:
                 past_hems=_past_leg_hems(person, alpha >= 0.5, on_legs, sw),
             )
         alpha = _specks_dropped(alpha, sw)
+        if _sleeved(warped) and warped.category != "bottom":
+            alpha = _slivers_above_shoulders_dropped(person, alpha, sw)
         # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
         # stays: a couple of pixels whatever is there, up to half the feather where nothing
         # stays in front.
@@ -716,6 +718,34 @@ def _specks_dropped(alpha: np.ndarray, sw: float) -> np.ndarray:
         return alpha
     alpha = alpha.copy()
     alpha[y0:y1, x0:x1][small[labels]] = 0.0
+    return alpha
+
+
+def _slivers_above_shoulders_dropped(
+    person: PersonAnalysis, alpha: np.ndarray, sw: float
+) -> np.ndarray:
+    """A sleeved garment's coverage less thin strips standing up above the shoulders.
+
+    Between the neck's skin in front of it and the backdrop, what was left of a tee's
+    shoulder warped up beside the neck could be a strip a few pixels wide: a thin grey hook
+    rising off the shoulder. A sleeved garment has no such thin parts there (a strappy
+    one's straps are its own and are kept).
+    """
+    covered = (alpha > 0.5).astype(np.uint8)
+    if not covered.any():
+        return alpha
+    x0, y0, x1, y1 = _box(covered > 0, 2, covered.shape)
+    box = (slice(y0, y1), slice(x0, x1))
+    radius = max(1, round(0.015 * sw))
+    opened = cv2.morphologyEx(covered[box], cv2.MORPH_OPEN, _disc(radius)) > 0
+    # Grown back by the opening's own reach: only the strips it removed whole go.
+    kept = cv2.dilate(opened.astype(np.uint8), _disc(radius)) > 0
+    axial = torso_axial_share(person.landmarks, alpha.shape)[box]
+    strips = (alpha[box] > 0) & ~kept & (axial < 0.1)
+    if not strips.any():
+        return alpha
+    alpha = alpha.copy()
+    alpha[box][strips] = 0.0
     return alpha
 
 
