@@ -596,7 +596,8 @@ def _thin_strap_top(
     if width > THIN_STRAP * g_half:
         return None
     columns = np.arange(x, round(x - sign * 0.3 * g_half), -round(sign))
-    columns = columns[(columns >= 0) & (columns < mask.shape[1]) & mask[:, columns].any(axis=0)]
+    columns = columns[(columns >= 0) & (columns < mask.shape[1])]
+    columns = columns[mask[:, columns].any(axis=0)]
     if not len(columns):
         return None
     tops = np.argmax(mask[:, columns], axis=0)

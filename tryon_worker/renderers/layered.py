@@ -740,8 +740,9 @@ def _slivers_above_shoulders_dropped(
     opened = cv2.morphologyEx(covered[box], cv2.MORPH_OPEN, _disc(radius)) > 0
     # Grown back by the opening's own reach: only the strips it removed whole go.
     kept = cv2.dilate(opened.astype(np.uint8), _disc(radius)) > 0
-    axial = torso_axial_share(person.landmarks, alpha.shape)[box]
-    strips = (alpha[box] > 0) & ~kept & (axial < 0.1)
+    frame = _torso_frame(person)
+    down, _ = frame.coordinates((y1 - y0, x1 - x0), (y0, x0))
+    strips = (alpha[box] > 0) & ~kept & (down < 0.1 * frame.torso)
     if not strips.any():
         return alpha
     alpha = alpha.copy()
