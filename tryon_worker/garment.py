@@ -137,7 +137,7 @@ def _cut_out(
     the garment is closed there.
     """
     side = max(mask.shape)
-    band = max(5, round(0.02 * side)) | 1
+    band = _edge_band(side)
     near_edge = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((band, band), np.uint8)).astype(
         bool
     )
@@ -319,12 +319,18 @@ def _segment(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return mask, ~weak, shadow, shadow & (delta[..., 0] > -PALE_SHADOW_DEPTH)
 
 
+def _edge_band(side: int) -> int:
+    """Width (odd, pixels) of the band along a cut-out's edge where fabric and backdrop mix:
+    cleaned by the cut-out, and the fabric's colour is sampled just inside it."""
+    return max(5, round(0.02 * side)) | 1
+
+
 def _like_fabric_beside(
     lab: np.ndarray, mask: np.ndarray, backdrop: np.ndarray, side: int
 ) -> np.ndarray:
     """Pixels nearer (CIELAB, lightness halved) the colour of the garment's fabric a little
     inside its edge than the backdrop's: the fabric, not a shadow cast on the backdrop."""
-    band = max(5, round(0.02 * side)) | 1
+    band = _edge_band(side)
     inner = cv2.erode(mask.astype(np.uint8), np.ones((band, band), np.uint8)).astype(np.float32)
     sigma = float(band)
     weight = cv2.GaussianBlur(inner, (0, 0), sigma)

@@ -132,10 +132,7 @@ def fold_ratio(rgb: np.ndarray, inside: np.ndarray, sw: float, estimator: str) -
         cloth = rgb.astype(np.float32)
         others = inside & ~same_hue
         if others.any():
-            around = np.stack(
-                [masked_blur(cloth[..., c], same_hue, max(1.5, 0.1 * sw)) for c in range(3)],
-                axis=-1,
-            )
+            around = masked_blur(cloth, same_hue, max(1.5, 0.1 * sw))
             cloth[others] = around[others]
         log_shading = learned_log_shading(cloth, same_hue, sw)
         # Across what was left out, the cloth's light around it, eased in over a band: a
@@ -199,8 +196,11 @@ def shading_net() -> ShadingNet:
 
 
 def masked_blur(values: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur of ``values`` over ``mask`` only (normalised by the mask's own blur)."""
+    """Gaussian blur of ``values`` (H, W) or (H, W, C) over ``mask`` (H, W) only,
+    normalised by the mask's own blur."""
     weight = blur(mask.astype(np.float32), sigma)
+    if values.ndim == 3:
+        mask, weight = mask[..., None], weight[..., None]
     return blur(values * mask, sigma) / np.maximum(weight, 1e-4)
 
 
