@@ -196,7 +196,9 @@ def _armpit_slits(
     the slit while it stays narrow. A stripe as light as the backdrop crossing it makes a
     wide run: the slit goes on through it in the columns it had, for a stripe's height at
     most, so a gap crossed by stripes is found whole, and a stripe alone (with no narrow
-    run beyond it) keeps its colour.
+    run beyond it) keeps its colour. Under a short sleeve a wedge of shadow may narrow up
+    into the armpit from a wide pocket: wide rows each within the one below are taken whole
+    once a narrow row above confirms them.
     """
     height, width = mask.shape
     side = max(height, width)
@@ -219,6 +221,8 @@ def _armpit_slits(
                 continue
             left = right = int(near[np.argmin(np.abs(near - x))])
             bridged: list[int] = []  # wide rows crossed since the last narrow one
+            # A wedge of shadow over a wide pocket: wide rows narrowing up to a slit.
+            wedge: list[tuple[int, int, int]] = []
             for row in rows:
                 line = open_[row]
                 hits = np.nonzero(line[max(0, left - 1) : right + 2])[0]
@@ -234,13 +238,24 @@ def _armpit_slits(
                 if end - start + 1 > max_run:
                     if rows is upwards and row >= y - 2:
                         continue  # the pocket's top may be wide under a short sleeve
+                    if left == right and rows is upwards:
+                        # Not yet narrow: the run must close in on itself row by row
+                        # (a stripe would widen it).
+                        if wedge and not (wedge[-1][1] <= start and end <= wedge[-1][2]):
+                            break
+                        if len(wedge) >= reach // 2:
+                            break
+                        wedge.append((row, start, end))
+                        continue
                     if left == right or len(bridged) >= max_run:
                         break
                     bridged.append(row)
                     continue
                 for crossed in bridged:
                     slits[crossed, left : right + 1] = True
-                bridged = []
+                for crossed, first_column, last_column in wedge:
+                    slits[crossed, first_column : last_column + 1] = True
+                bridged, wedge = [], []
                 slits[row, start : end + 1] = True
                 left, right = start, end
     # The slit's edge pixels mix fabric and backdrop.

@@ -74,6 +74,9 @@ CHEST_SAMPLE_MIN = 0.02
 STRAY_COLOUR_APART = 15.0
 #: The armpits' line, in torso lengths down from the shoulders' (see torso_axial_share).
 ARMPIT_AXIAL = 0.25
+#: How far down the arm (shoulder spans) the skin below an old sleeve's hem fades from the
+#: restored upper arm into the photo's (see _below_old_sleeves).
+HEM_FADE = 0.13
 #: Per side, the middle and half-width of the upper arm where it shows below an old sleeve.
 ArmsBelow = dict[str, tuple[np.ndarray, float] | None]
 
@@ -175,7 +178,11 @@ class LayeredRenderer:
         # stays in front.
         removal = cv2.dilate(old.astype(np.uint8), _disc(2)) > 0
         removal |= (cv2.dilate(old.astype(np.uint8), _disc(feather // 2)) > 0) & (front < 0.5)
-        core = removal | (alpha > 0)
+        # Where each upper arm shows again below a removed sleeve: the restoration runs it
+        # on up from there, and the confidence trusts such an arm.
+        arms_below = _upper_arms_below(person, removal, sw)
+        hem_fade = _below_old_sleeves(person, parsing, removal, alpha, arms_below, sw)
+        core = removal | (alpha > 0) | (hem_fade > 0)
         if not core.any():
             return RenderOutput(
                 image=photo.copy(),
@@ -185,13 +192,12 @@ class LayeredRenderer:
             )
         x0, y0, x1, y1 = _box(core, 2 * feather + 2, (height, width))
         roi = (slice(y0, y1), slice(x0, x1))
-        # Where each upper arm shows again below a removed sleeve: the restoration runs it
-        # on up from there, and the confidence trusts such an arm.
-        arms_below = _upper_arms_below(person, removal, sw)
 
         # Light and folds of the old garment, for the new one and the skin coming back.
         folds = fold_shading(photo[roi], old[roi], sw, parsing.labels[roi])
-        base = _uncovered_restored(person, parsing, removal, alpha, roi, sw, folds, arms_below)
+        base = _uncovered_restored(
+            person, parsing, removal, alpha, roi, sw, folds, arms_below, hem_fade
+        )
         garment = (
             garment_in_photo_light(warped.rgb[roi], photo, person.segmentation > 0.5)
             * folds[..., None]
@@ -1030,16 +1036,23 @@ def _uncovered_restored(
     sw: float,
     folds: np.ndarray,
     arms_below: ArmsBelow,
+    hem_fade: np.ndarray,
 ) -> np.ndarray:
-    """The photo (float, ROI) with the removed garment replaced by skin or background."""
+    """The photo (float, ROI) with the removed garment replaced by skin or background, and
+    the arms' skin just below old sleeves (``hem_fade``, see _below_old_sleeves) fading
+    from the restored upper arm into the photo's."""
     photo = person.image[roi].astype(np.float32)
     if not removal[roi].any():
         return photo
+    fade = hem_fade[roi]
     body = _body_core(person, sw, arms_below)[roi] & (person.segmentation[roi] > 0.5)
+    body |= fade > 0
     removal = removal[roi]
     labels = parsing.labels[roi]
     skin = parsing.mask(*SKIN_LABELS)
-    skin_known = skin[roi] & ~removal
+    # The band below an old hem is filled too, as if unseen, so the arm above it continues
+    # the arm below it rather than the old sleeve's marks.
+    skin_known = skin[roi] & ~removal & ~(fade > 0)
     # Outside the body what was behind the old garment is the backdrop, or hair hanging
     # behind a shoulder: both are filled from their nearest known pixels.
     background_known = np.isin(labels, [LABEL["background"], LABEL["hair"]]) & ~removal
@@ -1074,7 +1087,8 @@ def _uncovered_restored(
     # Beyond the removed pixels it reaches only skin and backdrop, which the fill continues:
     # over the trousers under an old hem it would lay a line of skin colour across them.
     weight[~removal & ~skin_known & ~background_known] = 0.0
-    weight = np.maximum(weight, need.astype(np.float32))[..., None]
+    weight = np.maximum(weight, need.astype(np.float32))
+    weight = np.maximum(weight, fade)[..., None]
     return photo * (1.0 - weight) + fill * weight
 
 
@@ -1426,6 +1440,52 @@ def _upper_arms_below(person: PersonAnalysis, removal: np.ndarray, sw: float) ->
         return {"left": None, "right": None}
     skin = person.parsing.mask("arms") & ~removal
     return {side: _arm_below(person, removal, skin, side, sw) for side in ("left", "right")}
+
+
+def _below_old_sleeves(
+    person: PersonAnalysis,
+    parsing: PersonParsing,
+    removal: np.ndarray,
+    alpha: np.ndarray,
+    arms_below: ArmsBelow,
+    sw: float,
+) -> np.ndarray:
+    """Weights (1 at the hem, 0 HEM_FADE shoulder spans down the arm) over the arm's skin
+    just below where a removed sleeve ended, when the new garment leaves that arm bare.
+
+    That skin still shows the sleeve: its shadow, the light a white one threw on it, a tan
+    line. Kept as it is, it stood under the restored upper arm as a pale or dark band with
+    a straight top edge, where the old hem had been.
+    """
+    height, width = removal.shape
+    weight = np.zeros((height, width), dtype=np.float32)
+    bared = removal & (alpha < 0.5)
+    arms = parsing.mask("arms") & ~removal & (alpha < 0.5)
+    reach = HEM_FADE * sw
+    for side, below in arms_below.items():
+        if below is None:
+            continue
+        centre, half = below
+        shoulder, elbow = (person.landmarks[LM[f"{side}_{j}"], :2].astype(np.float64)
+                           for j in ("shoulder", "elbow"))  # fmt: skip
+        # The arm's own tube, so the torso's side restored beside it does not count.
+        tube = np.zeros((height, width), dtype=np.uint8)
+        _tapered(tube, shoulder, elbow, 1.25 * half, 1.25 * half)
+        _tapered(tube, shoulder, centre, 1.25 * half, 1.25 * half)
+        tube = tube > 0
+        hem = bared & tube
+        if not hem.any():
+            continue
+        x0, y0, x1, y1 = _box(tube, round(reach) + 2, (height, width))
+        distance = cv2.distanceTransform(
+            (~hem[y0:y1, x0:x1]).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
+        )
+        band = arms[y0:y1, x0:x1] & tube[y0:y1, x0:x1] & (distance < reach)
+        share = np.clip(1.0 - distance / reach, 0.0, 1.0)
+        # Smoothstep: no kink where the fade meets the photo.
+        fade = np.where(band, share * share * (3.0 - 2.0 * share), 0.0)
+        weight[y0:y1, x0:x1] = np.maximum(weight[y0:y1, x0:x1], fade)
+    return weight
 
 
 def _arm_below(
