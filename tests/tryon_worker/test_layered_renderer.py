@@ -842,6 +842,38 @@ def test_no_line_across_the_arm_where_the_old_sleeve_ended(
         assert abs(above - below) < 2.5, (side, above, below)
 
 
+def test_a_shorter_sleeve_leaves_the_bodys_side_straight(
+    photos: Photos, shared_images: Path
+) -> None:
+    """Under a new sleeve shorter than the old one the old top's side, between the body
+    and the hanging arm, is nearer the sleeve's hem than the body's side: it was left to
+    the restoration, and the new top's side stepped in below each sleeve in a ragged notch,
+    with a tooth of the body's fabric reaching over the arm below it (10 and 11 px deep on
+    p15). The side now runs straight on down to the bared arm. (Further down, beside p17's
+    arm, her biceps' own outline dips in as much.)"""
+    name = "p15_man_fullbody_face_cropped_white_tee.jpg"
+    person = _person(photos, shared_images, name, "top")
+    output = LayeredRenderer().render(person, photos.garment("top", "t-shirt", RED))
+    covered = output.garment_mask
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    middle = round(float(person.point("left_shoulder")[0] + person.point("right_shoulder")[0]) / 2)
+    top = round(float(person.point("left_shoulder")[1] + person.point("right_shoulder")[1]) / 2)
+    rows = range(top + round(0.35 * sw), top + round(0.9 * sw))
+    window = round(0.15 * sw)
+    for step in (1, -1):
+        # Per row the body's side: the end of the garment's run out from the middle.
+        edge = np.array(
+            [middle + step * int(np.argmin(covered[row, middle::step])) for row in rows]
+        )
+        outward = step * edge
+        dips = [
+            min(outward[max(0, i - window) : i].max(), outward[i + 1 : i + 1 + window].max())
+            - outward[i]
+            for i in range(1, len(outward) - 1)
+        ]
+        assert max(dips) <= 6, (step, max(dips))
+
+
 def _along_arm(
     values: np.ndarray, arm: tuple[np.ndarray, np.ndarray, float], t0: float, t1: float
 ) -> float:

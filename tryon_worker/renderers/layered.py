@@ -130,12 +130,22 @@ class LayeredRenderer:
         front = _in_front_matte(person, parsing, warped, not_in_front=rim)
         alpha = np.clip(warped.alpha * warped.support, 0.0, 1.0) * (1.0 - front)
         alpha[alpha < 1.0 / 255.0] = 0.0
+        # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
+        # stays: a couple of pixels whatever is there, up to half the feather where nothing
+        # stays in front.
+        removal = cv2.dilate(old.astype(np.uint8), _disc(2)) > 0
+        removal |= (cv2.dilate(old.astype(np.uint8), _disc(feather // 2)) > 0) & (front < 0.5)
+        # Where each upper arm shows again below a removed sleeve: the restoration runs it
+        # on up from there, and the confidence trusts such an arm.
+        arms_below = _upper_arms_below(person, removal, sw)
         stretched = np.zeros((height, width), dtype=bool)
         if old.any() and warped.category in ("top", "dress"):
             bare = _bare_shoulders(person, alpha, sw)
+            beside_arms = _beside_upper_arms(person, arms_below, sw)
             warped, alpha, stretched = _old_footprint_covered(
-                person, warped, alpha, old, front, sw, up_onto=bare
+                person, warped, alpha, old, front, sw, up_onto=bare, beside_arms=beside_arms
             )
+            alpha = _lines_on_arms_dropped(alpha, beside_arms[0])
         elif warped.category == "outerwear" and parsing.mask("upper").any():
             # A jacket replaces nothing but hides what it is worn over: a sweater a little
             # wider than the product shot's cut would show as bands down its sides. Only
@@ -173,14 +183,6 @@ class LayeredRenderer:
         alpha = _specks_dropped(alpha, sw)
         if _sleeved(warped) and warped.category != "bottom":
             alpha = _slivers_above_shoulders_dropped(person, alpha, sw)
-        # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
-        # stays: a couple of pixels whatever is there, up to half the feather where nothing
-        # stays in front.
-        removal = cv2.dilate(old.astype(np.uint8), _disc(2)) > 0
-        removal |= (cv2.dilate(old.astype(np.uint8), _disc(feather // 2)) > 0) & (front < 0.5)
-        # Where each upper arm shows again below a removed sleeve: the restoration runs it
-        # on up from there, and the confidence trusts such an arm.
-        arms_below = _upper_arms_below(person, removal, sw)
         hem_fade = _below_old_sleeves(person, parsing, removal, alpha, arms_below, sw)
         core = removal | (alpha > 0) | (hem_fade > 0)
         if not core.any():
@@ -568,6 +570,7 @@ def _old_footprint_covered(
     up_onto: np.ndarray | None = None,
     down_onto: np.ndarray | None = None,
     past_hems: np.ndarray | None = None,
+    beside_arms: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
     """The new garment stretched over what it narrowly misses of the old one's sides and shoulders.
 
@@ -582,7 +585,10 @@ def _old_footprint_covered(
     skirt they replace. ``up_onto`` (bare skin above the garment's shoulders) is covered
     the same way, but only from below and only by a sleeved garment; ``down_onto`` (a
     sliver between a trouser hem and the shoes) only from above. ``past_hems`` (below each
-    leg's own hem) is never covered, except from above onto ``down_onto``.
+    leg's own hem) is never covered, except from above onto ``down_onto``. ``beside_arms``
+    (upper arms bared below old sleeves, and the strips between them and the body's side,
+    see _beside_upper_arms): the strips take the body's fabric though a sleeve's hem above
+    them is nearer, and the body's fabric does not spread onto the arms.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -619,12 +625,16 @@ def _old_footprint_covered(
     ys, xs = np.nonzero(missing)
     distance, ny, nx = _nearest_of(covered, ys, xs)
     sleeves = warped.extras.get("sleeves")
-    if sleeves is not None and beside_only.any():
+    if sleeves is not None:
         # Beside the top's body the trousers take the body's fabric, even where a sleeve
-        # hanging beside it is nearer (not the sleeve's, which would lengthen it).
+        # hanging beside it is nearer (not the sleeve's, which would lengthen it). So does
+        # the old top's side under a new sleeve shorter than the old one: the body's side
+        # runs on down past the sleeve's hem to the bared arm, with no notch.
         body = covered & (sleeves < 0.5)
-        if body.any():
-            use = beside_only[ys, xs]
+        use = beside_only[ys, xs]
+        if beside_arms is not None:
+            use |= beside_arms[1][ys, xs] & (sleeves[ny, nx] >= 0.5)
+        if body.any() and use.any():
             d_body, y_body, x_body = _nearest_of(body, ys[use], xs[use])
             distance[use], ny[use], nx[use] = d_body, y_body, x_body
     frame = _torso_frame(person)
@@ -653,6 +663,8 @@ def _old_footprint_covered(
         axial = torso_axial_share(person.landmarks, covered.shape)[ys, xs]
         upper_arms = _limb_zone(person, ("shoulder", "elbow"), radius=0.13)[ys, xs]
         keep &= ~lateral | ((axial > ARMPIT_AXIAL) & ~upper_arms)
+    if beside_arms is not None and sleeves is not None:
+        keep &= ~beside_arms[0][ys, xs] | (sleeves[ny, nx] >= 0.5)
     if past_hems is not None:
         # Mid-stride the back leg's cloth lies beside the front leg's thigh below that
         # leg's own hem: it is not the thigh's to wear.
@@ -724,6 +736,28 @@ def _specks_dropped(alpha: np.ndarray, sw: float) -> np.ndarray:
         return alpha
     alpha = alpha.copy()
     alpha[y0:y1, x0:x1][small[labels]] = 0.0
+    return alpha
+
+
+def _lines_on_arms_dropped(alpha: np.ndarray, arms: np.ndarray) -> np.ndarray:
+    """The coverage less lines a pixel or two wide over ``arms`` (upper arms below old
+    sleeves) where a shorter sleeve leaves an arm mostly bare: a sleeve's underside seam,
+    warped down across the arm from the armpit, drew a thin dark stroke over the skin."""
+    count, pieces = cv2.connectedComponents(arms.astype(np.uint8))
+    bare = np.zeros(count, dtype=bool)
+    for piece in range(1, count):
+        bare[piece] = float(np.mean(alpha[pieces == piece] >= 0.5)) < 0.5
+    arms = bare[pieces]
+    if not arms.any():
+        return alpha
+    x0, y0, x1, y1 = _box(arms, 3, arms.shape)
+    covered = (alpha[y0:y1, x0:x1] > 0).astype(np.uint8)
+    kept = cv2.dilate(cv2.erode(covered, _disc(2)), _disc(2)) > 0
+    thin = arms[y0:y1, x0:x1] & (covered > 0) & ~kept
+    if not thin.any():
+        return alpha
+    alpha = alpha.copy()
+    alpha[y0:y1, x0:x1][thin] = 0.0
     return alpha
 
 
@@ -1440,6 +1474,47 @@ def _upper_arms_below(person: PersonAnalysis, removal: np.ndarray, sw: float) ->
         return {"left": None, "right": None}
     skin = person.parsing.mask("arms") & ~removal
     return {side: _arm_below(person, removal, skin, side, sw) for side in ("left", "right")}
+
+
+def _beside_upper_arms(
+    person: PersonAnalysis, arms_below: ArmsBelow, sw: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per side where an upper arm hangs and shows below an old sleeve (``arms_below``):
+    the arm, run on up its bone to the shoulder as wide as it shows, and the strip from its
+    inner edge in towards the body's middle.
+
+    Under the old sleeve that strip is the torso's side, which a new top covers; the arm
+    is the arm's, which the body's side does not reach over. Only for arms hanging at the
+    sides: beside an arm held out (a hand on the hip) the old sleeve hangs over the gap.
+    """
+    height, width = person.image.shape[:2]
+    canvas = np.zeros((height, width), dtype=np.uint8)
+    arms = np.zeros((height, width), dtype=np.uint8)
+    middle = (person.point("left_shoulder") + person.point("right_shoulder")) / 2
+    down = _torso_frame(person).down
+    for side, below in arms_below.items():
+        if below is None:
+            continue
+        centre, half = below
+        shoulder = person.point(f"{side}_shoulder").astype(np.float64)
+        bone = centre - shoulder
+        length = float(np.linalg.norm(bone))
+        if length < 1.0 or float(bone @ down) / length < HANGING_COSINE:
+            continue
+        across = np.array([-bone[1], bone[0]]) / length
+        if np.dot(middle - centre, across) < 0:
+            across = -across  # towards the body's middle
+        edge = centre + half * across
+        inward = 0.35 * sw * across
+        strip = np.array([edge - bone, edge, edge + inward, edge - bone + inward])
+        cv2.fillConvexPoly(canvas, np.round(strip).astype(np.int32), 1)
+        # A little over the strip's edge, so no line of pixels between them is left to
+        # either rule.
+        _tapered(arms, shoulder, centre, half + 2.0, half + 2.0)
+    # From a little above the armpits down: over the shoulders the old top's outline is
+    # the new one's to cover.
+    below = torso_axial_share(person.landmarks, (height, width)) > ARMPIT_AXIAL - 0.05
+    return (arms > 0) & below, (canvas > 0) & below
 
 
 def _below_old_sleeves(
