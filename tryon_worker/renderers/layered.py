@@ -74,8 +74,9 @@ CHEST_SAMPLE_MIN = 0.02
 STRAY_COLOUR_APART = 15.0
 #: The armpits' line, in torso lengths down from the shoulders' (see torso_axial_share).
 ARMPIT_AXIAL = 0.25
-#: How far down the arm (shoulder spans) the skin below an old sleeve's hem fades from the
-#: restored upper arm into the photo's (see _below_old_sleeves).
+#: How far (shoulder spans) the skin beyond a removed garment's edge, down an arm below an
+#: old sleeve or up a chest above an old neckline, fades from the skin restored under it into
+#: the photo's (see _below_old_sleeves, _above_old_neckline).
 HEM_FADE = 0.13
 #: Per side, the middle and half-width of the upper arm where it shows below an old sleeve.
 ArmsBelow = dict[str, tuple[np.ndarray, float] | None]
@@ -183,7 +184,10 @@ class LayeredRenderer:
         alpha = _specks_dropped(alpha, sw)
         if _sleeved(warped) and warped.category != "bottom":
             alpha = _slivers_above_shoulders_dropped(person, alpha, sw)
-        hem_fade = _below_old_sleeves(person, parsing, removal, alpha, arms_below, sw)
+        hem_fade = np.maximum(
+            _below_old_sleeves(person, parsing, removal, alpha, arms_below, sw),
+            _above_old_neckline(person, parsing, removal, alpha, sw),
+        )
         core = removal | (alpha > 0) | (hem_fade > 0)
         if not core.any():
             return RenderOutput(
@@ -607,6 +611,7 @@ def _old_footprint_covered(
     if down_onto is not None:
         from_above = down_onto & ~covered & (front < 0.5) & (person.segmentation > 0.5)
         missing |= from_above
+    frame = _torso_frame(person)
     beside_only = np.zeros_like(covered)
     if warped.category == "top" and person.parsing is not None:
         # A top hangs over the waistband: beside it, no strip of the trousers shows.
@@ -637,7 +642,6 @@ def _old_footprint_covered(
         if body.any() and use.any():
             d_body, y_body, x_body = _nearest_of(body, ys[use], xs[use])
             distance[use], ny[use], nx[use] = d_body, y_body, x_body
-    frame = _torso_frame(person)
     # The neck's opening is the garment's own (a V stays a V, a scoop a scoop).
     opening = _neck_opening(covered, frame, sw)
     limit = np.full(len(ys), reach)
@@ -1073,8 +1077,8 @@ def _uncovered_restored(
     hem_fade: np.ndarray,
 ) -> np.ndarray:
     """The photo (float, ROI) with the removed garment replaced by skin or background, and
-    the arms' skin just below old sleeves (``hem_fade``, see _below_old_sleeves) fading
-    from the restored upper arm into the photo's."""
+    the skin just beyond its edges (``hem_fade``, weights: see HEM_FADE) fading from the
+    restored skin into the photo's."""
     photo = person.image[roi].astype(np.float32)
     if not removal[roi].any():
         return photo
@@ -1084,8 +1088,8 @@ def _uncovered_restored(
     removal = removal[roi]
     labels = parsing.labels[roi]
     skin = parsing.mask(*SKIN_LABELS)
-    # The band below an old hem is filled too, as if unseen, so the arm above it continues
-    # the arm below it rather than the old sleeve's marks.
+    # The band beyond an old edge is filled too, as if unseen, so the skin restored next to
+    # it continues the skin beyond it rather than the old garment's marks.
     skin_known = skin[roi] & ~removal & ~(fade > 0)
     # Outside the body what was behind the old garment is the backdrop, or hair hanging
     # behind a shoulder: both are filled from their nearest known pixels.
@@ -1515,6 +1519,42 @@ def _beside_upper_arms(
     # the new one's to cover.
     below = torso_axial_share(person.landmarks, (height, width)) > ARMPIT_AXIAL - 0.05
     return (arms > 0) & below, (canvas > 0) & below
+
+
+def _above_old_neckline(
+    person: PersonAnalysis,
+    parsing: PersonParsing,
+    removal: np.ndarray,
+    alpha: np.ndarray,
+    sw: float,
+) -> np.ndarray:
+    """Weights (1 at the old neckline, 0 HEM_FADE shoulder spans up) over the chest's skin
+    just above where a removed top began, when the new garment leaves the chest bare there.
+
+    The old top's edge casts a line of shadow on the skin above it (p09's strapless top), and
+    the real chest's light there is not the smooth invented chest's: kept as they are, they
+    ended in a straight dark line across the chest where the old top began. Below the neck's
+    base only: the neck above a crew neck is its own.
+    """
+    height, width = removal.shape
+    weight = np.zeros((height, width), dtype=np.float32)
+    bared = removal & (alpha < 0.5)
+    if not bared.any():
+        return weight
+    reach = HEM_FADE * sw
+    x0, y0, x1, y1 = _box(bared, round(reach) + 2, (height, width))
+    box = (slice(y0, y1), slice(x0, x1))
+    frame = _torso_frame(person)
+    along, across = frame.coordinates((y1 - y0, x1 - x0), (y0, x0))
+    chest = (along > 0.05 * sw) & (along < frame.torso) & (np.abs(across) < 0.4 * sw)
+    hem = bared[box] & chest
+    if not hem.any():
+        return weight
+    skin = parsing.mask("face")[box] & ~removal[box] & (alpha[box] < 0.5) & chest
+    distance = cv2.distanceTransform((~hem).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    share = np.clip(1.0 - distance / reach, 0.0, 1.0)
+    weight[box] = np.where(skin, share * share * (3.0 - 2.0 * share), 0.0)
+    return weight
 
 
 def _below_old_sleeves(
