@@ -1515,10 +1515,18 @@ def _beside_upper_arms(
         # A little over the strip's edge, so no line of pixels between them is left to
         # either rule.
         _tapered(arms, shoulder, centre, half + 2.0, half + 2.0)
-    # From a little above the armpits down: over the shoulders the old top's outline is
-    # the new one's to cover.
-    below = torso_axial_share(person.landmarks, (height, width)) > ARMPIT_AXIAL - 0.05
-    return (arms > 0) & below, (canvas > 0) & below
+    arms, strips = arms > 0, canvas > 0
+    if arms.any() or strips.any():
+        # From a little above the armpits down: over the shoulders the old top's outline
+        # is the new one's to cover.
+        x0, y0, x1, y1 = _box(arms | strips, 0, (height, width))
+        landmarks = person.landmarks.copy()
+        landmarks[:, 0] -= x0
+        landmarks[:, 1] -= y0
+        above = torso_axial_share(landmarks, (y1 - y0, x1 - x0)) <= ARMPIT_AXIAL - 0.05
+        arms[y0:y1, x0:x1] &= ~above
+        strips[y0:y1, x0:x1] &= ~above
+    return arms, strips
 
 
 def _above_old_neckline(
@@ -1551,10 +1559,16 @@ def _above_old_neckline(
     if not hem.any():
         return weight
     skin = parsing.mask("face")[box] & ~removal[box] & (alpha[box] < 0.5) & chest
-    distance = cv2.distanceTransform((~hem).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-    share = np.clip(1.0 - distance / reach, 0.0, 1.0)
-    weight[box] = np.where(skin, share * share * (3.0 - 2.0 * share), 0.0)
+    weight[box] = _faded_from(hem, skin, reach)
     return weight
+
+
+def _faded_from(edge: np.ndarray, skin: np.ndarray, reach: float) -> np.ndarray:
+    """Weights over ``skin``: 1 at ``edge``, falling to 0 ``reach`` pixels from it along a
+    smoothstep (no kink where the fade meets the photo)."""
+    distance = cv2.distanceTransform((~edge).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    share = np.clip(1.0 - distance / reach, 0.0, 1.0)
+    return np.where(skin, share * share * (3.0 - 2.0 * share), 0.0).astype(np.float32)
 
 
 def _below_old_sleeves(
@@ -1591,15 +1605,10 @@ def _below_old_sleeves(
         hem = bared & tube
         if not hem.any():
             continue
-        x0, y0, x1, y1 = _box(tube, round(reach) + 2, (height, width))
-        distance = cv2.distanceTransform(
-            (~hem[y0:y1, x0:x1]).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE
-        )
-        band = arms[y0:y1, x0:x1] & tube[y0:y1, x0:x1] & (distance < reach)
-        share = np.clip(1.0 - distance / reach, 0.0, 1.0)
-        # Smoothstep: no kink where the fade meets the photo.
-        fade = np.where(band, share * share * (3.0 - 2.0 * share), 0.0)
-        weight[y0:y1, x0:x1] = np.maximum(weight[y0:y1, x0:x1], fade)
+        box = _box(tube, round(reach) + 2, (height, width))
+        box = (slice(box[1], box[3]), slice(box[0], box[2]))
+        fade = _faded_from(hem[box], arms[box] & tube[box], reach)
+        weight[box] = np.maximum(weight[box], fade)
     return weight
 
 
