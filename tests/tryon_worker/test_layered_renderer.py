@@ -58,7 +58,7 @@ def test_every_pixel_outside_the_edit_region_is_the_photos_own(
         > 0
     )
     sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
-    reach = round(layered.HEM_FADE * sw) + 2 * feather
+    reach = round(layered.EDGE_FADE * sw) + 2 * feather
     below_hems = cv2.dilate(old.astype(np.uint8), np.ones((2 * reach + 1,) * 2, np.uint8)) > 0
     shoulders = max(person.point("left_shoulder")[1], person.point("right_shoulder")[1])
     chest = person.parsing.mask("face") & (np.arange(edit.shape[0])[:, None] > shoulders)

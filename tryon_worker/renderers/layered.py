@@ -77,7 +77,7 @@ ARMPIT_AXIAL = 0.25
 #: How far (shoulder spans) the skin beyond a removed garment's edge, down an arm below an
 #: old sleeve or up a chest above an old neckline, fades from the skin restored under it into
 #: the photo's (see _below_old_sleeves, _above_old_neckline).
-HEM_FADE = 0.13
+EDGE_FADE = 0.13
 #: Per side, the middle and half-width of the upper arm where it shows below an old sleeve.
 ArmsBelow = dict[str, tuple[np.ndarray, float] | None]
 
@@ -184,11 +184,13 @@ class LayeredRenderer:
         alpha = _specks_dropped(alpha, sw)
         if _sleeved(warped) and warped.category != "bottom":
             alpha = _slivers_above_shoulders_dropped(person, alpha, sw)
-        hem_fade = np.maximum(
-            _below_old_sleeves(person, parsing, removal, alpha, arms_below, sw),
-            _above_old_neckline(person, parsing, removal, alpha, sw),
+        # The skin beyond the old garment's edges fades from the skin restored under it.
+        bared, shown = removal & (alpha < 0.5), ~removal & (alpha < 0.5)
+        edge_fade = np.maximum(
+            _below_old_sleeves(person, parsing, bared, shown, arms_below, sw),
+            _above_old_neckline(person, parsing, bared, shown, sw),
         )
-        core = removal | (alpha > 0) | (hem_fade > 0)
+        core = removal | (alpha > 0) | (edge_fade > 0)
         if not core.any():
             return RenderOutput(
                 image=photo.copy(),
@@ -202,7 +204,7 @@ class LayeredRenderer:
         # Light and folds of the old garment, for the new one and the skin coming back.
         folds = fold_shading(photo[roi], old[roi], sw, parsing.labels[roi])
         base = _uncovered_restored(
-            person, parsing, removal, alpha, roi, sw, folds, arms_below, hem_fade
+            person, parsing, removal, alpha, roi, sw, folds, arms_below, edge_fade
         )
         garment = (
             garment_in_photo_light(warped.rgb[roi], photo, person.segmentation > 0.5)
@@ -747,21 +749,21 @@ def _lines_on_arms_dropped(alpha: np.ndarray, arms: np.ndarray) -> np.ndarray:
     """The coverage less lines a pixel or two wide over ``arms`` (upper arms below old
     sleeves) where a shorter sleeve leaves an arm mostly bare: a sleeve's underside seam,
     warped down across the arm from the armpit, drew a thin dark stroke over the skin."""
-    count, pieces = cv2.connectedComponents(arms.astype(np.uint8))
-    bare = np.zeros(count, dtype=bool)
-    for piece in range(1, count):
-        bare[piece] = float(np.mean(alpha[pieces == piece] >= 0.5)) < 0.5
-    arms = bare[pieces]
     if not arms.any():
         return alpha
     x0, y0, x1, y1 = _box(arms, 3, arms.shape)
-    covered = (alpha[y0:y1, x0:x1] > 0).astype(np.uint8)
+    box = (slice(y0, y1), slice(x0, x1))
+    count, pieces = cv2.connectedComponents(arms[box].astype(np.uint8))
+    bare = np.zeros(count, dtype=bool)
+    for piece in range(1, count):
+        bare[piece] = float(np.mean(alpha[box][pieces == piece] >= 0.5)) < 0.5
+    covered = (alpha[box] > 0).astype(np.uint8)
     kept = cv2.dilate(cv2.erode(covered, _disc(2)), _disc(2)) > 0
-    thin = arms[y0:y1, x0:x1] & (covered > 0) & ~kept
+    thin = bare[pieces] & (covered > 0) & ~kept
     if not thin.any():
         return alpha
     alpha = alpha.copy()
-    alpha[y0:y1, x0:x1][thin] = 0.0
+    alpha[box][thin] = 0.0
     return alpha
 
 
@@ -1074,15 +1076,15 @@ def _uncovered_restored(
     sw: float,
     folds: np.ndarray,
     arms_below: ArmsBelow,
-    hem_fade: np.ndarray,
+    edge_fade: np.ndarray,
 ) -> np.ndarray:
     """The photo (float, ROI) with the removed garment replaced by skin or background, and
-    the skin just beyond its edges (``hem_fade``, weights: see HEM_FADE) fading from the
+    the skin just beyond its edges (``edge_fade``, weights: see EDGE_FADE) fading from the
     restored skin into the photo's."""
     photo = person.image[roi].astype(np.float32)
     if not removal[roi].any():
         return photo
-    fade = hem_fade[roi]
+    fade = edge_fade[roi]
     body = _body_core(person, sw, arms_below)[roi] & (person.segmentation[roi] > 0.5)
     body |= fade > 0
     removal = removal[roi]
@@ -1530,26 +1532,22 @@ def _beside_upper_arms(
 
 
 def _above_old_neckline(
-    person: PersonAnalysis,
-    parsing: PersonParsing,
-    removal: np.ndarray,
-    alpha: np.ndarray,
-    sw: float,
+    person: PersonAnalysis, parsing: PersonParsing, bared: np.ndarray, shown: np.ndarray, sw: float
 ) -> np.ndarray:
-    """Weights (1 at the old neckline, 0 HEM_FADE shoulder spans up) over the chest's skin
+    """Weights (1 at the old neckline, 0 EDGE_FADE shoulder spans up) over the chest's skin
     just above where a removed top began, when the new garment leaves the chest bare there.
 
     The old top's edge casts a line of shadow on the skin above it (p09's strapless top), and
     the real chest's light there is not the smooth invented chest's: kept as they are, they
     ended in a straight dark line across the chest where the old top began. Below the neck's
-    base only: the neck above a crew neck is its own.
+    base only: the neck above a crew neck is its own. ``bared``: the removed pixels the new
+    garment leaves bare; ``shown``: the photo's pixels it leaves bare.
     """
-    height, width = removal.shape
+    height, width = bared.shape
     weight = np.zeros((height, width), dtype=np.float32)
-    bared = removal & (alpha < 0.5)
     if not bared.any():
         return weight
-    reach = HEM_FADE * sw
+    reach = EDGE_FADE * sw
     x0, y0, x1, y1 = _box(bared, round(reach) + 2, (height, width))
     box = (slice(y0, y1), slice(x0, x1))
     frame = _torso_frame(person)
@@ -1558,7 +1556,7 @@ def _above_old_neckline(
     hem = bared[box] & chest
     if not hem.any():
         return weight
-    skin = parsing.mask("face")[box] & ~removal[box] & (alpha[box] < 0.5) & chest
+    skin = parsing.mask("face")[box] & shown[box] & chest
     weight[box] = _faded_from(hem, skin, reach)
     return weight
 
@@ -1574,23 +1572,23 @@ def _faded_from(edge: np.ndarray, skin: np.ndarray, reach: float) -> np.ndarray:
 def _below_old_sleeves(
     person: PersonAnalysis,
     parsing: PersonParsing,
-    removal: np.ndarray,
-    alpha: np.ndarray,
+    bared: np.ndarray,
+    shown: np.ndarray,
     arms_below: ArmsBelow,
     sw: float,
 ) -> np.ndarray:
-    """Weights (1 at the hem, 0 HEM_FADE shoulder spans down the arm) over the arm's skin
+    """Weights (1 at the hem, 0 EDGE_FADE shoulder spans down the arm) over the arm's skin
     just below where a removed sleeve ended, when the new garment leaves that arm bare.
 
     That skin still shows the sleeve: its shadow, the light a white one threw on it, a tan
     line. Kept as it is, it stood under the restored upper arm as a pale or dark band with
-    a straight top edge, where the old hem had been.
+    a straight top edge, where the old hem had been. ``bared`` and ``shown``: see
+    _above_old_neckline.
     """
-    height, width = removal.shape
+    height, width = bared.shape
     weight = np.zeros((height, width), dtype=np.float32)
-    bared = removal & (alpha < 0.5)
-    arms = parsing.mask("arms") & ~removal & (alpha < 0.5)
-    reach = HEM_FADE * sw
+    arms = parsing.mask("arms") & shown
+    reach = EDGE_FADE * sw
     for side, below in arms_below.items():
         if below is None:
             continue
