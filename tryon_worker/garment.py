@@ -91,6 +91,11 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
     work = _downscale(image, WORK_MAX_SIDE)
     mask, backdrop, shadow, pale = _segment(work)
     landmarks, parts = garment_landmarks(mask, category=category)
+    if "crotch" in landmarks:
+        tip = _crotch_shadow(mask, shadow & ~backdrop, backdrop, landmarks["crotch"])
+        if tip.any():
+            mask = mask & ~tip
+            landmarks, parts = garment_landmarks(mask, category=category)
     if category != "bottom":
         inside = _inner_back(work, mask, landmarks, crew=category != "outerwear")
         if inside is not None:
@@ -107,6 +112,33 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
     return GarmentAnalysis(
         rgba=rgba, mask=mask, landmarks=landmarks, category=category, parts=parts
     )
+
+
+def _crotch_shadow(
+    mask: np.ndarray, shadow: np.ndarray, backdrop: np.ndarray, crotch: Point
+) -> np.ndarray:
+    """The tip of the gap between a product shot's legs, taken for cloth.
+
+    The gap narrows to a point up into the crotch, too narrow for the segmentation to keep
+    open, and the backdrop there lies in the legs' shadow: the mask closed it, the crotch
+    landmark stopped at the tip's foot, and the wedge, opaque grey, was worn as a light
+    teardrop over the fly. The wedge: pixels just above the crotch, joined to it, that
+    are the backdrop's colour (``backdrop``) or its hue clearly darker (``shadow``). Rows
+    where those run wide are a light stripe of the cloth: there only the shadow is the tip.
+    """
+    x0, y0, x1, y1 = _bounds(mask)
+    width, height = x1 - x0 + 1, y1 - y0 + 1
+    cx, cy = round(crotch[0]), round(crotch[1])
+    half = max(2, round(0.04 * width))
+    box = np.zeros(mask.shape, dtype=bool)
+    box[max(0, cy - round(0.12 * height)) : cy + 2, max(0, cx - half) : cx + half + 1] = True
+    candidates = (mask & (shadow | backdrop) & box).astype(np.uint8)
+    _, labels = cv2.connectedComponents(candidates, connectivity=8)
+    # The component that reaches the gap's top (a couple of rows round the landmark).
+    touching = np.unique(labels[max(0, cy - 3) : cy + 2, max(0, cx - 3) : cx + 4])
+    tip = np.isin(labels, touching[touching > 0])
+    wide = tip.sum(axis=1) >= 2 * half
+    return tip & (~wide[:, None] | shadow)
 
 
 def garment_landmarks(

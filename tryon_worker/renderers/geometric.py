@@ -1260,7 +1260,45 @@ def _warp_leg(
         & (np.arange(leg.shape[0]) < crotch[1])[:, None]
         & garment.mask
     )
+    source, piece = _crotch_filled(
+        source, piece, leg, g_outer[: rows + 2], g_inner[: rows + 2], 0.03 * g_width
+    )
     return _warp_strip(source, piece, (g_outer, g_inner), (b_outer, b_inner), body)
+
+
+def _crotch_filled(
+    source: np.ndarray,
+    piece: np.ndarray,
+    leg: np.ndarray,
+    g_outer: list[np.ndarray],
+    g_inner: list[np.ndarray],
+    reach: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The product shot's backdrop in the inner half of the rise and of the first quad
+    below the crotch, filled with the leg's own colour (``g_outer``, ``g_inner``: the
+    cross-sections' ends from the waistband to the first knot below the crotch; ``reach``:
+    how far the legs' halves overlap).
+
+    Below the waistband's edge the rise is closed cloth, but the cut-out pulls its edge in
+    round the crotch's inner corner (and a white stripe there goes as backdrop), and the
+    first quad's inner edge is a straight chord from the crotch down to the leg's inner
+    edge, past which a rounded crotch curves away: either came out as a light wedge or a
+    hairline of backdrop over the fly. The outer half follows the hip's own outline.
+    """
+    middle = [(o + i) / 2 for o, i in zip(g_outer, g_inner, strict=True)]
+    polygon = np.round(np.array(middle + g_inner[::-1])).astype(np.int32)
+    region = np.zeros(piece.shape, dtype=np.uint8)
+    cv2.fillPoly(region, [polygon], 1)
+    size = 2 * max(1, round(reach)) + 1
+    region = cv2.dilate(region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))) > 0
+    region[: max(0, round(float(g_inner[0][1]) + 2 * reach))] = False  # the waistband's edge
+    backdrop = region & (source[..., 3] < 0.9)
+    if backdrop.any():
+        # From the cloth a few pixels in: the gap's own rim is greyed by its shadow.
+        inner = cv2.erode(leg.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+        source = source.copy()
+        source[backdrop] = _piece_extended(source, inner if inner.any() else leg)[backdrop]
+    return source, piece | region
 
 
 def _corner(mask: np.ndarray, down: np.ndarray, out: np.ndarray) -> np.ndarray:

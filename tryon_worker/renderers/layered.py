@@ -125,6 +125,8 @@ class LayeredRenderer:
         feather = max(MIN_FEATHER, round(FEATHER_SHARE * max(height, width)))
 
         old = replaced_clothes(person, warped.category)
+        # Clothes of other categories stay (the top hanging over a bottom's waistband).
+        kept = parsing.mask("upper", "lower") & ~old
         old &= ~_strays_by_the_neck(person, old)
         rim = _old_colour_rim(person, old, sw)
         old |= rim
@@ -204,7 +206,7 @@ class LayeredRenderer:
         # Light and folds of the old garment, for the new one and the skin coming back.
         folds = fold_shading(photo[roi], old[roi], sw, parsing.labels[roi])
         base = _uncovered_restored(
-            person, parsing, removal, alpha, roi, sw, folds, arms_below, edge_fade
+            person, parsing, removal, alpha, roi, sw, folds, arms_below, edge_fade, kept & ~old
         )
         garment = (
             garment_in_photo_light(warped.rgb[roi], photo, person.segmentation > 0.5)
@@ -622,9 +624,11 @@ def _old_footprint_covered(
     # Around the forearms the parser's clothes may be an arm: leave that to the restoration,
     # and never lengthen a sleeve down a forearm held out sideways. Only a thin strip of the
     # trousers or skirt between a forearm hanging close and the top's side is the top's
-    # (a red band of skirt beside p09's new tops).
+    # (a red band of skirt beside p09's new tops), and of old trousers between it and new
+    # ones the new ones' (the hip's side came back as a wedge of skin and backdrop).
     forearms = _limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)
-    squeezed = _squeezed_between(beside_only & forearms, covered, front >= 0.5, 0.2 * sw)
+    squeezable = missing if warped.category == "bottom" else beside_only
+    squeezed = _squeezed_between(squeezable & forearms, covered, front >= 0.5, 0.2 * sw)
     missing &= ~forearms | squeezed
     if not missing.any():
         return warped, alpha, none
@@ -1077,19 +1081,26 @@ def _uncovered_restored(
     folds: np.ndarray,
     arms_below: ArmsBelow,
     edge_fade: np.ndarray,
+    kept: np.ndarray,
 ) -> np.ndarray:
-    """The photo (float, ROI) with the removed garment replaced by skin or background, and
-    the skin just beyond its edges (``edge_fade``, weights: see EDGE_FADE) fading from the
-    restored skin into the photo's."""
+    """The photo (float, ROI) with the removed garment (``removal``: the old one and a rim
+    of mixed pixels round it) replaced by skin or background, and the skin just beyond its
+    edges (``edge_fade``, weights: see EDGE_FADE) fading from the restored skin into the
+    photo's.
+
+    Where the rim reaches into clothes that stay (``kept``: a top's hem over old trousers)
+    it takes their colour: filled as the body under them, it drew a line of skin along the
+    top's hem.
+    """
     photo = person.image[roi].astype(np.float32)
     if not removal[roi].any():
         return photo
     fade = edge_fade[roi]
-    body = _body_core(person, sw, arms_below)[roi] & (person.segmentation[roi] > 0.5)
-    body |= fade > 0
     removal = removal[roi]
     labels = parsing.labels[roi]
     skin = parsing.mask(*SKIN_LABELS)
+    body = _body_core(person, sw, arms_below)[roi] & (person.segmentation[roi] > 0.5)
+    body |= fade > 0
     # The band beyond an old edge is filled too, as if unseen, so the skin restored next to
     # it continues the skin beyond it rather than the old garment's marks.
     skin_known = skin[roi] & ~removal & ~(fade > 0)
@@ -1119,6 +1130,17 @@ def _uncovered_restored(
     fill = np.where(body[..., None], skin_fill, background_fill)
     below_waist = removal & (along - frame.torso > -0.2 * frame.torso)
     _trousers_continued(person, parsing, below_waist, removal, roi, photo, skin_known, fill)
+    kept = kept[roi]
+    kept_removed = removal & kept
+    if kept_removed.any() and (kept & ~removal).any():
+        # Each takes its nearest kept pixel's colour: a smooth fill would blend in what
+        # lies further off.
+        _, nearest = cv2.distanceTransformWithLabels(
+            (~(kept & ~removal)).astype(np.uint8), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+        )
+        ys, xs = np.nonzero(kept & ~removal)
+        source = nearest[kept_removed] - 1
+        fill[kept_removed] = photo[ys[source], xs[source]]
     # Only pixels the new garment does not hide fully need it; blend over a pixel or so.
     need = removal & (alpha[roi] < 1.0)
     # Over skin the blend reaches a few pixels out, so the old collar's edge leaves no seam.
