@@ -82,14 +82,22 @@ class GeometricRenderer:
         return self.composite(person, self.warp(person, garment))
 
     def warp(
-        self, person: PersonAnalysis, garment: GarmentAnalysis, waist: float | None = None
+        self,
+        person: PersonAnalysis,
+        garment: GarmentAnalysis,
+        waist: float | None = None,
+        forearms: np.ndarray | None = None,
     ) -> WarpedGarment:
         """Move the garment's pieces onto the body; returns colour, coverage and support.
 
         ``waist``: for a bottom, where the shopper wears their own waistband, in torso
         lengths down from the shoulders (see _bottom_fit); None: the garment's rise alone.
+        ``forearms``: what stays in front of every piece but the sleeves (0..1); None:
+        generous capsules round the forearms and hands, for want of a better matte.
         """
         body = self._body(person)
+        if forearms is None:
+            forearms = body.arms
         source = _premultiplied(garment.rgba)
         if garment.category == "bottom":
             layers, flare_from = _warp_bottom(body, garment, source, waist)
@@ -102,7 +110,7 @@ class GeometricRenderer:
         for kind, layer in layers:
             # Forearms and hands are in front of the garment's body; only a sleeve covers an
             # arm, and hands stay in front of sleeves too.
-            occluder = body.hands if kind == "sleeve" else body.arms
+            occluder = body.hands if kind == "sleeve" else forearms
             x0, y0, x1, y1 = layer.box
             keep = 1.0 - occluder[y0:y1, x0:x1]
             layer_alpha = layer.alpha * keep

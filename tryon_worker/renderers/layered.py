@@ -108,7 +108,8 @@ class LayeredRenderer:
         """Move the garment onto the body at full resolution (the geometric warp); a bottom's
         waistband goes where the shopper wears their own (see _worn_waist)."""
         waist = _worn_waist(person) if garment.category == "bottom" else None
-        return self._warper.warp(person, garment, waist=waist)
+        forearms = _forearms(person, _shoulder_span(person))
+        return self._warper.warp(person, garment, waist=waist, forearms=forearms)
 
     def composite(self, person: PersonAnalysis, warped: WarpedGarment) -> RenderOutput:
         """Remove the old garment, lay the new one on, keep everything else exactly.
@@ -629,7 +630,11 @@ def _old_footprint_covered(
     forearms = _limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)
     squeezable = missing if warped.category == "bottom" else beside_only
     squeezed = _squeezed_between(squeezable & forearms, covered, front >= 0.5, 0.2 * sw)
-    missing &= ~forearms | squeezed
+    # A hairline between two of its own pieces (a sleeve hanging beside the body) is the
+    # garment's, forearm or not: the old top showed through as a streak of skin.
+    beside = missing & forearms
+    if beside.any():
+        missing &= ~forearms | squeezed | (_enclosed(covered, beside, sw, share=0.03) & beside)
     if not missing.any():
         return warped, alpha, none
     missing_all = missing.copy()
@@ -856,9 +861,12 @@ def _squeezed_between(
     return squeezed
 
 
-def _enclosed(covered: np.ndarray, missing: np.ndarray, sw: float) -> np.ndarray:
-    """The gaps among ``covered`` narrower than 0.4 shoulder spans (near ``missing``)."""
-    radius = max(1.0, 0.2 * sw)
+def _enclosed(
+    covered: np.ndarray, missing: np.ndarray, sw: float, share: float = 0.2
+) -> np.ndarray:
+    """The gaps among ``covered`` narrower than twice ``share`` shoulder spans (near
+    ``missing``)."""
+    radius = max(1.0, share * sw)
     x0, y0, x1, y1 = _box(missing, round(2 * radius) + 1, covered.shape)
     inside = covered[y0:y1, x0:x1]
     closed = disc_closing(cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, 5), radius)
@@ -1714,6 +1722,42 @@ def _arm_thickness(person: PersonAnalysis, sw: float) -> dict[str, float]:
             inner, outer = np.percentile(ratio, [3, 97])
             scales[side] = float(np.clip((outer - inner) / 2 / 0.94, 0.7, 1.0))
     return scales
+
+
+def _forearms(person: PersonAnalysis, sw: float) -> np.ndarray:
+    """The forearms and hands as the body's proportions draw them (LIMB_PROFILES, a little
+    fuller), within the silhouette: what every piece of a garment but its sleeves goes
+    behind.
+
+    The warp's own capsules round them are twice as wide and soft: beside an arm hanging
+    at the side they cut a blurred, straight edge into a skirt's hip, with a strip of the
+    old one restored as backdrop between. The matte in front (_in_front_matte) follows
+    the photo's own edges; this only keeps the garment off a forearm the parser took for
+    clothes (the shaded inside of a wrist against a dark skirt).
+    """
+    forearms = np.zeros(person.image.shape[:2], dtype=np.uint8)
+    hands = np.zeros_like(forearms)
+    thickness = _arm_thickness(person, sw)
+    (_, elbow), (_, wrist) = LIMB_PROFILES[("elbow", "wrist")]
+    for side, scale in thickness.items():
+        a, b, index, pinky = (
+            person.landmarks[LM[f"{side}_{joint}"], :2].astype(np.float64)
+            for joint in ("elbow", "wrist", "index", "pinky")
+        )
+        radius = 1.15 * scale * sw
+        knuckles = (index + pinky) / 2
+        # On past the wrist into the heel of the hand, whose shaded side the parser may
+        # take for clothes; the hand beyond is a hand only where it is seen as skin (its
+        # model would cut a fist resting on a hip out of the top below it).
+        _tapered(forearms, a, b + 0.35 * (knuckles - b), radius * elbow, radius * wrist)
+        _tapered(hands, b, b + 1.3 * (knuckles - b), radius * wrist, radius * 1.3 * wrist)
+    shape = forearms > 0
+    if person.parsing is not None:
+        shape |= (hands > 0) & (
+            cv2.dilate(person.parsing.mask("arms").astype(np.uint8), _disc(2)) > 0
+        )
+    inside = shape & (person.segmentation > 0.5)
+    return cv2.GaussianBlur(inside.astype(np.float32), (0, 0), 0.8)
 
 
 def _tapered(canvas: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: float) -> None:
