@@ -288,6 +288,7 @@ def _label(
     dress = _split_clothes(lab, clothes, body, labels)
     _trouser_hems_from_shoes(lab, labels, body)
     _shaded_leg_skin(lab, labels, body)
+    _ankles_in_shade(lab, labels, body)
     _drop_clothes_slivers(labels, body)
     if not dress:
         _drop_detached_upper(labels, body)
@@ -509,6 +510,39 @@ def _shaded_leg_skin(lab: np.ndarray, labels: np.ndarray, body: _Skeleton) -> No
         & (body.axial > 1.0)
     )
     labels[_shaded_skin_joined(lab, region, legs, model)] = LABEL["legs"]
+
+
+def _ankles_in_shade(lab: np.ndarray, labels: np.ndarray, body: _Skeleton) -> None:
+    """Bare ankles in deep shade, taken for shoes, given back to the legs (in place).
+
+    A back foot's ankle between leggings and a shoe lies in the other leg's shadow, far
+    darker than any skin model allows and joined to no lit skin: it fell to the shoes,
+    and under new shorts a lit, invented shin stood on a dark block of real ankle. Above
+    each ankle's bone (a shoe's collar is at or below it) pixels of a warm hue near skin's
+    chroma, never black, are legs.
+    """
+    shoes = labels == LABEL["shoes"]
+    skin = np.isin(labels, [LABEL["arms"], LABEL["legs"], LABEL["face"]])
+    if not shoes.any() or skin.sum() < 30:
+        return
+    model = _robust_skin_model(lab[skin])
+    if model is None:
+        return
+    above = np.zeros(labels.shape, dtype=bool)
+    for side in ("left", "right"):
+        if not body.seen[f"{side}_ankle"]:
+            continue
+        ankle = body.pt(f"{side}_ankle")
+        near = np.hypot(body.xs - ankle[0], body.ys - ankle[1]) < 0.25 * body.sw
+        level = float(np.dot(ankle - body.smid, body.down)) / body.torso
+        above |= near & (body.axial < level + 0.02)
+    # Deep shade greys skin's chroma too: a warm hue, within five deviations of the model.
+    warm = (lab[..., 1] > 4.0) & (lab[..., 2] > 2.0) & (_chroma_d2(lab, model) < 25.0)
+    shaded = shoes & above & warm & (lab[..., 0] > 5.0)
+    count, parts, stats, _ = cv2.connectedComponentsWithStats(shaded.astype(np.uint8))
+    big = np.zeros(count, dtype=bool)
+    big[1:] = stats[1:, cv2.CC_STAT_AREA] >= 0.002 * body.sw * body.sw
+    labels[big[parts]] = LABEL["legs"]
 
 
 def _disc_draw(mask: np.ndarray, centre: np.ndarray, radius: int) -> None:

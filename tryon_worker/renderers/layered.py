@@ -1128,7 +1128,11 @@ def _uncovered_restored(
     reach = sw * np.interp(along / frame.torso, (0.9, 1.3), (0.12, 0.35)).astype(np.float32)
     even = photo / shade
     colour = _chest_colour(person, parsing, frame, even, skin_known, roi, tone.colour)
-    skin_fill = _skin_fill(even, skin_known, colour, parsing, reach) * shade
+    low = along > 0.9 * frame.torso
+    legs = np.zeros(removal.shape, dtype=np.uint8)
+    if (removal & low).any():
+        legs = _nearer_leg(person, removal.shape, offset) * low
+    skin_fill = _skin_fill(even, skin_known, colour, parsing, reach, legs) * shade
     # Skin is smooth at a photo's scale: hands' knuckles and outlines overstate its grain.
     skin_fill += _grain_like(photo, skin_known, limit=SKIN_GRAIN_LIMIT)
     background_fill = _backdrop_fill(photo, labels, background_known, parsing)
@@ -1244,6 +1248,7 @@ def _skin_fill(
     colour: np.ndarray | None,
     parsing: PersonParsing,
     reach: np.ndarray,
+    legs: np.ndarray,
 ) -> np.ndarray:
     """Skin colour under even light for uncovered body pixels: the nearest skin's at the
     hole's edge, the person's own skin ``colour`` further in (past ``reach`` pixels, per
@@ -1252,8 +1257,14 @@ def _skin_fill(
     Nearest-colour filling alone carries whatever the hole's edge shows over the whole hole:
     the shadow an old collar cast on the neck's base down a bare chest (a flat, dark slab),
     the skin of the ankles up a pair of legs. ``even`` is the photo over the body's shading.
+    Down the legs (``legs``: 1 or 2 for the nearer leg, 0 above them) each leg is filled
+    from its own skin: a back ankle in shade darkened the front shin beside it.
     """
     local = _fill(even, skin_known, parsing)
+    for side in (1, 2):
+        own = skin_known & (legs == side)
+        if own.sum() >= 20:
+            local = np.where((legs == side)[..., None], _fill(even, own, parsing), local)
     if colour is None:
         return local
     depth = cv2.distanceTransform((~skin_known).astype(np.uint8), cv2.DIST_L2, 3)
@@ -1415,6 +1426,28 @@ def _beyond_sleeve_ends(person: PersonAnalysis, sleeves: np.ndarray | None) -> n
         end = float(np.percentile(position[side][on_sleeve], 99))
         beyond[y0:y1, x0:x1] |= near & (position[side] > end)
     return beyond
+
+
+def _nearer_leg(
+    person: PersonAnalysis, shape: tuple[int, int], offset: tuple[int, int]
+) -> np.ndarray:
+    """1 where the left leg's bones (hip, knee, ankle) are nearer than the right's, else 2,
+    over a box of ``shape`` at ``offset`` (row, column) in the photo (on a grid of 4 px:
+    only the legs' own skin, far from where they meet, decides a fill)."""
+    step = 4
+    ys, xs = np.mgrid[0 : shape[0] : step, 0 : shape[1] : step].astype(np.float32)
+    pixels = np.stack([xs + offset[1] + step / 2, ys + offset[0] + step / 2], axis=-1)
+    distances = []
+    for side in ("left", "right"):
+        chain = [person.landmarks[LM[f"{side}_{j}"], :2] for j in ("hip", "knee", "ankle")]
+        best = np.full(xs.shape, np.inf, dtype=np.float32)
+        for a, b in itertools.pairwise(np.asarray(chain, dtype=np.float32)):
+            axis = b - a
+            t = np.clip((pixels - a) @ axis / max(float(axis @ axis), 1e-6), 0.0, 1.0)
+            best = np.minimum(best, np.linalg.norm(pixels - (a + t[..., None] * axis), axis=-1))
+        distances.append(best)
+    sides = np.where(distances[0] <= distances[1], 1, 2).astype(np.uint8)
+    return np.repeat(np.repeat(sides, step, axis=0), step, axis=1)[: shape[0], : shape[1]]
 
 
 def _limb_zone(person: PersonAnalysis, joints: tuple[str, ...], radius: float = 0.2) -> np.ndarray:
