@@ -705,6 +705,20 @@ def _old_footprint_covered(
     rgb, support, own = warped.rgb.copy(), warped.support.copy(), warped.alpha.copy()
     alpha = alpha.copy()
     rgb[ys, xs] = rgb[sy, sx]
+    mirrored = len(ys) - len(raised_y)
+    if mirrored and mirror:
+        # Mirrored across the edge, a print near it comes back in fragments (slivers of
+        # dots a pixel or two wide, specks along the hip): a median over the continued
+        # strip drops them, and keeps the print's larger shapes.
+        my, mx = ys[:mirrored], xs[:mirrored]
+        y0, x0 = max(0, int(my.min()) - 2), max(0, int(mx.min()) - 2)
+        y1, x1 = int(my.max()) + 3, int(mx.max()) + 3
+        patch = np.clip(np.round(rgb[y0:y1, x0:x1]), 0, 255).astype(np.uint8)
+        cloth = covered[y0:y1, x0:x1].copy()
+        cloth[my - y0, mx - x0] = True
+        # Off the garment its colour is undefined (black): the cloth's own middle there.
+        patch[~cloth] = np.median(patch[cloth], axis=0).astype(np.uint8)
+        rgb[my, mx] = cv2.medianBlur(patch, 5)[my - y0, mx - x0]
     if len(raised_y):
         # The pull moves the garment by fractions of a pixel: the two rows a pixel falls
         # between are blended, so stripes across the chest stay smooth, not jagged.
