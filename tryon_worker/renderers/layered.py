@@ -1118,11 +1118,11 @@ def _uncovered_restored(
     if not removal[roi].any():
         return photo
     fade = edge_fade[roi]
+    body = _body_core(person, sw, arms_below)[roi] & (person.segmentation[roi] > 0.5)
+    body |= fade > 0
     removal = removal[roi]
     labels = parsing.labels[roi]
     skin = parsing.mask(*SKIN_LABELS)
-    body = _body_core(person, sw, arms_below)[roi] & (person.segmentation[roi] > 0.5)
-    body |= fade > 0
     # The band beyond an old edge is filled too, as if unseen, so the skin restored next to
     # it continues the skin beyond it rather than the old garment's marks.
     skin_known = skin[roi] & ~removal & ~(fade > 0)
