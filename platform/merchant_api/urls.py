@@ -49,7 +49,13 @@ from merchant_api.resources.widget_sessions import WidgetSessionListApi
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_v1_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_v1_schema"), name="api_v1_docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api_v1_schema"), name="api_v1_redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="api_v1_schema", template_name="merchant_api/redoc.html"
+        ),
+        name="api_v1_redoc",
+    ),
     path("shoppers/", ShopperListApi.as_view(), name="api_v1_shopper_list"),
     path("shoppers/<str:shopper_id>/", ShopperDetailApi.as_view(), name="api_v1_shopper_detail"),
     path(
