@@ -699,6 +699,17 @@ def test_legs_bared_by_shorts_have_the_wearers_skin_and_are_round(
         assert darker < 0.95 * middle, (side, darker, middle)
 
 
+def _p17_in_green_shorts(
+    photos: Photos, shared_images: Path
+) -> tuple[PersonAnalysis, np.ndarray, float]:
+    """p17 (parsed), the luma of her render in plain green shorts, her shoulder span."""
+    name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
+    person = _person(photos, shared_images, name, "bottom")
+    output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN))
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    return person, output.image.astype(float) @ [0.299, 0.587, 0.114], sw
+
+
 def test_an_invented_shin_darkens_towards_a_real_ankle_in_shade(
     photos: Photos, shared_images: Path
 ) -> None:
@@ -706,12 +717,8 @@ def test_an_invented_shin_darkens_towards_a_real_ankle_in_shade(
     invented above it under shorts turned to her arms' lighter colour within a few pixels
     (6% brighter than the ankle a fifth of a shoulder span up): a band of real skin under
     a paler painted leg. The leg now darkens towards the floor as the ankle does."""
-    name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
-    person = _person(photos, shared_images, name, "bottom")
-    output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN))
+    person, luma, sw = _p17_in_green_shorts(photos, shared_images)
     assert person.parsing is not None
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
-    luma = output.image.astype(float) @ [0.299, 0.587, 0.114]
     ankle = person.point("right_ankle")
     x = round(float(ankle[0]))
     columns = slice(x - 2, x + 3)
@@ -732,12 +739,8 @@ def test_a_back_ankle_in_deep_shade_is_skin_the_shin_darkens_into(
     Under new shorts a lit, invented shin stood on a dark block of real ankle with a
     jagged edge. The ankle is leg now, and the back leg is filled from its own skin (the
     front shin is not darkened by it), so the shin darkens into it."""
-    name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
-    person = _person(photos, shared_images, name, "bottom")
-    output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN))
+    person, luma, sw = _p17_in_green_shorts(photos, shared_images)
     assert person.parsing is not None
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
-    luma = output.image.astype(float) @ [0.299, 0.587, 0.114]
     x = round(float(person.point("left_ankle")[0]))
     columns = slice(x - 2, x + 3)
     real = np.nonzero(person.parsing.mask("legs")[:, columns].all(axis=1))[0]
