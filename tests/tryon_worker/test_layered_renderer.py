@@ -1205,3 +1205,79 @@ def test_a_print_continued_over_the_old_garment_leaves_no_specks(
     _, _, stats, _ = cv2.connectedComponentsWithStats(white.astype(np.uint8))
     specks = int((stats[1:, cv2.CC_STAT_AREA] <= 4).sum())
     assert specks <= 1, specks
+
+
+def _disc(radius: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+
+
+def _p09_in_trousers(
+    photos: Photos, shared_images: Path
+) -> tuple[PersonAnalysis, np.ndarray, np.ndarray, float]:
+    """p09 (parsed), her render in plain blue trousers, its garment mask, her shoulder span."""
+    person = _person(photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", "bottom")
+    output = LayeredRenderer().render(person, photos.garment("bottom", "trousers", BLUE))
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    return person, output.image, output.garment_mask, sw
+
+
+def test_trousers_reach_an_arm_hanging_beside_the_hips(photos: Photos, shared_images: Path) -> None:
+    """p09's right arm hangs beside her pencil skirt's hip. New trousers stopped short of
+    the arm there, the hips' outline being under the skirt, and a strip of wall came back
+    between the arm and the trousers down to the hip (a third of the skirt beside the
+    forearm, above the hips)."""
+    person, _, garment, sw = _p09_in_trousers(photos, shared_images)
+    assert person.parsing is not None
+    old = replaced_clothes(person, "bottom")
+    beside = np.zeros(old.shape, dtype=np.uint8)
+    elbow, wrist = person.point("right_elbow"), person.point("right_wrist")
+    cv2.line(
+        beside,
+        tuple(np.round(elbow).astype(int)),
+        tuple(np.round(wrist).astype(int)),
+        1,
+        round(0.5 * sw),
+    )
+    hips = max(person.point("left_hip")[1], person.point("right_hip")[1])
+    above_hips = np.arange(old.shape[0])[:, None] < hips
+    arm = cv2.dilate(person.parsing.mask("arms").astype(np.uint8), _disc(3)) > 0
+    skirt = old & (beside > 0) & above_hips & ~arm
+    assert skirt.sum() > 500
+    bare = skirt & ~garment
+    assert bare.sum() < 0.1 * skirt.sum(), bare.sum() / skirt.sum()
+
+
+def test_no_ghost_of_the_skirt_stays_on_the_wall(photos: Photos, shared_images: Path) -> None:
+    """Beside p09's left thigh her pencil skirt stood out past new trousers. The wall
+    restored there kept the skirt's shadow along its old outline, a grey line, and was
+    tinted pink by the logo's letters nearby: the skirt's shape showed as a ghost."""
+    person, image, garment, sw = _p09_in_trousers(photos, shared_images)
+    assert person.parsing is not None
+    old = replaced_clothes(person, "bottom")
+    wall = person.parsing.mask("background")
+    # Her left side, below the hand on her hip, down to the skirt's hem.
+    rows = np.arange(old.shape[0])[:, None]
+    columns = np.arange(old.shape[1])[None, :]
+    hem = int(np.nonzero(old.any(axis=1))[0].max())
+    side = (columns > person.point("left_hip")[0]) & (
+        rows > person.point("left_wrist")[1] + 0.3 * sw
+    )
+    side &= rows < hem - 0.05 * sw
+    # The wall itself, less the logo's red letters (and their rims).
+    photo = person.image.astype(np.float32)
+    letters = cv2.dilate((photo[..., 0] - photo[..., 1] > 25).astype(np.uint8), _disc(3)) > 0
+    wall &= ~letters
+    reach = round(0.02 * sw)
+    grown = cv2.dilate(old.astype(np.uint8), _disc(reach)) > 0
+    outline = grown & ~old & wall & side & ~garment
+    beyond = (cv2.dilate(old.astype(np.uint8), _disc(8 * reach)) > 0) & ~grown & wall & side
+    footprint = old & side & ~(cv2.dilate(garment.astype(np.uint8), _disc(reach)) > 0)
+    assert outline.sum() > 200 and beyond.sum() > 200 and footprint.sum() > 200
+    pixels = image.astype(np.float32)
+    luma = pixels @ np.float32([0.299, 0.587, 0.114])
+    shade = float(np.median(luma[beyond]) - np.mean(luma[outline]))
+    assert shade < 5.0, shade
+    # Red over green: 0 for the wall's grey, more for pink.
+    tint = pixels[..., 0] - pixels[..., 1]
+    pink = float(np.median(tint[footprint]) - np.median(tint[beyond]))
+    assert pink < 6.0, pink

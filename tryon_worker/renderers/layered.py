@@ -74,6 +74,13 @@ CHEST_SAMPLE_MIN = 0.02
 STRAY_COLOUR_APART = 15.0
 #: The armpits' line, in torso lengths down from the shoulders' (see torso_axial_share).
 ARMPIT_AXIAL = 0.25
+#: How far (opponent hue, RGB units) a backdrop pixel may lie from its neighbourhood's
+#: common hue and still be filled from, however even the neighbourhood.
+COMMON_APART = 12.0
+#: How far (shoulder spans) the old garment's shadow on the backdrop is looked for, and how
+#: much darker (luma) than the backdrop further out it must be.
+SHADOW_REACH = 0.05
+SHADOW_DEPTH = 6.0
 #: How far (shoulder spans) the skin beyond a removed garment's edge, down an arm below an
 #: old sleeve or up a chest above an old neckline, fades from the skin restored under it into
 #: the photo's (see _below_old_sleeves, _above_old_neckline).
@@ -170,6 +177,12 @@ class LayeredRenderer:
             # no longer than a tight skirt also cover a sliver of its side just beside them,
             # the hips' own outline; longer legs would step in where the skirt ends.
             on_legs = old & _limb_zone(person, ("hip", "knee", "ankle"), radius=0.3)
+            # So is a tight skirt's or trousers' side at the hips, where an arm hangs
+            # beside it: left bare, a strip of backdrop ran between the arm and the hip.
+            frame = _torso_frame(person)
+            along, _ = frame.coordinates((height, width))
+            hips = old & (along < 1.05 * frame.torso)
+            on_legs |= hips & _limb_zone(person, ("elbow", "wrist", "index"), radius=0.25)
             covered = alpha >= 0.5
             if _lowest_row(covered) <= _lowest_row(old) + 0.05 * sw:
                 near = cv2.dilate(covered.astype(np.uint8), _disc(round(0.06 * sw))) > 0
@@ -193,7 +206,9 @@ class LayeredRenderer:
             _below_old_sleeves(person, parsing, bared, shown, arms_below, sw),
             _above_old_neckline(person, parsing, bared, shown, sw),
         )
-        core = removal | (alpha > 0) | (edge_fade > 0)
+        # The old garment's shadow on the backdrop goes with it, or it outlines its ghost.
+        shadow = _cast_shadow(person, parsing, old & (front < 0.5), sw) & (front < 0.5)
+        core = removal | shadow | (alpha > 0) | (edge_fade > 0)
         if not core.any():
             return RenderOutput(
                 image=photo.copy(),
@@ -207,7 +222,17 @@ class LayeredRenderer:
         # Light and folds of the old garment, for the new one and the skin coming back.
         folds = fold_shading(photo[roi], old[roi], sw, parsing.labels[roi])
         base = _uncovered_restored(
-            person, parsing, removal, alpha, roi, sw, folds, arms_below, edge_fade, kept & ~old
+            person,
+            parsing,
+            removal,
+            alpha,
+            roi,
+            sw,
+            folds,
+            arms_below,
+            edge_fade,
+            kept & ~old,
+            shadow,
         )
         garment = (
             garment_in_photo_light(warped.rgb[roi], photo, person.segmentation > 0.5)
@@ -1104,6 +1129,7 @@ def _uncovered_restored(
     arms_below: ArmsBelow,
     edge_fade: np.ndarray,
     kept: np.ndarray,
+    shadow: np.ndarray,
 ) -> np.ndarray:
     """The photo (float, ROI) with the removed garment (``removal``: the old one and a rim
     of mixed pixels round it) replaced by skin or background, and the skin just beyond its
@@ -1112,15 +1138,16 @@ def _uncovered_restored(
 
     Where the rim reaches into clothes that stay (``kept``: a top's hem over old trousers)
     it takes their colour: filled as the body under them, it drew a line of skin along the
-    top's hem.
+    top's hem. The old garment's ``shadow`` on the backdrop is filled as backdrop.
     """
     photo = person.image[roi].astype(np.float32)
-    if not removal[roi].any():
+    if not (removal[roi] | shadow[roi]).any():
         return photo
     fade = edge_fade[roi]
     body = _body_core(person, sw, arms_below)[roi] & (person.segmentation[roi] > 0.5)
     body |= fade > 0
     removal = removal[roi]
+    shadow = shadow[roi] & ~removal
     labels = parsing.labels[roi]
     skin = parsing.mask(*SKIN_LABELS)
     # The band beyond an old edge is filled too, as if unseen, so the skin restored next to
@@ -1128,7 +1155,7 @@ def _uncovered_restored(
     skin_known = skin[roi] & ~removal & ~(fade > 0)
     # Outside the body what was behind the old garment is the backdrop, or hair hanging
     # behind a shoulder: both are filled from their nearest known pixels.
-    background_known = np.isin(labels, [LABEL["background"], LABEL["hair"]]) & ~removal
+    background_known = np.isin(labels, [LABEL["background"], LABEL["hair"]]) & ~removal & ~shadow
     frame = _torso_frame(person)
     offset = (roi[0].start, roi[1].start)
     along, _ = frame.coordinates(removal.shape, offset)
@@ -1167,14 +1194,15 @@ def _uncovered_restored(
         ys, xs = np.nonzero(kept & ~removal)
         source = nearest[kept_removed] - 1
         fill[kept_removed] = photo[ys[source], xs[source]]
+    fill[shadow] = background_fill[shadow]
     # Only pixels the new garment does not hide fully need it; blend over a pixel or so.
-    need = removal & (alpha[roi] < 1.0)
+    need = (removal | shadow) & (alpha[roi] < 1.0)
     # Over skin the blend reaches a few pixels out, so the old collar's edge leaves no seam.
     seam = 0.8 + 2.0 * float(np.mean(body[need])) if need.any() else 0.8
     weight = cv2.GaussianBlur(need.astype(np.float32), (0, 0), seam)
     # Beyond the removed pixels it reaches only skin and backdrop, which the fill continues:
     # over the trousers under an old hem it would lay a line of skin colour across them.
-    weight[~removal & ~skin_known & ~background_known] = 0.0
+    weight[~removal & ~shadow & ~skin_known & ~background_known] = 0.0
     weight = np.maximum(weight, need.astype(np.float32))
     weight = np.maximum(weight, fade)[..., None]
     return photo * (1.0 - weight) + fill * weight
@@ -1193,13 +1221,88 @@ def _backdrop_fill(
     hair = known & (labels == LABEL["hair"])
     backdrop = known & ~hair
     if hair.sum() < 50 or backdrop.sum() < 50:
-        return _fill(photo, known, parsing) + _grain_like(photo, known)
+        return _fill(photo, _common(photo, known), parsing) + _grain_like(photo, known)
     to_hair = cv2.distanceTransform((~hair).astype(np.uint8), cv2.DIST_L2, 3)
     to_backdrop = cv2.distanceTransform((~backdrop).astype(np.uint8), cv2.DIST_L2, 3)
     share = cv2.GaussianBlur((to_hair < to_backdrop).astype(np.float32), (0, 0), 1.2)[..., None]
-    backdrop_fill = _fill(photo, backdrop, parsing) + _grain_like(photo, backdrop)
+    backdrop_fill = _fill(photo, _common(photo, backdrop), parsing) + _grain_like(photo, backdrop)
     hair_fill = _fill(photo, hair, parsing) + _grain_like(photo, hair)
     return backdrop_fill * (1.0 - share) + hair_fill * share
+
+
+def _cast_shadow(
+    person: PersonAnalysis, parsing: PersonParsing, old: np.ndarray, sw: float
+) -> np.ndarray:
+    """Backdrop just beside the old garment that its shadow darkens (joined to it).
+
+    Filled without it, the wall beside p09's removed skirt kept a grey line along the
+    skirt's outline, its shadow, and the skirt's shape showed as a ghost.
+    """
+    shadow = np.zeros(old.shape, dtype=bool)
+    if not old.any():
+        return shadow
+    reach = max(2, round(SHADOW_REACH * sw))
+    x0, y0, x1, y1 = _box(old, 3 * reach + 1, old.shape)
+    box = np.s_[y0:y1, x0:x1]
+    garment = old[box].astype(np.uint8)
+    backdrop = parsing.mask("background")[box]
+    near = (cv2.dilate(garment, _disc(reach)) > 0) & backdrop & ~old[box]
+    farther = (cv2.dilate(garment, _disc(3 * reach)) > 0) & backdrop & ~near & ~old[box]
+    if not near.any() or farther.sum() < 50:
+        return shadow
+    luma = person.image[box].astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
+    farther = farther & _common(person.image[box].astype(np.float32), farther)
+    weight = cv2.GaussianBlur(farther.astype(np.float32), (0, 0), 2.0 * reach)
+    lit = cv2.GaussianBlur(luma * farther, (0, 0), 2.0 * reach) / np.maximum(weight, 1e-6)
+    dark = near & (weight > 1e-3) & (luma < lit - SHADOW_DEPTH)
+    # Shade beside an arm or a leg that stays is theirs (a hand's on the wall).
+    skin = parsing.mask(*SKIN_LABELS)[box].astype(np.uint8)
+    dark &= ~(cv2.dilate(skin, _disc(2 * reach)) > 0)
+    # Only shade that touches the garment: a dark logo further off is the wall's.
+    _, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[(cv2.dilate(garment, np.ones((3, 3), np.uint8)) > 0) & dark])
+    touching = np.isin(labels, touching[touching > 0]).astype(np.uint8)
+    # With the shadow's soft outer rim.
+    shadow[box] = (cv2.dilate(touching, np.ones((3, 3), np.uint8)) > 0) & backdrop
+    return shadow
+
+
+def _common(photo: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """The ``known`` pixels less those whose hue stands out from the hues most common
+    around them: a logo's letters on a wall.
+
+    A smooth fill averages what is near: the red letters beside p09's removed skirt
+    tinted the wall restored there pink, a ghost of the skirt. Without them it is the
+    wall's own white (letters cut by the skirt end at its old edge). Only hue counts:
+    shade is light, not the wall's print, and a hand's shadow runs on under where the
+    old garment was. Where two hues share a neighbourhood evenly (a door's frame)
+    neither stands out and both stay.
+    """
+    height, width = known.shape
+    if known.sum() < 50:
+        return known
+    scale = min(1.0, FILL_MAX_SIDE / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    rgb = cv2.resize(photo, size, interpolation=cv2.INTER_AREA)
+    # Opponent colour axes without lightness: red-green and yellow-blue.
+    hue = np.stack(
+        [rgb[..., 0] - rgb[..., 1], 0.5 * (rgb[..., 0] + rgb[..., 1]) - rgb[..., 2]], axis=-1
+    )
+    present = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.5
+    sigma = 0.04 * max(size)
+    common = present
+    for _ in range(2):
+        weight = cv2.GaussianBlur(common.astype(np.float32), (0, 0), sigma)
+        weight = np.maximum(weight, 1e-6)
+        mean = cv2.GaussianBlur(hue * common[..., None], (0, 0), sigma) / weight[..., None]
+        apart = np.linalg.norm(hue - mean, axis=-1)
+        spread = cv2.GaussianBlur(apart * common, (0, 0), sigma) / weight
+        common = present & (apart <= np.maximum(COMMON_APART, 2.0 * spread))
+    # Anti-aliased rims of what stands out go with it.
+    standing_out = cv2.dilate((present & ~common).astype(np.uint8), np.ones((3, 3), np.uint8))
+    standing_out = cv2.resize(standing_out, (width, height), interpolation=cv2.INTER_NEAREST) > 0
+    kept = known & ~standing_out
+    return kept if kept.sum() >= 50 else known
 
 
 def _chest_colour(
