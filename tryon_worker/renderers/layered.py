@@ -154,7 +154,15 @@ class LayeredRenderer:
             bare = _bare_shoulders(person, alpha, sw)
             beside_arms = _beside_upper_arms(person, arms_below, sw)
             warped, alpha, stretched = _old_footprint_covered(
-                person, warped, alpha, old, front, sw, up_onto=bare, beside_arms=beside_arms
+                person,
+                warped,
+                alpha,
+                old,
+                front,
+                sw,
+                up_onto=bare,
+                beside_arms=beside_arms,
+                in_sleeves=_arms_in_sleeves(person, warped, alpha),
             )
             alpha = _lines_on_arms_dropped(alpha, beside_arms[0])
         elif warped.category == "outerwear" and parsing.mask("upper").any():
@@ -169,7 +177,15 @@ class LayeredRenderer:
             # Like a top, it lies on bare shoulders (over a camisole), not below them.
             bare = _bare_shoulders(person, alpha, sw)
             warped, alpha, stretched = _old_footprint_covered(
-                person, warped, alpha, sides, front, sw, mirror=False, up_onto=bare
+                person,
+                warped,
+                alpha,
+                sides,
+                front,
+                sw,
+                mirror=False,
+                up_onto=bare,
+                in_sleeves=_arms_in_sleeves(person, warped, alpha),
             )
         elif old.any() and warped.category == "bottom":
             # Along the legs old trousers or leggings were the legs' own outline: new ones
@@ -605,6 +621,7 @@ def _old_footprint_covered(
     down_onto: np.ndarray | None = None,
     past_hems: np.ndarray | None = None,
     beside_arms: tuple[np.ndarray, np.ndarray] | None = None,
+    in_sleeves: np.ndarray | None = None,
 ) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
     """The new garment stretched over what it narrowly misses of the old one's sides and shoulders.
 
@@ -622,7 +639,9 @@ def _old_footprint_covered(
     leg's own hem) is never covered, except from above onto ``down_onto``. ``beside_arms``
     (upper arms bared below old sleeves, and the strips between them and the body's side,
     see _beside_upper_arms): the strips take the body's fabric though a sleeve's hem above
-    them is nearer, and the body's fabric does not spread onto the arms.
+    them is nearer, and the body's fabric does not spread onto the arms. ``in_sleeves``
+    (bare arm skin along a sleeve, see _arms_in_sleeves) is covered from the sleeve beside
+    it, or from the body's shoulder above the armpits.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -637,6 +656,10 @@ def _old_footprint_covered(
     if up_onto is not None and sleeved:
         from_below = up_onto & ~missing & ~covered & (front < 0.5)
         missing |= from_below
+    inside = np.zeros_like(covered)
+    if in_sleeves is not None:
+        inside = in_sleeves & ~covered & (front < 0.5)
+        missing |= inside
     from_above = np.zeros_like(covered)
     if down_onto is not None:
         from_above = down_onto & ~covered & (front < 0.5) & (person.segmentation > 0.5)
@@ -696,7 +719,7 @@ def _old_footprint_covered(
     # Between two of its pieces (a sleeve hanging at a slant and the body's side, inside a
     # bent elbow) the gap is the garment's too, whichever way its nearest edge lies.
     keep = (lateral | upward | _enclosed(covered, missing, sw)[ys, xs]) & ~opening.mask[ys, xs]
-    keep &= ~from_below[ys, xs] | (upward & ~lateral)
+    keep &= ~from_below[ys, xs] | (upward & ~lateral) | inside[ys, xs]
     if not sleeved:
         # Above the armpits a sleeveless garment's side is its armhole, its own edge, and
         # the upper arms are bare: the old sleeves there go, and the arms show.
@@ -710,6 +733,10 @@ def _old_footprint_covered(
         # leg's own hem: it is not the thigh's to wear.
         keep &= ~past_hems[ys, xs]
     keep |= from_above[ys, xs] & ~lateral & ~upward
+    if sleeves is not None and inside.any():
+        # Above the armpits the sleeve's cap and the body's shoulder are sewn together.
+        axial = torso_axial_share(person.landmarks, covered.shape)[ys, xs]
+        keep &= ~inside[ys, xs] | (sleeves[ny, nx] >= 0.5) | (axial < ARMPIT_AXIAL)
     # The trousers only straight beside the top's body, never below its hem's corners.
     keep &= ~beside_only[ys, xs] | (np.abs(across) > np.abs(along))
     ys, xs, ny, nx = ys[keep], xs[keep], ny[keep], nx[keep]
@@ -945,6 +972,23 @@ def _sleeved(warped: WarpedGarment) -> bool:
     """Whether the warped garment has sleeves (a tank top or a strappy dress has none)."""
     sleeves = warped.extras.get("sleeves")
     return sleeves is not None and bool((sleeves > 0.5).any())
+
+
+def _arms_in_sleeves(
+    person: PersonAnalysis, warped: WarpedGarment, alpha: np.ndarray
+) -> np.ndarray | None:
+    """Bare arm skin beside the new garment's sleeves, no further down the arm than each
+    sleeve reaches: inside the sleeve when worn.
+
+    A product shot's sleeve is narrower than a rounded shoulder; on bare arms (a camisole,
+    a strapless top) the deltoid's side showed as a wedge of skin beside the sleeve, as if
+    the arm came out through it.
+    """
+    sleeves = warped.extras.get("sleeves")
+    if sleeves is None or person.parsing is None or not (sleeves > 0.5).any():
+        return None
+    arms = person.parsing.mask("arms") & (person.segmentation > 0.5)
+    return arms & (alpha < 0.5) & ~_beyond_sleeve_ends(person, sleeves)
 
 
 def _bare_shoulders(person: PersonAnalysis, alpha: np.ndarray, sw: float) -> np.ndarray:
