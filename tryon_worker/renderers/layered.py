@@ -35,7 +35,7 @@ import numpy as np
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.disc_closing import disc_closing
-from tryon_worker.renderers.fold_shading import FILL_MAX_SIDE, fold_shading
+from tryon_worker.renderers.fold_shading import FILL_MAX_SIDE, fold_shading, masked_blur
 from tryon_worker.renderers.geometric import (
     HANGING_COSINE,
     NECK_SIDE_TOP,
@@ -1296,9 +1296,9 @@ def _cast_shadow(
         return shadow
     luma = person.image[box].astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
     farther = farther & _common(person.image[box].astype(np.float32), farther)
-    weight = cv2.GaussianBlur(farther.astype(np.float32), (0, 0), 2.0 * reach)
-    lit = cv2.GaussianBlur(luma * farther, (0, 0), 2.0 * reach) / np.maximum(weight, 1e-6)
-    dark = near & (weight > 1e-3) & (luma < lit - SHADOW_DEPTH)
+    # (0 far from the backdrop further out: nothing is darker than that)
+    lit = masked_blur(luma, farther, 2.0 * reach)
+    dark = near & (luma < lit - SHADOW_DEPTH)
     # Shade beside an arm or a leg that stays is theirs (a hand's on the wall).
     skin = parsing.mask(*SKIN_LABELS)[box].astype(np.uint8)
     dark &= ~(cv2.dilate(skin, _disc(2 * reach)) > 0)
@@ -1336,11 +1336,8 @@ def _common(photo: np.ndarray, known: np.ndarray) -> np.ndarray:
     sigma = 0.04 * max(size)
     common = present
     for _ in range(2):
-        weight = cv2.GaussianBlur(common.astype(np.float32), (0, 0), sigma)
-        weight = np.maximum(weight, 1e-6)
-        mean = cv2.GaussianBlur(hue * common[..., None], (0, 0), sigma) / weight[..., None]
-        apart = np.linalg.norm(hue - mean, axis=-1)
-        spread = cv2.GaussianBlur(apart * common, (0, 0), sigma) / weight
+        apart = np.linalg.norm(hue - masked_blur(hue, common, sigma), axis=-1)
+        spread = masked_blur(apart, common, sigma)
         common = present & (apart <= np.maximum(COMMON_APART, 2.0 * spread))
     # Anti-aliased rims of what stands out go with it.
     standing_out = cv2.dilate((present & ~common).astype(np.uint8), np.ones((3, 3), np.uint8))
