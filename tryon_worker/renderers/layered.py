@@ -74,6 +74,10 @@ CHEST_SAMPLE_MIN = 0.02
 STRAY_COLOUR_APART = 15.0
 #: The armpits' line, in torso lengths down from the shoulders' (see torso_axial_share).
 ARMPIT_AXIAL = 0.25
+#: A hanging arm's skin reaching more than BULGE_DEPTH shoulder spans past its inner
+#: edge's line is not the arm's; past the line by BULGE_MARGIN it goes.
+BULGE_DEPTH = 0.06
+BULGE_MARGIN = 0.02
 #: How far (opponent hue, RGB units) a backdrop pixel may lie from its neighbourhood's
 #: common hue and still be filled from, however even the neighbourhood.
 COMMON_APART = 12.0
@@ -138,7 +142,9 @@ class LayeredRenderer:
         old &= ~_strays_by_the_neck(person, old)
         rim = _old_colour_rim(person, old, sw)
         old |= rim
-        front = _in_front_matte(person, parsing, warped, not_in_front=rim)
+        # Bare waist the parser took for an arm hanging beside it: under the garment.
+        waist = _bulges_beside_hanging_arms(person, parsing.mask("arms"), _torso_frame(person), sw)
+        front = _in_front_matte(person, parsing, warped, not_in_front=rim | waist)
         alpha = np.clip(warped.alpha * warped.support, 0.0, 1.0) * (1.0 - front)
         alpha[alpha < 1.0 / 255.0] = 0.0
         # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
@@ -163,6 +169,7 @@ class LayeredRenderer:
                 up_onto=bare,
                 beside_arms=beside_arms,
                 in_sleeves=_arms_in_sleeves(person, warped, alpha),
+                waist=waist,
             )
             alpha = _lines_on_arms_dropped(alpha, beside_arms[0])
         elif warped.category == "outerwear" and parsing.mask("upper").any():
@@ -593,6 +600,66 @@ def _inside_beside_hanging_arms(
     return (zone > 0) & (depth > 0.03 * sw)
 
 
+def _bulges_beside_hanging_arms(
+    person: PersonAnalysis, arms: np.ndarray, frame: TorsoFrame, sw: float
+) -> np.ndarray:
+    """The parts of ``arms`` (skin the parser calls arms) that bulge from an arm hanging
+    beside the body towards it: bare midriff or waist against the arm's inner edge.
+
+    Against skin the arm's inner edge has no line of its own, and the parser runs the arm
+    on into the midriff (p09's, between a crop top and a skirt): in front of every new top
+    it showed as a square patch of skin beside the elbow. Along each hanging bone the arm's
+    inner edge, where clothes beside it show it, is fitted as a straight taper; skin
+    reaching well past that line is not the arm's.
+    """
+    bulges = np.zeros(arms.shape, dtype=bool)
+    height, width = arms.shape
+    for side in ("left", "right"):
+        for j0, j1 in (("shoulder", "elbow"), ("elbow", "wrist")):
+            a, b = person.point(f"{side}_{j0}"), person.point(f"{side}_{j1}")
+            bone = b - a
+            length = max(float(np.linalg.norm(bone)), 1e-6)
+            middle = (a + b) / 2 - frame.smid
+            beside = abs(float(middle @ frame.lat)) > 0.3 * sw
+            if not beside or float(bone @ frame.down) / length <= HANGING_COSINE:
+                continue
+            reach = 0.4 * sw
+            x0, y0 = np.clip(np.floor(np.minimum(a, b) - reach), 0, [width, height]).astype(int)
+            x1, y1 = np.clip(np.ceil(np.maximum(a, b) + reach) + 1, 0, [width, height]).astype(int)
+            ys, xs = np.nonzero(arms[y0:y1, x0:x1])
+            if len(ys) < 50:
+                continue
+            points = np.stack([xs + x0, ys + y0], axis=1).astype(np.float64) - a
+            t = points @ bone / length**2
+            normal = np.array([-bone[1], bone[0]]) / length
+            if float((frame.smid - a) @ normal) < 0:
+                normal = -normal  # towards the body's middle
+            inward = points @ normal
+            on = (t >= 0.0) & (t <= 1.0) & (np.abs(inward) < reach)
+            bins = max(6, round(length / (0.03 * sw)))
+            index = np.minimum((t[on] * bins).astype(int), bins - 1)
+            edge = np.full(bins, np.nan)
+            for i in range(bins):
+                values = inward[on][index == i]
+                if len(values) >= 5:
+                    edge[i] = np.percentile(values, 98)
+            seen = ~np.isnan(edge)
+            if seen.sum() < 4:
+                continue
+            centres = (np.arange(bins) + 0.5) / bins
+            # The arm's own edge: a line through the narrower rows (a bulge is a minority).
+            typical = seen & (edge <= np.nanmedian(edge) + BULGE_MARGIN * sw)
+            if typical.sum() < 3:
+                continue
+            slope, offset = np.polyfit(centres[typical], edge[typical], 1)
+            line = offset + slope * t
+            bulging = on.copy()
+            bulging[on] = edge[index] > offset + slope * centres[index] + BULGE_DEPTH * sw
+            beyond = bulging & (inward > line + BULGE_MARGIN * sw)
+            bulges[ys[beyond] + y0, xs[beyond] + x0] = True
+    return bulges
+
+
 def _head_line(person: PersonAnalysis) -> float:
     """How far down the torso (in torso lengths, see torso_axial_share) the head ends.
 
@@ -622,6 +689,7 @@ def _old_footprint_covered(
     past_hems: np.ndarray | None = None,
     beside_arms: tuple[np.ndarray, np.ndarray] | None = None,
     in_sleeves: np.ndarray | None = None,
+    waist: np.ndarray | None = None,
 ) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
     """The new garment stretched over what it narrowly misses of the old one's sides and shoulders.
 
@@ -641,7 +709,8 @@ def _old_footprint_covered(
     see _beside_upper_arms): the strips take the body's fabric though a sleeve's hem above
     them is nearer, and the body's fabric does not spread onto the arms. ``in_sleeves``
     (bare arm skin along a sleeve, see _arms_in_sleeves) is covered from the sleeve beside
-    it, or from the body's shoulder above the armpits.
+    it, or from the body's shoulder above the armpits; ``waist`` (bare waist beside a
+    hanging arm, see _bulges_beside_hanging_arms) from beside it.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -660,6 +729,10 @@ def _old_footprint_covered(
     if in_sleeves is not None:
         inside = in_sleeves & ~covered & (front < 0.5)
         missing |= inside
+    bare_waist = np.zeros_like(covered)
+    if waist is not None:
+        bare_waist = waist & ~covered & (front < 0.5)
+        missing |= bare_waist
     from_above = np.zeros_like(covered)
     if down_onto is not None:
         from_above = down_onto & ~covered & (front < 0.5) & (person.segmentation > 0.5)
@@ -682,7 +755,12 @@ def _old_footprint_covered(
     # garment's, forearm or not: the old top showed through as a streak of skin.
     beside = missing & forearms
     if beside.any():
-        missing &= ~forearms | squeezed | (_enclosed(covered, beside, sw, share=0.03) & beside)
+        missing &= (
+            ~forearms
+            | squeezed
+            | (_enclosed(covered, beside, sw, share=0.03) & beside)
+            | bare_waist
+        )
     if not missing.any():
         return warped, alpha, none
     missing_all = missing.copy()
@@ -976,7 +1054,7 @@ def _sleeved(warped: WarpedGarment) -> bool:
 
 def _arms_in_sleeves(
     person: PersonAnalysis, warped: WarpedGarment, alpha: np.ndarray
-) -> np.ndarray | None:
+) -> np.ndarray:
     """Bare arm skin beside the new garment's sleeves, no further down the arm than each
     sleeve reaches: inside the sleeve when worn.
 
@@ -986,7 +1064,7 @@ def _arms_in_sleeves(
     """
     sleeves = warped.extras.get("sleeves")
     if sleeves is None or person.parsing is None or not (sleeves > 0.5).any():
-        return None
+        return np.zeros(alpha.shape, dtype=bool)
     arms = person.parsing.mask("arms") & (person.segmentation > 0.5)
     return arms & (alpha < 0.5) & ~_beyond_sleeve_ends(person, sleeves)
 
