@@ -42,7 +42,7 @@ from tryon_worker.renderers.geometric import (
     SHOULDER_TOP,
     GeometricRenderer,
 )
-from tryon_worker.renderers.photo_light import garment_in_photo_light
+from tryon_worker.renderers.photo_light import LUMA, garment_in_photo_light
 from tryon_worker.renderers.skin_light import LIMB_PROFILES, skin_shading, skin_tone
 from vision.body_frame import TorsoFrame
 from vision.errors import ImageInputError
@@ -63,7 +63,9 @@ FEATHER_SHARE = 0.004
 MIN_FEATHER = 3
 #: Below this confidence the shopper gets advice instead of a picture.
 MIN_CONFIDENCE = 0.5
-#: Noise (luma std) at most added to invented skin, as its own pores' grain.
+#: Invented skin's grain (see _skin_grain): the bands' upper ends (shoulder spans; a band
+#: is never finer than a pixel) and the most (luma, robust spread) any band adds.
+SKIN_GRAIN_SCALES = (0.004, 0.01)
 SKIN_GRAIN_LIMIT = 2.0
 #: Fewer visible neck pixels than this: a bare chest takes the person's overall skin colour.
 NECK_SAMPLE_MIN = 40
@@ -1296,8 +1298,7 @@ def _uncovered_restored(
     if (removal & low).any():
         legs = _nearer_leg(person, removal.shape, offset) * low
     skin_fill = _skin_fill(even, skin_known, colour, parsing, reach, legs) * shade
-    # Skin is smooth at a photo's scale: hands' knuckles and outlines overstate its grain.
-    skin_fill += _grain_like(photo, skin_known, limit=SKIN_GRAIN_LIMIT)
+    skin_fill += _skin_grain(person, parsing, photo, skin_known, roi, sw)[..., None]
     background_fill = _backdrop_fill(photo, labels, background_known, parsing)
     # Shading of the removed garment shapes the skin that comes back (the shadow under a
     # breast, the side of an arm), gently.
@@ -1557,6 +1558,46 @@ def _trousers_continued(
         mirrored = np.clip(2 * edge[columns] - rows, 0, height - 1)
         source = np.where(lower[mirrored, columns], mirrored, edge[columns])
         fill[rows, columns] = photo[source, columns]
+
+
+def _skin_grain(
+    person: PersonAnalysis,
+    parsing: PersonParsing,
+    photo: np.ndarray,
+    known: np.ndarray,
+    roi: tuple[slice, slice],
+    sw: float,
+) -> np.ndarray:
+    """Luma noise (float, ROI) with the fine detail of the person's own skin, band by band:
+    pores, and the faint mottling a little coarser (SKIN_GRAIN_SCALES, shoulder spans).
+
+    Filled smoothly (with pores' grain only), invented legs under new shorts had half the
+    detail of the arms beside them at every scale: smooth as a mannequin's. Noise, not the
+    skin's own patches: those carry veins and a neck's creases. Each band is as strong as
+    the robust spread of that band over the arms' and legs' skin away from the hands and
+    their outlines, at most SKIN_GRAIN_LIMIT. Seeded, so a render is reproducible.
+    """
+    height, width = known.shape
+    sources = known & parsing.mask("arms", "legs")[roi]
+    sources &= ~_limb_zone(person, ("wrist", "index"), radius=0.12)[roi]
+    inner = cv2.erode(sources.astype(np.uint8), _disc(max(2, round(0.02 * sw)))) > 0
+    if inner.sum() < 200:
+        inner = cv2.erode(known.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    if inner.sum() < 50:
+        return np.zeros((height, width), dtype=np.float32)
+    luma = photo @ LUMA
+    noise = np.random.default_rng(0).standard_normal((height, width)).astype(np.float32)
+    grain = np.zeros((height, width), dtype=np.float32)
+    finer_luma, finer_noise = luma, cv2.GaussianBlur(noise, (0, 0), 0.7)
+    for scale in SKIN_GRAIN_SCALES:
+        sigma = max(1.0, scale * sw)
+        coarser_luma = cv2.GaussianBlur(luma, (0, 0), sigma)
+        coarser_noise = cv2.GaussianBlur(noise, (0, 0), sigma)
+        band, made = finer_luma - coarser_luma, finer_noise - coarser_noise
+        strength = min(SKIN_GRAIN_LIMIT, 1.4826 * float(np.median(np.abs(band[inner]))))
+        grain += made * (strength / max(1.4826 * float(np.median(np.abs(made))), 1e-6))
+        finer_luma, finer_noise = coarser_luma, coarser_noise
+    return grain
 
 
 def _grain_like(photo: np.ndarray, known: np.ndarray, limit: float = 6.0) -> np.ndarray:
