@@ -146,7 +146,8 @@ class LayeredRenderer:
         old |= rim
         # Bare waist the parser took for an arm hanging beside it: under the garment.
         waist = _bulges_beside_hanging_arms(person, parsing.mask("arms"), _torso_frame(person), sw)
-        front = _in_front_matte(person, parsing, warped, not_in_front=rim | waist)
+        beyond_sleeves = _beyond_sleeve_ends(person, warped.extras.get("sleeves"))
+        front = _in_front_matte(person, parsing, warped, rim | waist, beyond_sleeves)
         alpha = np.clip(warped.alpha * warped.support, 0.0, 1.0) * (1.0 - front)
         alpha[alpha < 1.0 / 255.0] = 0.0
         # Mixed pixels along the old garment's outline go too, or a thin old-colour rim
@@ -170,7 +171,7 @@ class LayeredRenderer:
                 sw,
                 up_onto=bare,
                 beside_arms=beside_arms,
-                in_sleeves=_arms_in_sleeves(person, warped, alpha),
+                in_sleeves=_arms_in_sleeves(person, warped, alpha, beyond_sleeves),
                 waist=waist,
             )
             alpha = _lines_on_arms_dropped(alpha, beside_arms[0])
@@ -194,7 +195,7 @@ class LayeredRenderer:
                 sw,
                 mirror=False,
                 up_onto=bare,
-                in_sleeves=_arms_in_sleeves(person, warped, alpha),
+                in_sleeves=_arms_in_sleeves(person, warped, alpha, beyond_sleeves),
             )
         elif old.any() and warped.category == "bottom":
             # Along the legs old trousers or leggings were the legs' own outline: new ones
@@ -477,6 +478,7 @@ def _in_front_matte(
     parsing: PersonParsing,
     warped: WarpedGarment,
     not_in_front: np.ndarray,
+    beyond_sleeves: np.ndarray,
 ) -> np.ndarray:
     """Soft matte (0..1) of what stays in front of the new garment.
 
@@ -484,6 +486,7 @@ def _in_front_matte(
     a bottom also the shoes and the top hanging over its waistband; under a dress the shoes.
     The parsing's inner boundaries are coarse, so the matte follows the photo's own edges
     (guided filter). ``not_in_front`` (old-garment pixels the parser mislabelled) never is.
+    ``beyond_sleeves``: see _beyond_sleeve_ends.
     """
     names = ["hair"]
     if warped.category == "bottom":
@@ -528,7 +531,6 @@ def _in_front_matte(
     sleeves = warped.extras.get("sleeves")
     # Skin the parser calls "arms" on the belly is not in front of anything.
     arms = parsing.mask("arms") & _limb_zone(person, ("shoulder", "elbow", "wrist", "index"))
-    beyond_sleeves = _beyond_sleeve_ends(person, sleeves)
     if warped.category != "bottom":
         # Above the armpits the garment's shoulders cover the tops of the arms; below a
         # sleeve's end the arm is bare and in front of the body's piece, whatever the height
@@ -1055,20 +1057,19 @@ def _sleeved(warped: WarpedGarment) -> bool:
 
 
 def _arms_in_sleeves(
-    person: PersonAnalysis, warped: WarpedGarment, alpha: np.ndarray
+    person: PersonAnalysis, warped: WarpedGarment, alpha: np.ndarray, beyond_sleeves: np.ndarray
 ) -> np.ndarray:
     """Bare arm skin beside the new garment's sleeves, no further down the arm than each
     sleeve reaches: inside the sleeve when worn.
 
     A product shot's sleeve is narrower than a rounded shoulder; on bare arms (a camisole,
     a strapless top) the deltoid's side showed as a wedge of skin beside the sleeve, as if
-    the arm came out through it.
+    the arm came out through it. ``beyond_sleeves``: see _beyond_sleeve_ends.
     """
-    sleeves = warped.extras.get("sleeves")
-    if sleeves is None or person.parsing is None or not (sleeves > 0.5).any():
+    if person.parsing is None or not _sleeved(warped):
         return np.zeros(alpha.shape, dtype=bool)
     arms = person.parsing.mask("arms") & (person.segmentation > 0.5)
-    return arms & (alpha < 0.5) & ~_beyond_sleeve_ends(person, sleeves)
+    return arms & (alpha < 0.5) & ~beyond_sleeves
 
 
 def _bare_shoulders(person: PersonAnalysis, alpha: np.ndarray, sw: float) -> np.ndarray:
@@ -1298,7 +1299,7 @@ def _uncovered_restored(
     if (removal & low).any():
         legs = _nearer_leg(person, removal.shape, offset) * low
     skin_fill = _skin_fill(even, skin_known, colour, parsing, reach, legs) * shade
-    skin_fill += _skin_grain(person, parsing, photo, skin_known, roi, sw)[..., None]
+    skin_fill += _skin_grain(person, parsing, photo, skin_known, removal & body, roi, sw)[..., None]
     background_fill = _backdrop_fill(photo, labels, background_known, parsing)
     # Shading of the removed garment shapes the skin that comes back (the shadow under a
     # breast, the side of an arm), gently.
@@ -1368,9 +1369,10 @@ def _cast_shadow(
     x0, y0, x1, y1 = _box(old, 3 * reach + 1, old.shape)
     box = np.s_[y0:y1, x0:x1]
     garment = old[box].astype(np.uint8)
-    backdrop = parsing.mask("background")[box]
-    near = (cv2.dilate(garment, _disc(reach)) > 0) & backdrop & ~old[box]
-    farther = (cv2.dilate(garment, _disc(3 * reach)) > 0) & backdrop & ~near & ~old[box]
+    backdrop = parsing.mask("background")[box] & ~old[box]
+    apart = cv2.distanceTransform(1 - garment, cv2.DIST_L2, 3)
+    near = (apart <= reach) & backdrop
+    farther = (apart > reach) & (apart <= 3 * reach) & backdrop
     if not near.any() or farther.sum() < 50:
         return shadow
     luma = person.image[box].astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
@@ -1380,7 +1382,7 @@ def _cast_shadow(
     dark = near & (luma < lit - SHADOW_DEPTH)
     # Shade beside an arm or a leg that stays is theirs (a hand's on the wall).
     skin = parsing.mask(*SKIN_LABELS)[box].astype(np.uint8)
-    dark &= ~(cv2.dilate(skin, _disc(2 * reach)) > 0)
+    dark &= cv2.distanceTransform(1 - skin, cv2.DIST_L2, 3) > 2 * reach
     # Only shade that touches the garment: a dark logo further off is the wall's.
     _, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
     touching = np.unique(labels[(cv2.dilate(garment, np.ones((3, 3), np.uint8)) > 0) & dark])
@@ -1565,10 +1567,12 @@ def _skin_grain(
     parsing: PersonParsing,
     photo: np.ndarray,
     known: np.ndarray,
+    target: np.ndarray,
     roi: tuple[slice, slice],
     sw: float,
 ) -> np.ndarray:
-    """Luma noise (float, ROI) with the fine detail of the person's own skin, band by band:
+    """Luma noise (float, ROI; over ``target`` only) with the fine detail of the person's
+    own skin (``known``), band by band:
     pores, and the faint mottling a little coarser (SKIN_GRAIN_SCALES, shoulder spans).
 
     Filled smoothly (with pores' grain only), invented legs under new shorts had half the
@@ -1577,26 +1581,37 @@ def _skin_grain(
     the robust spread of that band over the arms' and legs' skin away from the hands and
     their outlines, at most SKIN_GRAIN_LIMIT. Seeded, so a render is reproducible.
     """
-    height, width = known.shape
+    grain = np.zeros(known.shape, dtype=np.float32)
+    if not target.any():
+        return grain
     sources = known & parsing.mask("arms", "legs")[roi]
     sources &= ~_limb_zone(person, ("wrist", "index"), radius=0.12)[roi]
     inner = cv2.erode(sources.astype(np.uint8), _disc(max(2, round(0.02 * sw)))) > 0
     if inner.sum() < 200:
         inner = cv2.erode(known.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     if inner.sum() < 50:
-        return np.zeros((height, width), dtype=np.float32)
-    luma = photo @ LUMA
-    noise = np.random.default_rng(0).standard_normal((height, width)).astype(np.float32)
-    grain = np.zeros((height, width), dtype=np.float32)
+        return grain
+    # Measured in the sources' box, made in the target's.
+    margin = round(4 * max(SKIN_GRAIN_SCALES) * sw) + 4
+    sx0, sy0, sx1, sy1 = _box(inner, margin, inner.shape)
+    tx0, ty0, tx1, ty1 = _box(target, margin, target.shape)
+    luma = photo[sy0:sy1, sx0:sx1] @ LUMA
+    inner = inner[sy0:sy1, sx0:sx1]
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal((ty1 - ty0, tx1 - tx0)).astype(np.float32)
+    made_grain = np.zeros_like(noise)
     finer_luma, finer_noise = luma, cv2.GaussianBlur(noise, (0, 0), 0.7)
     for scale in SKIN_GRAIN_SCALES:
         sigma = max(1.0, scale * sw)
         coarser_luma = cv2.GaussianBlur(luma, (0, 0), sigma)
         coarser_noise = cv2.GaussianBlur(noise, (0, 0), sigma)
-        band, made = finer_luma - coarser_luma, finer_noise - coarser_noise
-        strength = min(SKIN_GRAIN_LIMIT, 1.4826 * float(np.median(np.abs(band[inner]))))
-        grain += made * (strength / max(1.4826 * float(np.median(np.abs(made))), 1e-6))
+        band, made = (finer_luma - coarser_luma)[inner], finer_noise - coarser_noise
+        # (every few pixels: a robust spread needs no more)
+        strength = min(SKIN_GRAIN_LIMIT, 1.4826 * float(np.median(np.abs(band[::7]))))
+        spread = 1.4826 * float(np.median(np.abs(made[::7, ::7])))
+        made_grain += made * (strength / max(spread, 1e-6))
         finer_luma, finer_noise = coarser_luma, coarser_noise
+    grain[ty0:ty1, tx0:tx1] = made_grain
     return grain
 
 
