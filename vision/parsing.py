@@ -63,6 +63,8 @@ class PersonParsing:
 
     def mask(self, *names: str) -> np.ndarray:
         """Boolean mask of the pixels with any of the named labels."""
+        if len(names) == 1:
+            return self.labels == LABEL[names[0]]  # (several times faster than isin)
         return np.isin(self.labels, [LABEL[name] for name in names])
 
     def share(self, name: str) -> float:
