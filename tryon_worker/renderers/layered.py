@@ -588,20 +588,30 @@ def _inside_beside_hanging_arms(
     """
     inside = np.zeros(person.image.shape[:2], dtype=bool)
     zone = np.zeros(person.image.shape[:2], dtype=np.uint8)
-    for side in ("left", "right"):
-        for j0, j1 in (("shoulder", "elbow"), ("elbow", "wrist")):
-            a, b = person.point(f"{side}_{j0}"), person.point(f"{side}_{j1}")
-            length = max(float(np.linalg.norm(b - a)), 1e-6)
-            middle = (a + b) / 2 - frame.smid
-            beside = abs(float(middle @ frame.lat)) > 0.3 * sw
-            if beside and float((b - a) @ frame.down) / length > HANGING_COSINE:
-                _tapered(zone, a, b, 0.2 * sw, 0.2 * sw)
+    for a, b in _bones_hanging_beside(person, frame, sw):
+        _tapered(zone, a, b, 0.2 * sw, 0.2 * sw)
     if not zone.any():
         return inside
     if sleeves is not None:
         piece = piece & (sleeves < 0.5)
     depth = cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3)
     return (zone > 0) & (depth > 0.03 * sw)
+
+
+def _bones_hanging_beside(
+    person: PersonAnalysis, frame: TorsoFrame, sw: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The arms' bones (upper arms and forearms, as their two ends) that hang down beside
+    the body, not held across it."""
+    bones = []
+    for side in ("left", "right"):
+        for j0, j1 in (("shoulder", "elbow"), ("elbow", "wrist")):
+            a, b = person.point(f"{side}_{j0}"), person.point(f"{side}_{j1}")
+            length = max(float(np.linalg.norm(b - a)), 1e-6)
+            beside = abs(float(((a + b) / 2 - frame.smid) @ frame.lat)) > 0.3 * sw
+            if beside and float((b - a) @ frame.down) / length > HANGING_COSINE:
+                bones.append((a, b))
+    return bones
 
 
 def _bulges_beside_hanging_arms(
@@ -618,49 +628,43 @@ def _bulges_beside_hanging_arms(
     """
     bulges = np.zeros(arms.shape, dtype=bool)
     height, width = arms.shape
-    for side in ("left", "right"):
-        for j0, j1 in (("shoulder", "elbow"), ("elbow", "wrist")):
-            a, b = person.point(f"{side}_{j0}"), person.point(f"{side}_{j1}")
-            bone = b - a
-            length = max(float(np.linalg.norm(bone)), 1e-6)
-            middle = (a + b) / 2 - frame.smid
-            beside = abs(float(middle @ frame.lat)) > 0.3 * sw
-            if not beside or float(bone @ frame.down) / length <= HANGING_COSINE:
-                continue
-            reach = 0.4 * sw
-            x0, y0 = np.clip(np.floor(np.minimum(a, b) - reach), 0, [width, height]).astype(int)
-            x1, y1 = np.clip(np.ceil(np.maximum(a, b) + reach) + 1, 0, [width, height]).astype(int)
-            ys, xs = np.nonzero(arms[y0:y1, x0:x1])
-            if len(ys) < 50:
-                continue
-            points = np.stack([xs + x0, ys + y0], axis=1).astype(np.float64) - a
-            t = points @ bone / length**2
-            normal = np.array([-bone[1], bone[0]]) / length
-            if float((frame.smid - a) @ normal) < 0:
-                normal = -normal  # towards the body's middle
-            inward = points @ normal
-            on = (t >= 0.0) & (t <= 1.0) & (np.abs(inward) < reach)
-            bins = max(6, round(length / (0.03 * sw)))
-            index = np.minimum((t[on] * bins).astype(int), bins - 1)
-            edge = np.full(bins, np.nan)
-            for i in range(bins):
-                values = inward[on][index == i]
-                if len(values) >= 5:
-                    edge[i] = np.percentile(values, 98)
-            seen = ~np.isnan(edge)
-            if seen.sum() < 4:
-                continue
-            centres = (np.arange(bins) + 0.5) / bins
-            # The arm's own edge: a line through the narrower rows (a bulge is a minority).
-            typical = seen & (edge <= np.nanmedian(edge) + BULGE_MARGIN * sw)
-            if typical.sum() < 3:
-                continue
-            slope, offset = np.polyfit(centres[typical], edge[typical], 1)
-            line = offset + slope * t
-            bulging = on.copy()
-            bulging[on] = edge[index] > offset + slope * centres[index] + BULGE_DEPTH * sw
-            beyond = bulging & (inward > line + BULGE_MARGIN * sw)
-            bulges[ys[beyond] + y0, xs[beyond] + x0] = True
+    for a, b in _bones_hanging_beside(person, frame, sw):
+        bone = b - a
+        length = max(float(np.linalg.norm(bone)), 1e-6)
+        reach = 0.4 * sw
+        x0, y0 = np.clip(np.floor(np.minimum(a, b) - reach), 0, [width, height]).astype(int)
+        x1, y1 = np.clip(np.ceil(np.maximum(a, b) + reach) + 1, 0, [width, height]).astype(int)
+        ys, xs = np.nonzero(arms[y0:y1, x0:x1])
+        if len(ys) < 50:
+            continue
+        points = np.stack([xs + x0, ys + y0], axis=1).astype(np.float64) - a
+        t = points @ bone / length**2
+        normal = np.array([-bone[1], bone[0]]) / length
+        if float((frame.smid - a) @ normal) < 0:
+            normal = -normal  # towards the body's middle
+        inward = points @ normal
+        on = (t >= 0.0) & (t <= 1.0) & (np.abs(inward) < reach)
+        bins = max(6, round(length / (0.03 * sw)))
+        index = np.minimum((t[on] * bins).astype(int), bins - 1)
+        edge = np.full(bins, np.nan)
+        for i in range(bins):
+            values = inward[on][index == i]
+            if len(values) >= 5:
+                edge[i] = np.percentile(values, 98)
+        seen = ~np.isnan(edge)
+        if seen.sum() < 4:
+            continue
+        centres = (np.arange(bins) + 0.5) / bins
+        # The arm's own edge: a line through the narrower rows (a bulge is a minority).
+        typical = seen & (edge <= np.nanmedian(edge) + BULGE_MARGIN * sw)
+        if typical.sum() < 3:
+            continue
+        slope, offset = np.polyfit(centres[typical], edge[typical], 1)
+        line = offset + slope * t
+        bulging = on.copy()
+        bulging[on] = edge[index] > offset + slope * centres[index] + BULGE_DEPTH * sw
+        beyond = bulging & (inward > line + BULGE_MARGIN * sw)
+        bulges[ys[beyond] + y0, xs[beyond] + x0] = True
     return bulges
 
 
