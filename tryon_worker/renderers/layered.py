@@ -136,6 +136,7 @@ class LayeredRenderer:
         photo = person.image
         height, width = photo.shape[:2]
         sw = _shoulder_span(person)
+        frame = _torso_frame(person)
         feather = max(MIN_FEATHER, round(FEATHER_SHARE * max(height, width)))
 
         old = replaced_clothes(person, warped.category)
@@ -145,7 +146,7 @@ class LayeredRenderer:
         rim = _old_colour_rim(person, old, sw)
         old |= rim
         # Bare waist the parser took for an arm hanging beside it: under the garment.
-        waist = _bulges_beside_hanging_arms(person, parsing.mask("arms"), _torso_frame(person), sw)
+        waist = _bulges_beside_hanging_arms(person, parsing.mask("arms"), frame, sw)
         beyond_sleeves = _beyond_sleeve_ends(person, warped.extras.get("sleeves"))
         front = _in_front_matte(person, parsing, warped, rim | waist, beyond_sleeves)
         alpha = np.clip(warped.alpha * warped.support, 0.0, 1.0) * (1.0 - front)
@@ -179,7 +180,7 @@ class LayeredRenderer:
             # A jacket replaces nothing but hides what it is worn over: a sweater a little
             # wider than the product shot's cut would show as bands down its sides. Only
             # the sides, above the jacket's hem: its front opening and length are its own.
-            _, across = _torso_frame(person).coordinates((height, width))
+            _, across = frame.coordinates((height, width))
             covered = alpha >= 0.5
             rows = np.arange(height)[:, None]
             hem = np.where(covered.any(axis=0), height - 1 - np.argmax(covered[::-1], axis=0), -1)
@@ -205,7 +206,6 @@ class LayeredRenderer:
             on_legs = old & _limb_zone(person, ("hip", "knee", "ankle"), radius=0.3)
             # So is a tight skirt's or trousers' side at the hips, where an arm hangs
             # beside it: left bare, a strip of backdrop ran between the arm and the hip.
-            frame = _torso_frame(person)
             along, _ = frame.coordinates((height, width))
             hips = old & (along < 1.05 * frame.torso)
             on_legs |= hips & _limb_zone(person, ("elbow", "wrist", "index"), radius=0.25)
@@ -646,9 +646,10 @@ def _bulges_beside_hanging_arms(
         on = (t >= 0.0) & (t <= 1.0) & (np.abs(inward) < reach)
         bins = max(6, round(length / (0.03 * sw)))
         index = np.minimum((t[on] * bins).astype(int), bins - 1)
+        inward_on = inward[on]
         edge = np.full(bins, np.nan)
         for i in range(bins):
-            values = inward[on][index == i]
+            values = inward_on[index == i]
             if len(values) >= 5:
                 edge[i] = np.percentile(values, 98)
         seen = ~np.isnan(edge)
