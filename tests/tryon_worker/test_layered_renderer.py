@@ -837,9 +837,10 @@ def test_a_tank_top_leaves_the_upper_arms_bare(photos: Photos, shared_images: Pa
         assert np.mean(covered) < 0.1, side
         bare = np.array([output.image[round(y), round(x)] for x, y in points], dtype=float)
         assert (_red(bare.astype(np.uint8)) == 0).all()
-    # Above the armpits nothing of the garment lies beyond the shoulders' joints.
+    # Above the armpits nothing of the garment lies beyond the shoulders' joints but the
+    # straps' rounded corners on the shoulders' caps (2.7% of that band on p12's raised arm).
     beyond = (np.abs(across) > 0.55 * sw) & (down < 0.3 * sw) & (down > -0.3 * sw)
-    assert output.garment_mask[beyond].mean() < 0.02
+    assert output.garment_mask[beyond].mean() < 0.03
 
 
 @pytest.mark.parametrize(
@@ -1363,3 +1364,36 @@ def test_legs_invented_under_shorts_have_the_grain_of_real_skin(
     assert shins.sum() > 2000 and arms.sum() > 2000, (shins.sum(), arms.sum())
     ratio = _fine_detail(output.image, shins) / _fine_detail(person.image, arms)
     assert 0.8 < ratio < 1.5, ratio
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "p17_woman_fullbody_face_cropped_lilac_tee.jpg",
+        "p15_man_fullbody_face_cropped_white_tee.jpg",
+    ],
+)
+def test_a_tank_tops_straps_lie_on_the_shoulders(
+    photos: Photos, shared_images: Path, name: str
+) -> None:
+    """A tank top's wide strap ends on the shoulder's outer edge; left to the warp, its top
+    further in rose above the sloping shoulder beside it, and the straps stood up from
+    p17's and p15's shoulders into the backdrop like posts (about 880 and 690 pixels above
+    their tees' outlines; about 100 and 50 now, the tips of the straps' corners)."""
+    person = _person(photos, shared_images, name, "top")
+    # p17's tee is loose enough for the renderer's confidence to fall below its bar.
+    renderer = LayeredRenderer()
+    warped = renderer.warp(person, photos.garment("top", "tank-top", BLUE))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(layered, "MIN_CONFIDENCE", 0.0)
+        output = renderer.composite(person, warped)
+    shoulders = max(person.point("left_shoulder")[1], person.point("right_shoulder")[1])
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    above = np.zeros(output.garment_mask.shape, dtype=bool)
+    above[: round(shoulders)] = True
+    # Off the person's silhouette, which the old tee's shoulders outline, past the rim of
+    # mixed pixels along it (the old garment's, which the new one may cover).
+    silhouette = (person.segmentation > 0.5).astype(np.uint8)
+    rim = cv2.dilate(silhouette, _disc(round(0.02 * sw))) > 0
+    risen = output.garment_mask & above & ~rim
+    assert risen.sum() < 200, risen.sum()

@@ -529,6 +529,7 @@ def _warp_upper(
     scale = _upper_scale(body, g, b_shoulder, garment.category)
     g_mid = (g["left_shoulder"] + g["right_shoulder"]) / 2
     pairs, b_armpit = _torso_pairs(body, g, scale, dress)
+    strap_pins: list[tuple[np.ndarray, np.ndarray]] = []
     if not any(f"{side}_sleeve" in garment.parts for side, _ in SIDES):
         for side, sign in SIDES:
             top = _thin_strap_top(garment.mask, g, side, sign)
@@ -538,6 +539,22 @@ def _warp_upper(
                 # shoulder into the wearer's hair.
                 g[f"{side}_shoulder"] = top
                 b_shoulder[side] = _strap_top(body, g, side, sign, b_shoulder[side], b_armpit[side])
+                continue
+            pins = _wide_strap_pins(
+                body, garment.mask, g, side, sign, b_shoulder[side], scale.across
+            )
+            if pins:
+                # The strap keeps its own shape from its top out to its corner: pinned
+                # to the shoulder's edge as well, its rounded corner was drawn out into a
+                # point.
+                g_pin, b_pin = pins[0]
+                offset = g[f"{side}_shoulder"] - g_pin
+                b_shoulder[side] = (
+                    b_pin
+                    + scale.across * offset[0] * body.frame.lat
+                    + scale.length * offset[1] * body.frame.down
+                )
+                strap_pins += pins
     pairs += [
         (
             g["neck"],
@@ -545,6 +562,7 @@ def _warp_upper(
         ),
         (g["left_shoulder"], b_shoulder["left"]),
         (g["right_shoulder"], b_shoulder["right"]),
+        *strap_pins,
     ]
     # Pin the armhole seam at a few points in both the torso's and the sleeves' warps, so
     # the two pieces meet along it without a gap.
@@ -589,6 +607,9 @@ THIN_STRAP = 0.25
 #: and beside the neck (a fifth of a span either side of its middle).
 SHOULDER_TOP = 0.14
 NECK_SIDE_TOP = 0.25
+#: A wide strap's top is pinned this far (in half chests of its garment) in from its
+#: outer corner.
+WIDE_STRAP_PINS = (0.04, 0.2)
 
 
 def _thin_strap_top(
@@ -625,8 +646,7 @@ def _strap_top(
     A sleeved garment's shoulder seam, and a tank top's wide strap, end on the shoulder's
     outer edge (``b_shoulder``); a thin strap (a sundress's) sits where the garment puts
     it: as far out, for its chest's half width, as on the shot. Pinned to the shoulder's
-    outer edge, a thin strap halfway in was dragged out and up into a flap. It lies on
-    the shoulder's top surface there (the silhouette's top edge, below hair hanging there).
+    outer edge, a thin strap halfway in was dragged out and up into a flap.
     """
     g_mid_x = float(g["left_shoulder"][0] + g["right_shoulder"][0]) / 2
     g_half = abs(float(g[f"{side}_armpit"][0]) - g_mid_x)
@@ -637,14 +657,73 @@ def _strap_top(
     lateral = min(share * b_half, outer)
     if lateral >= outer - 0.02 * frame.sw:
         return b_shoulder
-    # Up from the shoulders' line at that distance from the middle, to the skin's top edge
-    # (below any hair hanging there), and never above the shoulder's slope: a strap stood up
-    # through p09's curls to her chin.
+    return _on_shoulder(body, lateral, side, sign, b_shoulder)
+
+
+def _wide_strap_pins(
+    body: _Body, mask: np.ndarray, g: dict[str, np.ndarray], side: str, sign: float,
+    b_shoulder: np.ndarray, across: float,
+) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    """Points along a wide strap's top, outermost first, on the shot and on the body
+    (``across``: body pixels per shot pixel across the chest); none for a cut-on sleeve
+    (its corner lies outside the armpit).
+
+    The outer corner ends on the shoulder's outer edge; left to the warp, the strap's top
+    further in rose above the sloping shoulder beside it (a tank top's straps stood up
+    like posts). On the body each point lies as far in from that edge as the strap's scale
+    says, on the shoulder's top surface; none under hair hanging over the shoulder, whose
+    top is not seen (the strap goes on up under the hair as the warp puts it; pinned below
+    the hair, its corner flew out).
+    """
+    g_mid_x = float(g["left_shoulder"][0] + g["right_shoulder"][0]) / 2
+    g_half = abs(float(g[f"{side}_armpit"][0]) - g_mid_x)
+    if abs(float(g[f"{side}_shoulder"][0]) - g_mid_x) >= g_half:
+        return []
+    frame = body.frame
+    outer = abs(float(np.dot(b_shoulder - frame.smid, frame.lat)))
+    pins = []
+    for share in WIDE_STRAP_PINS:
+        inward = share * g_half
+        column = round(float(g[f"{side}_shoulder"][0]) - sign * inward)
+        rows = np.nonzero(mask[:, column])[0] if 0 <= column < mask.shape[1] else []
+        if not len(rows):
+            continue
+        lateral = max(outer - across * inward, 0.1 * frame.sw)
+        # The old top's shoulders may stand a little above the modelled slope: the strap
+        # lies on them (below them, a band of the old top was left for the new to cover).
+        on_body = _on_shoulder(body, lateral, side, sign, b_shoulder, above_slope=0.1)
+        x, y = (round(v) for v in on_body - 0.03 * frame.sw * frame.down)
+        inside = 0 <= y < body.height and 0 <= x < body.width
+        if inside and body.silhouette[y, x] and not body.below_hair[y, x]:
+            return []
+        pins.append((np.array([float(column), float(rows[0])]), on_body))
+    return pins
+
+
+def _on_shoulder(
+    body: _Body,
+    lateral: float,
+    side: str,
+    sign: float,
+    b_shoulder: np.ndarray,
+    above_slope: float = 0.0,
+) -> np.ndarray:
+    """The shoulder's top surface ``lateral`` from the body's middle: the silhouette's top
+    edge there (below hair hanging over it), never more than ``above_slope`` shoulder spans
+    above the shoulder's modelled slope (a strap stood up through p09's curls to her chin).
+
+    The slope rises from this side's joint, which a tilted pose lifts or lowers: measured
+    from the shoulders' mean line, a raised shoulder's strap was pulled down into its top.
+    """
+    frame = body.frame
     start = frame.at(frame.axial_of(b_shoulder) + 0.1 * frame.sw, sign * lateral)
     up = body._run_length(start, -frame.down, 0.5 * frame.sw, body.below_hair)
     out = np.clip((lateral - 0.2 * frame.sw) / (0.3 * frame.sw), 0.0, 1.0)
-    slope_top = (NECK_SIDE_TOP + (SHOULDER_TOP - NECK_SIDE_TOP) * out) * frame.sw
-    up = min(up, (frame.axial_of(start) + slope_top) / 0.9)
+    slope_top = (NECK_SIDE_TOP + (SHOULDER_TOP - NECK_SIDE_TOP) * out + above_slope) * frame.sw
+    joint = body.pt(f"{side}_shoulder")
+    joint_lateral = max(abs(float(np.dot(joint - frame.smid, frame.lat))), 1.0)
+    line = frame.axial_of(joint) * min(lateral / joint_lateral, 1.0)
+    up = min(up, (frame.axial_of(start) - line + slope_top) / 0.9)
     return start - 0.9 * float(np.clip(up, 0.05 * frame.sw, 0.45 * frame.sw)) * frame.down
 
 
