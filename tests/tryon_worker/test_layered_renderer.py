@@ -1397,3 +1397,37 @@ def test_a_tank_tops_straps_lie_on_the_shoulders(
     rim = cv2.dilate(silhouette, _disc(round(0.02 * sw))) > 0
     risen = output.garment_mask & above & ~rim
     assert risen.sum() < 200, risen.sum()
+
+
+def test_an_upper_arm_restored_under_a_sleeve_is_as_wide_as_the_arm_below(
+    photos: Photos, shared_images: Path
+) -> None:
+    """The upper arm under a removed sleeve runs on up from its first whole cross-section
+    below the hem. Under p17's slanting hem the first run of skin was cut short on its
+    outer side by the hem itself: her left arm came back a step narrower above the old
+    hem than below it (6.8 pixels; about 2 now)."""
+    name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
+    person = _person(photos, shared_images, name, "top")
+    renderer = LayeredRenderer()
+    warped = renderer.warp(person, photos.garment("top", "tank-top", BLUE))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(layered, "MIN_CONFIDENCE", 0.0)  # her loose tee's confidence is low
+        output = renderer.composite(person, warped)
+    pixels = output.image.astype(int)
+    skin = (pixels[..., 0] - pixels[..., 2] > 25) & ~output.garment_mask
+    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    shoulder, elbow = person.point("left_shoulder"), person.point("left_elbow")
+    old = replaced_clothes(person, "top")
+    along = np.arange(0.0, float(np.linalg.norm(elbow - shoulder)))
+    bone = shoulder + along[:, None] * (elbow - shoulder) / along[-1]
+    covered = old[np.round(bone[:, 1]).astype(int), np.round(bone[:, 0]).astype(int)]
+    hem = bone[np.nonzero(covered)[0].max()]
+    # The arm's outer edge (this arm is on the picture's right) in rows above and below.
+    x0, x1 = round(hem[0] - 0.3 * sw), round(hem[0] + 0.3 * sw)
+
+    def outer_edge(rows: range) -> float:
+        return float(np.mean([x0 + np.nonzero(skin[y, x0:x1])[0].max() for y in rows]))
+
+    above = outer_edge(range(round(hem[1] - 0.12 * sw), round(hem[1] - 0.04 * sw)))
+    below = outer_edge(range(round(hem[1] + 0.04 * sw), round(hem[1] + 0.12 * sw)))
+    assert below - above < 0.02 * sw, (above, below)

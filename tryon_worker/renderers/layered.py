@@ -1984,6 +1984,8 @@ def _arm_below(
     n = np.array([-u[1], u[0]])
     offsets = np.arange(-round(0.3 * sw), round(0.3 * sw) + 1, dtype=np.float64)
     middle = len(offsets) // 2
+    middle_point = (person.point("left_shoulder") + person.point("right_shoulder")) / 2
+    labels = person.parsing.labels if person.parsing is not None else np.zeros_like(skin)
     sleeve_end = None  # how far down the bone the old sleeve ended
     for distance in np.arange(0.0, length, max(1.0, 0.02 * sw)):
         point = shoulder + distance * u
@@ -2011,8 +2013,16 @@ def _arm_below(
         while right < len(on) - 1 and on[right + 1]:
             right += 1
         half = (right - left + 1) / 2
-        if left > 0 and right < len(on) - 1 and 0.05 * sw <= half <= 0.2 * sw:
-            return point + (offsets[left] + offsets[right]) / 2 * n, half
+        if left == 0 or right == len(on) - 1 or not 0.05 * sw <= half <= 0.2 * sw:
+            continue
+        # Cut short on its outer side by a slanting hem, the run is not the arm's whole
+        # width (p17's arm came back half as wide above her old sleeve's hem as below it).
+        # Its inner side may well meet the old top: the arm hangs against it.
+        outer = left - 1 if np.dot(middle_point - point, n) > 0 else right + 1
+        y, x = ys[outer], xs[outer]
+        if inside[outer] and removal[y, x] and labels[y, x] != LABEL["background"]:
+            continue
+        return point + (offsets[left] + offsets[right]) / 2 * n, half
     return None
 
 
