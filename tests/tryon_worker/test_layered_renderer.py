@@ -1431,3 +1431,22 @@ def test_an_upper_arm_restored_under_a_sleeve_is_as_wide_as_the_arm_below(
     above = outer_edge(range(round(hem[1] - 0.12 * sw), round(hem[1] - 0.04 * sw)))
     below = outer_edge(range(round(hem[1] + 0.04 * sw), round(hem[1] + 0.12 * sw)))
     assert below - above < 0.02 * sw, (above, below)
+
+
+def test_no_backdrop_between_an_invented_forearm_and_the_hand(
+    photos: Photos, shared_images: Path
+) -> None:
+    """p14's sweater sleeves reach her hands; a new top's shorter sleeve leaves forearms to
+    invent. The old cuff between the invented forearm and the hand is the hand's root, not
+    backdrop: it came back as a strip of the wall across her wrist, the hand floating
+    below a rounded stump (126 pixels of wall on the hand's bone; none now)."""
+    name = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
+    person = _person(photos, shared_images, name, "top")
+    output = LayeredRenderer().render(person, photos.garment("top", "long-sleeve", GREEN))
+    hands = layered._limb_zone(person, ("wrist", "index"), radius=0.05)
+
+    def wall(image: np.ndarray) -> np.ndarray:  # light, hueless: the studio's backdrop
+        pixels = image.astype(int)
+        return (pixels.min(axis=-1) > 200) & (np.ptp(pixels, axis=-1) < 20)
+
+    assert (hands & wall(output.image) & ~wall(person.image)).sum() < 20

@@ -1828,6 +1828,11 @@ def _body_core(person: PersonAnalysis, sw: float, arms_below: ArmsBelow) -> np.n
             for (t0, r0), (t1, r1) in itertools.pairwise(profile):
                 ra, rb = r0 * scale * sw, r1 * scale * sw
                 _tapered(canvas, a + t0 * (b - a), a + t1 * (b - a), ra, rb)
+        # The hand: a long sleeve's removed cuff between an invented forearm and the hand
+        # came back as a strip of backdrop across the wrist.
+        wrist, index = p[f"{side}_wrist"], p[f"{side}_index"]
+        wrist_radius = LIMB_PROFILES[("elbow", "wrist")][-1][1] * sw
+        _tapered(canvas, wrist, index, wrist_radius, 0.8 * wrist_radius)
     return canvas > 0
 
 
