@@ -1990,7 +1990,8 @@ def _arm_below(
     offsets = np.arange(-round(0.3 * sw), round(0.3 * sw) + 1, dtype=np.float64)
     middle = len(offsets) // 2
     middle_point = (person.point("left_shoulder") + person.point("right_shoulder")) / 2
-    labels = person.parsing.labels if person.parsing is not None else np.zeros_like(skin)
+    assert person.parsing is not None  # _upper_arms_below returns early without it
+    labels = person.parsing.labels
     sleeve_end = None  # how far down the bone the old sleeve ended
     for distance in np.arange(0.0, length, max(1.0, 0.02 * sw)):
         point = shoulder + distance * u
