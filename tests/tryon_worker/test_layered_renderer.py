@@ -1374,19 +1374,16 @@ def test_legs_invented_under_shorts_have_the_grain_of_real_skin(
     ],
 )
 def test_a_tank_tops_straps_lie_on_the_shoulders(
-    photos: Photos, shared_images: Path, name: str
+    photos: Photos, shared_images: Path, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A tank top's wide strap ends on the shoulder's outer edge; left to the warp, its top
     further in rose above the sloping shoulder beside it, and the straps stood up from
     p17's and p15's shoulders into the backdrop like posts (about 880 and 690 pixels above
     their tees' outlines; about 100 and 50 now, the tips of the straps' corners)."""
-    person = _person(photos, shared_images, name, "top")
     # p17's tee is loose enough for the renderer's confidence to fall below its bar.
-    renderer = LayeredRenderer()
-    warped = renderer.warp(person, photos.garment("top", "tank-top", BLUE))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(layered, "MIN_CONFIDENCE", 0.0)
-        output = renderer.composite(person, warped)
+    monkeypatch.setattr(layered, "MIN_CONFIDENCE", 0.0)
+    person = _person(photos, shared_images, name, "top")
+    output = LayeredRenderer().render(person, photos.garment("top", "tank-top", BLUE))
     shoulders = max(person.point("left_shoulder")[1], person.point("right_shoulder")[1])
     sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
     above = np.zeros(output.garment_mask.shape, dtype=bool)
@@ -1400,19 +1397,16 @@ def test_a_tank_tops_straps_lie_on_the_shoulders(
 
 
 def test_an_upper_arm_restored_under_a_sleeve_is_as_wide_as_the_arm_below(
-    photos: Photos, shared_images: Path
+    photos: Photos, shared_images: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The upper arm under a removed sleeve runs on up from its first whole cross-section
     below the hem. Under p17's slanting hem the first run of skin was cut short on its
     outer side by the hem itself: her left arm came back a step narrower above the old
     hem than below it (6.8 pixels; about 2 now)."""
     name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
+    monkeypatch.setattr(layered, "MIN_CONFIDENCE", 0.0)  # her loose tee's confidence is low
     person = _person(photos, shared_images, name, "top")
-    renderer = LayeredRenderer()
-    warped = renderer.warp(person, photos.garment("top", "tank-top", BLUE))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(layered, "MIN_CONFIDENCE", 0.0)  # her loose tee's confidence is low
-        output = renderer.composite(person, warped)
+    output = LayeredRenderer().render(person, photos.garment("top", "tank-top", BLUE))
     pixels = output.image.astype(int)
     skin = (pixels[..., 0] - pixels[..., 2] > 25) & ~output.garment_mask
     sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))

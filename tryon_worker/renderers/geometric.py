@@ -37,7 +37,7 @@ import numpy as np
 from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.disc_closing import disc_closing
-from tryon_worker.renderers.photo_light import garment_in_photo_light
+from tryon_worker.renderers.photo_light import LUMA, garment_in_photo_light
 from tryon_worker.renderers.skin_light import LIMB_PROFILES
 from vision.body_frame import TorsoFrame
 from vision.parsing import LABEL
@@ -1797,7 +1797,7 @@ def _shading(photo: np.ndarray, shoulder_span: float) -> np.ndarray:
     while hard edges between the old clothes' colours (a black top over blue jeans, a print)
     are kept by both and cancel out. Clipped tightly: a hint of folds, not a relight.
     """
-    luma = np.ascontiguousarray(photo @ np.float32([0.299, 0.587, 0.114]))
+    luma = np.ascontiguousarray(photo @ LUMA)
     small = max(2, round(0.02 * shoulder_span))
     large = max(4, round(0.1 * shoulder_span))
     fine = cv2.ximgproc.guidedFilter(luma, luma, small, 12.0**2)

@@ -67,6 +67,8 @@ MIN_CONFIDENCE = 0.5
 #: is never finer than a pixel) and the most (luma, robust spread) any band adds.
 SKIN_GRAIN_SCALES = (0.004, 0.01)
 SKIN_GRAIN_LIMIT = 2.0
+#: The most (luma std) of grain any other fill (backdrop, hair, cloth) is given.
+GRAIN_LIMIT = 6.0
 #: Fewer visible neck pixels than this: a bare chest takes the person's overall skin colour.
 NECK_SAMPLE_MIN = 40
 #: Visible chest skin (in square shoulder spans) enough to colour the rest of the chest.
@@ -1380,7 +1382,7 @@ def _cast_shadow(
     farther = (apart > reach) & (apart <= 3 * reach) & backdrop
     if not near.any() or farther.sum() < 50:
         return shadow
-    luma = person.image[box].astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
+    luma = person.image[box].astype(np.float32) @ LUMA
     farther = farther & _common(person.image[box].astype(np.float32), farther)
     # (0 far from the backdrop further out: nothing is darker than that)
     lit = masked_blur(luma, farther, 2.0 * reach)
@@ -1620,9 +1622,9 @@ def _skin_grain(
     return grain
 
 
-def _grain_like(photo: np.ndarray, known: np.ndarray, limit: float = 6.0) -> np.ndarray:
-    """Fine noise as strong as the known pixels' own grain (skin pores, sensor noise), at
-    most ``limit`` (luma std).
+def _grain_like(photo: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Fine noise as strong as the known pixels' own grain (sensor noise, a cloth's weave),
+    at most GRAIN_LIMIT (luma std).
 
     A smooth fill next to real skin or a real backdrop looks airbrushed; the same grain
     makes it sit in the photo. Seeded, so a render is reproducible.
@@ -1630,11 +1632,11 @@ def _grain_like(photo: np.ndarray, known: np.ndarray, limit: float = 6.0) -> np.
     height, width = known.shape
     if known.sum() < 50:
         return np.zeros((height, width, 3), dtype=np.float32)
-    luma = photo @ np.float32([0.299, 0.587, 0.114])
+    luma = photo @ LUMA
     residual = luma - cv2.GaussianBlur(luma, (0, 0), 1.5)
     inner = cv2.erode(known.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     values = residual[inner] if inner.sum() >= 50 else residual[known]
-    strength = float(np.clip(1.4826 * np.median(np.abs(values)), 0.0, limit))
+    strength = float(np.clip(1.4826 * np.median(np.abs(values)), 0.0, GRAIN_LIMIT))
     noise = np.random.default_rng(0).standard_normal((height, width)).astype(np.float32)
     noise = cv2.GaussianBlur(noise, (0, 0), 0.7)
     noise *= strength / max(float(noise.std()), 1e-6)
