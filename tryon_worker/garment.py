@@ -43,6 +43,8 @@ OPEN_FRONT_EDGE = 3.0
 #: The shadow in a gap between sleeve and body is at most this much darker (Lab L) than
 #: the backdrop; dark cloth of the backdrop's hue (black, grey) is darker still.
 PALE_SHADOW_DEPTH = 20.0
+#: No top we have seen has its armpit lower than this share of its height.
+LOWEST_ARMPIT = 0.45
 #: An inside found this many times wider than the neck's corners are apart is a print's.
 INSIDE_WIDER = 1.6
 #: A print's spacing (share of the chest's width) the inside's search bridges between its
@@ -96,15 +98,21 @@ def analyse_garment(image: np.ndarray, *, category: str) -> GarmentAnalysis:
         if tip.any():
             mask = mask & ~tip
             landmarks, parts = garment_landmarks(mask, category=category)
+    wedges = np.zeros(mask.shape, dtype=bool)
     if category != "bottom":
+        wedges = _shaded_slits(mask, backdrop | shadow, landmarks)
+        if wedges.any():
+            landmarks, parts = garment_landmarks(mask, category=category, gaps=wedges)
         inside = _inner_back(work, mask, landmarks, crew=category != "outerwear")
         if inside is not None:
             region, front = inside
             parts["torso"] = parts["torso"] & ~region
             landmarks["neck_front"] = front
         # The pale shadow widens some runs past a slit's width: both ways, what either finds.
-        slits = _armpit_slits(mask, backdrop, landmarks) | _armpit_slits(
-            mask, backdrop | pale, landmarks
+        slits = (
+            wedges
+            | _armpit_slits(mask, backdrop, landmarks)
+            | _armpit_slits(mask, backdrop | pale, landmarks)
         )
     else:
         slits = np.zeros(mask.shape, dtype=bool)
@@ -142,16 +150,46 @@ def _crotch_shadow(
 
 
 def garment_landmarks(
-    mask: np.ndarray, *, category: str
+    mask: np.ndarray, *, category: str, gaps: np.ndarray | None = None
 ) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
     """Landmarks and parts of a garment from its silhouette alone (see analyse_garment).
 
     For masks that come with a data set (VITON-HD's cloth-mask) rather than from a product
-    shot we segment ourselves.
+    shot we segment ourselves. ``gaps`` (tops, dresses, outerwear): pixels of the mask that
+    are backdrop seen between a sleeve and the body, pockets for finding the armpits.
     """
     if category == "bottom":
         return _bottom_landmarks(mask)
-    return _upper_landmarks(mask, dress=category == "dress")
+    return _upper_landmarks(mask, dress=category == "dress", gaps=gaps)
+
+
+def _shaded_slits(mask: np.ndarray, shade: np.ndarray, landmarks: dict[str, Point]) -> np.ndarray:
+    """Backdrop in the shade of a hanging sleeve, taken for cloth, above the pocket under it.
+
+    On a flat lay the gap between a hanging sleeve and the body narrows up to the armpit in
+    the sleeve's shadow: the segmentation keeps its grey for cloth, so the pocket it leaves
+    open starts far below the armpit. Placed there (or at the lowest armpit a top has), the
+    armpit joined the sleeve to the body a hand's width too low, and the grey wedge was
+    worn as a stripe down the wearer's side. From each pocket's top lower than any top's
+    armpit, the narrow run of backdrop or its shadow (``shade``) that goes on up is the
+    slit. (A pocket open higher up is left as it is: the sleeve's warp is tuned to it.)
+    """
+    labels, mouth = _covered_gaps(mask)
+    cx = landmarks["neck"][0]
+    _, y0, _, y1 = _bounds(mask)
+    lowest = y0 + LOWEST_ARMPIT * (y1 - y0 + 1)
+    rows = np.arange(mask.shape[0])[:, None]
+    wedges = np.zeros(mask.shape, dtype=bool)
+    for side, sign in (("left", 1), ("right", -1)):
+        pocket = _side_pocket(mask, labels, mouth, cx, sign)
+        if pocket is None or pocket[0].min() <= lowest:
+            continue
+        ys, xs = pocket
+        top = int(ys.min())
+        start = {f"{side}_armpit": (float(xs[ys <= top + 1].mean()), float(top))}
+        wedges |= _armpit_slits(mask, shade, start) & (rows < top)
+    # The rows just above the pocket's top may be skipped by the walk (wide there): joined.
+    return (cv2.dilate(wedges.astype(np.uint8), np.ones((5, 1), np.uint8)) > 0) & mask
 
 
 def _cut_out(
@@ -279,7 +317,7 @@ def _armpit_slits(
                             break
                         wedge.append((row, start, end))
                         continue
-                    if left == right or len(bridged) >= max_run:
+                    if left == right or len(bridged) >= 2 * max_run:
                         break
                     bridged.append(row)
                     continue
@@ -556,7 +594,7 @@ def _run_around(mask: np.ndarray, y: float, x: float) -> tuple[float, float]:
 
 
 def _upper_landmarks(
-    mask: np.ndarray, *, dress: bool
+    mask: np.ndarray, *, dress: bool, gaps: np.ndarray | None = None
 ) -> tuple[dict[str, Point], dict[str, np.ndarray]]:
     x0, y0, x1, y1 = _bounds(mask)
     width, height = x1 - x0 + 1, y1 - y0 + 1
@@ -569,7 +607,7 @@ def _upper_landmarks(
     # The body hem: lowest garment row near the middle (sleeves may hang lower).
     middle = mask[:, int(cx - 0.05 * width) : int(cx + 0.05 * width) + 1].any(axis=1)
     hem_y = float(np.nonzero(middle)[0].max())
-    labels, mouth = _covered_gaps(mask)
+    labels, mouth = _covered_gaps(mask if gaps is None else mask & ~gaps)
     for side, sign in (("left", 1), ("right", -1)):
         armpit = _armpit(mask, labels, mouth, cx, sign)
         if armpit is not None:
@@ -617,6 +655,32 @@ def _armpit(
     of backdrop beside a puffed sleeve (higher, but far out). None without a real pocket
     (sleeveless, or sleeves lying against the body).
     """
+    pocket = _side_pocket(mask, labels, mouth, cx, sign)
+    if pocket is None:
+        return None
+    ys, xs = pocket
+    _, y0, _, y1 = _bounds(mask)
+    height = y1 - y0 + 1
+    if ys.min() > y0 + 0.65 * height:
+        # Sleeves lying against the body show no gap beside it, only the one under the hem
+        # between them. The sleeve's inner edge starts at that gap's top outer corner: the
+        # body's side runs straight up from there to an armpit at a typical height.
+        top = ys <= ys.min() + 0.03 * height
+        outer = float((sign * xs[top]).max() * sign)
+        return np.array([outer, y0 + 0.4 * height])
+    # Inwards counts twice as much as upwards.
+    score = -0.5 * ys - sign * (xs - cx)
+    corner = score >= score.max() - 1.0
+    point = np.array([float(xs[corner].mean()), float(ys[corner].mean())])
+    point[1] = min(point[1], y0 + LOWEST_ARMPIT * height)
+    return point
+
+
+def _side_pocket(
+    mask: np.ndarray, labels: np.ndarray, mouth: np.ndarray, cx: float, sign: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Rows and columns of the largest pocket (see _covered_gaps) on one side of the centre
+    line, None unless it is deep enough to be one under a sleeve."""
     x0, y0, x1, y1 = _bounds(mask)
     width, height = x1 - x0 + 1, y1 - y0 + 1
     columns = np.arange(mask.shape[1])[None, :]
@@ -629,20 +693,7 @@ def _armpit(
     inside = labels[select]
     ids, counts = np.unique(inside[inside > 0], return_counts=True)
     ys, xs = np.nonzero((labels == ids[np.argmax(counts)]) & select)
-    if ys.min() > y0 + 0.65 * height:
-        # Sleeves lying against the body show no gap beside it, only the one under the hem
-        # between them. The sleeve's inner edge starts at that gap's top outer corner: the
-        # body's side runs straight up from there to an armpit at a typical height.
-        top = ys <= ys.min() + 0.03 * height
-        outer = float((sign * xs[top]).max() * sign)
-        return np.array([outer, y0 + 0.4 * height])
-    # Inwards counts twice as much as upwards.
-    score = -0.5 * ys - sign * (xs - cx)
-    corner = score >= score.max() - 1.0
-    point = np.array([float(xs[corner].mean()), float(ys[corner].mean())])
-    # No top we have seen has its armpit lower than ~45% of its height.
-    point[1] = min(point[1], y0 + 0.45 * height)
-    return point
+    return ys, xs
 
 
 def _shoulder_x(mask: np.ndarray, cx: float, armpit_x: float, sign: int) -> float:

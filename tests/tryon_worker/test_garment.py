@@ -9,7 +9,12 @@ import pytest
 from synthetic.garments import KINDS, GarmentArtSpec, render_garment_mask
 from tests.support.assets import shared_images_dir
 from tests.tryon_worker.helpers import RED, procedural_image
-from tryon_worker.garment import GarmentAnalysis, analyse_garment, garment_mask
+from tryon_worker.garment import (
+    GarmentAnalysis,
+    analyse_garment,
+    garment_landmarks,
+    garment_mask,
+)
 from vision.errors import ImageInputError
 from vision.image_decode import decode_image
 
@@ -169,6 +174,36 @@ def test_the_demo_catalogues_sleeve_gaps_are_cloth(category: str, kind: str) -> 
     rgb = analysis.rgba[..., :3].astype(int)
     pale = gap & (rgb.min(axis=2) > 150) & (np.ptp(rgb, axis=2) < 20)
     assert pale.sum() < 0.2 * gap.sum(), (int(pale.sum()), int(gap.sum()))
+
+
+@pytest.mark.parametrize(
+    ("category", "kind", "pattern"),
+    [
+        ("top", "shirt", "solid"),
+        ("top", "long-sleeve", "stripes"),
+        ("outerwear", "jacket", "solid"),
+        ("outerwear", "coat", "dots"),
+    ],
+)
+def test_a_flat_lays_armpits_are_where_its_sleeves_part_from_the_body(
+    category: str, kind: str, pattern: str
+) -> None:
+    """The shaded gap between a hanging sleeve and the body narrows up to the armpit; the
+    mask takes its grey in, and the pocket it leaves open starts far lower. Marked there,
+    the sleeves were joined to the body a hand's width too low: worn short, with a grey
+    stripe down the wearer's sides."""
+    colour = (112, 28, 44)
+    image = procedural_image(category, kind, colour, pattern)
+    analysis = analyse_garment(image, category=category)
+    accent = (245, 245, 240) if pattern in ("stripes", "dots") else None
+    spec = GarmentArtSpec(category, kind, colour, pattern, accent=accent)
+    truth = np.asarray(render_garment_mask(spec)) > 127
+    true_marks, _ = garment_landmarks(truth, category=category)
+    ys = np.nonzero(truth.any(axis=1))[0]
+    height = ys.max() - ys.min() + 1
+    for side in ("left", "right"):
+        found, true = analysis.landmarks[f"{side}_armpit"], true_marks[f"{side}_armpit"]
+        assert abs(found[1] - true[1]) < 0.04 * height, (side, found, true)
 
 
 def test_white_stripes_at_the_armpits_keep_their_colour(
