@@ -751,8 +751,11 @@ def _old_footprint_covered(
     frame = _torso_frame(person)
     beside_only = np.zeros_like(covered)
     if warped.category == "top" and person.parsing is not None:
-        # A top hangs over the waistband: beside it, no strip of the trousers shows.
-        beside_only = person.parsing.mask("lower") & ~covered & (front < 0.5)
+        # A top hangs over the waistband: beside it, no strip of the trousers shows. Only
+        # below the chest: a dress the parser calls a skirt up to its shoulders is taken
+        # off there, and the new top's shoulders rise onto them from below.
+        below_chest = torso_axial_share(person.landmarks, covered.shape) > 0.5
+        beside_only = person.parsing.mask("lower") & ~covered & (front < 0.5) & below_chest
         missing |= beside_only
     # Around the forearms the parser's clothes may be an arm: leave that to the restoration,
     # and never lengthen a sleeve down a forearm held out sideways. Only a thin strip of the
