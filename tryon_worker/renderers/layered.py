@@ -93,6 +93,8 @@ SHADOW_DEPTH = 6.0
 #: old sleeve or up a chest above an old neckline, fades from the skin restored under it into
 #: the photo's (see _below_old_sleeves, _above_old_neckline).
 EDGE_FADE = 0.13
+#: The joints a forearm's zone runs along (see _limb_zone).
+FOREARM = ("elbow", "wrist", "index")
 #: Per side, the middle and half-width of the upper arm where it shows below an old sleeve.
 ArmsBelow = dict[str, tuple[np.ndarray, float] | None]
 
@@ -174,7 +176,7 @@ class LayeredRenderer:
                 sw,
                 up_onto=bare,
                 beside_arms=beside_arms,
-                in_sleeves=_arms_in_sleeves(person, warped, alpha, beyond_sleeves),
+                in_sleeves=_arms_in_sleeves(person, warped, alpha, beyond_sleeves, old),
                 waist=waist,
             )
             alpha = _lines_on_arms_dropped(alpha, beside_arms[0])
@@ -198,7 +200,7 @@ class LayeredRenderer:
                 sw,
                 mirror=False,
                 up_onto=bare,
-                in_sleeves=_arms_in_sleeves(person, warped, alpha, beyond_sleeves),
+                in_sleeves=_arms_in_sleeves(person, warped, alpha, beyond_sleeves, old),
             )
         elif old.any() and warped.category == "bottom":
             # Along the legs old trousers or leggings were the legs' own outline: new ones
@@ -210,7 +212,7 @@ class LayeredRenderer:
             # beside it: left bare, a strip of backdrop ran between the arm and the hip.
             along, _ = frame.coordinates((height, width))
             hips = old & (along < 1.05 * frame.torso)
-            on_legs |= hips & _limb_zone(person, ("elbow", "wrist", "index"), radius=0.25)
+            on_legs |= hips & _limb_zone(person, FOREARM, radius=0.25)
             covered = alpha >= 0.5
             if _lowest_row(covered) <= _lowest_row(old) + 0.05 * sw:
                 near = cv2.dilate(covered.astype(np.uint8), _disc(round(0.06 * sw))) > 0
@@ -740,6 +742,10 @@ def _old_footprint_covered(
     if in_sleeves is not None:
         inside = in_sleeves & ~covered & (front < 0.5)
         missing |= inside
+    # The old sleeve round a forearm inside a new long one (not the arm's skin beside it).
+    old_sleeve = inside & old
+    if person.parsing is not None:
+        old_sleeve &= ~person.parsing.mask("arms")
     bare_waist = np.zeros_like(covered)
     if waist is not None:
         bare_waist = waist & ~covered & (front < 0.5)
@@ -756,13 +762,14 @@ def _old_footprint_covered(
         # off there, and the new top's shoulders rise onto them from below.
         below_chest = torso_axial_share(person.landmarks, covered.shape) > 0.5
         beside_only = person.parsing.mask("lower") & ~covered & (front < 0.5) & below_chest
+        beside_only &= ~old_sleeve
         missing |= beside_only
     # Around the forearms the parser's clothes may be an arm: leave that to the restoration,
     # and never lengthen a sleeve down a forearm held out sideways. Only a thin strip of the
     # trousers or skirt between a forearm hanging close and the top's side is the top's
     # (a red band of skirt beside p09's new tops), and of old trousers between it and new
     # ones the new ones' (the hip's side came back as a wedge of skin and backdrop).
-    forearms = _limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)
+    forearms = _limb_zone(person, FOREARM, radius=0.12)
     squeezable = missing if warped.category == "bottom" else beside_only
     squeezed = _squeezed_between(squeezable & forearms, covered, front >= 0.5, 0.2 * sw)
     # A hairline between two of its own pieces (a sleeve hanging beside the body) is the
@@ -774,6 +781,7 @@ def _old_footprint_covered(
             | squeezed
             | (_enclosed(covered, beside, sw, share=0.03) & beside)
             | bare_waist
+            | old_sleeve
         )
     if not missing.any():
         return warped, alpha, none
@@ -793,6 +801,13 @@ def _old_footprint_covered(
         if body.any() and use.any():
             d_body, y_body, x_body = _nearest_of(body, ys[use], xs[use])
             distance[use], ny[use], nx[use] = d_body, y_body, x_body
+        # Round a forearm, the old sleeve inside a new one is the sleeve's, even where the
+        # body's side is nearer (an old sleeve the parser took for the trousers).
+        own = covered & (sleeves >= 0.5)
+        use = old_sleeve[ys, xs]
+        if own.any() and use.any():
+            d_own, y_own, x_own = _nearest_of(own, ys[use], xs[use])
+            distance[use], ny[use], nx[use] = d_own, y_own, x_own
     # The neck's opening is the garment's own (a V stays a V, a scoop a scoop).
     opening = _neck_opening(covered, frame, sw)
     limit = np.full(len(ys), reach)
@@ -1067,19 +1082,41 @@ def _sleeved(warped: WarpedGarment) -> bool:
 
 
 def _arms_in_sleeves(
-    person: PersonAnalysis, warped: WarpedGarment, alpha: np.ndarray, beyond_sleeves: np.ndarray
+    person: PersonAnalysis,
+    warped: WarpedGarment,
+    alpha: np.ndarray,
+    beyond_sleeves: np.ndarray,
+    old: np.ndarray,
 ) -> np.ndarray:
-    """Bare arm skin beside the new garment's sleeves, no further down the arm than each
-    sleeve reaches: inside the sleeve when worn.
+    """Bare arm skin, and the ``old`` garment around the forearms, beside the new garment's
+    sleeves, no further down the arm than each sleeve reaches: inside the sleeve when worn.
 
     A product shot's sleeve is narrower than a rounded shoulder; on bare arms (a camisole,
     a strapless top) the deltoid's side showed as a wedge of skin beside the sleeve, as if
-    the arm came out through it. ``beyond_sleeves``: see _beyond_sleeve_ends.
+    the arm came out through it. A sleeve narrower than the old one round a forearm left
+    its rest to the restoration, which took it for the arm: patches of skin and backdrop
+    down the inside of p14's long sleeves. ``beyond_sleeves``: see _beyond_sleeve_ends.
     """
     if person.parsing is None or not _sleeved(warped):
         return np.zeros(alpha.shape, dtype=bool)
-    arms = person.parsing.mask("arms") & (person.segmentation > 0.5)
-    return arms & (alpha < 0.5) & ~beyond_sleeves
+    arms = person.parsing.mask("arms")
+    # Only round forearms a long sleeve covers, over the elbow to the wrist: beside a short
+    # one, the old sleeve round a forearm bent up beside it is the restoration's.
+    sw = _shoulder_span(person)
+    points = np.argwhere(warped.extras["sleeves"] > 0.5)[:, ::-1]
+
+    def near(joint: str, within: float) -> bool:
+        gaps = np.linalg.norm(points - person.point(joint), axis=1)
+        return bool(len(gaps)) and float(gaps.min()) < within * sw
+
+    long = tuple(
+        side
+        for side in ("left", "right")
+        if near(f"{side}_elbow", 0.05) and near(f"{side}_wrist", 0.15)
+    )
+    if long:
+        arms = arms | (old & _limb_zone(person, FOREARM, radius=0.12, sides=long))
+    return arms & (person.segmentation > 0.5) & (alpha < 0.5) & ~beyond_sleeves
 
 
 def _bare_shoulders(person: PersonAnalysis, alpha: np.ndarray, sw: float) -> np.ndarray:
@@ -1547,7 +1584,7 @@ def _trousers_continued(
     if lower.sum() < 50:
         return
     # A forearm or hand hanging beside the hips is never the trousers going on up.
-    below_waist = below_waist & ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.12)[roi]
+    below_waist = below_waist & ~_limb_zone(person, FOREARM, radius=0.12)[roi]
     if not below_waist.any():
         return
     frame = _torso_frame(person)
@@ -1752,12 +1789,17 @@ def _nearer_leg(
     return np.repeat(np.repeat(sides, step, axis=0), step, axis=1)[: shape[0], : shape[1]]
 
 
-def _limb_zone(person: PersonAnalysis, joints: tuple[str, ...], radius: float = 0.2) -> np.ndarray:
-    """Pixels within ``radius`` shoulder spans of both limbs' bones (joints in order)."""
+def _limb_zone(
+    person: PersonAnalysis,
+    joints: tuple[str, ...],
+    radius: float = 0.2,
+    sides: tuple[str, ...] = ("left", "right"),
+) -> np.ndarray:
+    """Pixels within ``radius`` shoulder spans of the limbs' bones (joints in order)."""
     height, width = person.image.shape[:2]
     sw = _shoulder_span(person)
     canvas = np.zeros((height, width), dtype=np.uint8)
-    for side in ("left", "right"):
+    for side in sides:
         points = [person.landmarks[LM[f"{side}_{j}"], :2].astype(np.float64) for j in joints]
         for a, b in itertools.pairwise(points):
             _tapered(canvas, a, b, radius * sw, radius * sw)
@@ -2263,7 +2305,7 @@ def _confidence(
     # garment stretched over it: see _old_footprint_covered). Bare
     # forearms and shins under shorter sleeves and hems are routine: only the rest counts.
     uncovered = (removal & ~garment_mask) | stretched
-    uncovered &= ~_limb_zone(person, ("elbow", "wrist", "index"), radius=0.1)
+    uncovered &= ~_limb_zone(person, FOREARM, radius=0.1)
     uncovered &= ~_limb_zone(person, ("knee", "ankle", "foot_index"), radius=0.12)
     body_area = max(float((person.segmentation > 0.5).sum()), 1.0)
     invented = float(uncovered.sum()) / body_area
