@@ -100,6 +100,14 @@ ArmsBelow = dict[str, tuple[np.ndarray, float] | None]
 
 
 @dataclass(frozen=True)
+class _InSleeves:
+    """What lies inside a new garment's sleeves when worn (see _arms_in_sleeves)."""
+
+    skin: np.ndarray  # bare arm skin beside a sleeve
+    old: np.ndarray  # the old garment round a forearm inside a long sleeve
+
+
+@dataclass(frozen=True)
 class _Check:
     """One of the renderer's own checks: a score (0..1) and what the shopper can change."""
 
@@ -701,7 +709,7 @@ def _old_footprint_covered(
     down_onto: np.ndarray | None = None,
     past_hems: np.ndarray | None = None,
     beside_arms: tuple[np.ndarray, np.ndarray] | None = None,
-    in_sleeves: np.ndarray | None = None,
+    in_sleeves: _InSleeves | None = None,
     waist: np.ndarray | None = None,
 ) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
     """The new garment stretched over what it narrowly misses of the old one's sides and shoulders.
@@ -738,14 +746,11 @@ def _old_footprint_covered(
     if up_onto is not None and sleeved:
         from_below = up_onto & ~missing & ~covered & (front < 0.5)
         missing |= from_below
-    inside = np.zeros_like(covered)
+    inside = old_sleeve = np.zeros_like(covered)
     if in_sleeves is not None:
-        inside = in_sleeves & ~covered & (front < 0.5)
+        inside = (in_sleeves.skin | in_sleeves.old) & ~covered & (front < 0.5)
+        old_sleeve = in_sleeves.old & ~covered & (front < 0.5)
         missing |= inside
-    # The old sleeve round a forearm inside a new long one (not the arm's skin beside it).
-    old_sleeve = inside & old
-    if person.parsing is not None:
-        old_sleeve &= ~person.parsing.mask("arms")
     bare_waist = np.zeros_like(covered)
     if waist is not None:
         bare_waist = waist & ~covered & (front < 0.5)
@@ -1087,7 +1092,7 @@ def _arms_in_sleeves(
     alpha: np.ndarray,
     beyond_sleeves: np.ndarray,
     old: np.ndarray,
-) -> np.ndarray:
+) -> _InSleeves:
     """Bare arm skin, and the ``old`` garment around the forearms, beside the new garment's
     sleeves, no further down the arm than each sleeve reaches: inside the sleeve when worn.
 
@@ -1097,8 +1102,9 @@ def _arms_in_sleeves(
     its rest to the restoration, which took it for the arm: patches of skin and backdrop
     down the inside of p14's long sleeves. ``beyond_sleeves``: see _beyond_sleeve_ends.
     """
+    none = np.zeros(alpha.shape, dtype=bool)
     if person.parsing is None or not _sleeved(warped):
-        return np.zeros(alpha.shape, dtype=bool)
+        return _InSleeves(none, none)
     arms = person.parsing.mask("arms")
     # Only round forearms a long sleeve covers, over the elbow to the wrist: beside a short
     # one, the old sleeve round a forearm bent up beside it is the restoration's.
@@ -1114,9 +1120,11 @@ def _arms_in_sleeves(
         for side in ("left", "right")
         if near(f"{side}_elbow", 0.05) and near(f"{side}_wrist", 0.15)
     )
+    old_sleeves = none
     if long:
-        arms = arms | (old & _limb_zone(person, FOREARM, radius=0.12, sides=long))
-    return arms & (person.segmentation > 0.5) & (alpha < 0.5) & ~beyond_sleeves
+        old_sleeves = old & _limb_zone(person, FOREARM, radius=0.12, sides=long) & ~arms
+    within = (person.segmentation > 0.5) & (alpha < 0.5) & ~beyond_sleeves
+    return _InSleeves(arms & within, old_sleeves & within)
 
 
 def _bare_shoulders(person: PersonAnalysis, alpha: np.ndarray, sw: float) -> np.ndarray:
