@@ -1068,9 +1068,10 @@ def _own_arm_halves(
     on the arm's inner half), so the sleeve hugs the arm's outer outline instead of
     floating beyond it. Bounded to what arms measure against the shoulders.
     """
-    halves, offsets, against = [], [], []
-    reach = 0.45 * body.frame.sw
+    sw = body.frame.sw
+    reach = 0.45 * sw
     skin = body.labels == LABEL["arms"] if body.labels is not None else None
+    outs, inners, against = [], [], []
     for knot, normal in zip(knots, normals, strict=True):
         out = body._run_length(knot, normal, reach, body.silhouette)
         inner = body._run_length(knot, -normal, reach, body.silhouette)
@@ -1081,10 +1082,22 @@ def _own_arm_halves(
             # and the body), within what an arm's inner half measures against its outer.
             bare = 0.0 if skin is None else body._run_length(knot, -normal, 1.2 * out, skin)
             inner = max(0.15 * out, bare)
-        half = float(np.clip((out + inner) / 2, 0.05 * body.frame.sw, 0.16 * body.frame.sw))
-        halves.append(half)
-        offsets.append(float(np.clip(out - half, -half, half)))
-    halves, offsets = np.array(halves), np.array(offsets)
+        outs.append(out)
+        inners.append(inner)
+    outs, against = np.array(outs), np.array(against)
+    widths = outs + np.array(inners)
+    if against.any() and not against.all():
+        # Where the arm touches the body only now and then (a thin gap between them comes
+        # and goes down the arm), the arm's width is measured at the gaps: guessed where it
+        # touches, a thick sleeve went from its own width to half that and back, and the
+        # strip zigzagged.
+        arcs = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(knots, axis=0), axis=1))])
+        seen = np.nonzero(~against)[0]
+        near = np.min(np.abs(arcs[:, None] - arcs[None, seen]), axis=1) < 0.3 * sw
+        fill = against & near
+        widths[fill] = np.interp(arcs[fill], arcs[seen], widths[seen])
+    halves = np.clip(widths / 2, 0.05 * sw, 0.16 * sw)
+    offsets = np.clip(outs - halves, -halves, halves)
     if len(halves) >= 3:
         smoothed = []
         for values in (halves, offsets):

@@ -729,9 +729,9 @@ def _old_footprint_covered(
     (upper arms bared below old sleeves, and the strips between them and the body's side,
     see _beside_upper_arms): the strips take the body's fabric though a sleeve's hem above
     them is nearer, and the body's fabric does not spread onto the arms. ``in_sleeves``
-    (bare arm skin along a sleeve, see _arms_in_sleeves) is covered from the sleeve beside
-    it, or from the body's shoulder above the armpits; ``waist`` (bare waist beside a
-    hanging arm, see _bulges_beside_hanging_arms) from beside it.
+    (see _arms_in_sleeves) is covered from the sleeve beside it, or from the body's
+    shoulder above the armpits, its old garment always from the sleeve; ``waist`` (bare
+    waist beside a hanging arm, see _bulges_beside_hanging_arms) from beside it.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -759,6 +759,11 @@ def _old_footprint_covered(
     if down_onto is not None:
         from_above = down_onto & ~covered & (front < 0.5) & (person.segmentation > 0.5)
         missing |= from_above
+    # Slivers enclosed by the garment (a thin gap between a sleeve and the body that the
+    # new cut covers in part) would show as broken specks of wall or trousers: the
+    # garment's own, like the gap between its pieces below.
+    slivers = _thin_holes(covered | missing, sw) & ~covered & (front < 0.5)
+    missing |= slivers
     frame = _torso_frame(person)
     beside_only = np.zeros_like(covered)
     if warped.category == "top" and person.parsing is not None:
@@ -787,6 +792,7 @@ def _old_footprint_covered(
             | (_enclosed(covered, beside, sw, share=0.03) & beside)
             | bare_waist
             | old_sleeve
+            | slivers
         )
     if not missing.any():
         return warped, alpha, none
@@ -896,12 +902,15 @@ def _old_footprint_covered(
     # gap among them): each takes its source's coverage.
     taken = np.where(covered[sy, sx], 1.0, alpha[sy, sx])
     # The garment's outline where it was continued is inside it now: its anti-aliased
-    # pixels go opaque, or what is restored behind them shows through as a dotted seam.
+    # pixels go opaque, or what is restored behind them shows through as a dotted seam. So
+    # do those the person's outline held back (a ring round a gap filled between a sleeve
+    # and the body): only what is in front of the garment still limits it.
     filled = np.zeros_like(covered)
     filled[ys, xs] = taken > 0.5
-    seam = covered & (own < 1.0) & (cv2.dilate(filled.astype(np.uint8), _disc(2)) > 0)
-    alpha[seam] /= np.maximum(own[seam], 1e-3)
-    own[seam] = 1.0
+    held = own * np.clip(support, 0.0, 1.0)
+    seam = covered & (held < 1.0) & (cv2.dilate(filled.astype(np.uint8), _disc(2)) > 0)
+    alpha[seam] = np.minimum(alpha[seam] / np.maximum(held[seam], 1e-3), 1.0)
+    own[seam] = support[seam] = 1.0
     alpha[ys, xs] = own[ys, xs] = taken
     support[ys, xs] = np.maximum(support[ys, xs], taken)
     extras = dict(warped.extras)
@@ -1037,6 +1046,23 @@ def _squeezed_between(
     to_other = cv2.distanceTransform((~other[box]).astype(np.uint8), cv2.DIST_L2, 3)
     squeezed[box] = candidates[box] & (to_one + to_other <= gap)
     return squeezed
+
+
+def _thin_holes(covered: np.ndarray, sw: float, share: float = 0.04) -> np.ndarray:
+    """The holes in ``covered`` (enclosed all round) no wider than twice ``share`` shoulder
+    spans."""
+    if not covered.any():
+        return np.zeros_like(covered)
+    x0, y0, x1, y1 = _box(covered, 1, covered.shape)
+    free = (~covered[y0:y1, x0:x1]).astype(np.uint8)
+    count, labels = cv2.connectedComponents(free, connectivity=4)
+    thin = np.ones(count, dtype=bool)
+    thin[0] = False  # the garment itself
+    thin[np.unique(labels[cv2.distanceTransform(free, cv2.DIST_L2, 3) > share * sw])] = False
+    thin[np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))] = False
+    holes = np.zeros_like(covered)
+    holes[y0:y1, x0:x1] = thin[labels]
+    return holes
 
 
 def _enclosed(
