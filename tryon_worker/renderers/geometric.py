@@ -1090,12 +1090,14 @@ def _own_arm_halves(
         # Where the arm touches the body only now and then (a thin gap between them comes
         # and goes down the arm), the arm's width is measured at the gaps: guessed where it
         # touches, a thick sleeve went from its own width to half that and back, and the
-        # strip zigzagged.
+        # strip zigzagged. Never narrower than the guess: a sleeve left short of the body
+        # shows a slit of what was under the old one.
         arcs = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(knots, axis=0), axis=1))])
         seen = np.nonzero(~against)[0]
         near = np.min(np.abs(arcs[:, None] - arcs[None, seen]), axis=1) < 0.3 * sw
         fill = against & near
-        widths[fill] = np.interp(arcs[fill], arcs[seen], widths[seen])
+        measured = np.interp(arcs[fill], arcs[seen], widths[seen])
+        widths[fill] = np.maximum(widths[fill], measured)
     halves = np.clip(widths / 2, 0.05 * sw, 0.16 * sw)
     offsets = np.clip(outs - halves, -halves, halves)
     if len(halves) >= 3:
