@@ -176,9 +176,13 @@ def _shaded_slits(mask: np.ndarray, shade: np.ndarray, landmarks: dict[str, Poin
     """
     labels, mouth = _covered_gaps(mask)
     cx = landmarks["neck"][0]
-    _, y0, _, y1 = _bounds(mask)
+    x0, y0, x1, y1 = _bounds(mask)
     lowest = y0 + LOWEST_ARMPIT * (y1 - y0 + 1)
     rows = np.arange(mask.shape[0])[:, None]
+    # Where a long slit goes on up, the pocket's top opens narrower than the shade round
+    # it: its flanks, this far beside it, are the slit too (left as cloth, their grey was
+    # worn as a pale tick on the sleeve).
+    reach = max(3, round(0.02 * (x1 - x0 + 1)))
     wedges = np.zeros(mask.shape, dtype=bool)
     for side, sign in (("left", 1), ("right", -1)):
         pocket = _side_pocket(mask, labels, mouth, cx, sign)
@@ -187,7 +191,15 @@ def _shaded_slits(mask: np.ndarray, shade: np.ndarray, landmarks: dict[str, Poin
         ys, xs = pocket
         top = int(ys.min())
         start = {f"{side}_armpit": (float(xs[ys <= top + 1].mean()), float(top))}
-        wedges |= _armpit_slits(mask, shade, start) & (rows < top)
+        slit = _armpit_slits(mask, shade, start) & (rows < top)
+        wedges |= slit
+        run = np.nonzero(slit.any(axis=1))[0]
+        if not len(run) or run[-1] - run[0] < 0.15 * (y1 - y0):
+            continue  # a short one is a sleeve's shadow (c16's), not a hanging sleeve's slit
+        opening = np.zeros(mask.shape, dtype=np.uint8)
+        opening[ys, xs] = 1
+        beside = cv2.dilate(opening, np.ones((1, 2 * reach + 1), np.uint8)) > 0
+        wedges |= beside & shade & mask & (rows < top + reach)
     # The rows just above the pocket's top may be skipped by the walk (wide there): joined.
     return (cv2.dilate(wedges.astype(np.uint8), np.ones((5, 1), np.uint8)) > 0) & mask
 
