@@ -29,10 +29,16 @@ CASES = [
     ("p17_woman_fullbody_face_cropped_lilac_tee.jpg", "dress", "a-line-dress", GREEN),
     ("p09_woman_fullbody_red_skirt_press.jpg", "outerwear", "jacket", BLUE),
 ]
+#: The photo of a woman in a navy sweater, her arms hanging close to her sides.
+P14 = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
 
 
 def _person(photos: Photos, shared: Path, name: str, category: str) -> PersonAnalysis:
     return person_parsed(photos.person(shared / "people" / name, category))
+
+
+def _shoulder_span(person: PersonAnalysis) -> float:
+    return float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
 
 
 @pytest.mark.parametrize(("name", "category", "kind", "colour"), CASES)
@@ -57,7 +63,7 @@ def test_every_pixel_outside_the_edit_region_is_the_photos_own(
         )
         > 0
     )
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     reach = round(layered.EDGE_FADE * sw) + 2 * feather
     below_hems = cv2.dilate(old.astype(np.uint8), np.ones((2 * reach + 1,) * 2, np.uint8)) > 0
     shoulders = max(person.point("left_shoulder")[1], person.point("right_shoulder")[1])
@@ -85,8 +91,7 @@ def test_short_sleeves_on_long_sleeved_arms_are_refused_with_advice(
 ) -> None:
     # A navy long-sleeved sweater replaced by a short-sleeved t-shirt: whole forearms would
     # have to be invented (flat, airbrushed skin); the shopper is told which photo works.
-    name = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
-    person = _person(photos, shared_images, name, "top")
+    person = _person(photos, shared_images, P14, "top")
     with pytest.raises(ImageInputError) as raised:
         LayeredRenderer().render(person, photos.garment("top", "t-shirt", RED))
     assert raised.value.code == "result_unconvincing"
@@ -366,8 +371,7 @@ def test_a_cardigan_hides_the_sweater_down_its_sides(photos: Photos, shared_imag
         (shared_images / "garments" / "c14_cardigan_gray_knit.jpg").read_bytes(), role="garment"
     )
     cardigan = analyse_garment(product, category="outerwear")
-    name = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
-    person = _person(photos, shared_images, name, "outerwear")
+    person = _person(photos, shared_images, P14, "outerwear")
     output = LayeredRenderer().render(person, cardigan)
     across, down, span = _from_shoulders(person)
     assert person.parsing is not None
@@ -706,7 +710,7 @@ def _p17_in_green_shorts(
     name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
     person = _person(photos, shared_images, name, "bottom")
     output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN))
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     return person, output.image.astype(float) @ [0.299, 0.587, 0.114], sw
 
 
@@ -765,7 +769,7 @@ def test_shorts_on_a_pencil_skirt_cover_its_sides(photos: Photos, shared_images:
     above_hem = np.zeros_like(old)
     above_hem[: rows.max() - round(0.03 * person.image.shape[0])] = True
     # Her hanging hand's zone is the restoration's (the parser may call its edge skirt).
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     hands = np.zeros_like(old)
     for side in ("left", "right"):
         x, y = (round(float(v)) for v in person.point(f"{side}_wrist"))
@@ -786,7 +790,7 @@ def test_no_band_of_skirt_shows_between_a_hanging_forearm_and_a_new_top(
     output = LayeredRenderer().render(person, photos.garment("top", "t-shirt", BLUE))
     assert person.parsing is not None
     rows = np.nonzero(output.garment_mask.any(axis=1))[0]
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     above_hem = np.zeros(output.garment_mask.shape, dtype=bool)
     above_hem[: rows.max() - round(0.1 * sw)] = True  # clear of the hem's slant
     pixels = output.image.astype(int)
@@ -810,7 +814,7 @@ def test_a_long_sleeve_leaves_no_slit_of_the_upper_arm(
     person = _person(photos, shared_images, name, "top")
     output = LayeredRenderer().render(person, photos.garment("top", "long-sleeve", BLUE))
     assert person.parsing is not None
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     upper_arms = np.zeros(output.garment_mask.shape, dtype=np.uint8)
     for side in ("left", "right"):
         shoulder, elbow = person.point(f"{side}_shoulder"), person.point(f"{side}_elbow")
@@ -863,7 +867,7 @@ def test_no_line_across_the_arm_where_the_old_sleeve_ended(
     output = LayeredRenderer().render(person, photos.garment("top", "tank-top", RED))
     old = replaced_clothes(person, "top")
     luma = output.image.astype(float) @ [0.299, 0.587, 0.114]
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     for side in ("left", "right"):
         shoulder, elbow = (person.point(f"{side}_{j}") for j in ("shoulder", "elbow"))
         length = float(np.linalg.norm(elbow - shoulder))
@@ -888,7 +892,7 @@ def test_a_shorter_sleeve_leaves_the_bodys_side_straight(
     person = _person(photos, shared_images, name, "top")
     output = LayeredRenderer().render(person, photos.garment("top", "t-shirt", RED))
     covered = output.garment_mask
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     middle = round(float(person.point("left_shoulder")[0] + person.point("right_shoulder")[0]) / 2)
     top = round(float(person.point("left_shoulder")[1] + person.point("right_shoulder")[1]) / 2)
     rows = range(top + round(0.35 * sw), top + round(0.9 * sw))
@@ -947,8 +951,7 @@ def _along_arm(
 
 def test_a_tank_top_on_long_sleeves_is_refused(photos: Photos, shared_images: Path) -> None:
     # Whole upper arms and forearms would have to be invented under a sweater's sleeves.
-    name = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
-    person = _person(photos, shared_images, name, "top")
+    person = _person(photos, shared_images, P14, "top")
     with pytest.raises(ImageInputError) as raised:
         LayeredRenderer().render(person, photos.garment("top", "tank-top", RED))
     assert raised.value.details["check"].endswith("invented")
@@ -1080,7 +1083,7 @@ def test_new_shorts_meet_the_tops_hem_with_no_line_of_skin(
     skin = np.median(person.image[person.parsing.mask("arms")], axis=0)
     top = np.median(person.image[upper], axis=0)
     hip = (person.point("left_hip") + person.point("right_hip")) / 2
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     lines = []
     for x in range(round(hip[0] - 0.3 * sw), round(hip[0] + 0.3 * sw)):
         hem = int(np.nonzero(upper[:, x])[0].max())
@@ -1125,7 +1128,7 @@ def test_the_old_trousers_beside_a_hanging_hand_are_the_new_ones(
     )
     output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN))
     assert person.parsing is not None
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     wrist = person.point("right_wrist")
     # Away from the hand's and the top's own edges (their mixed pixels are theirs).
     theirs = person.parsing.mask("arms", "upper").astype(np.uint8)
@@ -1172,9 +1175,7 @@ def test_no_streak_of_skin_between_a_long_sleeve_and_the_body(
     a hairline between them, in the forearm's zone, which was left to the restoration: a
     thin streak of invented skin ran down inside the shirt's side. The hairline is the
     garment's."""
-    person = _person(
-        photos, shared_images, "p14_woman_head_to_thigh_navy_sweater_studio.jpg", "top"
-    )
+    person = _person(photos, shared_images, P14, "top")
     output = LayeredRenderer().render(person, photos.garment("top", "shirt", RED))
     assert person.parsing is not None
     skin = np.median(person.image[person.parsing.mask("arms", "face")], axis=0)
@@ -1198,7 +1199,7 @@ def test_a_print_continued_over_the_old_garment_leaves_no_specks(
         photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "bottom"
     )
     output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN, "dots"))
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     wrist = person.point("right_wrist")
     ys, xs = np.mgrid[: output.image.shape[0], : output.image.shape[1]]
     near = np.hypot(xs - wrist[0], ys - wrist[1]) < 0.6 * sw
@@ -1218,7 +1219,7 @@ def _p09_in_trousers(
     """p09 (parsed), her render in plain blue trousers, its garment mask, her shoulder span."""
     person = _person(photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", "bottom")
     output = LayeredRenderer().render(person, photos.garment("bottom", "trousers", BLUE))
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     return person, output.image, output.garment_mask, sw
 
 
@@ -1298,7 +1299,7 @@ def test_no_bare_shoulder_shows_beside_a_new_sleeve(
     person = _person(photos, shared_images, name, "top")
     output = LayeredRenderer().render(person, photos.garment("top", "long-sleeve", BLUE))
     assert person.parsing is not None
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     above_armpits = (
         torso_axial_share(person.landmarks, output.garment_mask.shape) < layered.ARMPIT_AXIAL
     )
@@ -1322,7 +1323,7 @@ def test_no_bare_waist_shows_between_a_hanging_arm_and_a_new_top(
     person = _person(photos, shared_images, name, "top")
     output = LayeredRenderer().render(person, _top(shared_images, "c01_tshirt_lilac_logo.jpg"))
     assert person.parsing is not None
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     # The waist from that arm to the body's middle (her other hand rests on her hip),
     # above the skirt.
     skirt_top = int(np.nonzero(person.parsing.mask("lower").any(axis=1))[0].min())
@@ -1358,7 +1359,7 @@ def test_legs_invented_under_shorts_have_the_grain_of_real_skin(
     skin_now = (pixels[..., 0] - pixels[..., 2] > 40) & ~output.garment_mask
     shins = person.parsing.mask("lower") & skin_now
     shins = cv2.erode(shins.astype(np.uint8), _disc(4)) > 0
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     arms = away_from_hands(person, person.parsing.mask("arms"), 0.15 * sw)
     arms = cv2.erode(arms.astype(np.uint8), _disc(4)) > 0
     assert shins.sum() > 2000 and arms.sum() > 2000, (shins.sum(), arms.sum())
@@ -1385,7 +1386,7 @@ def test_a_tank_tops_straps_lie_on_the_shoulders(
     person = _person(photos, shared_images, name, "top")
     output = LayeredRenderer().render(person, photos.garment("top", "tank-top", BLUE))
     shoulders = max(person.point("left_shoulder")[1], person.point("right_shoulder")[1])
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     above = np.zeros(output.garment_mask.shape, dtype=bool)
     above[: round(shoulders)] = True
     # Off the person's silhouette, which the old tee's shoulders outline, past the rim of
@@ -1409,7 +1410,7 @@ def test_an_upper_arm_restored_under_a_sleeve_is_as_wide_as_the_arm_below(
     output = LayeredRenderer().render(person, photos.garment("top", "tank-top", BLUE))
     pixels = output.image.astype(int)
     skin = (pixels[..., 0] - pixels[..., 2] > 25) & ~output.garment_mask
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     shoulder, elbow = person.point("left_shoulder"), person.point("left_elbow")
     old = replaced_clothes(person, "top")
     along = np.arange(0.0, float(np.linalg.norm(elbow - shoulder)))
@@ -1434,8 +1435,7 @@ def test_no_backdrop_between_an_invented_forearm_and_the_hand(
     invent. The old cuff between the invented forearm and the hand is the hand's root, not
     backdrop: it came back as a strip of the wall across her wrist, the hand floating
     below a rounded stump (126 pixels of wall on the hand's bone; none now)."""
-    name = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
-    person = _person(photos, shared_images, name, "top")
+    person = _person(photos, shared_images, P14, "top")
     output = LayeredRenderer().render(person, photos.garment("top", "long-sleeve", GREEN))
     hands = layered._limb_zone(person, ("wrist", "index"), radius=0.05)
 
@@ -1476,10 +1476,9 @@ def test_no_skin_shows_through_a_long_sleeve_round_the_forearm(
     for her jeans. Where a new long sleeve was narrower than the old one round the forearm,
     the rest was left to the restoration, which filled it as the arm: patches of skin down
     the inside of the sleeve (about 350 and 440 pixels; none now)."""
-    name = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
-    person = _person(photos, shared_images, name, "top")
+    person = _person(photos, shared_images, P14, "top")
     output = LayeredRenderer().render(person, photos.garment("top", kind, BLUE))
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     forearms = np.zeros(output.garment_mask.shape, dtype=np.uint8)
     for side in ("left", "right"):
         elbow, wrist = person.point(f"{side}_elbow"), person.point(f"{side}_wrist")
@@ -1492,9 +1491,6 @@ def test_no_skin_shows_through_a_long_sleeve_round_the_forearm(
     assert skin.sum() < 50, skin.sum()
 
 
-P14 = "p14_woman_head_to_thigh_navy_sweater_studio.jpg"
-
-
 def test_a_long_sleeve_covers_the_arm_where_a_thin_gap_parts_it_from_the_body(
     photos: Photos, shared_images: Path
 ) -> None:
@@ -1505,7 +1501,7 @@ def test_a_long_sleeve_covers_the_arm_where_a_thin_gap_parts_it_from_the_body(
     person = _person(photos, shared_images, P14, "top")
     warped = LayeredRenderer().warp(person, photos.garment("top", "long-sleeve", BLUE))
     sleeves, body = warped.extras["sleeves"] > 0.5, person.segmentation > 0.5
-    sw = float(np.linalg.norm(person.point("left_shoulder") - person.point("right_shoulder")))
+    sw = _shoulder_span(person)
     covered = []
     for side in ("left", "right"):
         elbow, wrist = person.point(f"{side}_elbow"), person.point(f"{side}_wrist")
