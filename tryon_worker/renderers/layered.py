@@ -738,31 +738,33 @@ def _old_footprint_covered(
     if not covered.any():
         return warped, alpha, none
     reach = max(2.0, 0.18 * sw)
-    missing = old & ~covered & (front < 0.5) & (person.segmentation > 0.5)
+    # What the garment may still be stretched over: not covered, nothing in front.
+    reachable = ~covered & (front < 0.5)
+    missing = old & reachable & (person.segmentation > 0.5)
     sleeved = _sleeved(warped)
     from_below = np.zeros_like(covered)
     # A sleeveless garment's armholes and straps are its own: the shoulders beside them
     # stay bare rather than being covered from below.
     if up_onto is not None and sleeved:
-        from_below = up_onto & ~missing & ~covered & (front < 0.5)
+        from_below = up_onto & ~missing & reachable
         missing |= from_below
     inside = old_sleeve = np.zeros_like(covered)
     if in_sleeves is not None:
-        inside = (in_sleeves.skin | in_sleeves.old) & ~covered & (front < 0.5)
-        old_sleeve = in_sleeves.old & ~covered & (front < 0.5)
+        inside = (in_sleeves.skin | in_sleeves.old) & reachable
+        old_sleeve = in_sleeves.old & reachable
         missing |= inside
     bare_waist = np.zeros_like(covered)
     if waist is not None:
-        bare_waist = waist & ~covered & (front < 0.5)
+        bare_waist = waist & reachable
         missing |= bare_waist
     from_above = np.zeros_like(covered)
     if down_onto is not None:
-        from_above = down_onto & ~covered & (front < 0.5) & (person.segmentation > 0.5)
+        from_above = down_onto & reachable & (person.segmentation > 0.5)
         missing |= from_above
     # Slivers enclosed by the garment (a thin gap between a sleeve and the body that the
     # new cut covers in part) would show as broken specks of wall or trousers: the
     # garment's own, like the gap between its pieces below.
-    slivers = _thin_holes(covered | missing, sw) & ~covered & (front < 0.5)
+    slivers = _thin_holes(covered | missing, sw) & reachable
     missing |= slivers
     frame = _torso_frame(person)
     beside_only = np.zeros_like(covered)
@@ -771,7 +773,7 @@ def _old_footprint_covered(
         # below the chest: a dress the parser calls a skirt up to its shoulders is taken
         # off there, and the new top's shoulders rise onto them from below.
         below_chest = torso_axial_share(person.landmarks, covered.shape) > 0.5
-        beside_only = person.parsing.mask("lower") & ~covered & (front < 0.5) & below_chest
+        beside_only = person.parsing.mask("lower") & reachable & below_chest
         beside_only &= ~old_sleeve
         missing |= beside_only
     # Around the forearms the parser's clothes may be an arm: leave that to the restoration,
