@@ -18,6 +18,10 @@ import numpy as np
 #: Torso width (shoulder spans) expected at a share of the shoulder-to-hip length; measured
 #: silhouette widths are kept within bounds of this (an arm against the body, loose hair).
 EXPECTED_TORSO_WIDTH = ((0.0, 1.2), (0.3, 1.0), (0.6, 0.92), (1.0, 1.05), (1.6, 1.1))
+#: The body's shoulder slope above the shoulder joints, in shoulder spans: at the joints
+#: and beside the neck (a fifth of a span either side of its middle).
+SHOULDER_TOP = 0.14
+NECK_SIDE_TOP = 0.25
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from vision.body_frame import SHOULDER_TOP
 from vision.pose import LM, FaceBox, PersonAnalysis, landmark_seen
 
 LABELS = ("background", "hair", "face", "arms", "legs", "upper", "lower", "shoes")
@@ -292,6 +293,7 @@ def _label(
     _shaded_leg_skin(lab, labels, body)
     _ankles_in_shade(lab, labels, body)
     _drop_clothes_slivers(labels, body)
+    _hair_tips_to_hair(labels, body)
     if not dress:
         _drop_detached_upper(labels, body)
     return _tidy(labels, person), dress, source
@@ -340,6 +342,35 @@ def _drop_clothes_slivers(labels: np.ndarray, body: _Skeleton) -> None:
         bodies = cv2.morphologyEx(garment.astype(np.uint8), cv2.MORPH_OPEN, kernel)
         slivers = garment & ~(cv2.dilate(bodies, np.ones((3, 3), np.uint8)) > 0)
         _relabel_by_neighbours(labels, slivers)
+
+
+def _hair_tips_to_hair(labels: np.ndarray, body: _Skeleton) -> None:
+    """Tips of hair hanging onto the shoulders, taken for clothes, go to the hair, in place.
+
+    Lit tips of dark hair look like a dark dress (p18's), and a new top then rose into the
+    hair as a block. They are thin upward parts of the clothes (under 0.08 shoulder spans
+    across) that touch the hair and lie wholly above the shoulders' tops (a strap runs on
+    down over the shoulder into its top), and they hang: at least 0.04 shoulder spans tall
+    and not much wider than tall (a sliver of a tee's shoulder under the hair is wide and
+    flat, and the tee's).
+    """
+    hair = labels == LABEL["hair"]
+    clothes = np.isin(labels, [LABEL["upper"], LABEL["lower"]])
+    if not hair.any() or not clothes.any():
+        return
+    width = max(3, round(0.08 * body.sw))
+    wide = cv2.morphologyEx(clothes.astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, width), np.uint8))
+    thin = clothes & (wide == 0)
+    count, parts, stats, _ = cv2.connectedComponentsWithStats(thin.astype(np.uint8), connectivity=8)
+    near_hair = cv2.dilate(hair.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    above = body.axial < -SHOULDER_TOP * body.sw / body.torso
+    for index in range(1, count):
+        across, tall = stats[index, cv2.CC_STAT_WIDTH], stats[index, cv2.CC_STAT_HEIGHT]
+        if tall < 0.04 * body.sw or tall < 0.6 * across:
+            continue
+        part = parts == index
+        if near_hair[part].any() and above[part].all():
+            labels[part] = LABEL["hair"]
 
 
 def _hip_column(body: _Skeleton) -> np.ndarray:

@@ -205,3 +205,13 @@ def test_long_hair_beside_the_neck_stays_hair() -> None:
     as_clothes = (parsing.labels == LABEL["upper"]) & hair
     # 2.8% of it when every seed under the chin was refused, whatever its colour.
     assert as_clothes.sum() < 0.01 * hair.sum(), (int(as_clothes.sum()), int(hair.sum()))
+
+
+def test_hair_tips_hanging_onto_the_shoulders_are_hair() -> None:
+    """The lit tips of p18's dark hair, hanging onto her shoulder, looked like her dark
+    sequin dress and were parsed as it (243 pixels of her hand-labelled hair; a new top
+    rose into her hair there as a block)."""
+    truth, parsing = _parsed("p18_woman_fullbody_face_cropped_sequin_dress")
+    hair = truth.labels == LABEL["hair"]
+    as_clothes = np.isin(parsing.labels, [LABEL["upper"], LABEL["lower"]]) & hair
+    assert as_clothes.sum() < 120, int(as_clothes.sum())

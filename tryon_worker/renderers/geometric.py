@@ -39,7 +39,7 @@ from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.disc_closing import disc_closing
 from tryon_worker.renderers.photo_light import LUMA, garment_in_photo_light
 from tryon_worker.renderers.skin_light import LIMB_PROFILES
-from vision.body_frame import TorsoFrame
+from vision.body_frame import NECK_SIDE_TOP, SHOULDER_TOP, TorsoFrame
 from vision.parsing import LABEL
 from vision.pose import LM, PersonAnalysis
 from vision.tps import tps_map
@@ -209,6 +209,14 @@ class _Body:
         if self.labels is None:
             return self.silhouette
         return self.silhouette & (self.labels != LABEL["hair"])
+
+    @cached_property
+    def arm_bare(self) -> np.ndarray:
+        """What a sleeve's cap may reach out over beside an old short sleeve's flare: the
+        arm's skin, not the clothes."""
+        if self.labels is None:
+            return self.arm_cap
+        return self.arm_cap & ~np.isin(self.labels, [LABEL["upper"], LABEL["lower"]])
 
     @cached_property
     def arm_cap(self) -> np.ndarray:
@@ -603,10 +611,6 @@ def _warp_upper(
 
 #: A strap narrower than this share of its garment's half chest is a thin one.
 THIN_STRAP = 0.25
-#: The body's shoulder slope above the shoulder joints, in shoulder spans: at the joints
-#: and beside the neck (a fifth of a span either side of its middle).
-SHOULDER_TOP = 0.14
-NECK_SIDE_TOP = 0.25
 #: A wide strap's top is pinned this far (in half chests of its garment) in from its
 #: outer corner.
 WIDE_STRAP_PINS = (0.04, 0.2)
@@ -869,7 +873,10 @@ def _warp_sleeve(
             arcs[below] = upper_length + (arcs[below] - upper_length) * stretch
     b_knots, b_normals = _bent_chain(chain, arcs, sign * body.frame.lat, 1.2 * own)
     g_knots = [g_root + u * g_unit for u in axial]
-    halves, offsets, against = _own_arm_halves(body, b_knots, b_normals)
+    # A long sleeve runs on past an old short one's hem: it must not take that one's flare.
+    halves, offsets, against, flared = _own_arm_halves(
+        body, b_knots, b_normals, chain[:2] if long_sleeve else None
+    )
     b_knots = [k + o * n for k, o, n in zip(b_knots, offsets, b_normals, strict=True)]
     # Where the arm touches the body, the torso's piece stops short of the arm (see
     # _Body._arm_limit): the sleeve's inner edge reaches in to meet it, so no skin shows
@@ -947,15 +954,17 @@ def _warp_sleeve(
         g_inner[1:1] = [g for g, _ in ahead]
         b_knots = [(b_outer[k] + b_inner[k]) / 2 for k in range(1, count_ahead + 1)] + b_knots
         b_normals = [b_normals[0]] * count_ahead + b_normals
+        flared = np.concatenate([[flared[0]] * count_ahead, flared])
     # Down the upper arm the strip's outer edge (and its straight run from the seam's end)
     # can lie inside a rounded shoulder or a thick arm's outline: a slit of the arm showed
     # between the sleeve and the backdrop, as on a cold-shoulder top. Each point there goes
-    # out to the arm's outline where that is near.
+    # out to the arm's outline where that is near (not over an old short sleeve's flare).
     for k in range(1, len(b_outer)):
         if float(np.dot(b_knots[k - 1] - chain[0], upper)) > upper_length**2:
             break  # past the elbow
         normal = b_normals[k - 1]
-        inside = body._run_length(b_outer[k], normal, 0.1 * body.frame.sw, body.arm_cap)
+        cap = body.arm_bare if flared[k - 1] else body.arm_cap
+        inside = body._run_length(b_outer[k], normal, 0.1 * body.frame.sw, cap)
         if 0 < inside < 0.1 * body.frame.sw:
             b_outer[k] = b_outer[k] + (inside + 0.01 * body.frame.sw) * normal
     # (The first cross-section is a point, the seam's end: unfold from the second.)
@@ -1057,10 +1066,14 @@ def _bent_chain(
 
 
 def _own_arm_halves(
-    body: _Body, knots: list[np.ndarray], normals: list[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Half the arm's width across each knot, how far its middle is from the bone, and
-    whether the arm touches the body there.
+    body: _Body,
+    knots: list[np.ndarray],
+    normals: list[np.ndarray],
+    bone: list[np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Half the arm's width across each knot, how far its middle is from the bone, whether
+    the arm touches the body there, and whether an old short sleeve's flare was left out
+    there (with the upper arm's ``bone``, shoulder and elbow: see _flare_dropped).
 
     From the silhouette, smoothed along the arm. Outwards the silhouette's edge is the
     arm's. Inwards an arm often touches the body and the silhouette runs on: then the arm
@@ -1085,6 +1098,9 @@ def _own_arm_halves(
         outs.append(out)
         inners.append(inner)
     outs, against = np.array(outs), np.array(against)
+    flared = np.zeros(len(outs), dtype=bool)
+    if body.labels is not None and bone is not None:
+        outs, flared = _flare_dropped(body, knots, normals, outs, bone)
     widths = outs + np.array(inners)
     if against.any() and not against.all():
         # Where the arm touches the body only now and then (a thin gap between them comes
@@ -1106,7 +1122,62 @@ def _own_arm_halves(
             padded = np.concatenate([values[:1], values, values[-1:]])
             smoothed.append(np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0))
         halves, offsets = smoothed
-    return halves, offsets, np.array(against)
+    return halves, offsets, np.array(against), flared
+
+
+def _flare_dropped(
+    body: _Body,
+    knots: list[np.ndarray],
+    normals: list[np.ndarray],
+    outs: np.ndarray,
+    bone: list[np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arm's outer reach at each knot, less an old short sleeve's flare, and where it
+    was dropped.
+
+    Where the outline outside a knot is a top's and bare arm shows a little further down,
+    the top is a short sleeve standing out from the arm: a new sleeve measured on it
+    bulged out over the shoulder and stepped in at the old hem. There the arm reaches out
+    no further than the bare arm below it, and as much further as the modelled arm
+    (LIMB_PROFILES) widens on the way up: a deltoid's round cap.
+    """
+    sw = body.frame.sw
+    assert body.labels is not None  # only called with a parsing
+    edge = np.array(
+        [
+            _at(body.labels, knot + (out - 1.0) * normal) if out > 0 else LABEL["background"]
+            for knot, normal, out in zip(knots, normals, outs, strict=True)
+        ]
+    )
+    bare, sleeve = edge == LABEL["arms"], edge == LABEL["upper"]
+    flared = np.zeros(len(outs), dtype=bool)
+    if not bare.any() or not sleeve.any():
+        return outs, flared
+    arcs = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(knots, axis=0), axis=1))])
+    shoulder, elbow = bone
+    length = max(float(np.linalg.norm(elbow - shoulder)), 1e-6)
+    shares, halves = zip(*LIMB_PROFILES[("shoulder", "elbow")], strict=True)
+    # Down the upper arm only: a short sleeve ends above the elbow.
+    down = np.array([float(np.dot(k - shoulder, elbow - shoulder)) for k in knots]) / length**2
+    seen = np.nonzero(bare & (down < 1.0))[0]
+    outs = outs.copy()
+    for k in np.nonzero(sleeve & (down < 1.0))[0]:
+        below = seen[(seen > k) & (arcs[seen] - arcs[k] < 0.3 * sw)]
+        if len(below):
+            j = below[0]
+            model = np.interp(down[[k, j]], shares, halves) * sw
+            reach = outs[j] + max(model[0] - model[1], 0.0)
+            # A few pixels more are the sleeve's cloth; a flare stands out.
+            if outs[k] > reach + 0.04 * sw:
+                flared[k], outs[k] = True, reach
+    return outs, flared
+
+
+def _at(labels: np.ndarray, point: np.ndarray) -> int:
+    """The label at ``point`` (background off the image)."""
+    x, y = (round(float(v)) for v in point)
+    inside = 0 <= y < labels.shape[0] and 0 <= x < labels.shape[1]
+    return int(labels[y, x]) if inside else LABEL["background"]
 
 
 def _forward(edge: list[np.ndarray], tangents: list[np.ndarray]) -> None:

@@ -36,15 +36,10 @@ from tryon_worker.garment import GarmentAnalysis
 from tryon_worker.renderers.base import RenderOutput, WarpedGarment
 from tryon_worker.renderers.disc_closing import disc_closing
 from tryon_worker.renderers.fold_shading import FILL_MAX_SIDE, fold_shading, masked_blur
-from tryon_worker.renderers.geometric import (
-    HANGING_COSINE,
-    NECK_SIDE_TOP,
-    SHOULDER_TOP,
-    GeometricRenderer,
-)
+from tryon_worker.renderers.geometric import HANGING_COSINE, GeometricRenderer
 from tryon_worker.renderers.photo_light import LUMA, garment_in_photo_light
 from tryon_worker.renderers.skin_light import LIMB_PROFILES, skin_shading, skin_tone
-from vision.body_frame import TorsoFrame
+from vision.body_frame import NECK_SIDE_TOP, SHOULDER_TOP, TorsoFrame
 from vision.errors import ImageInputError
 from vision.parsing import (
     LABEL,
@@ -105,6 +100,16 @@ class _InSleeves:
 
     skin: np.ndarray  # bare arm skin beside a sleeve
     old: np.ndarray  # the old garment round a forearm inside a long sleeve
+
+
+@dataclass(frozen=True)
+class _BesideArms:
+    """Round each upper arm that hangs and shows below an old sleeve (see
+    _beside_upper_arms): the arm, the strip between it and the body, the strip beyond it."""
+
+    arms: np.ndarray
+    strips: np.ndarray
+    outside: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -187,7 +192,7 @@ class LayeredRenderer:
                 in_sleeves=_arms_in_sleeves(person, warped, alpha, beyond_sleeves, old),
                 waist=waist,
             )
-            alpha = _lines_on_arms_dropped(alpha, beside_arms[0])
+            alpha = _lines_on_arms_dropped(alpha, beside_arms.arms)
         elif warped.category == "outerwear" and parsing.mask("upper").any():
             # A jacket replaces nothing but hides what it is worn over: a sweater a little
             # wider than the product shot's cut would show as bands down its sides. Only
@@ -410,7 +415,9 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
     # up the neck's sides), in the neck's column.
     below_chin = along > -0.3 * sw
     central = np.abs(across) < 0.4 * sw
-    neck = below_chin & central & parsing.mask("face", "hair")
+    # Not the hair hanging from the head (its lit tips are the old garment's colour):
+    # only pieces of "hair" apart from it, along the collar.
+    neck = below_chin & central & (parsing.mask("face") | _stray_hair(parsing.mask("hair")))
     ring &= ~old & ~parsing.mask("background") & (~parsing.mask("face", "hair") | neck)
     if not ring.any():
         return ring
@@ -439,6 +446,15 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
     return rim | _straps(person, old | rim, lab, skin, shoulders, sw)
 
 
+def _stray_hair(hair: np.ndarray) -> np.ndarray:
+    """The "hair" not joined to its largest piece, the head's."""
+    count, pieces, stats, _ = cv2.connectedComponentsWithStats(hair.astype(np.uint8))
+    if count <= 2:
+        return np.zeros_like(hair)
+    head = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return hair & (pieces != head)
+
+
 def _straps(
     person: PersonAnalysis,
     garment: np.ndarray,
@@ -452,7 +468,7 @@ def _straps(
     The parser takes a thin dark strap for hair or a line of the neck, and it would stay
     in front of the new garment. Within the shoulders' zone, thin lines (narrower than
     0.05 shoulder spans: never a lock of hair, which is wider) of the old top's colour,
-    unlike skin, joined to the old top, go with it.
+    unlike skin, joined to the old top and apart from the head's hair, go with it.
     """
     parsing = person.parsing
     assert parsing is not None
@@ -470,6 +486,9 @@ def _straps(
     to_skin = np.linalg.norm(lab - skin, axis=-1)
     like = zone[box] & ~garment & (to_garment < 30.0) & (to_skin > to_garment + 15.0)
     like &= ~parsing.mask("background")[box]
+    # Never the hair hanging from the head: its lit tips are thin and dark as a strap.
+    hair = parsing.mask("hair")
+    like &= ~(hair & ~_stray_hair(hair))[box]
     thin = like & ~(cv2.morphologyEx(like.astype(np.uint8), cv2.MORPH_OPEN, _disc(width)) > 0)
     if not thin.any():
         return straps
@@ -708,7 +727,7 @@ def _old_footprint_covered(
     up_onto: np.ndarray | None = None,
     down_onto: np.ndarray | None = None,
     past_hems: np.ndarray | None = None,
-    beside_arms: tuple[np.ndarray, np.ndarray] | None = None,
+    beside_arms: _BesideArms | None = None,
     in_sleeves: _InSleeves | None = None,
     waist: np.ndarray | None = None,
 ) -> tuple[WarpedGarment, np.ndarray, np.ndarray]:
@@ -728,10 +747,11 @@ def _old_footprint_covered(
     leg's own hem) is never covered, except from above onto ``down_onto``. ``beside_arms``
     (upper arms bared below old sleeves, and the strips between them and the body's side,
     see _beside_upper_arms): the strips take the body's fabric though a sleeve's hem above
-    them is nearer, and the body's fabric does not spread onto the arms. ``in_sleeves``
-    (see _arms_in_sleeves) is covered from the sleeve beside it, or from the body's
-    shoulder above the armpits, its old garment always from the sleeve; ``waist`` (bare
-    waist beside a hanging arm, see _bulges_beside_hanging_arms) from beside it.
+    them is nearer, and the body's fabric does not spread onto the arms; beyond the arms
+    the old garment is not covered. ``in_sleeves`` (see _arms_in_sleeves) is covered from
+    the sleeve beside it, or from the body's shoulder above the armpits, its old garment
+    always from the sleeve; ``waist`` (bare waist beside a hanging arm, see
+    _bulges_beside_hanging_arms) from beside it.
     """
     covered = alpha >= 0.5
     none = np.zeros_like(covered)
@@ -810,7 +830,7 @@ def _old_footprint_covered(
         body = covered & (sleeves < 0.5)
         use = beside_only[ys, xs]
         if beside_arms is not None:
-            use |= beside_arms[1][ys, xs] & (sleeves[ny, nx] >= 0.5)
+            use |= beside_arms.strips[ys, xs] & (sleeves[ny, nx] >= 0.5)
         if body.any() and use.any():
             d_body, y_body, x_body = _nearest_of(body, ys[use], xs[use])
             distance[use], ny[use], nx[use] = d_body, y_body, x_body
@@ -846,8 +866,12 @@ def _old_footprint_covered(
         axial = torso_axial_share(person.landmarks, covered.shape)[ys, xs]
         upper_arms = _limb_zone(person, ("shoulder", "elbow"), radius=0.13)[ys, xs]
         keep &= ~lateral | ((axial > ARMPIT_AXIAL) & ~upper_arms)
-    if beside_arms is not None and sleeves is not None:
-        keep &= ~beside_arms[0][ys, xs] | (sleeves[ny, nx] >= 0.5)
+    if beside_arms is not None:
+        # Beyond the arm's outer edge an old short sleeve stood out from it: that is not
+        # the new garment's (a slim sleeve grew the old one's flare).
+        keep &= ~(beside_arms.outside & old)[ys, xs]
+        if sleeves is not None:
+            keep &= ~beside_arms.arms[ys, xs] | (sleeves[ny, nx] >= 0.5)
     if past_hems is not None:
         # Mid-stride the back leg's cloth lies beside the front leg's thigh below that
         # leg's own hem: it is not the thigh's to wear.
@@ -915,6 +939,15 @@ def _old_footprint_covered(
     own[seam] = support[seam] = 1.0
     alpha[ys, xs] = own[ys, xs] = taken
     support[ys, xs] = np.maximum(support[ys, xs], taken)
+    # Continued pixel by pixel, its outline would run in hard stairs against what is
+    # restored beside it: those outermost pixels let a little of it through, as the
+    # photo's own anti-aliased edges do.
+    whole = (alpha >= 0.5).astype(np.float32)
+    x0, y0, x1, y1 = _box(filled, 2, whole.shape)
+    box = (slice(y0, y1), slice(x0, x1))
+    soft = cv2.GaussianBlur(whole[box], (0, 0), 0.6)
+    rim = filled[box] & (cv2.erode(whole[box], np.ones((3, 3), np.uint8)) < 0.5)
+    alpha[box][rim] = np.minimum(alpha[box][rim], soft[rim])
     extras = dict(warped.extras)
     sleeves = extras.get("sleeves")
     if sleeves is not None:
@@ -1387,7 +1420,10 @@ def _uncovered_restored(
     # Shading of the removed garment shapes the skin that comes back (the shadow under a
     # breast, the side of an arm), gently.
     skin_fill *= (1.0 + 0.6 * (folds - 1.0))[..., None]
-    fill = np.where(body[..., None], skin_fill, background_fill)
+    # The body's outline drawn from a mask runs in hard stairs: blended over a pixel, as
+    # the photo's own anti-aliased edges are.
+    inside = cv2.GaussianBlur(body.astype(np.float32), (0, 0), 0.6)[..., None]
+    fill = skin_fill * inside + background_fill * (1.0 - inside)
     below_waist = removal & (along - frame.torso > -0.2 * frame.torso)
     _trousers_continued(person, parsing, below_waist, removal, roi, photo, skin_known, fill)
     kept = kept[roi]
@@ -1930,12 +1966,10 @@ def _upper_arms_below(person: PersonAnalysis, removal: np.ndarray, sw: float) ->
     return {side: _arm_below(person, removal, skin, side, sw) for side in ("left", "right")}
 
 
-def _beside_upper_arms(
-    person: PersonAnalysis, arms_below: ArmsBelow, sw: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _beside_upper_arms(person: PersonAnalysis, arms_below: ArmsBelow, sw: float) -> _BesideArms:
     """Per side where an upper arm hangs and shows below an old sleeve (``arms_below``):
-    the arm, run on up its bone to the shoulder as wide as it shows, and the strip from its
-    inner edge in towards the body's middle.
+    the arm, run on up its bone to the shoulder as wide as it shows, the strip from its
+    inner edge in towards the body's middle, and the strip beyond its outer edge.
 
     Under the old sleeve that strip is the torso's side, which a new top covers; the arm
     is the arm's, which the body's side does not reach over. Only for arms hanging at the
@@ -1944,6 +1978,8 @@ def _beside_upper_arms(
     height, width = person.image.shape[:2]
     canvas = np.zeros((height, width), dtype=np.uint8)
     arms = np.zeros((height, width), dtype=np.uint8)
+    outside = np.zeros((height, width), dtype=np.uint8)
+    thickness = _arm_thickness(person, sw)
     middle = (person.point("left_shoulder") + person.point("right_shoulder")) / 2
     down = _torso_frame(person).down
     for side, below in arms_below.items():
@@ -1962,21 +1998,29 @@ def _beside_upper_arms(
         inward = 0.35 * sw * across
         strip = np.array([edge - bone, edge, edge + inward, edge - bone + inward])
         cv2.fillConvexPoly(canvas, np.round(strip).astype(np.int32), 1)
+        # Beyond it as restored (see _body_core): a deltoid's round cap tapering down to
+        # the arm as it shows.
+        cap = max(half, LIMB_PROFILES[("shoulder", "elbow")][0][1] * thickness[side] * sw)
+        top, low = shoulder - (cap + 2.0) * across, centre - (half + 2.0) * across
+        strip = np.array([top, low, low - inward, top - inward])
+        cv2.fillConvexPoly(outside, np.round(strip).astype(np.int32), 1)
         # A little over the strip's edge, so no line of pixels between them is left to
         # either rule.
         _tapered(arms, shoulder, centre, half + 2.0, half + 2.0)
-    arms, strips = arms > 0, canvas > 0
-    if arms.any() or strips.any():
+    found = _BesideArms(arms > 0, canvas > 0, outside > 0)
+    every = found.arms | found.strips | found.outside
+    if every.any():
         # From a little above the armpits down: over the shoulders the old top's outline
-        # is the new one's to cover.
-        x0, y0, x1, y1 = _box(arms | strips, 0, (height, width))
+        # is the new one's to cover (but not a short sleeve's flare standing out beyond
+        # the deltoid's cap, which starts there).
+        x0, y0, x1, y1 = _box(every, 0, (height, width))
         landmarks = person.landmarks.copy()
         landmarks[:, 0] -= x0
         landmarks[:, 1] -= y0
         above = torso_axial_share(landmarks, (y1 - y0, x1 - x0)) <= ARMPIT_AXIAL - 0.05
-        arms[y0:y1, x0:x1] &= ~above
-        strips[y0:y1, x0:x1] &= ~above
-    return arms, strips
+        for mask in (found.arms, found.strips):
+            mask[y0:y1, x0:x1] &= ~above
+    return found
 
 
 def _above_old_neckline(
