@@ -486,9 +486,12 @@ def _straps(
     to_skin = np.linalg.norm(lab - skin, axis=-1)
     like = zone[box] & ~garment & (to_garment < 30.0) & (to_skin > to_garment + 15.0)
     like &= ~parsing.mask("background")[box]
-    # Never the hair hanging from the head: its lit tips are thin and dark as a strap.
+    # Never the hair hanging from the head above the shoulders' tops: its lit tips are
+    # thin and dark as a strap (lower, where it meets the old top, its last strands are
+    # often the top's dark edge, and go with it).
     hair = parsing.mask("hair")
-    like &= ~(hair & ~_stray_hair(hair))[box]
+    along, _ = _torso_frame(person).coordinates(hair.shape)
+    like &= ~(hair & ~_stray_hair(hair) & (along < -SHOULDER_TOP * sw))[box]
     thin = like & ~(cv2.morphologyEx(like.astype(np.uint8), cv2.MORPH_OPEN, _disc(width)) > 0)
     if not thin.any():
         return straps
