@@ -517,7 +517,8 @@ def _in_front_matte(
     """Soft matte (0..1) of what stays in front of the new garment.
 
     Face and hair always; bare arms unless a sleeve of the new garment covers them; under
-    a bottom also the shoes and the top hanging over its waistband; under a dress the shoes.
+    a bottom also the shoes and the top hanging over its waistband; below a dress's hem
+    the legs and shoes.
     The parsing's inner boundaries are coarse, so the matte follows the photo's own edges
     (guided filter). ``not_in_front`` (old-garment pixels the parser mislabelled) never is.
     ``beyond_sleeves``: see _beyond_sleeve_ends.
@@ -525,8 +526,6 @@ def _in_front_matte(
     names = ["hair"]
     if warped.category == "bottom":
         names += ["upper", "shoes"]
-    elif warped.category == "dress":
-        names += ["shoes"]
     front = parsing.mask(*names)
     # The parser's "face" runs on down a bare chest (a neckline's skin) and out over bare
     # shoulders; only the head and the neck's own column, above the shoulders' line, stay
@@ -580,8 +579,9 @@ def _in_front_matte(
     front |= arms
     front &= ~not_in_front
     if warped.category != "bottom":
-        # Legs never show through a top; a dress covers them except where it ends.
-        front |= parsing.mask("legs") & (warped.alpha < 0.5)
+        # Legs never show through a top; a dress covers them, and a back foot's shoe lifted
+        # behind its hem, except where it ends (a maxi dress's hem was notched round it).
+        front |= parsing.mask("legs", "shoes") & (warped.alpha < 0.5)
     height, width = front.shape
     radius = max(2, round(max(height, width) / 400))
     matte = cv2.ximgproc.guidedFilter(
