@@ -1098,9 +1098,10 @@ def _own_arm_halves(
         outs.append(out)
         inners.append(inner)
     outs, against = np.array(outs), np.array(against)
+    arcs = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(knots, axis=0), axis=1))])
     flared = np.zeros(len(outs), dtype=bool)
     if body.labels is not None and bone is not None:
-        outs, flared = _flare_dropped(body, knots, normals, outs, bone)
+        outs, flared = _flare_dropped(body, knots, normals, arcs, outs, bone)
     widths = outs + np.array(inners)
     if against.any() and not against.all():
         # Where the arm touches the body only now and then (a thin gap between them comes
@@ -1108,7 +1109,6 @@ def _own_arm_halves(
         # touches, a thick sleeve went from its own width to half that and back, and the
         # strip zigzagged. Never narrower than the guess: a sleeve left short of the body
         # shows a slit of what was under the old one.
-        arcs = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(knots, axis=0), axis=1))])
         seen = np.nonzero(~against)[0]
         near = np.min(np.abs(arcs[:, None] - arcs[None, seen]), axis=1) < 0.3 * sw
         fill = against & near
@@ -1129,11 +1129,12 @@ def _flare_dropped(
     body: _Body,
     knots: list[np.ndarray],
     normals: list[np.ndarray],
+    arcs: np.ndarray,
     outs: np.ndarray,
     bone: list[np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
     """The arm's outer reach at each knot, less an old short sleeve's flare, and where it
-    was dropped.
+    was dropped (``arcs``: the knots' distances along the arm).
 
     Where the outline outside a knot is a top's and bare arm shows a little further down,
     the top is a short sleeve standing out from the arm: a new sleeve measured on it
@@ -1153,7 +1154,6 @@ def _flare_dropped(
     flared = np.zeros(len(outs), dtype=bool)
     if not bare.any() or not sleeve.any():
         return outs, flared
-    arcs = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(knots, axis=0), axis=1))])
     shoulder, elbow = bone
     length = max(float(np.linalg.norm(elbow - shoulder)), 1e-6)
     shares, halves = zip(*LIMB_PROFILES[("shoulder", "elbow")], strict=True)

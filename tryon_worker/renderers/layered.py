@@ -417,7 +417,9 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
     central = np.abs(across) < 0.4 * sw
     # Not the hair hanging from the head (its lit tips are the old garment's colour):
     # only pieces of "hair" apart from it, along the collar.
-    neck = below_chin & central & (parsing.mask("face") | _stray_hair(parsing.mask("hair")))
+    hair = parsing.mask("hair")
+    head_hair = _head_hair(hair)
+    neck = below_chin & central & (parsing.mask("face") | (hair & ~head_hair))
     ring &= ~old & ~parsing.mask("background") & (~parsing.mask("face", "hair") | neck)
     if not ring.any():
         return ring
@@ -443,16 +445,16 @@ def _old_colour_rim(person: PersonAnalysis, old: np.ndarray, sw: float) -> np.nd
     near_any |= on_neck & edge & (to_skin > 25.0)
     rim[ys[near_any], xs[near_any]] = True
     shoulders = below_chin & central & (along < 0.5 * sw)
-    return rim | _straps(person, old | rim, lab, skin, shoulders, sw)
+    hanging = head_hair & (along < -SHOULDER_TOP * sw)
+    return rim | _straps(person, old | rim, lab, skin, shoulders, hanging, sw)
 
 
-def _stray_hair(hair: np.ndarray) -> np.ndarray:
-    """The "hair" not joined to its largest piece, the head's."""
+def _head_hair(hair: np.ndarray) -> np.ndarray:
+    """The largest piece of "hair", the head's."""
     count, pieces, stats, _ = cv2.connectedComponentsWithStats(hair.astype(np.uint8))
     if count <= 2:
-        return np.zeros_like(hair)
-    head = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    return hair & (pieces != head)
+        return hair
+    return pieces == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
 
 
 def _straps(
@@ -461,6 +463,7 @@ def _straps(
     lab: np.ndarray,
     skin: np.ndarray,
     zone: np.ndarray,
+    hanging: np.ndarray,
     sw: float,
 ) -> np.ndarray:
     """Thin straps running up from the old top over the shoulders (a camisole's, a dress's).
@@ -468,7 +471,9 @@ def _straps(
     The parser takes a thin dark strap for hair or a line of the neck, and it would stay
     in front of the new garment. Within the shoulders' zone, thin lines (narrower than
     0.05 shoulder spans: never a lock of hair, which is wider) of the old top's colour,
-    unlike skin, joined to the old top and apart from the head's hair, go with it.
+    unlike skin, joined to the old top, go with it; never the head's hair ``hanging`` above
+    the shoulders' tops, whose lit tips are thin and dark as a strap (lower, where it meets
+    the old top, its last strands are often the top's dark edge, and go with it).
     """
     parsing = person.parsing
     assert parsing is not None
@@ -486,12 +491,7 @@ def _straps(
     to_skin = np.linalg.norm(lab - skin, axis=-1)
     like = zone[box] & ~garment & (to_garment < 30.0) & (to_skin > to_garment + 15.0)
     like &= ~parsing.mask("background")[box]
-    # Never the hair hanging from the head above the shoulders' tops: its lit tips are
-    # thin and dark as a strap (lower, where it meets the old top, its last strands are
-    # often the top's dark edge, and go with it).
-    hair = parsing.mask("hair")
-    along, _ = _torso_frame(person).coordinates(hair.shape)
-    like &= ~(hair & ~_stray_hair(hair) & (along < -SHOULDER_TOP * sw))[box]
+    like &= ~hanging[box]
     thin = like & ~(cv2.morphologyEx(like.astype(np.uint8), cv2.MORPH_OPEN, _disc(width)) > 0)
     if not thin.any():
         return straps
@@ -1943,8 +1943,7 @@ def _body_core(person: PersonAnalysis, sw: float, arms_below: ArmsBelow) -> np.n
             if j0 == "shoulder" and upper is not None:
                 # From the shoulder's cap down to the arm where the old sleeve ended.
                 centre, radius = upper
-                cap = max(radius, profile[0][1] * arms[side] * sw)
-                _tapered(canvas, a, centre, cap, radius)
+                _tapered(canvas, a, centre, _deltoid_cap(radius, arms[side], sw), radius)
                 continue
             scale = arms[side] if j0 in ("shoulder", "elbow") else 1.0
             for (t0, r0), (t1, r1) in itertools.pairwise(profile):
@@ -1956,6 +1955,13 @@ def _body_core(person: PersonAnalysis, sw: float, arms_below: ArmsBelow) -> np.n
         wrist_radius = LIMB_PROFILES[("elbow", "wrist")][-1][1] * sw
         _tapered(canvas, wrist, index, wrist_radius, 0.8 * wrist_radius)
     return canvas > 0
+
+
+def _deltoid_cap(half: float, thickness: float, sw: float) -> float:
+    """The radius at the shoulder of an upper arm restored under a removed sleeve: the
+    modelled deltoid's (LIMB_PROFILES, scaled by the arm's ``thickness``), never less than
+    the ``half`` width the arm shows below the old sleeve."""
+    return max(half, LIMB_PROFILES[("shoulder", "elbow")][0][1] * thickness * sw)
 
 
 def _upper_arms_below(person: PersonAnalysis, removal: np.ndarray, sw: float) -> ArmsBelow:
@@ -2003,7 +2009,7 @@ def _beside_upper_arms(person: PersonAnalysis, arms_below: ArmsBelow, sw: float)
         cv2.fillConvexPoly(canvas, np.round(strip).astype(np.int32), 1)
         # Beyond it as restored (see _body_core): a deltoid's round cap tapering down to
         # the arm as it shows.
-        cap = max(half, LIMB_PROFILES[("shoulder", "elbow")][0][1] * thickness[side] * sw)
+        cap = _deltoid_cap(half, thickness[side], sw)
         top, low = shoulder - (cap + 2.0) * across, centre - (half + 2.0) * across
         strip = np.array([top, low, low - inward, top - inward])
         cv2.fillConvexPoly(outside, np.round(strip).astype(np.int32), 1)
