@@ -24,10 +24,14 @@ from vision.parsing import LABEL, PersonParsing, person_parsed, replaced_clothes
 from vision.parsing_eval import hand_labels_load
 from vision.pose import LM, PersonAnalysis
 
+#: The photo of a woman in a lilac tee, walking, her face cropped at the nose.
+P17 = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
+#: The photo of a woman in a sequin dress, her dark hair hanging onto her shoulders.
+P18 = "p18_woman_fullbody_face_cropped_sequin_dress.jpg"
 CASES = [
     ("p12_woman_head_to_thigh_gray_tee_studio.jpg", "top", "t-shirt", RED),
     ("p15_man_fullbody_face_cropped_white_tee.jpg", "bottom", "trousers", BLUE),
-    ("p17_woman_fullbody_face_cropped_lilac_tee.jpg", "dress", "a-line-dress", GREEN),
+    (P17, "dress", "a-line-dress", GREEN),
     ("p09_woman_fullbody_red_skirt_press.jpg", "outerwear", "jacket", BLUE),
 ]
 #: The photo of a woman in a navy sweater, her arms hanging close to her sides.
@@ -129,15 +133,15 @@ def test_hands_clasped_in_front_are_told_to_hang_at_the_sides(
     confidence 0.8-1.0. Hands held together in front of the torso now fail the check."""
     person = _person(photos, shared_images, "p10_man_head_to_thigh_cardigan.jpg", "top")
     with pytest.raises(ImageInputError) as raised:
-        LayeredRenderer().render(person, _top(shared_images, garment))
+        LayeredRenderer().render(person, _product(shared_images, garment))
     assert raised.value.details["check"] == "arms_in_front"
     assert "arms relaxed at your sides" in raised.value.message
 
 
-def _top(shared: Path, name: str) -> GarmentAnalysis:
-    """A shared product shot of a top, analysed."""
+def _product(shared: Path, name: str, category: str = "top") -> GarmentAnalysis:
+    """A shared product shot (a top unless ``category`` says otherwise), analysed."""
     product = decode_image((shared / "garments" / name).read_bytes(), role="garment")
-    return analyse_garment(product, category="top")
+    return analyse_garment(product, category=category)
 
 
 def _from_shoulders(person: PersonAnalysis) -> tuple[np.ndarray, np.ndarray, float]:
@@ -193,7 +197,7 @@ def test_a_top_reaches_an_arm_hanging_beside_a_bare_midriff(
 def test_a_top_covers_the_old_tops_sides_and_shoulders(photos: Photos, shared_images: Path) -> None:
     """Where the warp narrowly misses the old top (sides, shoulder tops), the new one goes
     over it, rather than skin or background being invented there; the hem stays its own."""
-    person = _person(photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "top")
+    person = _person(photos, shared_images, P17, "top")
     output = LayeredRenderer().render(person, photos.garment("top", "t-shirt", RED))
     old = replaced_clothes(person, "top")
     red = _red(output.image)
@@ -210,9 +214,7 @@ def test_a_top_covers_the_old_tops_sides_and_shoulders(photos: Photos, shared_im
 def test_trousers_on_a_dress_wearer_are_refused_with_advice(
     photos: Photos, shared_images: Path
 ) -> None:
-    person = _person(
-        photos, shared_images, "p18_woman_fullbody_face_cropped_sequin_dress.jpg", "bottom"
-    )
+    person = _person(photos, shared_images, P18, "bottom")
     assert person.parsing is not None and person.parsing.dress
     with pytest.raises(ImageInputError) as raised:
         LayeredRenderer().render(person, photos.garment("bottom", "trousers", BLUE))
@@ -225,7 +227,7 @@ def test_trousers_on_a_dress_wearer_are_refused_with_advice(
     ("name", "least"),
     [
         ("p12_woman_head_to_thigh_gray_tee_studio.jpg", 0.9),
-        ("p17_woman_fullbody_face_cropped_lilac_tee.jpg", 0.83),
+        (P17, 0.83),
     ],
 )
 def test_a_crew_neck_meets_the_neck_where_the_old_one_did(
@@ -234,7 +236,7 @@ def test_a_crew_neck_meets_the_neck_where_the_old_one_did(
     """The product shot's neckline lands a little low; it is pulled up to the old collar
     rather than a band of invented skin showing (0.83 and 0.76 of the band without)."""
     person = _person(photos, shared_images, name, "top")
-    output = LayeredRenderer().render(person, _top(shared_images, "c01_tshirt_lilac_logo.jpg"))
+    output = LayeredRenderer().render(person, _product(shared_images, "c01_tshirt_lilac_logo.jpg"))
     old = replaced_clothes(person, "top")
     across, _, span = _from_shoulders(person)
     neck_band = old & (np.abs(across) < 0.2 * span)
@@ -249,12 +251,10 @@ def test_a_bare_chest_is_the_colour_of_the_neck_above_it(
     """A square-necked dress on p17 (in a crew-neck tee) bares her chest. It took the
     median colour of all her skin, her ruddier forearms and hands too: a darker, orange
     slab under her neck (green over red 0.67 against her lit neck's 0.71, luma 0.88 of it)."""
-    name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
-    person = _person(photos, shared_images, name, "dress")
-    product = decode_image(
-        (shared_images / "garments" / "c11_dress_blue_floral.jpg").read_bytes(), role="garment"
+    person = _person(photos, shared_images, P17, "dress")
+    output = LayeredRenderer().render(
+        person, _product(shared_images, "c11_dress_blue_floral.jpg", "dress")
     )
-    output = LayeredRenderer().render(person, analyse_garment(product, category="dress"))
     assert person.parsing is not None
     across, down, span = _from_shoulders(person)
     chest = replaced_clothes(person, "dress") & ~output.garment_mask
@@ -279,7 +279,7 @@ def test_shaded_skin_by_the_neck_taken_for_clothes_stays_the_photos(
     for a piece of it. Removed, it came back as a square of backdrop (a square of skin once
     the shoulders' slope was body): 650 changed pixels above the shoulders' line."""
     person = _person(photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", "top")
-    output = LayeredRenderer().render(person, _top(shared_images, "c01_tshirt_lilac_logo.jpg"))
+    output = LayeredRenderer().render(person, _product(shared_images, "c01_tshirt_lilac_logo.jpg"))
     above = torso_axial_share(person.landmarks, person.image.shape[:2]) < 0.0
     piece = replaced_clothes(person, "top") & above & ~output.garment_mask
     assert piece.sum() > 500, "the parser's stray piece is there"
@@ -293,7 +293,9 @@ def test_the_shoulders_slope_up_to_the_neck_in_skin(photos: Photos, shared_image
     to the neck came back as pale backdrop (65% of it like skin; the joints lie a deltoid
     below the shoulders' tops)."""
     person = _person(photos, shared_images, "p15_man_fullbody_face_cropped_white_tee.jpg", "top")
-    output = LayeredRenderer().render(person, _top(shared_images, "c03_longsleeve_top_striped.jpg"))
+    output = LayeredRenderer().render(
+        person, _product(shared_images, "c03_longsleeve_top_striped.jpg")
+    )
     assert person.parsing is not None
     across, down, span = _from_shoulders(person)
     slope = replaced_clothes(person, "top") & ~output.garment_mask
@@ -312,7 +314,9 @@ def test_a_camisoles_straps_go_with_it(photos: Photos, shared_images: Path) -> N
     old top: under a boat-necked top they do not stay in front (25 dark pixels left; 77
     without)."""
     person = _person(photos, shared_images, "p11_woman_head_to_thigh_jeans_studio.jpg", "top")
-    output = LayeredRenderer().render(person, _top(shared_images, "c03_longsleeve_top_striped.jpg"))
+    output = LayeredRenderer().render(
+        person, _product(shared_images, "c03_longsleeve_top_striped.jpg")
+    )
     across, down, span = _from_shoulders(person)
     # Between the chin and the old top, across the shoulders: dark there means a strap.
     zone = (down > -0.2 * span) & (down < 0.1 * span) & (np.abs(across) < 0.45 * span)
@@ -331,7 +335,7 @@ def test_a_polos_collar_and_shoulders_cover_bare_shoulders(
     """On bare shoulders (which the parser calls face above the shoulders' line) a polo's
     shoulders and collar show beside the neck, rather than a square cut-out of skin."""
     person = _person(photos, shared_images, "p11_woman_head_to_thigh_jeans_studio.jpg", "top")
-    polo = _top(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
+    polo = _product(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
     output = LayeredRenderer().render(person, polo)
     across, down, span = _from_shoulders(person)
     beside_neck = (np.abs(across) > 0.22 * span) & (np.abs(across) < 0.4 * span)
@@ -346,7 +350,9 @@ def test_a_top_hangs_over_the_skirt_beside_its_slanted_sides(
     """Beside a top's body, down its slanted sides to the hem, the skirt it hangs over does
     not show: no saw-tooth of red between the stripes where the side narrows to the waist."""
     person = _person(photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", "top")
-    output = LayeredRenderer().render(person, _top(shared_images, "c03_longsleeve_top_striped.jpg"))
+    output = LayeredRenderer().render(
+        person, _product(shared_images, "c03_longsleeve_top_striped.jpg")
+    )
     assert person.parsing is not None
     skirt = person.parsing.mask("lower")
     rows = np.nonzero(output.garment_mask.any(axis=1))[0]
@@ -368,10 +374,7 @@ def _like(pixels: np.ndarray, colour: np.ndarray, within: float = 30.0) -> np.nd
 def test_a_cardigan_hides_the_sweater_down_its_sides(photos: Photos, shared_images: Path) -> None:
     """Outerwear replaces nothing, but what it is worn over does not show as bands beside
     it where the product's cut is a little narrower than the sweater under it."""
-    product = decode_image(
-        (shared_images / "garments" / "c14_cardigan_gray_knit.jpg").read_bytes(), role="garment"
-    )
-    cardigan = analyse_garment(product, category="outerwear")
+    cardigan = _product(shared_images, "c14_cardigan_gray_knit.jpg", "outerwear")
     person = _person(photos, shared_images, P14, "outerwear")
     output = LayeredRenderer().render(person, cardigan)
     across, down, span = _from_shoulders(person)
@@ -394,13 +397,10 @@ def test_a_cardigan_hides_the_sweater_down_its_sides(photos: Photos, shared_imag
 def test_trousers_cover_the_leggings_down_the_legs(photos: Photos, shared_images: Path) -> None:
     """New trousers cover what black leggings covered along the legs: no strip of invented
     skin (or leggings) beside a narrower product cut."""
-    person = _person(
-        photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "bottom"
+    person = _person(photos, shared_images, P17, "bottom")
+    output = LayeredRenderer().render(
+        person, _product(shared_images, "c08_trousers_beige_chino.jpg", "bottom")
     )
-    product = decode_image(
-        (shared_images / "garments" / "c08_trousers_beige_chino.jpg").read_bytes(), role="garment"
-    )
-    output = LayeredRenderer().render(person, analyse_garment(product, category="bottom"))
     assert person.parsing is not None
     legs = replaced_clothes(person, "bottom")
     covered = output.garment_mask[legs].mean()
@@ -414,9 +414,7 @@ def test_no_leg_of_new_shorts_reaches_below_its_own_hem(
     back leg's shorts, and were covered from them: a flap of shorts hung down her front
     thigh (420 pixels past that leg's hem). Down each leg the garment now ends where the
     warped leg does."""
-    person = _person(
-        photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "bottom"
-    )
+    person = _person(photos, shared_images, P17, "bottom")
     renderer = LayeredRenderer()
     warped = renderer.warp(person, photos.garment("bottom", "shorts", GREEN, "dots"))
     output = renderer.composite(person, warped)
@@ -454,7 +452,7 @@ def test_a_top_lies_on_bare_shoulders(
     """Over a strapless top the new top's straight shoulder line used to leave the rounded
     tops of the shoulders bare, as if worn off them (0.96 and 0.89 of them covered)."""
     person = _person(photos, shared_images, "p09_woman_fullbody_red_skirt_press.jpg", "top")
-    output = LayeredRenderer().render(person, _top(shared_images, garment))
+    output = LayeredRenderer().render(person, _product(shared_images, garment))
     across, down, span = _from_shoulders(person)
     shoulder_tops = (np.abs(across) > 0.4 * span) & (np.abs(across) < 0.6 * span)
     shoulder_tops &= (down > -0.2 * span) & (down < 0.05 * span) & (person.segmentation > 0.5)
@@ -466,7 +464,7 @@ def test_a_top_lies_on_bare_shoulders(
     ("name", "least"),
     [
         # 0.43: her rear shoe's laces, once taken for the old leggings' straps, are kept.
-        ("p17_woman_fullbody_face_cropped_lilac_tee.jpg", 0.4),
+        (P17, 0.4),
         ("p15_man_fullbody_face_cropped_white_tee.jpg", 0.9),
     ],
 )
@@ -476,10 +474,9 @@ def test_full_length_trousers_rest_on_the_shoes(
     """Full-length legs used to end at the ankle joints, leaving a band of invented ankle
     (or the old leggings' black) above the shoes: 0.14 and 0.40 of the band was trousers."""
     person = person_parsed(_person(photos, shared_images, name, "bottom"))
-    product = decode_image(
-        (shared_images / "garments" / "c08_trousers_beige_chino.jpg").read_bytes(), role="garment"
+    output = LayeredRenderer().render(
+        person, _product(shared_images, "c08_trousers_beige_chino.jpg", "bottom")
     )
-    output = LayeredRenderer().render(person, analyse_garment(product, category="bottom"))
     assert person.parsing is not None
     _, _, span = _from_shoulders(person)
     shoes = person.parsing.mask("shoes")
@@ -527,7 +524,9 @@ def test_the_trousers_go_on_up_only_above_themselves(
     person = person_parsed(
         _person(photos, shared_images, "p10_man_head_to_thigh_cardigan.jpg", "top")
     )
-    output = LayeredRenderer().render(person, _top(shared_images, "c03_longsleeve_top_striped.jpg"))
+    output = LayeredRenderer().render(
+        person, _product(shared_images, "c03_longsleeve_top_striped.jpg")
+    )
     assert person.parsing is not None and output.edit_region is not None
     lower = person.parsing.mask("lower")
     photo_lab = cv2.cvtColor(person.image, cv2.COLOR_RGB2Lab).astype(np.float32)
@@ -551,11 +550,9 @@ def test_the_leggings_below_an_old_hem_keep_their_colour(
     """A shorter top bares the leggings' top; the soft seam of the skin restored under the
     old tee reached past its hem onto them, a brown line across the leggings (370 pixels
     changed by more than dE 10 on p17 in c17)."""
-    person = person_parsed(
-        _person(photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "top")
-    )
+    person = person_parsed(_person(photos, shared_images, P17, "top"))
     output = LayeredRenderer().render(
-        person, _top(shared_images, "c17_tshirt_black_stussy_gray_bg.jpg")
+        person, _product(shared_images, "c17_tshirt_black_stussy_gray_bg.jpg")
     )
     assert person.parsing is not None
     old = replaced_clothes(person, "top").astype(np.uint8)
@@ -577,7 +574,7 @@ def test_the_gap_between_sleeve_and_body_is_the_tops_own(
     # p12's hand is on her hip: between the sleeve hanging at a slant and the body's side
     # the old tee was restored as a wedge of skin (under the armpit, inside the elbow).
     person = _person(photos, shared_images, "p12_woman_head_to_thigh_gray_tee_studio.jpg", "top")
-    output = LayeredRenderer().render(person, _top(shared_images, garment))
+    output = LayeredRenderer().render(person, _product(shared_images, garment))
     _, down, sw = _from_shoulders(person)
     shown = output.garment_mask.astype(np.uint8)
     radius = round(0.1 * sw)
@@ -598,7 +595,7 @@ def test_no_seam_where_the_top_was_continued_over_the_old_one(
     # line down each side (101 skin-tinted specks in the navy).
     person = _person(photos, shared_images, "p15_man_fullbody_face_cropped_white_tee.jpg", "top")
     output = LayeredRenderer().render(
-        person, _top(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
+        person, _product(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
     )
     pixels = output.image.astype(int)
     tinted = pixels[..., 0] > pixels[..., 2] + 8  # the polo is blue-grey throughout
@@ -612,10 +609,9 @@ def test_the_shoes_below_a_long_dress_are_kept(photos: Photos, shared_images: Pa
     # down to the feet, and p15's left sneaker (its dark laces and outline, "thin lines"
     # joined to the trousers) went with his jeans, restored as backdrop under the dress.
     person = _person(photos, shared_images, "p15_man_fullbody_face_cropped_white_tee.jpg", "dress")
-    product = decode_image(
-        (shared_images / "garments" / "c11_dress_blue_floral.jpg").read_bytes(), role="garment"
+    output = LayeredRenderer().render(
+        person, _product(shared_images, "c11_dress_blue_floral.jpg", "dress")
     )
-    output = LayeredRenderer().render(person, analyse_garment(product, category="dress"))
     assert person.parsing is not None
     shoes = person.parsing.mask("shoes") & ~output.garment_mask
     changed = np.abs(output.image.astype(int) - person.image.astype(int)).max(axis=2) > 10
@@ -634,7 +630,7 @@ def test_a_polos_collar_closes_at_the_neck(photos: Photos, shared_images: Path, 
     # shoulders' line (0.05 shoulder spans below it). Its wings meet above that line.
     person = _person(photos, shared_images, name, "top")
     output = LayeredRenderer().render(
-        person, _top(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
+        person, _product(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
     )
     across, down, sw = _from_shoulders(person)
     middle = np.abs(across[0]) <= 2
@@ -652,7 +648,7 @@ def test_a_shoulder_warped_up_beside_the_neck_slopes_into_it(
     name = "p11_woman_head_to_thigh_jeans_studio.jpg"
     person = _person(photos, shared_images, name, "top")
     output = LayeredRenderer().render(
-        person, _top(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
+        person, _product(shared_images, "c04_polo_shirt_navy_lightblue.jpg")
     )
     across, _, sw = _from_shoulders(person)
     beside = [
@@ -668,7 +664,7 @@ def test_a_shoulder_warped_up_beside_the_neck_slopes_into_it(
     "name",
     [
         "p15_man_fullbody_face_cropped_white_tee.jpg",
-        "p17_woman_fullbody_face_cropped_lilac_tee.jpg",
+        P17,
     ],
 )
 def test_legs_bared_by_shorts_have_the_wearers_skin_and_are_round(
@@ -708,8 +704,7 @@ def _p17_in_green_shorts(
     photos: Photos, shared_images: Path
 ) -> tuple[PersonAnalysis, np.ndarray, float]:
     """p17 (parsed), the luma of her render in plain green shorts, her shoulder span."""
-    name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
-    person = _person(photos, shared_images, name, "bottom")
+    person = _person(photos, shared_images, P17, "bottom")
     output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN))
     sw = _shoulder_span(person)
     return person, output.image.astype(float) @ [0.299, 0.587, 0.114], sw
@@ -853,7 +848,7 @@ def test_a_tank_top_leaves_the_upper_arms_bare(photos: Photos, shared_images: Pa
     [
         "p12_woman_head_to_thigh_gray_tee_studio.jpg",
         "p15_man_fullbody_face_cropped_white_tee.jpg",
-        "p17_woman_fullbody_face_cropped_lilac_tee.jpg",
+        P17,
     ],
 )
 def test_no_line_across_the_arm_where_the_old_sleeve_ended(
@@ -1020,7 +1015,7 @@ def test_a_crew_neck_over_a_bare_neckline_has_a_crisp_edge(
     name = "p11_woman_head_to_thigh_jeans_studio.jpg"
     person = _person(photos, shared_images, name, "top")
     output = LayeredRenderer().render(
-        person, _top(shared_images, "c17_tshirt_black_stussy_gray_bg.jpg")
+        person, _product(shared_images, "c17_tshirt_black_stussy_gray_bg.jpg")
     )
     across, _, sw = _from_shoulders(person)
     luma = output.image.astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
@@ -1052,7 +1047,7 @@ def test_no_thin_strip_of_a_tee_stands_up_off_the_shoulder(
     name = "p11_woman_head_to_thigh_jeans_studio.jpg"
     person = _person(photos, shared_images, name, "top")
     output = LayeredRenderer().render(
-        person, _top(shared_images, "c17_tshirt_black_stussy_gray_bg.jpg")
+        person, _product(shared_images, "c17_tshirt_black_stussy_gray_bg.jpg")
     )
     _, _, sw = _from_shoulders(person)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * round(0.015 * sw) + 1,) * 2)
@@ -1067,7 +1062,7 @@ def test_no_thin_strip_of_a_tee_stands_up_off_the_shoulder(
     "name",
     [
         "p15_man_fullbody_face_cropped_white_tee.jpg",
-        "p17_woman_fullbody_face_cropped_lilac_tee.jpg",
+        P17,
     ],
 )
 def test_new_shorts_meet_the_tops_hem_with_no_line_of_skin(
@@ -1105,9 +1100,7 @@ def test_shorts_on_walking_legs_are_closed_at_the_crotch(
     rounded crotch curves away from: the backdrop under the arch came in as a hole over
     the fly (about 100 px), which the old leggings' cover then filled with a mirrored
     white dot, a light teardrop. The warped shorts are whole there now."""
-    person = _person(
-        photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "bottom"
-    )
+    person = _person(photos, shared_images, P17, "bottom")
     warped = LayeredRenderer().warp(person, photos.garment("bottom", "shorts", GREEN, "dots"))
     covered = (warped.alpha * warped.support > 0.5).astype(np.uint8)
     # Holes: what no path through the uncovered pixels joins to the frame's edge.
@@ -1124,9 +1117,7 @@ def test_the_old_trousers_beside_a_hanging_hand_are_the_new_ones(
     were left to the restoration (around the forearms the parser may take an arm for
     cloth): a wedge of invented skin under the top's hem, and a strip of backdrop down the
     hand's side (about 300 px of each). A thin strip there is the shorts' now."""
-    person = _person(
-        photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "bottom"
-    )
+    person = _person(photos, shared_images, P17, "bottom")
     output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN))
     assert person.parsing is not None
     sw = _shoulder_span(person)
@@ -1196,9 +1187,7 @@ def test_a_print_continued_over_the_old_garment_leaves_no_specks(
     came back as slivers a pixel or two across, white specks along the hip (3 within 0.6
     shoulder spans of her wrist). A median over
     the continued strip drops such fragments and keeps the dots."""
-    person = _person(
-        photos, shared_images, "p17_woman_fullbody_face_cropped_lilac_tee.jpg", "bottom"
-    )
+    person = _person(photos, shared_images, P17, "bottom")
     output = LayeredRenderer().render(person, photos.garment("bottom", "shorts", GREEN, "dots"))
     sw = _shoulder_span(person)
     wrist = person.point("right_wrist")
@@ -1322,7 +1311,7 @@ def test_no_bare_waist_shows_between_a_hanging_arm_and_a_new_top(
     elbow (about 1,000 pixels of c01; a few dozen now)."""
     name = "p09_woman_fullbody_red_skirt_press.jpg"
     person = _person(photos, shared_images, name, "top")
-    output = LayeredRenderer().render(person, _top(shared_images, "c01_tshirt_lilac_logo.jpg"))
+    output = LayeredRenderer().render(person, _product(shared_images, "c01_tshirt_lilac_logo.jpg"))
     assert person.parsing is not None
     sw = _shoulder_span(person)
     # The waist from that arm to the body's middle (her other hand rests on her hip),
@@ -1371,7 +1360,7 @@ def test_legs_invented_under_shorts_have_the_grain_of_real_skin(
 @pytest.mark.parametrize(
     "name",
     [
-        "p17_woman_fullbody_face_cropped_lilac_tee.jpg",
+        P17,
         "p15_man_fullbody_face_cropped_white_tee.jpg",
     ],
 )
@@ -1405,9 +1394,8 @@ def test_an_upper_arm_restored_under_a_sleeve_is_as_wide_as_the_arm_below(
     below the hem. Under p17's slanting hem the first run of skin was cut short on its
     outer side by the hem itself: her left arm came back a step narrower above the old
     hem than below it (6.8 pixels; about 2 now)."""
-    name = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
     monkeypatch.setattr(layered, "MIN_CONFIDENCE", 0.0)  # her loose tee's confidence is low
-    person = _person(photos, shared_images, name, "top")
+    person = _person(photos, shared_images, P17, "top")
     output = LayeredRenderer().render(person, photos.garment("top", "tank-top", BLUE))
     pixels = output.image.astype(int)
     skin = (pixels[..., 0] - pixels[..., 2] > 25) & ~output.garment_mask
@@ -1455,8 +1443,7 @@ def test_a_new_tops_shoulders_cover_a_dress_taken_off_them(
     no strip of trousers should show, so that "skirt" was never covered from the top
     below it: the shoulders the new top did not quite reach came back as flat brown skin
     (about 650 and 1,050 restored pixels beside the neck; under 250 now)."""
-    name = "p18_woman_fullbody_face_cropped_sequin_dress.jpg"
-    person = _person(photos, shared_images, name, "top")
+    person = _person(photos, shared_images, P18, "top")
     output = LayeredRenderer().render(person, photos.garment("top", kind, BLUE))
     left, right = person.point("left_shoulder"), person.point("right_shoulder")
     sw = float(np.linalg.norm(left - right))
@@ -1537,9 +1524,6 @@ def test_no_wall_shows_in_specks_between_a_long_sleeve_and_the_body(
     assert specks.sum() < 50, specks.sum()
 
 
-P17 = "p17_woman_fullbody_face_cropped_lilac_tee.jpg"
-
-
 def test_a_long_sleeve_does_not_take_the_flare_of_an_old_short_sleeve(
     photos: Photos, shared_images: Path
 ) -> None:
@@ -1581,11 +1565,10 @@ def test_a_top_does_not_rise_into_hair_the_parser_took_for_the_old_dress(
     sequin dress: every new top rose into her hair there as a block. Now it covers the
     ends of her hand-labelled hair there about as it does over her right shoulder (243
     pixels against 145; 406 before)."""
-    name = "p18_woman_fullbody_face_cropped_sequin_dress"
-    person = _person(photos, shared_images, f"{name}.jpg", "top")
+    person = _person(photos, shared_images, P18, "top")
     output = LayeredRenderer().render(person, photos.garment("top", "long-sleeve", BLUE))
     labels_dir = Path(__file__).parents[1] / "fixtures" / "person_parsing"
-    truth = hand_labels_load(labels_dir / f"{name}.json")
+    truth = hand_labels_load(labels_dir / f"{Path(P18).stem}.json")
     assert truth.labels.shape == output.garment_mask.shape
     across, _, _ = _from_shoulders(person)
     over_hair = output.garment_mask & (truth.labels == LABEL["hair"])
@@ -1629,10 +1612,7 @@ def test_a_dress_hem_is_not_notched_round_a_back_foot(photos: Photos, shared_ima
     notched round that shoe (843 pixels of the dress cut out; 30 along its soft edge now:
     the hem falls over the shoe's top, as cloth does)."""
     person = _person(photos, shared_images, P17, "dress")
-    product = decode_image(
-        (shared_images / "garments" / "c11_dress_blue_floral.jpg").read_bytes(), role="garment"
-    )
-    garment = analyse_garment(product, category="dress")
+    garment = _product(shared_images, "c11_dress_blue_floral.jpg", "dress")
     renderer = LayeredRenderer()
     warped = renderer.warp(person, garment)
     output = renderer.composite(person, warped)
