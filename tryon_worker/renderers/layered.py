@@ -945,11 +945,11 @@ def _old_footprint_covered(
     # Continued pixel by pixel, its outline would run in hard stairs against what is
     # restored beside it: those outermost pixels let a little of it through, as the
     # photo's own anti-aliased edges do.
-    whole = (alpha >= 0.5).astype(np.float32)
-    x0, y0, x1, y1 = _box(filled, 2, whole.shape)
+    x0, y0, x1, y1 = _box(filled, 2, filled.shape)
     box = (slice(y0, y1), slice(x0, x1))
-    soft = cv2.GaussianBlur(whole[box], (0, 0), 0.6)
-    rim = filled[box] & (cv2.erode(whole[box], np.ones((3, 3), np.uint8)) < 0.5)
+    whole = (alpha[box] >= 0.5).astype(np.float32)
+    soft = cv2.GaussianBlur(whole, (0, 0), 0.6)
+    rim = filled[box] & (cv2.erode(whole, np.ones((3, 3), np.uint8)) < 0.5)
     alpha[box][rim] = np.minimum(alpha[box][rim], soft[rim])
     extras = dict(warped.extras)
     sleeves = extras.get("sleeves")
